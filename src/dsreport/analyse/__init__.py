@@ -1,0 +1,3 @@
+"""Analyse: a loaded bundle -> the facts every renderer shares."""
+
+from __future__ import annotations

@@ -1,0 +1,64 @@
+"""Number formatting, decided once here so every artifact prints the same string.
+
+PM-facing strings use fewer significant digits than the staff DS report; both
+come from the same value, so they round consistently.
+"""
+
+from __future__ import annotations
+
+import math
+
+from dsreport.vocabulary import BINARY_METRICS, MULTICLASS_METRICS
+
+RATE_METRICS = (
+    frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece", "roc_auc", "average_precision"}
+) | frozenset(MULTICLASS_METRICS) | {"error_rate", "mape", "smape", "share"}
+SCORE_METRICS = frozenset({"roc_auc", "average_precision", "r2", "brier", "log_loss", "ece"})
+
+
+def is_rate(metric: str) -> bool:
+    return metric in RATE_METRICS
+
+
+def sig(value: float, digits: int) -> str:
+    """`value` to `digits` significant digits, without scientific notation for everyday sizes."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(digits - 1 - magnitude, 0)
+    text = f"{value:,.{decimals}f}"
+    return text.replace("-", "−")
+
+
+def percent(value: float, decimals: int = 1) -> str:
+    if value is None or math.isnan(value):
+        return "n/a"
+    return f"{value * 100:.{decimals}f}%".replace("-", "−")
+
+
+def fmt(metric: str, value: float, *, audience: str = "ds") -> str:
+    """The one way a metric value is written."""
+    if is_rate(metric):
+        return percent(value, 1 if audience == "ds" else 0)
+    return sig(value, 3 if audience == "ds" else 2)
+
+
+def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") -> str:
+    return f"{fmt(metric, low, audience=audience)}–{fmt(metric, high, audience=audience)}"
+
+
+def fmt_delta(metric: str, delta: float, *, audience: str = "ds") -> str:
+    """A signed difference: percentage points for rates."""
+    sign = "+" if delta >= 0 else "−"
+    if is_rate(metric):
+        points = abs(delta) * 100
+        return f"{sign}{points:.1f} pts" if audience == "ds" else f"{sign}{points:.0f} pts"
+    return sign + sig(abs(delta), 3 if audience == "ds" else 2)
+
+
+def fmt_count(n: int) -> str:
+    return f"{n:,}"

@@ -1,0 +1,65 @@
+"""The library API: everything the CLI does, callable from Python."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dsreport.errors import Problem, UsageError
+from dsreport.load.loader import Bundle, LoadOptions, collect_problems, load_bundle
+from dsreport.pipeline import BuildResult
+from dsreport.pipeline import build as _build
+
+TASK_EXAMPLES = {"binary": "tumour-triage", "multiclass": "digit-routing",
+                 "regression": "disease-progression"}
+
+
+def load(path: str | Path, options: LoadOptions | None = None) -> Bundle:
+    """Load and validate a bundle; raise `BundleError` listing every problem."""
+    return load_bundle(path, options)
+
+
+def validate(path: str | Path, options: LoadOptions | None = None) -> list[Problem]:
+    """Every problem with a bundle (errors and warnings); an empty list means clean."""
+    return collect_problems(path, options)
+
+
+def build(bundle: str | Path, out_dir: str | Path, *, only: Sequence[str] | None = None,
+          formats: Sequence[str] = (), template_dirs: Sequence[Path] = (),
+          options: LoadOptions | None = None) -> BuildResult:
+    """Load, analyse and render a bundle into `out_dir`, atomically."""
+    return _build(bundle, out_dir, only=only, formats=formats, template_dirs=template_dirs,
+                  options=options)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of dsreport.yaml, for editors and CI validation."""
+    from dsreport.bundle.spec import BundleSpec
+
+    schema = BundleSpec.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dsreport bundle (dsreport.yaml)"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def init_bundle(directory: str | Path, task: str = "binary") -> Path:
+    """Write a complete, commented example bundle for `task` into `directory`."""
+    from dsreport.resources import resource_dir
+
+    if task not in TASK_EXAMPLES:
+        raise UsageError(f"unknown task '{task}'", hint="use binary, multiclass or regression")
+    target = Path(directory)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} already exists and is not empty",
+                         hint="choose a new folder; init never overwrites files")
+    source = resource_dir("examples") / TASK_EXAMPLES[task]
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target

@@ -1,0 +1,52 @@
+"""Who gets what: owners, contacts, the PM's decision, branding."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from dsreport.bundle.fields import ImagePath, Model, PptxPath, Text
+
+Audience = Literal["pm", "ds", "engineer"]
+SlideKind = Literal[
+    "title", "problem", "success", "results", "ladder", "examples", "risks", "cost", "decision"
+]
+
+
+class Person(Model):
+    name: Text = Field(examples=["Ana Ruiz"])
+    role: Text | None = Field(default=None, examples=["Data scientist"])
+    email: Text | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$", examples=["ana@example.com"])
+
+
+class PmAudience(Model):
+    decision: Text = Field(examples=["Approve a four-week pilot with two retention teams."])
+    """The decision asked of the product manager."""
+    next_steps: list[Text] = Field(default_factory=list, examples=[["Pilot in January"]])
+    slides: list[SlideKind] | None = Field(
+        default=None, examples=[["title", "results", "decision"]]
+    )
+    """Which slides the deck holds, in order; all default slides when absent."""
+
+
+class Branding(Model):
+    accent: Text | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$", examples=["#0072B2"])
+    """Accent colour for 'ours' (the chosen model, the headline number)."""
+    logo: ImagePath | None = Field(default=None, examples=["img/logo.png"])
+    pptx_template: PptxPath | None = Field(default=None, examples=["brand/corporate.pptx"])
+    """A corporate PowerPoint template whose layouts the deck uses."""
+    layout_map: dict[SlideKind, Text] = Field(default_factory=dict, examples=[{"title": "Title Slide"}])
+    """Deck slide kind -> layout name in the template."""
+
+
+class Audiences(Model):
+    owners: list[Person] = Field(min_length=1)
+    """Who owns the model."""
+    contacts: list[Person] = Field(default_factory=list)
+    """Who to ask about it."""
+    pm: PmAudience
+    outputs: list[Audience] = Field(default_factory=lambda: ["pm", "ds", "engineer"])
+    """Which audiences get an artifact by default."""
+    branding: Branding = Field(default_factory=Branding)
+    retraining: Text | None = Field(default=None, examples=["Quarterly, or when recall drops 5 points."])

@@ -1,0 +1,119 @@
+"""The model ladder and the interrogation: what was tried, and what the metrics say."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from dsreport.bundle.fields import Model, Number, TablePath, Text
+
+Direction = Literal["higher_is_better", "lower_is_better"]
+
+
+class Rung(Model):
+    """One model tried, from the heuristic baseline up."""
+
+    id: Text = Field(pattern=r"^[A-Za-z0-9_.-]+$", examples=["gbm"])
+    """Short identifier, used by `ladder.chosen` and the predictions table."""
+    name: Text = Field(examples=["Gradient boosting"])
+    kind: Literal["heuristic", "simple", "complex"] = Field(examples=["complex"])
+    description: Text | None = Field(default=None, examples=["200 trees, depth 3."])
+    metrics: dict[str, Number] = Field(default_factory=dict, examples=[{"recall": 0.81}])
+    """Headline metrics of this rung on the test split, by metric name."""
+    train_metrics: dict[str, Number] = Field(default_factory=dict, examples=[{"recall": 0.86}])
+    """The same metrics on the training split, to show the train / test gap."""
+    latency_ms: Number | None = Field(default=None, ge=0, examples=[12])
+    """Measured latency per request, at the operator view's percentile."""
+    cost: Number | None = Field(default=None, ge=0, examples=[80])
+    """Running cost, in the operator view's cost unit."""
+    decision: Literal["kept", "dropped", "chosen"] = Field(examples=["chosen"])
+    reason: Text = Field(examples=["Best recall within budget."])
+    """Why it was kept, dropped or chosen."""
+    score_column: Text | None = Field(default=None, examples=["score_gbm"])
+    """Predictions column of this rung: the positive-class score (binary), the predicted
+    label (multiclass) or the predicted value (regression)."""
+    proba_prefix: Text | None = Field(default=None, examples=["proba_gbm_"])
+    """Multiclass: columns `<prefix><class>` hold this rung's per-class scores (for top-k)."""
+
+
+class Ladder(Model):
+    """Start simple, earn complexity."""
+
+    rungs: list[Rung] = Field(min_length=1)
+    chosen: Text = Field(examples=["gbm"])
+    """Id of the rung that ships."""
+    baseline: Text = Field(examples=["rules"])
+    """Id of the rung everything is compared with (usually today's heuristic)."""
+
+
+class SliceRef(Model):
+    key: Text = Field(examples=["plan"])
+    value: Text = Field(examples=["monthly"])
+
+
+class Interval(Model):
+    low: Number = Field(examples=[0.78])
+    high: Number = Field(examples=[0.84])
+    level: Number = Field(default=0.95, gt=0, lt=1, examples=[0.95])
+
+
+class Metric(Model):
+    """One reported metric value (precomputed; metrics from predictions are added at analysis)."""
+
+    name: Text = Field(examples=["recall"])
+    value: Number = Field(examples=[0.81])
+    direction: Direction = Field(default="higher_is_better", examples=["higher_is_better"])
+    target: Number | None = Field(default=None, examples=[0.75])
+    split: Text = Field(default="test", examples=["test"])
+    slice: SliceRef | None = None
+    """Absent for the overall value."""
+    interval: Interval | None = None
+    headline: bool = Field(default=False, examples=[True])
+    """The one metric the story is told with (at most one per bundle)."""
+    rung: Text | None = Field(default=None, examples=["gbm"])
+    """Rung the value belongs to; the chosen rung when absent."""
+    threshold: Number | None = Field(default=None, examples=[0.5])
+    """Decision threshold the value was measured at, for threshold-dependent metrics."""
+    n: int | None = Field(default=None, ge=0, examples=[2000])
+    """Number of rows the value was measured on."""
+
+
+class Predictions(Model):
+    """A table of per-row predictions to compute metrics from."""
+
+    path: TablePath = Field(examples=["data/predictions.csv"])
+    id_column: Text = Field(default="id", examples=["id"])
+    label_column: Text = Field(default="label", examples=["label"])
+    split_column: Text | None = Field(default=None, examples=["split"])
+    slice_columns: list[Text] = Field(default_factory=list, examples=[["plan", "region"]])
+    """Columns whose values define slices; metrics are computed per value."""
+    missing_values: list[Text] = Field(default_factory=list, examples=[[""]])
+    """Cell values read as missing. Nothing is missing unless listed (so 'NA' stays text)."""
+
+
+class ReviewedExamples(Model):
+    """Cases a person looked at. Columns: id, input, model_output, expected_output, verdict,
+    error_category, severity, note."""
+
+    path: TablePath = Field(examples=["data/reviewed.csv"])
+    sampling: Text | None = Field(default=None, examples=["200 drawn at random from the test set"])
+    """How the reviewed cases were chosen."""
+
+
+class Interrogation(Model):
+    """Metrics, predictions and reviewed examples."""
+
+    threshold: Number | None = Field(default=None, ge=0, le=1, examples=[0.5])
+    """Operating threshold for binary scores; every threshold-dependent metric uses it."""
+    positive_label: Text | None = Field(default=None, examples=["1"])
+    """Label of the positive class (binary)."""
+    classes: list[Text] = Field(default_factory=list, examples=[["0", "1"]])
+    """Declared class labels (classification); labels outside them are errors."""
+    seed: int = Field(default=20240101, examples=[20240101])
+    """Seed for every bootstrap, so results are reproducible."""
+    metrics: list[Metric] = Field(default_factory=list)
+    predictions: Predictions | None = None
+    reviewed_examples: ReviewedExamples | None = None
+    checks: dict[str, Number] = Field(default_factory=dict, examples=[{"min_review_n": 50}])
+    """Overrides of the analysis checks' thresholds, by name."""

@@ -1,0 +1,116 @@
+"""Field types shared by every section of the bundle.
+
+YAML 1.1 reads `1.10` as a number and `no` as false. Our loader keeps the
+source text of every plain scalar, so a field typed as text gets exactly
+what the author wrote, and a number field still gets a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """Drop characters that XML 1.0 cannot carry (NUL, ESC, lone surrogates, U+FFFE/FFFF)."""
+    return _XML_FORBIDDEN.sub("", value)
+
+
+class SourcedInt(int):
+    """An int read from YAML that remembers how it was written."""
+
+    source: str
+
+
+class SourcedFloat(float):
+    """A float read from YAML that remembers how it was written (`1.10`, `.5`, `1e3`)."""
+
+    source: str
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, SourcedInt | SourcedFloat):
+        return clean_text(value.source)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
+
+
+def _as_number(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if text.endswith("%"):
+            try:
+                return float(text[:-1]) / 100.0
+            except ValueError:
+                return value
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+"""Plain text: never Markdown-rendered, always escaped by renderers."""
+
+
+@dataclass(frozen=True)
+class ProseMarker:
+    """Marks a field as Markdown prose that may also be a path to a `.md` file."""
+
+
+@dataclass(frozen=True)
+class FileMarker:
+    """Marks a field as a path to a file inside the bundle."""
+
+    kinds: tuple[str, ...]
+    what: str
+
+
+Prose = Annotated[str, BeforeValidator(_as_text), ProseMarker()]
+Number = Annotated[float, BeforeValidator(_as_number)]
+
+
+def file_ref(*suffixes: str, what: str) -> Any:
+    """A path inside the bundle with one of `suffixes`; checked at load, never followed out."""
+    return Annotated[
+        str,
+        BeforeValidator(_as_text),
+        FileMarker(tuple(suffixes), what),
+        Field(min_length=1),
+    ]
+
+
+TablePath = file_ref(".csv", ".parquet", what="table")
+MarkdownPath = file_ref(".md", what="Markdown file")
+ImagePath = file_ref(".png", ".jpg", ".jpeg", ".svg", what="image")
+CodePath = file_ref(
+    ".py", ".sql", ".txt", ".toml", ".yaml", ".yml", ".json", ".cfg", ".sh", ".r", ".R",
+    what="code file",
+)
+PptxPath = file_ref(".pptx", what="PowerPoint template")
+
+
+class Model(BaseModel):
+    """Base for every bundle section: unknown keys are errors (so typos are caught)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+    )
+
+
+PROSE_PATH = re.compile(r"^[\w][\w./ -]*\.md$")
+
+
+def is_prose_path(value: str) -> bool:
+    """A prose value that is a single `.md` path is read from that file."""
+    return "\n" not in value and bool(PROSE_PATH.match(value))

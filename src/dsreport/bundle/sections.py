@@ -1,0 +1,222 @@
+"""The first three parts of a bundle: ecosystem, operator view and system design."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from dsreport.bundle.fields import CodePath, ImagePath, Model, Number, Prose, Text
+
+FieldType = Literal["integer", "number", "string", "boolean", "category", "datetime", "array"]
+
+
+class Statement(Model):
+    """'[product] aims to improve [feature] for [for_product] in [system]. It will improve
+    [improves]. We expect to achieve [achieve], increase [increase] and reduce [reduce].'"""
+
+    product: Text = Field(examples=["Churn radar"])
+    """The product or model's name, as the business knows it."""
+    feature: Text = Field(examples=["early churn detection"])
+    """The feature it improves."""
+    for_product: Text = Field(examples=["the retention desk"])
+    """The product or team the feature serves."""
+    in_system: Text = Field(examples=["the CRM"])
+    """The system it lives in."""
+    improves: Text = Field(examples=["how early agents reach at-risk customers"])
+    """What gets better, in one phrase."""
+    achieve: Text = Field(examples=["contact 80% of churners a month ahead"])
+    """The outcome expected, in the business's own units."""
+    increase: Text | None = Field(default=None, examples=["retained revenue"])
+    """What goes up."""
+    reduce: Text | None = Field(default=None, examples=["hours of manual list review"])
+    """What goes down."""
+
+    def sentence(self) -> str:
+        text = (
+            f"{self.product} aims to improve {self.feature} for {self.for_product} in "
+            f"{self.in_system}. It will improve {self.improves}. "
+            f"We expect to achieve {self.achieve}"
+        )
+        extras = []
+        if self.increase:
+            extras.append(f"increase {self.increase}")
+        if self.reduce:
+            extras.append(f"reduce {self.reduce}")
+        if extras:
+            text += ", " + " and ".join(extras)
+        return text + "."
+
+
+class Ecosystem(Model):
+    """The problem today, who uses the model, and what 'better' means for the business."""
+
+    problem: Prose = Field(examples=["prose/problem.md"])
+    """The problem as it stands today (inline Markdown or a path to a `.md` file)."""
+    current_process: Prose = Field(examples=["Agents sort a weekly export by contract end date."])
+    """How it is solved now: the baseline process."""
+    users: Prose = Field(examples=["Retention agents; their call list is ranked by risk."])
+    """Who will use the model and how their daily work changes."""
+    business_value: Prose = Field(examples=["Each retained customer is worth 40 EUR a month."])
+    """What 'better' means in business terms."""
+    statement: Statement
+    """The one-sentence statement the ecosystem ends in."""
+
+
+class SuccessMetric(Model):
+    """The metric the operator judges success by, with its three levels."""
+
+    metric: Text = Field(examples=["recall"])
+    """Name of a metric in `interrogation.metrics` (or computed from predictions)."""
+    optimal: Number = Field(examples=[0.9])
+    """The value at which nobody would ask for more."""
+    acceptable: Number = Field(examples=[0.75])
+    """The value the product can ship with."""
+    worst_case: Number = Field(examples=[0.6])
+    """Below this the model does more harm than the current process."""
+    unit: Text | None = Field(default=None, examples=["share of churners caught"])
+    """How to say the metric in plain words."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SuccessMetric:
+        values = (self.worst_case, self.acceptable, self.optimal)
+        if not (values == tuple(sorted(values)) or values == tuple(sorted(values, reverse=True))):
+            raise ValueError("optimal, acceptable and worst_case must be in order")
+        return self
+
+
+class Latency(Model):
+    """How long a user can wait."""
+
+    latency_class: Literal["real_time", "seconds", "minutes", "batch"] = Field(
+        alias="class", examples=["seconds"]
+    )
+    """real_time (under 100 ms), seconds, minutes or batch."""
+    budget_ms: Number | None = Field(default=None, gt=0, examples=[300])
+    """Latency budget per request in milliseconds."""
+    percentile: Literal["p50", "p90", "p95", "p99"] = Field(default="p95", examples=["p95"])
+    """Which percentile the budget applies to."""
+    measured_ms: Number | None = Field(default=None, ge=0, examples=[42])
+    """Measured latency of the chosen model at that percentile (else taken from the ladder)."""
+
+
+class Cost(Model):
+    """What the model may cost to run."""
+
+    budget: Number = Field(ge=0, examples=[500])
+    """Running-cost budget, in `unit`."""
+    unit: Text = Field(default="USD per month", examples=["EUR per month"])
+    """Currency and period of every cost in the bundle."""
+    measured: Number | None = Field(default=None, ge=0, examples=[120])
+    """Measured cost of the chosen model (else taken from the ladder)."""
+
+
+class FailureMode(Model):
+    """One way the system can fail, and what happens then."""
+
+    name: Text = Field(examples=["Scoring service unavailable"])
+    """Short name."""
+    impact: Text = Field(examples=["The call list is not refreshed."])
+    """What users see or lose."""
+    fallback: Literal["rules", "ask_user", "no_result", "cached", "other"] = Field(
+        examples=["rules"]
+    )
+    """What the system does instead."""
+    detail: Text | None = Field(default=None, examples=["Rank by contract end date."])
+    """How the fallback works."""
+
+
+class OperatorView(Model):
+    """Success as the operator sees it: metric levels, time, money, failure."""
+
+    success_metric: SuccessMetric
+    latency: Latency
+    cost: Cost
+    failure_modes: list[FailureMode] = Field(default_factory=list)
+    """Every failure mode you know of."""
+    fallback: Prose = Field(examples=["Fall back to the contract-end-date list."])
+    """The fallback behaviour as a whole."""
+    safest_default: Text = Field(examples=["Show no risk score; keep today's list."])
+    """What the system does when in doubt."""
+
+
+class Constraints(Model):
+    """Constraints on a contract field; they become the engineers' JSON Schema."""
+
+    minimum: Number | None = Field(default=None, examples=[0])
+    maximum: Number | None = Field(default=None, examples=[120])
+    allowed: list[Text] | None = Field(default=None, examples=[["monthly", "yearly"]])
+    """The allowed values of a category field."""
+    pattern: Text | None = Field(default=None, examples=["^C[0-9]{6}$"])
+    """A regular expression a string must match."""
+    max_length: int | None = Field(default=None, ge=0, examples=[64])
+    nullable: bool = Field(default=False, examples=[False])
+    """Whether `null` is a valid value."""
+
+
+class ContractField(Model):
+    """One typed input or output field."""
+
+    name: Text = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", examples=["tenure_months"])
+    """Field name: a valid identifier, used as is in the contract."""
+    type: FieldType = Field(examples=["integer"])
+    description: Text = Field(examples=["Months since the first contract started."])
+    required: bool = Field(default=True, examples=[True])
+    unit: Text | None = Field(default=None, examples=["months"])
+    example: Text | None = Field(default=None, examples=["14"])
+    """An example value, as it would appear in a request."""
+    constraints: Constraints = Field(default_factory=Constraints)
+
+
+class DataSource(Model):
+    name: Text = Field(examples=["CRM contracts"])
+    description: Text | None = Field(default=None, examples=["One row per customer-month."])
+    time_window: Text | None = Field(default=None, examples=["2024-01 to 2025-06"])
+
+
+class Split(Model):
+    name: Text = Field(examples=["test"])
+    rows: int | None = Field(default=None, ge=0, examples=[2000])
+    description: Text | None = Field(default=None, examples=["Last three months, held out."])
+
+
+class DataConstruction(Model):
+    """How training and test data were built."""
+
+    description: Prose = Field(examples=["prose/data.md"])
+    sources: list[DataSource] = Field(default_factory=list)
+    splits: list[Split] = Field(default_factory=list)
+    leakage_guards: list[Text] = Field(
+        default_factory=list, examples=[["Features frozen at the scoring date."]]
+    )
+
+
+class Diagram(Model):
+    path: ImagePath = Field(examples=["img/architecture.png"])
+    caption: Text = Field(examples=["Where the score enters the call list."])
+    alt: Text = Field(examples=["Diagram: CRM export, scoring job, call list."])
+    """Alternative text for screen readers."""
+
+
+class CodeFile(Model):
+    path: CodePath = Field(examples=["code/predict.py"])
+    role: Literal["inference", "features", "training", "other"] = Field(examples=["inference"])
+
+
+class SystemDesign(Model):
+    """Inputs and outputs, model structure, data, metric choice."""
+
+    inputs: list[ContractField] = Field(min_length=1)
+    outputs: list[ContractField] = Field(min_length=1)
+    model_structure: Prose = Field(examples=["Gradient-boosted trees on 20 features."])
+    data: DataConstruction
+    metric_choice: Prose = Field(examples=["Recall at a fixed call capacity, because ..."])
+    """Which metrics train and evaluate the model, and why."""
+    scores_are_probabilities: bool = Field(default=False, examples=[True])
+    """Whether downstream users read the score as a probability (calibration matters)."""
+    diagrams: list[Diagram] = Field(default_factory=list)
+    code: list[CodeFile] = Field(default_factory=list)
+    entry_point: Text | None = Field(
+        default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", examples=["predict:predict"]
+    )
+    """`module:function` the handoff's contract test calls, relative to the code files."""

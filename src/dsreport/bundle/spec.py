@@ -1,0 +1,45 @@
+"""The top level of `dsreport.yaml`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from dsreport.bundle.audiences import Audiences, Person
+from dsreport.bundle.evaluation import Interrogation, Ladder
+from dsreport.bundle.fields import Model, Prose, Text
+from dsreport.bundle.sections import Ecosystem, OperatorView, SystemDesign
+
+FORMAT_VERSION = 1
+Task = Literal["binary", "multiclass", "regression"]
+
+
+class Project(Model):
+    name: Text = Field(min_length=1, max_length=200, examples=["Churn radar"])
+    slug: Text | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["churn-radar"]
+    )
+    """Prefix of every output file name; derived from `name` when absent."""
+    version: Text = Field(examples=["1.2.0"])
+    date: dt.date = Field(examples=["2026-11-20"])
+    """Date of the evaluation; the build date of the outputs unless SOURCE_DATE_EPOCH is set."""
+    task: Task = Field(examples=["binary"])
+    authors: list[Person] = Field(min_length=1)
+    summary: Prose | None = Field(default=None, examples=["One paragraph for the cover."])
+    limitations: Prose | None = Field(default=None, examples=["prose/limitations.md"])
+    """Limitations and caveats, in the author's words."""
+
+
+class BundleSpec(Model):
+    """A results bundle: one evaluated model, described once for three audiences."""
+
+    format_version: Literal[1] = Field(default=FORMAT_VERSION, examples=[1])
+    project: Project
+    ecosystem: Ecosystem
+    operator_view: OperatorView
+    system_design: SystemDesign
+    ladder: Ladder
+    interrogation: Interrogation
+    audiences: Audiences

@@ -1,0 +1,87 @@
+"""One exception hierarchy, so the CLI has a single place that turns failures into messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bundle, located as precisely as the source allows."""
+
+    message: str
+    file: str = "dsreport.yaml"
+    line: int | None = None
+    key: str | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def format(self) -> str:
+        key = f"{self.key}: " if self.key else ""
+        return f"{self.severity}: {self.where}: {key}{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "key": self.key,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Errors before warnings, then in file and line order, so output reads top to bottom."""
+    return sorted(
+        problems,
+        key=lambda p: (p.severity != "error", p.file != "dsreport.yaml", p.file, p.line or 0),
+    )
+
+
+class DsreportError(Exception):
+    """Base of every error dsreport raises on purpose; anything else is a bug."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class BundleError(DsreportError):
+    """A bundle could not be loaded: carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sort_problems(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        first = errors[0] if errors else None
+        summary = first.format() if first else "the bundle has errors"
+        super().__init__(summary, hint=first.hint if first else None)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class BuildError(DsreportError):
+    """A renderer or the writer failed; previous outputs are left untouched."""
+
+
+class UsageError(DsreportError):
+    """The caller asked for something that cannot be done (unknown renderer, bad option)."""
+
+    exit_code = 2

@@ -1,0 +1,173 @@
+"""Read a bundle folder into a typed `Bundle`, collecting every problem before failing once."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from dsreport.bundle.fields import FileMarker, ProseMarker, clean_text, is_prose_path
+from dsreport.bundle.introspect import iter_marked
+from dsreport.bundle.spec import BundleSpec
+from dsreport.errors import BundleError, Problem, sort_problems
+from dsreport.load.checks import check_spec
+from dsreport.load.messages import dotted, validation_problems
+from dsreport.load.paths import Limits, read_checked
+from dsreport.load.tablechecks import check_tables
+from dsreport.load.tables import Table, read_table
+from dsreport.load.yamlsrc import YamlDoc, parse_yaml
+
+SPEC_FILE = "dsreport.yaml"
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class Bundle:
+    """A loaded, validated bundle: the spec with prose inlined, its tables and files."""
+
+    root: Path
+    spec: BundleSpec
+    doc: YamlDoc
+    predictions: Table | None = None
+    reviewed: Table | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    prose_sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    digest: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.spec.project.slug or slugify(self.spec.project.name)
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:64].strip("-")
+    return slug or "report"
+
+
+def _locate_spec(path: Path) -> tuple[Path, Problem | None]:
+    if path.name == SPEC_FILE and not path.is_dir():
+        path = path.parent
+    if not path.exists():
+        return path, Problem(f"bundle folder {path} does not exist", file=str(path))
+    if not path.is_dir():
+        return path, Problem(f"{path} is not a folder", file=str(path),
+                             hint="give the folder that holds dsreport.yaml")
+    return path, None
+
+
+def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
+    """Load and validate; raise `BundleError` with every problem if any is an error."""
+    bundle, problems = _load(Path(path), options or LoadOptions())
+    if bundle is None or any(p.severity == "error" for p in problems):
+        raise BundleError(problems)
+    bundle.warnings = [p for p in problems if p.severity == "warning"]
+    return bundle
+
+
+def collect_problems(path: str | Path, options: LoadOptions | None = None) -> list[Problem]:
+    """Every problem with the bundle, errors and warnings, without raising."""
+    _, problems = _load(Path(path), options or LoadOptions())
+    return sort_problems(problems)
+
+
+def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem]]:
+    root, problem = _locate_spec(path)
+    if problem:
+        return None, [problem]
+    limits = options.limits
+    raw, problem = read_checked(root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None,
+                                key="")
+    if problem:
+        hint = "run `dsreport init` to start a bundle" if "does not exist" in problem.message \
+            else problem.hint
+        return None, [Problem(problem.message, file=SPEC_FILE, hint=hint)]
+    assert raw is not None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem("the file is not UTF-8 text", file=SPEC_FILE,
+                              line=raw[: exc.start].count(b"\n") + 1,
+                              hint="save dsreport.yaml as UTF-8")]
+    doc, problems = parse_yaml(text, SPEC_FILE)
+    if doc is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        return None, [Problem("the top level must be a mapping of keys to values",
+                              file=SPEC_FILE, line=1)]
+    files: dict[str, bytes] = {SPEC_FILE: raw}
+    prose_sources: dict[str, str] = {}
+    tables: dict[str, Table] = {}
+    for loc, marker, value, container in list(iter_marked(BundleSpec, doc.data)):
+        line, key = doc.line(loc), dotted(loc)
+        if isinstance(marker, ProseMarker):
+            if not is_prose_path(value):
+                continue
+            data, problem = read_checked(root, value, limits.prose_bytes, file=SPEC_FILE,
+                                         line=line, key=key)
+            if data is not None:
+                try:
+                    container[loc[-1]] = clean_text(data.decode("utf-8-sig"))
+                    prose_sources[key] = value
+                    files[value] = data
+                except UnicodeDecodeError as exc:
+                    problem = Problem(
+                        "the file is not UTF-8 text", file=value,
+                        line=data[: exc.start].count(b"\n") + 1, hint="save it as UTF-8")
+            if problem:
+                problems.append(problem)
+        else:
+            missing = container.get("missing_values") if marker.what == "table" else None
+            problems += _read_file(root, marker, value, line, key, limits, files, tables,
+                                   missing if isinstance(missing, list) else [])
+    try:
+        spec = BundleSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, problems + validation_problems(exc, doc, BundleSpec)
+    problems += check_spec(spec, doc)
+    predictions = _table(spec.interrogation.predictions, tables)
+    reviewed = _table(spec.interrogation.reviewed_examples, tables)
+    problems += check_tables(spec, doc, predictions, reviewed)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(f"{name}\0{len(files[name])}\0".encode())
+        digest.update(files[name])
+    bundle = Bundle(root=root, spec=spec, doc=doc, predictions=predictions, reviewed=reviewed,
+                    files=files, prose_sources=prose_sources, digest=digest.hexdigest())
+    return bundle, problems
+
+
+def _table(section: Any, tables: dict[str, Table]) -> Table | None:
+    return tables.get(section.path) if section is not None else None
+
+
+def _read_file(root: Path, marker: FileMarker, value: str, line: int | None, key: str,
+               limits: Limits, files: dict[str, bytes], tables: dict[str, Table],
+               missing: list[Any]) -> list[Problem]:
+    suffix = Path(value).suffix.lower()
+    if suffix not in {k.lower() for k in marker.kinds}:
+        return [Problem(f"'{value}' is not a {marker.what} ({', '.join(marker.kinds)})",
+                        file=SPEC_FILE, line=line, key=key)]
+    cap = limits.table_bytes if marker.what == "table" else limits.file_bytes
+    data, problem = read_checked(root, value, cap, file=SPEC_FILE, line=line, key=key)
+    if data is None:
+        return [problem] if problem else []
+    files[value] = data
+    if marker.what == "table" and value not in tables:
+        table, table_problems = read_table(data, value, missing=[str(m) for m in missing])
+        if table is None:
+            return table_problems
+        tables[value] = table
+    return []

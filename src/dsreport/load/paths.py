@@ -1,0 +1,79 @@
+"""Resolve paths a bundle names, refusing anything that could reach outside it."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from dsreport.errors import Problem
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size caps for files read from a bundle; the caller may raise them."""
+
+    yaml_bytes: int = 2 * 1024**2
+    prose_bytes: int = 2 * 1024**2
+    table_bytes: int = 2 * 1024**3
+    file_bytes: int = 50 * 1024**2
+
+
+def _human(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size //= 1024
+    return str(size)
+
+
+def resolve_inside(root: Path, ref: str, cap: int) -> tuple[Path | None, str | None, str | None]:
+    """Return (path, None, None) or (None, message, hint) for a path named in the bundle.
+
+    Every component is checked with lstat, so a symlink anywhere on the way is refused,
+    not just at the end.
+    """
+    pure = PurePosixPath(ref.replace("\\", "/"))
+    if pure.is_absolute() or (len(ref) > 1 and ref[1] == ":"):
+        return None, f"'{ref}' is an absolute path", "name files relative to the bundle folder"
+    if ".." in pure.parts:
+        return None, f"'{ref}' leaves the bundle folder", "keep every file inside the bundle"
+    current = root
+    for part in pure.parts:
+        if part in ("", "."):
+            continue
+        current = current / part
+        try:
+            info = current.lstat()
+        except FileNotFoundError:
+            return None, f"file '{ref}' does not exist", "check the path, relative to dsreport.yaml"
+        except OSError as exc:
+            return None, f"file '{ref}' cannot be read ({exc.strerror})", None
+        if stat.S_ISLNK(info.st_mode):
+            return None, f"'{ref}' is a symbolic link", "copy the file into the bundle"
+    info = current.lstat()
+    if stat.S_ISDIR(info.st_mode):
+        return None, f"'{ref}' is a folder, not a file", None
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"'{ref}' is not a regular file", "name a plain file inside the bundle"
+    if info.st_size > cap:
+        return (
+            None,
+            f"file '{ref}' is {_human(info.st_size)}, over the {_human(cap)} limit",
+            "make the file smaller, or raise the limit with --max-file-size",
+        )
+    return current, None, None
+
+
+def read_checked(root: Path, ref: str, cap: int, *, file: str, line: int | None,
+                 key: str) -> tuple[bytes | None, Problem | None]:
+    """Read a bundle file's bytes, or say why not."""
+    path, message, hint = resolve_inside(root, ref, cap)
+    if path is None:
+        return None, Problem(message or "cannot read", file=file, line=line, key=key, hint=hint)
+    with path.open("rb") as handle:
+        data = handle.read(cap + 1)
+    if len(data) > cap:
+        return None, Problem(f"file '{ref}' grew past the size limit while read",
+                             file=file, line=line, key=key)
+    return data, None

@@ -1,0 +1,86 @@
+"""The renderer interface and its registry (one small class per output, as nbconvert does).
+
+Renderers only select, word and lay out facts; they never compute numbers.
+Third-party renderers register through the `dsreport.renderers` entry-point group.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import ClassVar
+
+from dsreport.analyse.facts import Facts
+from dsreport.errors import UsageError
+from dsreport.load.loader import Bundle
+
+
+@dataclass
+class RenderContext:
+    """What every renderer gets: the facts, the bundle (for prose and files) and options."""
+
+    facts: Facts
+    bundle: Bundle
+    out_dir: Path
+    """The staging folder: write here, never to the final destination."""
+    formats: tuple[str, ...] = ()
+    """Formats asked for with --format; empty means the renderer's default."""
+    template_dirs: tuple[Path, ...] = ()
+    """User folders searched for templates before the shipped ones."""
+    notes: list[str] = field(default_factory=list)
+    """Things the renderer wants the user to know (a fallback taken, say)."""
+
+    def path(self, suffix: str) -> Path:
+        """`<out>/<slug><suffix>`: every artifact's name starts with the bundle's slug."""
+        return self.out_dir / f"{self.facts.slug}{suffix}"
+
+
+class Renderer(abc.ABC):
+    name: ClassVar[str]
+    """Registry name, used by --only."""
+    audience: ClassVar[str]
+    description: ClassVar[str]
+
+    @abc.abstractmethod
+    def render(self, ctx: RenderContext) -> list[Path]:
+        """Write the artifact(s) into `ctx.out_dir`; return the paths written."""
+
+
+_BUILTIN = {
+    "facts": "dsreport.render.facts_json:FactsJsonRenderer",
+}
+_REGISTRY: dict[str, type[Renderer]] = {}
+
+
+def register(cls: type[Renderer]) -> type[Renderer]:
+    """Class decorator: make a renderer available under `cls.name`."""
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def _load(spec: str) -> type[Renderer]:
+    module, _, attr = spec.partition(":")
+    cls: type[Renderer] = getattr(import_module(module), attr)
+    return cls
+
+
+def available() -> dict[str, type[Renderer]]:
+    """Every renderer by name: built-in ones, then entry points (imported lazily)."""
+    for name, spec in _BUILTIN.items():
+        if name not in _REGISTRY:
+            _REGISTRY[name] = _load(spec)
+    for ep in entry_points(group="dsreport.renderers"):
+        if ep.name not in _REGISTRY:
+            _REGISTRY[ep.name] = ep.load()
+    return dict(_REGISTRY)
+
+
+def get_renderer(name: str) -> type[Renderer]:
+    renderers = available()
+    if name not in renderers:
+        raise UsageError(f"no renderer named '{name}'",
+                         hint="available: " + ", ".join(sorted(renderers)))
+    return renderers[name]
