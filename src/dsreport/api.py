@@ -13,8 +13,11 @@ from dsreport.load.loader import Bundle, LoadOptions, collect_problems, load_bun
 from dsreport.pipeline import BuildResult
 from dsreport.pipeline import build as _build
 
-TASK_EXAMPLES = {"binary": "tumour-triage", "multiclass": "digit-routing",
-                 "regression": "disease-progression"}
+TASK_EXAMPLES = {
+    "binary": "tumour-triage",
+    "multiclass": "digit-routing",
+    "regression": "disease-progression",
+}
 
 
 def load(path: str | Path, options: LoadOptions | None = None) -> Bundle:
@@ -27,12 +30,19 @@ def validate(path: str | Path, options: LoadOptions | None = None) -> list[Probl
     return collect_problems(path, options)
 
 
-def build(bundle: str | Path, out_dir: str | Path, *, only: Sequence[str] | None = None,
-          formats: Sequence[str] = (), template_dirs: Sequence[Path] = (),
-          options: LoadOptions | None = None) -> BuildResult:
+def build(
+    bundle: str | Path,
+    out_dir: str | Path,
+    *,
+    only: Sequence[str] | None = None,
+    formats: Sequence[str] = (),
+    template_dirs: Sequence[Path] = (),
+    options: LoadOptions | None = None,
+) -> BuildResult:
     """Load, analyse and render a bundle into `out_dir`, atomically."""
-    return _build(bundle, out_dir, only=only, formats=formats, template_dirs=template_dirs,
-                  options=options)
+    return _build(
+        bundle, out_dir, only=only, formats=formats, template_dirs=template_dirs, options=options
+    )
 
 
 def json_schema() -> dict[str, Any]:
@@ -57,9 +67,12 @@ def init_bundle(directory: str | Path, task: str = "binary") -> Path:
         raise UsageError(f"unknown task '{task}'", hint="use binary, multiclass or regression")
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"{target} already exists and is not empty",
-                         hint="choose a new folder; init never overwrites files")
+        raise UsageError(
+            f"{target} already exists and is not empty",
+            hint="choose a new folder; init never overwrites files",
+        )
     source = resource_dir("examples") / TASK_EXAMPLES[task]
-    shutil.copytree(source, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     return target

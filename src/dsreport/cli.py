@@ -52,8 +52,9 @@ def handle_errors(func: F) -> F:
             for problem in exc.problems:
                 out.problem(problem)
             errors = len(exc.errors)
-            out.err.print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written",
-                          markup=False)
+            out.err.print(
+                f"{errors} error{'s' if errors != 1 else ''}; nothing was written", markup=False
+            )
             if verbose:
                 raise
             sys.exit(exc.exit_code)
@@ -70,10 +71,16 @@ def handle_errors(func: F) -> F:
         except Exception as exc:  # a bug: say so plainly, traceback only with -v
             if verbose:
                 raise
-            out.err.print(f"error: internal error: {type(exc).__name__}: {exc}",
-                          style="bold red", markup=False)
-            out.err.print("  hint: run again with -v for the traceback and report it",
-                          style="dim", markup=False)
+            out.err.print(
+                f"error: internal error: {type(exc).__name__}: {exc}",
+                style="bold red",
+                markup=False,
+            )
+            out.err.print(
+                "  hint: run again with -v for the traceback and report it",
+                style="dim",
+                markup=False,
+            )
             sys.exit(3)
 
     return wrapper  # type: ignore[return-value]
@@ -89,16 +96,23 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--task", type=click.Choice(["binary", "multiclass", "regression"]),
-              default="binary", show_default=True, help="Kind of model the bundle describes.")
+@click.option(
+    "--task",
+    type=click.Choice(["binary", "multiclass", "regression"]),
+    default="binary",
+    show_default=True,
+    help="Kind of model the bundle describes.",
+)
 @handle_errors
 def init(directory: Path, task: str) -> None:
     """Write a complete, commented example bundle into DIRECTORY."""
     from dsreport.api import init_bundle
 
     init_bundle(directory, task)
-    Out().info(f"wrote a {task} bundle to {directory}; edit {directory / 'dsreport.yaml'}, "
-               f"then run: dsreport build {directory} -o OUT")
+    Out().info(
+        f"wrote a {task} bundle to {directory}; edit {directory / 'dsreport.yaml'}, "
+        f"then run: dsreport build {directory} -o OUT"
+    )
 
 
 def _max_size(value: str | None) -> Any:
@@ -119,8 +133,10 @@ def _max_size(value: str | None) -> Any:
 
 
 _size_option = click.option(
-    "--max-file-size", metavar="SIZE",
-    help="Largest table or file read from a bundle (e.g. 500M; default 2G tables, 50M others).")
+    "--max-file-size",
+    metavar="SIZE",
+    help="Largest table or file read from a bundle (e.g. 500M; default 2G tables, 50M others).",
+)
 
 
 @main.command()
@@ -136,43 +152,85 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     errors = [p for p in problems if p.severity == "error"]
     out = Out()
     if as_json:
-        click.echo(json.dumps({"ok": not errors, "problems": [p.as_dict() for p in problems]},
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"ok": not errors, "problems": [p.as_dict() for p in problems]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for problem in problems:
             out.problem(problem)
         warnings = len(problems) - len(errors)
         if errors:
-            out.err.print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
-                          f"{warnings} warning{'s' if warnings != 1 else ''}", markup=False)
+            out.err.print(
+                f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+                f"{warnings} warning{'s' if warnings != 1 else ''}",
+                markup=False,
+            )
         else:
-            out.info(f"{bundle}: valid" + (f" ({warnings} warning{'s' if warnings != 1 else ''})"
-                                           if warnings else ""))
+            out.info(
+                f"{bundle}: valid"
+                + (f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else "")
+            )
     sys.exit(1 if errors else 0)
 
 
 @main.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder the artifacts are written to.")
-@click.option("--only", multiple=True, metavar="NAME",
-              help="Render only these audiences/renderers (repeatable; facts.json always).")
-@click.option("--format", "formats", multiple=True, metavar="FMT",
-              help="Output format where a renderer offers several (e.g. html).")
-@click.option("--templates", "template_dirs", multiple=True,
-              type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Folder of templates that override the shipped ones.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder the artifacts are written to.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME",
+    help="Render only these audiences/renderers (repeatable; facts.json always).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FMT",
+    help="Output format where a renderer offers several (e.g. html).",
+)
+@click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder of templates that override the shipped ones.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_size_option
 @handle_errors
-def build(bundle: Path, out_dir: Path, only: tuple[str, ...], formats: tuple[str, ...],
-          template_dirs: tuple[Path, ...], quiet: bool, max_file_size: str | None) -> None:
+def build(
+    bundle: Path,
+    out_dir: Path,
+    only: tuple[str, ...],
+    formats: tuple[str, ...],
+    template_dirs: tuple[Path, ...],
+    quiet: bool,
+    max_file_size: str | None,
+) -> None:
     """Build the artifacts for BUNDLE into OUT."""
     from dsreport.api import build as run
 
     only_names = [n.strip() for item in only for n in item.split(",") if n.strip()]
-    result = run(bundle, out_dir, only=only_names or None, formats=formats,
-                 template_dirs=template_dirs, options=_max_size(max_file_size))
+    result = run(
+        bundle,
+        out_dir,
+        only=only_names or None,
+        formats=formats,
+        template_dirs=template_dirs,
+        options=_max_size(max_file_size),
+    )
     out = Out(quiet=quiet)
     for problem in result.warnings:
         if not quiet:
@@ -184,8 +242,13 @@ def build(bundle: Path, out_dir: Path, only: tuple[str, ...], formats: tuple[str
 
 
 @main.command()
-@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path),
-              help="Write the schema to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    help="Write the schema to this file instead of standard output.",
+)
 @handle_errors
 def schema(out_file: Path | None) -> None:
     """Print the JSON Schema of dsreport.yaml (for editors: `# yaml-language-server: $schema=`)."""

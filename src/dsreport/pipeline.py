@@ -37,9 +37,15 @@ def select_renderers(only: Sequence[str] | None, default: Sequence[str]) -> list
     return [*ALWAYS, *[n for n in names if n not in ALWAYS]]
 
 
-def build(bundle_path: str | Path, out_dir: str | Path, *, only: Sequence[str] | None = None,
-          formats: Sequence[str] = (), template_dirs: Sequence[Path] = (),
-          options: LoadOptions | None = None) -> BuildResult:
+def build(
+    bundle_path: str | Path,
+    out_dir: str | Path,
+    *,
+    only: Sequence[str] | None = None,
+    formats: Sequence[str] = (),
+    template_dirs: Sequence[Path] = (),
+    options: LoadOptions | None = None,
+) -> BuildResult:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     bundle = load_bundle(bundle_path, options)
@@ -51,8 +57,13 @@ def build(bundle_path: str | Path, out_dir: str | Path, *, only: Sequence[str] |
     out = Path(out_dir)
     stage = Staging(out)
     with stage as staging:
-        ctx = RenderContext(facts=facts, bundle=bundle, out_dir=staging,
-                            formats=tuple(formats), template_dirs=tuple(template_dirs))
+        ctx = RenderContext(
+            facts=facts,
+            bundle=bundle,
+            out_dir=staging,
+            formats=tuple(formats),
+            template_dirs=tuple(template_dirs),
+        )
         for name in names:
             start = time.perf_counter()
             try:
@@ -60,11 +71,14 @@ def build(bundle_path: str | Path, out_dir: str | Path, *, only: Sequence[str] |
             except DsreportError:
                 raise
             except (OSError, ValueError, RuntimeError) as exc:
-                raise BuildError(f"the {name} renderer failed: {type(exc).__name__}: {exc}",
-                                 hint="run with -v for details; no output was changed") from exc
+                raise BuildError(
+                    f"the {name} renderer failed: {type(exc).__name__}: {exc}",
+                    hint="run with -v for details; no output was changed",
+                ) from exc
             timings[f"render:{name}"] = time.perf_counter() - start
         start = time.perf_counter()
         artifacts = stage.commit()
         timings["write"] = time.perf_counter() - start
-    return BuildResult(facts=facts, artifacts=artifacts, warnings=bundle.warnings,
-                       timings=timings, notes=ctx.notes)
+    return BuildResult(
+        facts=facts, artifacts=artifacts, warnings=bundle.warnings, timings=timings, notes=ctx.notes
+    )

@@ -8,11 +8,25 @@ from __future__ import annotations
 from typing import Final
 
 BINARY_METRICS: Final = (
-    "precision", "recall", "f1", "accuracy", "balanced_accuracy", "specificity", "roc_auc",
-    "average_precision", "log_loss", "brier", "ece",
+    "precision",
+    "recall",
+    "f1",
+    "accuracy",
+    "balanced_accuracy",
+    "specificity",
+    "roc_auc",
+    "average_precision",
+    "log_loss",
+    "brier",
+    "ece",
 )
 MULTICLASS_METRICS: Final = (
-    "accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_f1", "micro_f1",
+    "accuracy",
+    "macro_precision",
+    "macro_recall",
+    "macro_f1",
+    "weighted_f1",
+    "micro_f1",
     "top_k_accuracy",
 )
 REGRESSION_METRICS: Final = ("mae", "rmse", "mape", "smape", "r2")
@@ -26,7 +40,13 @@ LOWER_IS_BETTER: Final = frozenset({"log_loss", "brier", "ece", "mae", "rmse", "
 VERDICTS: Final = ("correct", "incorrect", "partial")
 SEVERITIES: Final = ("none", "low", "medium", "high", "critical")
 REVIEW_COLUMNS: Final = (
-    "id", "input", "model_output", "expected_output", "verdict", "error_category", "severity",
+    "id",
+    "input",
+    "model_output",
+    "expected_output",
+    "verdict",
+    "error_category",
+    "severity",
     "note",
 )
 

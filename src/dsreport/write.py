@@ -6,6 +6,7 @@ staging folder behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -49,16 +50,15 @@ class Staging:
             else:
                 if final.is_dir():
                     shutil.rmtree(final)
-                os.replace(entry, final)
+                entry.replace(final)
             moved.append(final)
         return moved
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
         if kind is not None and self.created:
-            try:
+            with contextlib.suppress(OSError):
                 self.target.rmdir()
-            except OSError:
-                pass

@@ -11,8 +11,10 @@ import math
 from dsreport.vocabulary import BINARY_METRICS, MULTICLASS_METRICS
 
 RATE_METRICS = (
-    frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece", "roc_auc", "average_precision"}
-) | frozenset(MULTICLASS_METRICS) | {"error_rate", "mape", "smape", "share"}
+    (frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece", "roc_auc", "average_precision"})
+    | frozenset(MULTICLASS_METRICS)
+    | {"error_rate", "mape", "smape", "share"}
+)
 SCORE_METRICS = frozenset({"roc_auc", "average_precision", "r2", "brier", "log_loss", "ece"})
 
 

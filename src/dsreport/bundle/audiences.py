@@ -9,6 +9,7 @@ from pydantic import Field
 from dsreport.bundle.fields import ImagePath, Model, PptxPath, Text
 
 Audience = Literal["pm", "ds", "engineer"]
+_ALL_AUDIENCES: tuple[Audience, ...] = ("pm", "ds", "engineer")
 SlideKind = Literal[
     "title", "problem", "success", "results", "ladder", "examples", "risks", "cost", "decision"
 ]
@@ -16,14 +17,20 @@ SlideKind = Literal[
 
 class Person(Model):
     name: Text = Field(examples=["Ana Ruiz"])
+    """Full name."""
     role: Text | None = Field(default=None, examples=["Data scientist"])
-    email: Text | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$", examples=["ana@example.com"])
+    """Role or team."""
+    email: Text | None = Field(
+        default=None, pattern=r"^[^@\s]+@[^@\s]+$", examples=["ana@example.com"]
+    )
+    """Contact address."""
 
 
 class PmAudience(Model):
     decision: Text = Field(examples=["Approve a four-week pilot with two retention teams."])
     """The decision asked of the product manager."""
     next_steps: list[Text] = Field(default_factory=list, examples=[["Pilot in January"]])
+    """What happens after the decision."""
     slides: list[SlideKind] | None = Field(
         default=None, examples=[["title", "results", "decision"]]
     )
@@ -34,9 +41,12 @@ class Branding(Model):
     accent: Text | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$", examples=["#0072B2"])
     """Accent colour for 'ours' (the chosen model, the headline number)."""
     logo: ImagePath | None = Field(default=None, examples=["img/logo.png"])
+    """Logo image for the cover and title slide."""
     pptx_template: PptxPath | None = Field(default=None, examples=["brand/corporate.pptx"])
     """A corporate PowerPoint template whose layouts the deck uses."""
-    layout_map: dict[SlideKind, Text] = Field(default_factory=dict, examples=[{"title": "Title Slide"}])
+    layout_map: dict[SlideKind, Text] = Field(
+        default_factory=dict, examples=[{"title": "Title Slide"}]
+    )
     """Deck slide kind -> layout name in the template."""
 
 
@@ -46,7 +56,12 @@ class Audiences(Model):
     contacts: list[Person] = Field(default_factory=list)
     """Who to ask about it."""
     pm: PmAudience
-    outputs: list[Audience] = Field(default_factory=lambda: ["pm", "ds", "engineer"])
+    """What the product manager is asked for."""
+    outputs: list[Audience] = Field(default_factory=lambda: list(_ALL_AUDIENCES))
     """Which audiences get an artifact by default."""
     branding: Branding = Field(default_factory=Branding)
-    retraining: Text | None = Field(default=None, examples=["Quarterly, or when recall drops 5 points."])
+    """Accent colour, logo and corporate deck template."""
+    retraining: Text | None = Field(
+        default=None, examples=["Quarterly, or when recall drops 5 points."]
+    )
+    """When and how the model is retrained."""

@@ -17,8 +17,11 @@ class Rung(Model):
     id: Text = Field(pattern=r"^[A-Za-z0-9_.-]+$", examples=["gbm"])
     """Short identifier, used by `ladder.chosen` and the predictions table."""
     name: Text = Field(examples=["Gradient boosting"])
+    """Display name."""
     kind: Literal["heuristic", "simple", "complex"] = Field(examples=["complex"])
+    """heuristic (today's rules), simple or complex."""
     description: Text | None = Field(default=None, examples=["200 trees, depth 3."])
+    """What the model is, in one line."""
     metrics: dict[str, Number] = Field(default_factory=dict, examples=[{"recall": 0.81}])
     """Headline metrics of this rung on the test split, by metric name."""
     train_metrics: dict[str, Number] = Field(default_factory=dict, examples=[{"recall": 0.86}])
@@ -28,6 +31,7 @@ class Rung(Model):
     cost: Number | None = Field(default=None, ge=0, examples=[80])
     """Running cost, in the operator view's cost unit."""
     decision: Literal["kept", "dropped", "chosen"] = Field(examples=["chosen"])
+    """kept, dropped or chosen."""
     reason: Text = Field(examples=["Best recall within budget."])
     """Why it was kept, dropped or chosen."""
     score_column: Text | None = Field(default=None, examples=["score_gbm"])
@@ -41,6 +45,7 @@ class Ladder(Model):
     """Start simple, earn complexity."""
 
     rungs: list[Rung] = Field(min_length=1)
+    """The rungs, simplest first."""
     chosen: Text = Field(examples=["gbm"])
     """Id of the rung that ships."""
     baseline: Text = Field(examples=["rules"])
@@ -49,26 +54,37 @@ class Ladder(Model):
 
 class SliceRef(Model):
     key: Text = Field(examples=["plan"])
+    """Slice column or dimension."""
     value: Text = Field(examples=["monthly"])
+    """Value of the slice."""
 
 
 class Interval(Model):
     low: Number = Field(examples=[0.78])
+    """Lower bound."""
     high: Number = Field(examples=[0.84])
+    """Upper bound."""
     level: Number = Field(default=0.95, gt=0, lt=1, examples=[0.95])
+    """Confidence level."""
 
 
 class Metric(Model):
     """One reported metric value (precomputed; metrics from predictions are added at analysis)."""
 
     name: Text = Field(examples=["recall"])
+    """Metric name; known names (recall, roc_auc, mae, ...) get plain-language labels."""
     value: Number = Field(examples=[0.81])
+    """The value, as a number (`0.83`, or `83%`)."""
     direction: Direction = Field(default="higher_is_better", examples=["higher_is_better"])
+    """Whether higher or lower values are better."""
     target: Number | None = Field(default=None, examples=[0.75])
+    """The value to reach."""
     split: Text = Field(default="test", examples=["test"])
+    """Split the value was measured on."""
     slice: SliceRef | None = None
     """Absent for the overall value."""
     interval: Interval | None = None
+    """Confidence interval, when known."""
     headline: bool = Field(default=False, examples=[True])
     """The one metric the story is told with (at most one per bundle)."""
     rung: Text | None = Field(default=None, examples=["gbm"])
@@ -83,9 +99,13 @@ class Predictions(Model):
     """A table of per-row predictions to compute metrics from."""
 
     path: TablePath = Field(examples=["data/predictions.csv"])
+    """CSV or Parquet file in the bundle."""
     id_column: Text = Field(default="id", examples=["id"])
+    """Column with the row identifier (read as text)."""
     label_column: Text = Field(default="label", examples=["label"])
+    """Column with the true label or value."""
     split_column: Text | None = Field(default=None, examples=["split"])
+    """Column naming each row's split; all rows are test rows when absent."""
     slice_columns: list[Text] = Field(default_factory=list, examples=[["plan", "region"]])
     """Columns whose values define slices; metrics are computed per value."""
     missing_values: list[Text] = Field(default_factory=list, examples=[[""]])
@@ -97,6 +117,7 @@ class ReviewedExamples(Model):
     error_category, severity, note."""
 
     path: TablePath = Field(examples=["data/reviewed.csv"])
+    """CSV or Parquet file in the bundle."""
     sampling: Text | None = Field(default=None, examples=["200 drawn at random from the test set"])
     """How the reviewed cases were chosen."""
 
@@ -113,7 +134,10 @@ class Interrogation(Model):
     seed: int = Field(default=20240101, examples=[20240101])
     """Seed for every bootstrap, so results are reproducible."""
     metrics: list[Metric] = Field(default_factory=list)
+    """Precomputed metric values (overall, per split, per slice)."""
     predictions: Predictions | None = None
+    """Per-row predictions to compute metrics from."""
     reviewed_examples: ReviewedExamples | None = None
+    """Cases a person looked at."""
     checks: dict[str, Number] = Field(default_factory=dict, examples=[{"min_review_n": 50}])
     """Overrides of the analysis checks' thresholds, by name."""

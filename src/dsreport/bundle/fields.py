@@ -91,7 +91,17 @@ TablePath = file_ref(".csv", ".parquet", what="table")
 MarkdownPath = file_ref(".md", what="Markdown file")
 ImagePath = file_ref(".png", ".jpg", ".jpeg", ".svg", what="image")
 CodePath = file_ref(
-    ".py", ".sql", ".txt", ".toml", ".yaml", ".yml", ".json", ".cfg", ".sh", ".r", ".R",
+    ".py",
+    ".sql",
+    ".txt",
+    ".toml",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".cfg",
+    ".sh",
+    ".r",
+    ".R",
     what="code file",
 )
 PptxPath = file_ref(".pptx", what="PowerPoint template")

@@ -91,15 +91,15 @@ def iter_marked(
         value = data[key]
         markers = _markers(info)
         if markers and isinstance(value, str):
-            yield loc + (key,), markers[0], value, data
+            yield (*loc, key), markers[0], value, data
             continue
         for kind in _unwrap(info.annotation):
             origin = get_origin(kind)
             if isinstance(kind, type) and issubclass(kind, BaseModel):
-                yield from iter_marked(kind, value, loc + (key,))
+                yield from iter_marked(kind, value, (*loc, key))
             elif origin is list and isinstance(value, list):
                 (item_type,) = get_args(kind)
                 for sub in _unwrap(item_type):
                     if isinstance(sub, type) and issubclass(sub, BaseModel):
                         for index, item in enumerate(value):
-                            yield from iter_marked(sub, item, loc + (key, index))
+                            yield from iter_marked(sub, item, (*loc, key, index))

@@ -130,8 +130,11 @@ class OperatorView(Model):
     """Success as the operator sees it: metric levels, time, money, failure."""
 
     success_metric: SuccessMetric
+    """The metric success is judged by, with its three levels."""
     latency: Latency
+    """How long a user can wait."""
     cost: Cost
+    """What the model may cost to run."""
     failure_modes: list[FailureMode] = Field(default_factory=list)
     """Every failure mode you know of."""
     fallback: Prose = Field(examples=["Fall back to the contract-end-date list."])
@@ -144,12 +147,15 @@ class Constraints(Model):
     """Constraints on a contract field; they become the engineers' JSON Schema."""
 
     minimum: Number | None = Field(default=None, examples=[0])
+    """Smallest allowed value."""
     maximum: Number | None = Field(default=None, examples=[120])
+    """Largest allowed value."""
     allowed: list[Text] | None = Field(default=None, examples=[["monthly", "yearly"]])
     """The allowed values of a category field."""
     pattern: Text | None = Field(default=None, examples=["^C[0-9]{6}$"])
     """A regular expression a string must match."""
     max_length: int | None = Field(default=None, ge=0, examples=[64])
+    """Longest allowed text, in characters."""
     nullable: bool = Field(default=False, examples=[False])
     """Whether `null` is a valid value."""
 
@@ -160,62 +166,87 @@ class ContractField(Model):
     name: Text = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", examples=["tenure_months"])
     """Field name: a valid identifier, used as is in the contract."""
     type: FieldType = Field(examples=["integer"])
+    """Value type in the contract."""
     description: Text = Field(examples=["Months since the first contract started."])
+    """What the field means, in one sentence."""
     required: bool = Field(default=True, examples=[True])
+    """Whether a request or response must carry the field."""
     unit: Text | None = Field(default=None, examples=["months"])
+    """Unit of a numeric field."""
     example: Text | None = Field(default=None, examples=["14"])
     """An example value, as it would appear in a request."""
     constraints: Constraints = Field(default_factory=Constraints)
+    """Bounds, allowed values, pattern, length, nullability."""
 
 
 class DataSource(Model):
     name: Text = Field(examples=["CRM contracts"])
+    """Name of the source."""
     description: Text | None = Field(default=None, examples=["One row per customer-month."])
+    """What one row is, and anything unusual."""
     time_window: Text | None = Field(default=None, examples=["2024-01 to 2025-06"])
+    """Period the data cover."""
 
 
 class Split(Model):
     name: Text = Field(examples=["test"])
+    """Split name, as used in metrics' `split`."""
     rows: int | None = Field(default=None, ge=0, examples=[2000])
+    """Number of rows."""
     description: Text | None = Field(default=None, examples=["Last three months, held out."])
+    """How the split was drawn."""
 
 
 class DataConstruction(Model):
     """How training and test data were built."""
 
     description: Prose = Field(examples=["prose/data.md"])
+    """How the data were built, in prose."""
     sources: list[DataSource] = Field(default_factory=list)
+    """Where the data come from."""
     splits: list[Split] = Field(default_factory=list)
+    """Train, validation and test splits."""
     leakage_guards: list[Text] = Field(
         default_factory=list, examples=[["Features frozen at the scoring date."]]
     )
+    """What prevents information from the future or the label leaking in."""
 
 
 class Diagram(Model):
     path: ImagePath = Field(examples=["img/architecture.png"])
+    """Image file in the bundle."""
     caption: Text = Field(examples=["Where the score enters the call list."])
+    """Caption printed under the image."""
     alt: Text = Field(examples=["Diagram: CRM export, scoring job, call list."])
     """Alternative text for screen readers."""
 
 
 class CodeFile(Model):
     path: CodePath = Field(examples=["code/predict.py"])
+    """Code file in the bundle."""
     role: Literal["inference", "features", "training", "other"] = Field(examples=["inference"])
+    """What the code does."""
 
 
 class SystemDesign(Model):
     """Inputs and outputs, model structure, data, metric choice."""
 
     inputs: list[ContractField] = Field(min_length=1)
+    """Typed input fields: the request side of the engineers' contract."""
     outputs: list[ContractField] = Field(min_length=1)
+    """Typed output fields: the response side of the contract."""
     model_structure: Prose = Field(examples=["Gradient-boosted trees on 20 features."])
+    """The model's structure: algorithm, features, post-processing."""
     data: DataConstruction
+    """How training and test data were built."""
     metric_choice: Prose = Field(examples=["Recall at a fixed call capacity, because ..."])
     """Which metrics train and evaluate the model, and why."""
     scores_are_probabilities: bool = Field(default=False, examples=[True])
     """Whether downstream users read the score as a probability (calibration matters)."""
     diagrams: list[Diagram] = Field(default_factory=list)
+    """The bundle's own diagrams, shown in the staff DS report."""
     code: list[CodeFile] = Field(default_factory=list)
+    """Code files handed to the engineers as they are."""
     entry_point: Text | None = Field(
         default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", examples=["predict:predict"]
     )

@@ -20,12 +20,19 @@ class Collector:
         self.doc = doc
         self.problems: list[Problem] = []
 
-    def add(self, loc: Loc, message: str, hint: str | None = None, *,
-            warning: bool = False) -> None:
-        self.problems.append(Problem(
-            message, file=self.doc.file, line=self.doc.line(loc), key=dotted(loc), hint=hint,
-            severity="warning" if warning else "error",
-        ))
+    def add(
+        self, loc: Loc, message: str, hint: str | None = None, *, warning: bool = False
+    ) -> None:
+        self.problems.append(
+            Problem(
+                message,
+                file=self.doc.file,
+                line=self.doc.line(loc),
+                key=dotted(loc),
+                hint=hint,
+                severity="warning" if warning else "error",
+            )
+        )
 
 
 def suggest(word: str, options: list[str]) -> str | None:
@@ -41,17 +48,22 @@ def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:
     ids = [r.id for r in rungs]
     for rung_id, count in Counter(ids).items():
         if count > 1:
-            out.add(("ladder", "rungs", ids.index(rung_id), "id"),
-                    f"rung id '{rung_id}' is used {count} times", "give each rung its own id")
+            out.add(
+                ("ladder", "rungs", ids.index(rung_id), "id"),
+                f"rung id '{rung_id}' is used {count} times",
+                "give each rung its own id",
+            )
     for key in ("chosen", "baseline"):
         value = getattr(spec.ladder, key)
         if value not in ids:
             out.add(("ladder", key), f"'{value}' is not the id of a rung", suggest(value, ids))
     for index, rung in enumerate(rungs):
         if rung.decision == "chosen" and rung.id != spec.ladder.chosen:
-            out.add(("ladder", "rungs", index, "decision"),
-                    f"rung '{rung.id}' says it is chosen, but ladder.chosen is "
-                    f"'{spec.ladder.chosen}'", warning=True)
+            out.add(
+                ("ladder", "rungs", index, "decision"),
+                f"rung '{rung.id}' says it is chosen, but ladder.chosen is '{spec.ladder.chosen}'",
+                warning=True,
+            )
 
     interrogation = spec.interrogation
     names = {m.name for m in interrogation.metrics}
@@ -60,32 +72,50 @@ def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:
         names |= set(COMPUTED_METRICS[spec.project.task])
     success = spec.operator_view.success_metric.metric
     if success not in names:
-        out.add(("operator_view", "success_metric", "metric"),
-                f"metric '{success}' is neither reported nor computable from predictions",
-                suggest(success, sorted(names)))
+        out.add(
+            ("operator_view", "success_metric", "metric"),
+            f"metric '{success}' is neither reported nor computable from predictions",
+            suggest(success, sorted(names)),
+        )
     headlines = [i for i, m in enumerate(interrogation.metrics) if m.headline]
     for index in headlines[1:]:
-        out.add(("interrogation", "metrics", index, "headline"),
-                "only one metric can be the headline", "remove `headline: true` from the others")
+        out.add(
+            ("interrogation", "metrics", index, "headline"),
+            "only one metric can be the headline",
+            "remove `headline: true` from the others",
+        )
     for index, metric in enumerate(interrogation.metrics):
         loc: Loc = ("interrogation", "metrics", index)
         if metric.rung is not None and metric.rung not in ids:
-            out.add(loc + ("rung",), f"'{metric.rung}' is not the id of a rung",
-                    suggest(metric.rung, ids))
+            out.add(
+                (*loc, "rung"),
+                f"'{metric.rung}' is not the id of a rung",
+                suggest(metric.rung, ids),
+            )
         interval = metric.interval
         if interval is not None:
             if interval.low > interval.high:
-                out.add(loc + ("interval",), f"interval low {interval.low} is above high "
-                        f"{interval.high}", "swap the bounds")
+                out.add(
+                    (*loc, "interval"),
+                    f"interval low {interval.low} is above high {interval.high}",
+                    "swap the bounds",
+                )
             elif not interval.low <= metric.value <= interval.high:
-                out.add(loc + ("interval",), f"the interval {interval.low}–{interval.high} does "
-                        f"not contain the value {metric.value}", "check both numbers",
-                        warning=True)
+                out.add(
+                    (*loc, "interval"),
+                    f"the interval {interval.low}–{interval.high} does "
+                    f"not contain the value {metric.value}",
+                    "check both numbers",
+                    warning=True,
+                )
     known_checks = CheckThresholds.names()
     for name in interrogation.checks:
         if name not in known_checks:
-            out.add(("interrogation", "checks", name), f"unknown check threshold '{name}'",
-                    suggest(name, known_checks))
+            out.add(
+                ("interrogation", "checks", name),
+                f"unknown check threshold '{name}'",
+                suggest(name, known_checks),
+            )
     _check_task(spec, out)
     return out.problems
 
@@ -96,18 +126,27 @@ def _check_task(spec: BundleSpec, out: Collector) -> None:
     classes = interrogation.classes
     if task == "binary":
         if classes and len(classes) != 2:
-            out.add(("interrogation", "classes"), f"a binary task has 2 classes, not {len(classes)}")
+            out.add(
+                ("interrogation", "classes"), f"a binary task has 2 classes, not {len(classes)}"
+            )
         if interrogation.predictions is not None and interrogation.positive_label is None:
-            out.add(("interrogation",), "binary predictions need `positive_label`",
-                    "add `positive_label: \"1\"` (the label of the class you want to catch)")
+            out.add(
+                ("interrogation",),
+                "binary predictions need `positive_label`",
+                'add `positive_label: "1"` (the label of the class you want to catch)',
+            )
         if classes and interrogation.positive_label not in (None, *classes):
-            out.add(("interrogation", "positive_label"),
-                    f"'{interrogation.positive_label}' is not one of the classes",
-                    suggest(interrogation.positive_label or "", classes))
+            out.add(
+                ("interrogation", "positive_label"),
+                f"'{interrogation.positive_label}' is not one of the classes",
+                suggest(interrogation.positive_label or "", classes),
+            )
         if interrogation.predictions is not None and interrogation.threshold is None:
             out.add(("interrogation",), "no `threshold` is given; 0.5 is used", warning=True)
     elif task == "multiclass" and interrogation.predictions is not None and len(classes) < 3:
-        out.add(("interrogation", "classes"),
-                "multiclass predictions need `classes`, the list of at least 3 labels")
+        out.add(
+            ("interrogation", "classes"),
+            "multiclass predictions need `classes`, the list of at least 3 labels",
+        )
     elif task == "regression" and classes:
         out.add(("interrogation", "classes"), "a regression task has no classes", warning=True)

@@ -61,8 +61,11 @@ def _locate_spec(path: Path) -> tuple[Path, Problem | None]:
     if not path.exists():
         return path, Problem(f"bundle folder {path} does not exist", file=str(path))
     if not path.is_dir():
-        return path, Problem(f"{path} is not a folder", file=str(path),
-                             hint="give the folder that holds dsreport.yaml")
+        return path, Problem(
+            f"{path} is not a folder",
+            file=str(path),
+            hint="give the folder that holds dsreport.yaml",
+        )
     return path, None
 
 
@@ -86,25 +89,35 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
     if problem:
         return None, [problem]
     limits = options.limits
-    raw, problem = read_checked(root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None,
-                                key="")
+    raw, problem = read_checked(
+        root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None, key=""
+    )
     if problem:
-        hint = "run `dsreport init` to start a bundle" if "does not exist" in problem.message \
+        hint = (
+            "run `dsreport init` to start a bundle"
+            if "does not exist" in problem.message
             else problem.hint
+        )
         return None, [Problem(problem.message, file=SPEC_FILE, hint=hint)]
     assert raw is not None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem("the file is not UTF-8 text", file=SPEC_FILE,
-                              line=raw[: exc.start].count(b"\n") + 1,
-                              hint="save dsreport.yaml as UTF-8")]
+        return None, [
+            Problem(
+                "the file is not UTF-8 text",
+                file=SPEC_FILE,
+                line=raw[: exc.start].count(b"\n") + 1,
+                hint="save dsreport.yaml as UTF-8",
+            )
+        ]
     doc, problems = parse_yaml(text, SPEC_FILE)
     if doc is None:
         return None, problems
     if not isinstance(doc.data, dict):
-        return None, [Problem("the top level must be a mapping of keys to values",
-                              file=SPEC_FILE, line=1)]
+        return None, [
+            Problem("the top level must be a mapping of keys to values", file=SPEC_FILE, line=1)
+        ]
     files: dict[str, bytes] = {SPEC_FILE: raw}
     prose_sources: dict[str, str] = {}
     tables: dict[str, Table] = {}
@@ -113,8 +126,9 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
         if isinstance(marker, ProseMarker):
             if not is_prose_path(value):
                 continue
-            data, problem = read_checked(root, value, limits.prose_bytes, file=SPEC_FILE,
-                                         line=line, key=key)
+            data, problem = read_checked(
+                root, value, limits.prose_bytes, file=SPEC_FILE, line=line, key=key
+            )
             if data is not None:
                 try:
                     container[loc[-1]] = clean_text(data.decode("utf-8-sig"))
@@ -122,14 +136,26 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
                     files[value] = data
                 except UnicodeDecodeError as exc:
                     problem = Problem(
-                        "the file is not UTF-8 text", file=value,
-                        line=data[: exc.start].count(b"\n") + 1, hint="save it as UTF-8")
+                        "the file is not UTF-8 text",
+                        file=value,
+                        line=data[: exc.start].count(b"\n") + 1,
+                        hint="save it as UTF-8",
+                    )
             if problem:
                 problems.append(problem)
         else:
             missing = container.get("missing_values") if marker.what == "table" else None
-            problems += _read_file(root, marker, value, line, key, limits, files, tables,
-                                   missing if isinstance(missing, list) else [])
+            problems += _read_file(
+                root,
+                marker,
+                value,
+                line,
+                key,
+                limits,
+                files,
+                tables,
+                missing if isinstance(missing, list) else [],
+            )
     try:
         spec = BundleSpec.model_validate(doc.data)
     except ValidationError as exc:
@@ -144,8 +170,16 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
     for name in sorted(files):
         digest.update(f"{name}\0{len(files[name])}\0".encode())
         digest.update(files[name])
-    bundle = Bundle(root=root, spec=spec, doc=doc, predictions=predictions, reviewed=reviewed,
-                    files=files, prose_sources=prose_sources, digest=digest.hexdigest())
+    bundle = Bundle(
+        root=root,
+        spec=spec,
+        doc=doc,
+        predictions=predictions,
+        reviewed=reviewed,
+        files=files,
+        prose_sources=prose_sources,
+        digest=digest.hexdigest(),
+    )
     return bundle, problems
 
 
@@ -153,13 +187,27 @@ def _table(section: Any, tables: dict[str, Table]) -> Table | None:
     return tables.get(section.path) if section is not None else None
 
 
-def _read_file(root: Path, marker: FileMarker, value: str, line: int | None, key: str,
-               limits: Limits, files: dict[str, bytes], tables: dict[str, Table],
-               missing: list[Any]) -> list[Problem]:
+def _read_file(
+    root: Path,
+    marker: FileMarker,
+    value: str,
+    line: int | None,
+    key: str,
+    limits: Limits,
+    files: dict[str, bytes],
+    tables: dict[str, Table],
+    missing: list[Any],
+) -> list[Problem]:
     suffix = Path(value).suffix.lower()
     if suffix not in {k.lower() for k in marker.kinds}:
-        return [Problem(f"'{value}' is not a {marker.what} ({', '.join(marker.kinds)})",
-                        file=SPEC_FILE, line=line, key=key)]
+        return [
+            Problem(
+                f"'{value}' is not a {marker.what} ({', '.join(marker.kinds)})",
+                file=SPEC_FILE,
+                line=line,
+                key=key,
+            )
+        ]
     cap = limits.table_bytes if marker.what == "table" else limits.file_bytes
     data, problem = read_checked(root, value, cap, file=SPEC_FILE, line=line, key=key)
     if data is None:

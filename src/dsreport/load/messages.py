@@ -36,8 +36,15 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
     value = err.get("input")
     loc = tuple(err["loc"])
     if kind == "missing":
-        if len(loc) == 1 and loc[0] in ("project", "ecosystem", "operator_view", "system_design",
-                                        "ladder", "interrogation", "audiences"):
+        if len(loc) == 1 and loc[0] in (
+            "project",
+            "ecosystem",
+            "operator_view",
+            "system_design",
+            "ladder",
+            "interrogation",
+            "audiences",
+        ):
             return f"required section '{loc[0]}' is missing", "add it (see docs/bundle.md)"
         return f"required key '{loc[-1]}' is missing", "add it (see docs/bundle.md)"
     if kind == "extra_forbidden":
@@ -75,9 +82,7 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
     return err["msg"][:1].lower() + err["msg"][1:], None
 
 
-def validation_problems(
-    exc: ValidationError, doc: YamlDoc, root: type[BaseModel]
-) -> list[Problem]:
+def validation_problems(exc: ValidationError, doc: YamlDoc, root: type[BaseModel]) -> list[Problem]:
     errors = exc.errors(include_url=False)
     missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
     explained: set[Loc] = set()
@@ -86,12 +91,11 @@ def validation_problems(
         loc: Loc = tuple(err["loc"])
         message, hint = _message(err, root)
         if err["type"] == "extra_forbidden" and hint and hint.startswith("did you mean"):
-            meant = loc[:-1] + (hint.split("'")[1],)
+            meant = (*loc[:-1], hint.split("'")[1])
             if meant in missing:  # one typo, one problem: not also "required key missing"
                 explained.add(meant)
                 hint = f"did you mean '{meant[-1]}'? (it is required)"
         problems.append(
             Problem(message, file=doc.file, line=doc.line(loc), key=dotted(loc), hint=hint)
         )
-    return [p for p, e in zip(problems, errors, strict=True)
-            if tuple(e["loc"]) not in explained]
+    return [p for p, e in zip(problems, errors, strict=True) if tuple(e["loc"]) not in explained]

@@ -65,8 +65,9 @@ def resolve_inside(root: Path, ref: str, cap: int) -> tuple[Path | None, str | N
     return current, None, None
 
 
-def read_checked(root: Path, ref: str, cap: int, *, file: str, line: int | None,
-                 key: str) -> tuple[bytes | None, Problem | None]:
+def read_checked(
+    root: Path, ref: str, cap: int, *, file: str, line: int | None, key: str
+) -> tuple[bytes | None, Problem | None]:
     """Read a bundle file's bytes, or say why not."""
     path, message, hint = resolve_inside(root, ref, cap)
     if path is None:
@@ -74,6 +75,7 @@ def read_checked(root: Path, ref: str, cap: int, *, file: str, line: int | None,
     with path.open("rb") as handle:
         data = handle.read(cap + 1)
     if len(data) > cap:
-        return None, Problem(f"file '{ref}' grew past the size limit while read",
-                             file=file, line=line, key=key)
+        return None, Problem(
+            f"file '{ref}' grew past the size limit while read", file=file, line=line, key=key
+        )
     return data, None

@@ -15,23 +15,39 @@ from dsreport.vocabulary import REVIEW_COLUMNS, SEVERITIES, VERDICTS
 MAX_PER_CHECK = 5
 
 
-def _rows(table: Table, mask: pd.Series, message: str, column: str, hint: str | None = None,
-          warning: bool = False) -> list[Problem]:
+def _rows(
+    table: Table,
+    mask: pd.Series,
+    message: str,
+    column: str,
+    hint: str | None = None,
+    warning: bool = False,
+) -> list[Problem]:
     """One problem per offending row (the first few), then a count of the rest."""
     rows = np.flatnonzero(mask.to_numpy())
     problems = []
     for row in rows[:MAX_PER_CHECK]:
         cell = table.frame[column].iloc[row]
-        problems.append(Problem(
-            message.format(value=repr(cell)[:60]), file=table.file, line=table.line(int(row)),
-            key=column, hint=hint, severity="warning" if warning else "error",
-        ))
+        problems.append(
+            Problem(
+                message.format(value=repr(cell)[:60]),
+                file=table.file,
+                line=table.line(int(row)),
+                key=column,
+                hint=hint,
+                severity="warning" if warning else "error",
+            )
+        )
     if len(rows) > MAX_PER_CHECK:
-        problems.append(Problem(
-            f"{len(rows) - MAX_PER_CHECK:,} more rows like this", file=table.file,
-            line=table.line(int(rows[MAX_PER_CHECK])), key=column,
-            severity="warning" if warning else "error",
-        ))
+        problems.append(
+            Problem(
+                f"{len(rows) - MAX_PER_CHECK:,} more rows like this",
+                file=table.file,
+                line=table.line(int(rows[MAX_PER_CHECK])),
+                key=column,
+                severity="warning" if warning else "error",
+            )
+        )
     return problems
 
 
@@ -40,8 +56,9 @@ def _text(table: Table, column: str) -> pd.Series:
     return series.astype("string") if not table.text_cells else series
 
 
-def check_tables(spec: BundleSpec, doc: YamlDoc, predictions: Table | None,
-                 reviewed: Table | None) -> list[Problem]:
+def check_tables(
+    spec: BundleSpec, doc: YamlDoc, predictions: Table | None, reviewed: Table | None
+) -> list[Problem]:
     out = Collector(doc)
     if predictions is not None:
         out.problems += _check_predictions(spec, predictions, out)
@@ -63,34 +80,52 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
     assert section is not None
     base: Loc = ("interrogation", "predictions")
     if len(table.frame) == 0:
-        out.add(base + ("path",), f"{table.file} has a header but no rows")
+        out.add((*base, "path"), f"{table.file} has a header but no rows")
         return []
     problems: list[Problem] = []
-    present = [_need(table, section.id_column, base + ("id_column",), out),
-               _need(table, section.label_column, base + ("label_column",), out)]
+    present = [
+        _need(table, section.id_column, (*base, "id_column"), out),
+        _need(table, section.label_column, (*base, "label_column"), out),
+    ]
     if section.split_column:
-        _need(table, section.split_column, base + ("split_column",), out)
+        _need(table, section.split_column, (*base, "split_column"), out)
     for index, column in enumerate(section.slice_columns):
-        _need(table, column, base + ("slice_columns", index), out)
+        _need(table, column, (*base, "slice_columns", index), out)
     score_columns = []
     for index, rung in enumerate(spec.ladder.rungs):
-        if rung.score_column and _need(table, rung.score_column,
-                                       ("ladder", "rungs", index, "score_column"), out):
+        if rung.score_column and _need(
+            table, rung.score_column, ("ladder", "rungs", index, "score_column"), out
+        ):
             score_columns.append(rung.score_column)
     if not all(present):
         return problems
     ids = table.frame[section.id_column]
-    problems += _rows(table, ids.duplicated(), "id {value} appears more than once",
-                      section.id_column, "ids must be unique", warning=True)
+    problems += _rows(
+        table,
+        ids.duplicated(),
+        "id {value} appears more than once",
+        section.id_column,
+        "ids must be unique",
+        warning=True,
+    )
     label = table.frame[section.label_column]
-    problems += _rows(table, label.isna() | (_text(table, section.label_column) == ""),
-                      "the label is missing", section.label_column)
+    problems += _rows(
+        table,
+        label.isna() | (_text(table, section.label_column) == ""),
+        "the label is missing",
+        section.label_column,
+    )
     task = spec.project.task
     classes = spec.interrogation.classes
     if task in ("binary", "multiclass") and classes:
         outside = ~_text(table, section.label_column).isin(classes) & label.notna()
-        problems += _rows(table, outside, "label {value} is not one of the declared classes",
-                          section.label_column, "add it to interrogation.classes or fix the row")
+        problems += _rows(
+            table,
+            outside,
+            "label {value} is not one of the declared classes",
+            section.label_column,
+            "add it to interrogation.classes or fix the row",
+        )
     if task == "regression":
         problems += _numeric(table, section.label_column, None)
     for column in score_columns:
@@ -100,27 +135,45 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
             problems += _numeric(table, column, None)
         elif classes:
             outside = ~_text(table, column).isin(classes)
-            problems += _rows(table, outside, "prediction {value} is not one of the classes",
-                              column)
+            problems += _rows(
+                table, outside, "prediction {value} is not one of the classes", column
+            )
     return problems
 
 
 def _numeric(table: Table, column: str, bounds: tuple[float, float] | None) -> list[Problem]:
     raw = table.frame[column]
     values = pd.to_numeric(raw, errors="coerce")
-    problems = _rows(table, values.isna() & raw.notna() & (_text(table, column) != ""),
-                     "{value} is not a number", column)
-    problems += _rows(table, raw.isna() | (_text(table, column) == ""), "the value is missing",
-                      column)
+    problems = _rows(
+        table,
+        values.isna() & raw.notna() & (_text(table, column) != ""),
+        "{value} is not a number",
+        column,
+    )
+    problems += _rows(
+        table, raw.isna() | (_text(table, column) == ""), "the value is missing", column
+    )
     finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
-    problems += _rows(table, values.notna() & ~pd.Series(finite, index=values.index),
-                      "{value} is not a finite number", column)
+    problems += _rows(
+        table,
+        values.notna() & ~pd.Series(finite, index=values.index),
+        "{value} is not a finite number",
+        column,
+    )
     if bounds is not None:
         low, high = bounds
-        outside = values.notna() & pd.Series(finite, index=values.index) & (
-            (values < low) | (values > high))
-        problems += _rows(table, outside, f"score {{value}} is outside [{low:g}, {high:g}]",
-                          column, "scores must be probabilities of the positive class")
+        outside = (
+            values.notna()
+            & pd.Series(finite, index=values.index)
+            & ((values < low) | (values > high))
+        )
+        problems += _rows(
+            table,
+            outside,
+            f"score {{value}} is outside [{low:g}, {high:g}]",
+            column,
+            "scores must be probabilities of the positive class",
+        )
     return problems
 
 
@@ -128,23 +181,51 @@ def _check_reviewed(table: Table) -> list[Problem]:
     columns = [str(c) for c in table.frame.columns]
     missing = [c for c in REVIEW_COLUMNS if c not in columns]
     if missing:
-        return [Problem(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
-                        file=table.file, line=1,
-                        hint="the columns are: " + ", ".join(REVIEW_COLUMNS))]
+        return [
+            Problem(
+                f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+                file=table.file,
+                line=1,
+                hint="the columns are: " + ", ".join(REVIEW_COLUMNS),
+            )
+        ]
     if len(table.frame) == 0:
-        return [Problem("no reviewed examples: the error analysis will be empty",
-                        file=table.file, line=1, severity="warning")]
+        return [
+            Problem(
+                "no reviewed examples: the error analysis will be empty",
+                file=table.file,
+                line=1,
+                severity="warning",
+            )
+        ]
     verdict = _text(table, "verdict").str.strip().str.lower()
     severity = _text(table, "severity").str.strip().str.lower()
     category = _text(table, "error_category").fillna("").str.strip()
-    problems = _rows(table, ~verdict.isin(VERDICTS), "verdict {value} is not one of: "
-                     + ", ".join(VERDICTS), "verdict")
-    problems += _rows(table, ~(severity.isin(SEVERITIES) | (severity == "") | severity.isna()),
-                      "severity {value} is not one of: " + ", ".join(SEVERITIES), "severity")
-    problems += _rows(table, verdict.isin(("incorrect", "partial")) & (category == ""),
-                      "an incorrect example has no error_category", "error_category",
-                      "name the kind of error, so errors can be counted by category",
-                      warning=True)
-    problems += _rows(table, table.frame["id"].duplicated(), "id {value} appears more than once",
-                      "id", warning=True)
+    problems = _rows(
+        table,
+        ~verdict.isin(VERDICTS),
+        "verdict {value} is not one of: " + ", ".join(VERDICTS),
+        "verdict",
+    )
+    problems += _rows(
+        table,
+        ~(severity.isin(SEVERITIES) | (severity == "") | severity.isna()),
+        "severity {value} is not one of: " + ", ".join(SEVERITIES),
+        "severity",
+    )
+    problems += _rows(
+        table,
+        verdict.isin(("incorrect", "partial")) & (category == ""),
+        "an incorrect example has no error_category",
+        "error_category",
+        "name the kind of error, so errors can be counted by category",
+        warning=True,
+    )
+    problems += _rows(
+        table,
+        table.frame["id"].duplicated(),
+        "id {value} appears more than once",
+        "id",
+        warning=True,
+    )
     return problems

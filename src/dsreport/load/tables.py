@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -37,9 +36,9 @@ class Table:
         return self.row_lines[row] if 0 <= row < len(self.row_lines) else None
 
 
-def read_table(data: bytes, file: str, *, missing: list[str] | None = None) -> tuple[
-    Table | None, list[Problem]
-]:
+def read_table(
+    data: bytes, file: str, *, missing: list[str] | None = None
+) -> tuple[Table | None, list[Problem]]:
     if file.lower().endswith(".parquet"):
         return _read_parquet(data, file)
     return _read_csv(data, file, missing or [])
@@ -52,10 +51,14 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [Problem(
-            f"byte 0x{data[exc.start]:02x} is not valid UTF-8", file=file, line=line,
-            hint="save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
-        )]
+        return None, [
+            Problem(
+                f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+                file=file,
+                line=line,
+                hint="save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+            )
+        ]
     if not text.strip():
         return None, [Problem("the table is empty: it needs a header line", file=file, line=1)]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -78,21 +81,34 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
                 continue
             if len(row) != width:
                 if len(problems) < 20:
-                    problems.append(Problem(
-                        f"row has {len(row)} fields, the header has {width}",
-                        file=file, line=line, hint="every row needs one value per column",
-                    ))
+                    problems.append(
+                        Problem(
+                            f"row has {len(row)} fields, the header has {width}",
+                            file=file,
+                            line=line,
+                            hint="every row needs one value per column",
+                        )
+                    )
                 continue
             for column, cell in zip(columns, row, strict=True):
                 column.append(cell)
             row_lines.append(line)
     except csv.Error as exc:
-        problems.append(Problem(f"the CSV cannot be parsed: {exc}", file=file, line=start,
-                                hint="check the quoting on this line"))
+        problems.append(
+            Problem(
+                f"the CSV cannot be parsed: {exc}",
+                file=file,
+                line=start,
+                hint="check the quoting on this line",
+            )
+        )
     if problems:
         return None, problems
     frame = pd.DataFrame(
-        {name: pd.Series(values, dtype=object) for name, values in zip(header, columns, strict=True)}
+        {
+            name: pd.Series(values, dtype=object)
+            for name, values in zip(header, columns, strict=True)
+        }
     )
     if missing:
         frame = frame.mask(frame.isin(missing))
@@ -115,35 +131,17 @@ def _read_parquet(data: bytes, file: str) -> tuple[Table | None, list[Problem]]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        return None, [Problem(
-            "Parquet tables need pyarrow, which is not installed", file=file,
-            hint="pip install 'dsreport[parquet]', or save the table as CSV",
-        )]
+        return None, [
+            Problem(
+                "Parquet tables need pyarrow, which is not installed",
+                file=file,
+                hint="pip install 'dsreport[parquet]', or save the table as CSV",
+            )
+        ]
     try:
         frame = pq.read_table(io.BytesIO(data)).to_pandas()
     except Exception as exc:  # pyarrow raises many types for a corrupt file
-        return None, [Problem(f"not a readable Parquet file ({type(exc).__name__}: {exc})",
-                              file=file)]
+        return None, [
+            Problem(f"not a readable Parquet file ({type(exc).__name__}: {exc})", file=file)
+        ]
     return Table(frame=frame, file=file, row_lines=None, text_cells=False), []
-
-
-def to_numbers(table: Table, column: str, *, what: str,
-               check: Callable[[float], str | None] | None = None,
-               limit: int = 10) -> tuple[pd.Series, list[Problem]]:
-    """Parse `column` as floats, reporting each bad cell with its line (first `limit`)."""
-    raw = table.frame[column]
-    values = pd.to_numeric(raw, errors="coerce").astype("float64")
-    problems: list[Problem] = []
-    bad = values.isna() & raw.notna()
-    for row in bad[bad].index[:limit]:
-        problems.append(Problem(f"{what} '{raw.iloc[row]}' is not a number", file=table.file,
-                                line=table.line(int(row)), key=column))
-    if check is not None:
-        for row, value in values.items():
-            if len(problems) >= limit:
-                break
-            message = check(float(value)) if value == value else None
-            if message:
-                problems.append(Problem(f"{what} {message}", file=table.file,
-                                        line=table.line(int(row)), key=column))  # type: ignore[arg-type]
-    return values, problems

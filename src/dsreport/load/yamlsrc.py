@@ -23,7 +23,10 @@ MAX_DEPTH = 64
 
 
 class _Loader(yaml.SafeLoader):
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {}  # start from nothing: only the resolvers below apply
 
 
 def _resolver(tag: str, pattern: str, first: str) -> None:
@@ -74,7 +77,8 @@ def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str  # dates stay text
+    "tag:yaml.org,2002:timestamp",
+    yaml.SafeLoader.construct_yaml_str,  # type: ignore[type-var]  # dates stay text
 )
 
 
@@ -123,19 +127,21 @@ class _Walk:
                         self.problems.append(
                             Problem(
                                 f"duplicate key '{name}' (first at line {seen[name]})",
-                                file=self.file, line=line, key=_dotted(loc + (name,)),
+                                file=self.file,
+                                line=line,
+                                key=_dotted((*loc, name)),
                                 hint="keep one of the two entries",
                             )
                         )
                     seen.setdefault(name, line)
                     if record:
-                        self.lines.setdefault(loc + (name,), line)
-                    self.visit(value, loc + (name,), record)
+                        self.lines.setdefault((*loc, name), line)
+                    self.visit(value, (*loc, name), record)
             elif isinstance(node, yaml.SequenceNode):
                 for index, item in enumerate(node.value):
                     if record:
-                        self.lines.setdefault(loc + (index,), item.start_mark.line + 1)
-                    self.visit(item, loc + (index,), record)
+                        self.lines.setdefault((*loc, index), item.start_mark.line + 1)
+                    self.visit(item, (*loc, index), record)
         finally:
             self._active.discard(id(node))
 
@@ -160,16 +166,23 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Problem]]:
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, [Problem("the file is empty", file=file, line=1,
-                                  hint="start from `dsreport init`")]
+            return None, [
+                Problem("the file is empty", file=file, line=1, hint="start from `dsreport init`")
+            ]
         walk = _Walk(file)
         walk.visit(node, (), True)
         if walk.problems:
             return None, walk.problems
         data = loader.construct_document(node)
     except _Abort as exc:
-        return None, [Problem(exc.message, file=file, line=exc.line,
-                              hint="write the values out instead of using anchors and aliases")]
+        return None, [
+            Problem(
+                exc.message,
+                file=file,
+                line=exc.line,
+                hint="write the values out instead of using anchors and aliases",
+            )
+        ]
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_problem(exc, file)]
     except yaml.YAMLError as exc:  # unmarked errors are rare; report them plainly
@@ -193,5 +206,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
         tag = problem.split("tag", 1)[1].strip().strip("'").replace("tag:yaml.org,2002:", "!!")
         problem = f"the tag '{tag}' is not allowed"
         hint = "bundles hold plain data only: remove the tag"
-    return Problem(f"not valid YAML: {problem}" if "tag" not in problem else problem,
-                   file=file, line=line, hint=hint)
+    return Problem(
+        f"not valid YAML: {problem}" if "tag" not in problem else problem,
+        file=file,
+        line=line,
+        hint=hint,
+    )

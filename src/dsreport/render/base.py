@@ -81,6 +81,7 @@ def available() -> dict[str, type[Renderer]]:
 def get_renderer(name: str) -> type[Renderer]:
     renderers = available()
     if name not in renderers:
-        raise UsageError(f"no renderer named '{name}'",
-                         hint="available: " + ", ".join(sorted(renderers)))
+        raise UsageError(
+            f"no renderer named '{name}'", hint="available: " + ", ".join(sorted(renderers))
+        )
     return renderers[name]

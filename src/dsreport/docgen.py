@@ -1,0 +1,170 @@
+"""Reference docs generated from the models, so the docs cannot drift from the format.
+
+`docs/bundle.md` documents dsreport.yaml; `docs/facts.md` documents facts.json.
+A test fails when either is stale; `python -m dsreport.docgen` rewrites them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from dsreport.bundle.fields import FileMarker, ProseMarker
+
+BUNDLE_INTRO = """\
+# The bundle format: `dsreport.yaml`
+
+A bundle is one folder: a `dsreport.yaml` and the files it names (Markdown
+prose, CSV or Parquet tables, images, code). Every path is relative to the
+folder and must stay inside it; symbolic links and special files are refused.
+Prose fields take inline Markdown, or a path to a `.md` file in the bundle.
+
+`dsreport schema` prints the JSON Schema of this file; point your editor at it
+with a first line `# yaml-language-server: $schema=dsreport.schema.json`.
+`dsreport init DIR --task binary|multiclass|regression` writes a complete,
+commented bundle to start from.
+
+This page is generated from the models in `src/dsreport/bundle/`
+(`python -m dsreport.docgen`); do not edit it by hand.
+
+## Tables
+
+**Predictions** (`interrogation.predictions.path`): one row per evaluated
+example: the id column, the label column, optional split and slice columns,
+and one column per rung named by the rung's `score_column` (binary: the score
+of the positive class, in [0, 1]; multiclass: the predicted label, with
+per-class scores in `<proba_prefix><class>` columns; regression: the predicted
+value). Cells are read as text: identifiers keep leading zeros and nothing is
+missing unless listed in `missing_values`.
+
+**Reviewed examples** (`interrogation.reviewed_examples.path`): columns
+`id, input, model_output, expected_output, verdict, error_category, severity,
+note`; `verdict` is one of `correct`, `incorrect`, `partial`; `severity` one
+of `none`, `low`, `medium`, `high`, `critical` (or empty for correct rows).
+"""
+
+FACTS_INTRO = """\
+# `facts.json`: the shape of the facts
+
+`dsreport build` always writes `<slug>-facts.json`: the normalised bundle plus
+every fact derived from it. Renderers read these facts and nothing else, so
+the deck, the PDF and the handoff print the same strings. `facts_version`
+(major.minor) versions the shape: a minor bump only adds keys.
+
+Numbers come as `{value, text, text_pm}`: the raw value, the string the staff
+DS report prints and the (shorter) string the PM deck prints.
+
+This page is generated from `src/dsreport/analyse/facts.py`
+(`python -m dsreport.docgen`); do not edit it by hand.
+"""
+
+
+def _type_name(annotation: Any, info: FieldInfo | None = None) -> str:
+    metadata = list(info.metadata) if info else []
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        args = get_args(annotation)
+        return (
+            _type_name(args[0], None)
+            if not any(isinstance(m, FileMarker | ProseMarker) for m in args[1:])
+            else _marker_name(next(m for m in args[1:] if isinstance(m, FileMarker | ProseMarker)))
+        )
+    for marker in metadata:
+        if isinstance(marker, FileMarker | ProseMarker):
+            return _marker_name(marker)
+    if origin in (Union, types.UnionType):
+        parts = [_type_name(a) for a in get_args(annotation) if a is not type(None)]
+        return " or ".join(parts)
+    if origin is Literal:
+        return " \\| ".join(f"`{a}`" for a in get_args(annotation))
+    if origin is list:
+        return f"list of {_type_name(get_args(annotation)[0])}"
+    if origin is dict:
+        key, value = get_args(annotation)
+        return f"mapping of {_type_name(key)} to {_type_name(value)}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    names = {str: "text", float: "number", int: "integer", bool: "true/false"}
+    return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _marker_name(marker: FileMarker | ProseMarker) -> str:
+    if isinstance(marker, ProseMarker):
+        return "Markdown, or path to a `.md` file"
+    return f"path to a {marker.what} ({', '.join(marker.kinds)})"
+
+
+def _example(info: FieldInfo) -> str:
+    if info.examples:
+        return "`" + json.dumps(info.examples[0], ensure_ascii=False) + "`"
+    if info.default not in (PydanticUndefined, None) and not callable(info.default):
+        return "`" + json.dumps(info.default, ensure_ascii=False, default=str) + "`"
+    return ""
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    seen: list[type[BaseModel]] = []
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in seen:
+                seen.append(annotation)
+                for info in annotation.model_fields.values():
+                    visit(info.annotation)
+            return
+        for arg in get_args(annotation):
+            visit(arg)
+
+    visit(root)
+    return seen
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def model_reference(root: type[BaseModel], intro: str) -> str:
+    lines = [intro]
+    for model in _models(root):
+        lines += ["", f"## {model.__name__}", ""]
+        if model.__doc__ and not model.__doc__.startswith(("A base", "Base")):
+            lines += [_cell(model.__doc__), ""]
+        lines += ["| key | type | required | description | example |", "|---|---|---|---|---|"]
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            required = "yes" if info.is_required() else "no"
+            description = _cell(info.description or "")
+            lines.append(
+                f"| `{key}` | {_type_name(info.annotation, info)} | {required} | "
+                f"{description} | {_example(info)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def documents() -> dict[str, str]:
+    from dsreport.analyse.facts import Facts
+    from dsreport.bundle.spec import BundleSpec
+
+    return {
+        "bundle.md": model_reference(BundleSpec, BUNDLE_INTRO),
+        "facts.md": model_reference(Facts, FACTS_INTRO),
+    }
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[0]) if argv else Path("docs")
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in documents().items():
+        (target / name).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
