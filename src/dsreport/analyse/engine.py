@@ -4,24 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import asdict
 
 from dsreport import __version__
 from dsreport.analyse import format as F
+from dsreport.analyse.compare import Comparison, paired, unpaired
 from dsreport.analyse.facts import (
-    CategoryFact,
+    ChartsFact,
+    ComparisonFact,
+    DataFact,
     Facts,
     HeadlineFact,
-    IntervalFact,
     MetricFact,
     Num,
     ProblemFact,
-    ReviewFact,
     RungFact,
+    SliceFact,
 )
-from dsreport.analyse.intervals import wilson
+from dsreport.analyse.findings import Context, run_checks
+from dsreport.analyse.metricfacts import (
+    direction,
+    from_computed,
+    from_reported,
+    interval_fact,
+    num,
+    same_place,
+    targets,
+)
+from dsreport.analyse.predictions import Evaluation, evaluate
+from dsreport.analyse.recommend import recommend
+from dsreport.analyse.review import review_facts
+from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.evaluation import Metric
 from dsreport.load.loader import Bundle
-from dsreport.vocabulary import LOWER_IS_BETTER, SEVERITIES, labels
+
+DIFFERS = 0.005
 
 
 def build_date(bundle: Bundle) -> dt.date:
@@ -32,50 +49,6 @@ def build_date(bundle: Bundle) -> dt.date:
     return bundle.spec.project.date
 
 
-def num(metric: str, value: float | None) -> Num | None:
-    if value is None:
-        return None
-    return Num(value=value, text=F.fmt(metric, value), text_pm=F.fmt(metric, value, audience="pm"))
-
-
-def _metric_fact(bundle: Bundle, metric: Metric) -> MetricFact:
-    label, label_pm = labels(metric.name)
-    interval = None
-    if metric.interval is not None:
-        low, high = metric.interval.low, metric.interval.high
-        interval = IntervalFact(
-            low=low,
-            high=high,
-            level=metric.interval.level,
-            text=F.fmt_interval(metric.name, low, high),
-            text_pm=F.fmt_interval(metric.name, low, high, audience="pm"),
-            method="reported",
-        )
-    met = None
-    if metric.target is not None:
-        higher = metric.direction == "higher_is_better"
-        met = metric.value >= metric.target if higher else metric.value <= metric.target
-    value = num(metric.name, metric.value)
-    assert value is not None
-    return MetricFact(
-        name=metric.name,
-        label=label,
-        label_pm=label_pm,
-        value=value,
-        interval=interval,
-        direction=metric.direction,
-        target=num(metric.name, metric.target),
-        target_met=met,
-        split=metric.split,
-        slice_key=metric.slice.key if metric.slice else None,
-        slice_value=metric.slice.value if metric.slice else None,
-        rung=metric.rung or bundle.spec.ladder.chosen,
-        threshold=metric.threshold,
-        n=metric.n,
-        source="reported",
-    )
-
-
 def _headline_name(bundle: Bundle) -> str:
     for metric in bundle.spec.interrogation.metrics:
         if metric.headline:
@@ -83,54 +56,74 @@ def _headline_name(bundle: Bundle) -> str:
     return bundle.spec.operator_view.success_metric.metric
 
 
+def _overall(metrics: list[MetricFact], name: str, rung: str) -> MetricFact | None:
+    return next(
+        (
+            m
+            for m in metrics
+            if m.name == name and m.rung == rung and m.slice_key is None and m.split == "test"
+        ),
+        None,
+    )
+
+
 def _rung_value(bundle: Bundle, rung_id: str, name: str, metrics: list[MetricFact]) -> float | None:
-    for fact in metrics:
-        if (
-            fact.name == name
-            and fact.rung == rung_id
-            and fact.slice_key is None
-            and fact.split == "test"
-        ):
-            return fact.value.value
-    for rung in bundle.spec.ladder.rungs:
-        if rung.id == rung_id and name in rung.metrics:
-            return rung.metrics[name]
-    return None
+    fact = _overall(metrics, name, rung_id)
+    if fact is not None:
+        return fact.value.value
+    rung = next((r for r in bundle.spec.ladder.rungs if r.id == rung_id), None)
+    return rung.metrics.get(name) if rung else None
+
+
+def _metrics(
+    bundle: Bundle, ev: Evaluation | None
+) -> tuple[list[MetricFact], list[tuple[MetricFact, MetricFact]]]:
+    spec = bundle.spec
+    reported = [from_reported(spec, m) for m in spec.interrogation.metrics]
+    if ev is None:
+        return reported, []
+    goals = targets(spec)
+    computed = [from_computed(c, goals.get(c.name)) for c in ev.metrics]
+    differs = []
+    kept = []
+    for r in reported:
+        twin = next((c for c in computed if same_place(r, c)), None)
+        if twin is None:
+            kept.append(r)
+        elif abs((twin.value.value or 0) - (r.value.value or 0)) > DIFFERS:
+            differs.append((r, twin))
+    return kept + computed, differs
 
 
 def _headline(bundle: Bundle, metrics: list[MetricFact]) -> HeadlineFact | None:
     name = _headline_name(bundle)
-    chosen, baseline = bundle.spec.ladder.chosen, bundle.spec.ladder.baseline
-    fact = next(
-        (
-            m
-            for m in metrics
-            if m.name == name and m.rung == chosen and m.slice_key is None and m.split == "test"
-        ),
-        None,
-    )
+    ladder = bundle.spec.ladder
+    fact = _overall(metrics, name, ladder.chosen)
     if fact is None:
-        value = _rung_value(bundle, chosen, name, metrics)
+        value = _rung_value(bundle, ladder.chosen, name, metrics)
         if value is None:
             return None
-        fact = _metric_fact(
-            bundle,
+        goal = targets(bundle.spec).get(name)
+        fact = from_reported(
+            bundle.spec,
             Metric(
                 name=name,
                 value=value,
-                rung=chosen,
-                direction="lower_is_better" if name in LOWER_IS_BETTER else "higher_is_better",
+                rung=ladder.chosen,
+                target=goal[0] if goal else None,
+                direction=goal[1] if goal else direction(name),
             ),
         )
     success = bundle.spec.operator_view.success_metric
-    levels = {}
+    levels: dict[str, Num] = {}
     reached = None
-    if success.metric == name:
-        levels = {
-            k: num(name, getattr(success, k)) for k in ("optimal", "acceptable", "worst_case")
-        }
+    if success.metric == name and fact.value.value is not None:
+        for key in ("optimal", "acceptable", "worst_case"):
+            level = num(name, getattr(success, key))
+            assert level is not None
+            levels[key] = level
         sign = 1 if fact.direction == "higher_is_better" else -1
-        value = sign * (fact.value.value or 0.0)
+        value = sign * fact.value.value
         reached = (
             "optimal"
             if value >= sign * success.optimal
@@ -140,18 +133,22 @@ def _headline(bundle: Bundle, metrics: list[MetricFact]) -> HeadlineFact | None:
             if value >= sign * success.worst_case
             else "below_worst"
         )
-    base_value = _rung_value(bundle, baseline, name, metrics) if baseline != chosen else None
+    base = (
+        _rung_value(bundle, ladder.baseline, name, metrics)
+        if ladder.baseline != ladder.chosen
+        else None
+    )
     delta = None
-    if base_value is not None and fact.value.value is not None:
-        diff = fact.value.value - base_value
+    if base is not None and fact.value.value is not None:
+        diff = fact.value.value - base
         delta = Num(
             value=diff, text=F.fmt_delta(name, diff), text_pm=F.fmt_delta(name, diff, audience="pm")
         )
     return HeadlineFact(
         metric=fact,
-        baseline=num(name, base_value),
+        baseline=num(name, base),
         delta=delta,
-        success_levels={k: v for k, v in levels.items() if v is not None},
+        success_levels=levels,
         level_reached=reached,
     )
 
@@ -197,56 +194,166 @@ def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list
     return out
 
 
-def _review(bundle: Bundle) -> ReviewFact | None:
-    table = bundle.reviewed
-    if table is None:
-        return None
-    frame = table.frame
-    verdict = frame["verdict"].astype("string").str.strip().str.lower()
-    counts = {k: int(v) for k, v in verdict.value_counts().sort_index().items()}
-    n = len(frame)
-    wrong = verdict.isin(["incorrect", "partial"])
-    review = ReviewFact(
-        n=n,
-        by_verdict=counts,
-        sampling=bundle.spec.interrogation.reviewed_examples.sampling
-        if bundle.spec.interrogation.reviewed_examples
-        else None,
+def _comparison_fact(c: Comparison) -> ComparisonFact:
+    delta = Num(
+        value=c.delta,
+        text=F.fmt_delta(c.metric, c.delta),
+        text_pm=F.fmt_delta(c.metric, c.delta, audience="pm"),
     )
-    if n == 0:
-        return review
-    errors = int(wrong.sum())
-    low, high = wilson(errors, n)
-    review.error_rate = num("error_rate", errors / n)
-    review.error_interval = IntervalFact(
-        low=low,
-        high=high,
-        level=0.95,
-        text=F.fmt_interval("error_rate", low, high),
-        text_pm=F.fmt_interval("error_rate", low, high, audience="pm"),
-        method="wilson",
+    interval = None
+    if c.interval is not None:
+        low, high = c.interval
+        interval = interval_fact(c.metric, low, high, 0.95, "bootstrap")
+        interval.text = f"{F.fmt_delta(c.metric, low)} to {F.fmt_delta(c.metric, high)}"
+        interval.text_pm = (
+            f"{F.fmt_delta(c.metric, low, audience='pm')} to "
+            f"{F.fmt_delta(c.metric, high, audience='pm')}"
+        )
+    chosen, other = num(c.metric, c.chosen_value), num(c.metric, c.other_value)
+    assert chosen is not None and other is not None
+    return ComparisonFact(
+        chosen=c.chosen,
+        other=c.other,
+        metric=c.metric,
+        chosen_value=chosen,
+        other_value=other,
+        delta=delta,
+        interval=interval,
+        significant=c.significant,
+        better=c.better,
+        p_value=c.p_value,
+        n=c.n,
+        method=c.method,
     )
-    category = frame["error_category"].astype("string").fillna("").str.strip()[wrong]
-    severity = frame["severity"].astype("string").fillna("").str.strip().str.lower()[wrong]
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    for name, count in category[category != ""].value_counts().items():
-        severities = [s for s in severity[category == name] if s in rank]
-        review.categories.append(
-            CategoryFact(
-                name=str(name),
-                count=int(count),
-                share=num("share", int(count) / n),
-                worst_severity=max(severities, key=rank.__getitem__) if severities else None,
+
+
+def _comparisons(
+    bundle: Bundle, headline: HeadlineFact | None, ev: Evaluation | None, checks: CheckThresholds
+) -> list[ComparisonFact]:
+    if headline is None:
+        return []
+    spec = bundle.spec
+    ladder = spec.ladder
+    ids = [r.id for r in ladder.rungs]
+    chosen_at = ids.index(ladder.chosen)
+    others = [r for r in ids[:chosen_at] if r != ladder.chosen]
+    if ladder.baseline not in others and ladder.baseline != ladder.chosen:
+        others.insert(0, ladder.baseline)
+    name = headline.metric.name
+    out = []
+    for other in others:
+        result = None
+        if ev is not None:
+            result = paired(
+                spec.project.task,
+                name,
+                ladder.chosen,
+                other,
+                ev.rows,
+                spec.interrogation.threshold if spec.interrogation.threshold is not None else 0.5,
+                len(spec.interrogation.classes),
+                spec.interrogation.seed,
+                int(checks.bootstrap_resamples),
+            )
+        if result is None:
+            other_value = next((r.metrics.get(name) for r in ladder.rungs if r.id == other), None)
+            if other_value is None or headline.metric.value.value is None:
+                continue
+            interval = headline.metric.interval
+            result = unpaired(
+                name,
+                ladder.chosen,
+                other,
+                headline.metric.value.value,
+                other_value,
+                (interval.low, interval.high) if interval else None,
+            )
+        out.append(_comparison_fact(result))
+    return out
+
+
+def _slices(
+    metrics: list[MetricFact], headline: HeadlineFact | None, checks: CheckThresholds
+) -> list[SliceFact]:
+    if headline is None:
+        return []
+    overall = headline.metric
+    out = []
+    for m in metrics:
+        if m.name != overall.name or m.rung != overall.rung or m.slice_key is None:
+            continue
+        n = m.n or 0
+        judged = n >= checks.slice_min_n
+        higher = m.direction == "higher_is_better"
+        below_overall = False
+        if m.interval is not None and overall.value.value is not None:
+            below_overall = (
+                m.interval.high < overall.value.value
+                if higher
+                else m.interval.low > overall.value.value
+            )
+        out.append(
+            SliceFact(
+                key=m.slice_key,
+                value=m.slice_value or "",
+                n=n,
+                metric=m,
+                below_target=m.target_met is False,
+                below_overall=below_overall,
+                judged=judged,
             )
         )
-    review.categories.sort(key=lambda c: (-c.count, c.name))
-    return review
+    return out
+
+
+def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
+    data = DataFact(threshold=bundle.spec.interrogation.threshold)
+    if ev is None:
+        return data
+    data.test_n = ev.test_n
+    if bundle.spec.project.task != "regression":
+        data.class_counts = ev.class_counts
+        if ev.class_counts and ev.test_n:
+            data.minority_share = num("share", min(ev.class_counts.values()) / ev.test_n)
+    return data
 
 
 def analyse(bundle: Bundle) -> Facts:
     spec = bundle.spec
-    metrics = [_metric_fact(bundle, m) for m in spec.interrogation.metrics]
+    checks = CheckThresholds().updated(spec.interrogation.checks)
+    ev = evaluate(spec, bundle.predictions, checks) if bundle.predictions is not None else None
+    metrics, differs = _metrics(bundle, ev)
     headline = _headline(bundle, metrics)
+    ladder = _ladder(bundle, headline.metric.name if headline else None, metrics)
+    review = None
+    if bundle.reviewed is not None:
+        section = spec.interrogation.reviewed_examples
+        review = review_facts(bundle.reviewed, section.sampling if section else None)
+    comparisons = _comparisons(bundle, headline, ev, checks)
+    slices = _slices(metrics, headline, checks)
+    data = _data(bundle, ev)
+    context = Context(
+        spec=spec,
+        checks=checks,
+        headline=headline,
+        metrics=metrics,
+        comparisons=comparisons,
+        slices=slices,
+        review=review,
+        ladder=ladder,
+        minority_share=data.minority_share.value if data.minority_share else None,
+        reported_differs=differs,
+    )
+    findings = run_checks(context)
+    charts = ChartsFact()
+    if ev is not None:
+        for rung, curves in ev.curves.items():
+            charts.roc[rung] = [list(p) for p in curves["roc"]]
+            charts.pr[rung] = [list(p) for p in curves["pr"]]
+            charts.calibration[rung] = curves["calibration"]
+        charts.confusion = ev.confusion
+        charts.per_class = ev.per_class
+        charts.residuals = ev.residuals
     return Facts(
         dsreport_version=__version__,
         slug=bundle.slug,
@@ -256,8 +363,15 @@ def analyse(bundle: Bundle) -> Facts:
         statement=spec.ecosystem.statement.sentence(),
         headline=headline,
         metrics=metrics,
-        ladder=_ladder(bundle, headline.metric.name if headline else None, metrics),
-        review=_review(bundle),
+        ladder=ladder,
+        review=review,
+        comparisons=comparisons,
+        slices=slices,
+        charts=charts,
+        data=data,
+        findings=findings,
+        recommendation=recommend(headline, findings),
+        checks=asdict(checks),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),
     )

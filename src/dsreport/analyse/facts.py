@@ -80,12 +80,25 @@ class RungFact(_Fact):
     cost: Num | None = None
 
 
+class ExampleFact(_Fact):
+    id: str
+    input: str
+    model_output: str
+    expected_output: str
+    verdict: str
+    severity: str
+    note: str
+
+
 class CategoryFact(_Fact):
     name: str
     count: int
     share: Num
     """Share of the reviewed examples that are wrong in this way."""
+    share_interval: IntervalFact | None = None
     worst_severity: str | None = None
+    examples: list[ExampleFact] = Field(default_factory=list)
+    """Representative examples: the most severe first, at most three."""
 
 
 class ReviewFact(_Fact):
@@ -94,7 +107,90 @@ class ReviewFact(_Fact):
     error_rate: Num | None = None
     error_interval: IntervalFact | None = None
     categories: list[CategoryFact] = Field(default_factory=list)
+    correct_examples: list[ExampleFact] = Field(default_factory=list)
+    """A few examples the model got right, for the deck."""
     sampling: str | None = None
+
+
+class ComparisonFact(_Fact):
+    """The chosen rung against a simpler one on the same rows."""
+
+    chosen: str
+    other: str
+    metric: str
+    chosen_value: Num
+    other_value: Num
+    delta: Num
+    interval: IntervalFact | None = None
+    """Interval of the difference (chosen minus other)."""
+    significant: bool | None = None
+    """True when the difference's interval excludes zero; None when it cannot be told."""
+    better: bool
+    p_value: float | None = None
+    """McNemar's exact test, for accuracy."""
+    n: int
+    method: str
+
+
+class FindingFact(_Fact):
+    """A check a senior reviewer would make, and what it found."""
+
+    id: str
+    """Stable identifier, e.g. `gain-inside-noise`."""
+    severity: Literal["info", "warning", "critical"]
+    title: str
+    """A few words, for tables and slide bullets."""
+    message: str
+    """One line, with the numbers."""
+    message_pm: str
+    """The same in plain language for the deck."""
+    evidence: dict[str, str] = Field(default_factory=dict)
+    """The numbers behind it, formatted."""
+    recommendation: str
+
+
+class RecommendationFact(_Fact):
+    decision: Literal["ship", "ship_with_conditions", "do_not_ship"]
+    label: str
+    """`Ship`, `Ship with conditions` or `Do not ship`."""
+    colour: str
+    reasons: list[str]
+    conditions: list[str] = Field(default_factory=list)
+
+
+class SliceFact(_Fact):
+    key: str
+    value: str
+    n: int
+    metric: MetricFact
+    below_target: bool
+    below_overall: bool
+    """The slice's interval lies wholly below the overall value."""
+    judged: bool
+    """False when the slice is smaller than `slice_min_n` rows."""
+
+
+class ChartsFact(_Fact):
+    """Data for charts, exactly as drawn; renderers never derive their own."""
+
+    roc: dict[str, list[list[float]]] = Field(default_factory=dict)
+    """rung -> [[false positive rate, true positive rate], ...]."""
+    pr: dict[str, list[list[float]]] = Field(default_factory=dict)
+    """rung -> [[recall, precision], ...]."""
+    calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
+    """rung -> [[bin low, mean score, observed rate, count], ...]."""
+    confusion: dict[str, Any] | None = None
+    """{labels, matrix (rows: truth, columns: prediction), threshold}."""
+    per_class: list[dict[str, Any]] = Field(default_factory=list)
+    residuals: dict[str, Any] | None = None
+    """{quantiles, zero_targets, points: [[actual, predicted], ...]}."""
+
+
+class DataFact(_Fact):
+    test_n: int | None = None
+    class_counts: dict[str, int] = Field(default_factory=dict)
+    minority_share: Num | None = None
+    threshold: float | None = None
 
 
 class ProblemFact(_Fact):
@@ -121,6 +217,15 @@ class Facts(_Fact):
     metrics: list[MetricFact] = Field(default_factory=list)
     ladder: list[RungFact] = Field(default_factory=list)
     review: ReviewFact | None = None
+    comparisons: list[ComparisonFact] = Field(default_factory=list)
+    slices: list[SliceFact] = Field(default_factory=list)
+    charts: ChartsFact = Field(default_factory=ChartsFact)
+    data: DataFact = Field(default_factory=DataFact)
+    findings: list[FindingFact] = Field(default_factory=list)
+    """Most severe first."""
+    recommendation: RecommendationFact | None = None
+    checks: dict[str, float] = Field(default_factory=dict)
+    """The check thresholds in force (defaults merged with the bundle's overrides)."""
     warnings: list[ProblemFact] = Field(default_factory=list)
     bundle: dict[str, Any]
     """The normalised bundle: dsreport.yaml with defaults filled and prose files inlined."""

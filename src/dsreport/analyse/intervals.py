@@ -1,12 +1,16 @@
-"""Confidence intervals."""
+"""Confidence intervals: Wilson for proportions, seeded percentile bootstrap for the rest."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from statistics import NormalDist
+from typing import Protocol, TypeVar
+
+import numpy as np
 
 
-def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
+def wilson(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion; well-behaved at 0, 1 and small n."""
     if n <= 0:
         return (0.0, 1.0)
@@ -14,5 +18,38 @@ def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    half = z * math.sqrt(max(p * (1 - p) / n + z * z / (4 * n * n), 0.0)) / denom
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+class Resamplable(Protocol):
+    def resampled(self, rng: np.random.Generator, size: int) -> Sequence[object]: ...
+
+
+S = TypeVar("S")
+
+
+def bootstrap(
+    resamples: Sequence[S], metrics: Callable[[S], dict[str, float]], level: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Percentile intervals for every metric `metrics` returns, from precomputed resamples."""
+    values: dict[str, list[float]] = {}
+    for sample in resamples:
+        for name, value in metrics(sample).items():
+            values.setdefault(name, []).append(value)
+    out = {}
+    tail = (1 - level) / 2 * 100
+    for name, series in values.items():
+        arr = np.asarray(series, dtype=np.float64)
+        arr = arr[np.isfinite(arr)]
+        if len(arr) < max(20, len(series) // 2):
+            continue
+        low, high = np.percentile(arr, [tail, 100 - tail])
+        out[name] = (float(low), float(high))
+    return out
+
+
+def contain(point: float, interval: tuple[float, float]) -> tuple[float, float]:
+    """Widen a percentile interval to contain its point estimate (skewed, tiny samples)."""
+    low, high = interval
+    return (min(low, point), max(high, point))

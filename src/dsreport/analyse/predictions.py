@@ -1,0 +1,340 @@
+"""Metrics computed from the predictions table, for every rung, split and slice.
+
+Produces raw numbers only (`Computed`); `engine` formats them into facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dsreport.analyse import binstats, multiclass, regression
+from dsreport.analyse.intervals import bootstrap, contain, wilson
+from dsreport.analyse.thresholds import CheckThresholds
+from dsreport.bundle.spec import BundleSpec
+from dsreport.load.tables import Table
+
+SLICE_RESAMPLE_BINS = 512
+
+
+@dataclass
+class Computed:
+    name: str
+    value: float
+    rung: str
+    split: str
+    n: int
+    interval: tuple[float, float] | None = None
+    method: str | None = None
+    slice_key: str | None = None
+    slice_value: str | None = None
+    threshold: float | None = None
+
+
+@dataclass
+class Evaluation:
+    metrics: list[Computed] = field(default_factory=list)
+    curves: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """rung -> {"roc": [...], "pr": [...], "calibration": [...]} (binary, test split)."""
+    confusion: dict[str, Any] | None = None
+    per_class: list[dict[str, Any]] = field(default_factory=list)
+    residuals: dict[str, Any] | None = None
+    class_counts: dict[str, int] = field(default_factory=dict)
+    test_n: int = 0
+    slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
+    rows: dict[str, Any] = field(default_factory=dict)
+    """Per-row arrays of the test split, for paired comparisons: truth and each rung's output."""
+
+
+def _text(series: pd.Series) -> pd.Series:
+    if series.dtype == object or str(series.dtype).startswith(("string", "str")):
+        return series.astype("string").str.strip()
+    if pd.api.types.is_float_dtype(series) and (series.dropna() % 1 == 0).all():
+        return series.astype("Int64").astype("string")
+    return series.astype("string")
+
+
+def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluation:
+    section = spec.interrogation.predictions
+    assert section is not None
+    frame = table.frame
+    split = (
+        _text(frame[section.split_column]).fillna("")
+        if section.split_column
+        else pd.Series("test", index=frame.index, dtype="string")
+    )
+    ev = Evaluation()
+    rungs = [r for r in spec.ladder.rungs if r.score_column]
+    task = spec.project.task
+    rng_seed = spec.interrogation.seed
+    resamples = int(checks.bootstrap_resamples)
+    for split_name in sorted(set(split.dropna().tolist())):
+        mask = (split == split_name).to_numpy()
+        part = frame[mask]
+        is_test = split_name == "test" or not section.split_column
+        for rung in rungs:
+            chosen = rung.id == spec.ladder.chosen
+            slices = section.slice_columns if (is_test and chosen) else []
+            rng = np.random.default_rng(rng_seed)
+            if task == "binary":
+                _binary(
+                    spec,
+                    part,
+                    rung.id,
+                    rung.score_column or "",
+                    split_name,
+                    slices,
+                    rng,
+                    resamples,
+                    ev,
+                    is_test,
+                )
+            elif task == "multiclass":
+                _multiclass(
+                    spec,
+                    part,
+                    rung.id,
+                    rung.score_column or "",
+                    rung.proba_prefix,
+                    split_name,
+                    slices,
+                    rng,
+                    resamples,
+                    ev,
+                    is_test,
+                    chosen,
+                )
+            else:
+                _regression(
+                    spec,
+                    part,
+                    rung.id,
+                    rung.score_column or "",
+                    split_name,
+                    slices,
+                    rng,
+                    resamples,
+                    ev,
+                    is_test,
+                    chosen,
+                )
+        if is_test:
+            ev.test_n = int(mask.sum())
+            ev.class_counts = {
+                str(k): int(v)
+                for k, v in _text(part[section.label_column]).value_counts().sort_index().items()
+            }
+            for column in section.slice_columns:
+                ev.slice_sizes[column] = {
+                    str(k): int(v)
+                    for k, v in _text(part[column])
+                    .fillna("(missing)")
+                    .value_counts()
+                    .sort_index()
+                    .items()
+                }
+    return ev
+
+
+def _add(
+    ev: Evaluation,
+    values: dict[str, float],
+    n: int,
+    rung: str,
+    split: str,
+    intervals: dict[str, tuple[float, float]],
+    wilson_counts: dict[str, tuple[float, float]],
+    threshold: float | None = None,
+    slice_key: str | None = None,
+    slice_value: str | None = None,
+) -> None:
+    for name, value in values.items():
+        if value != value:  # NaN: undefined here (one class only, say)
+            continue
+        interval, method = None, None
+        if name in wilson_counts:
+            interval, method = wilson(*wilson_counts[name]), "wilson"
+        elif name in intervals:
+            interval, method = contain(value, intervals[name]), "bootstrap"
+        ev.metrics.append(
+            Computed(
+                name,
+                float(value),
+                rung,
+                split,
+                n,
+                interval,
+                method,
+                slice_key,
+                slice_value,
+                threshold,
+            )
+        )
+
+
+def _slice_codes(part: pd.DataFrame, column: str) -> tuple[np.ndarray[Any, Any], list[str]]:
+    codes, uniques = pd.factorize(_text(part[column]).fillna("(missing)"), sort=True)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def _selections(part: pd.DataFrame, key: str | None) -> list[tuple[str | None, Any]]:
+    """(slice value, row mask) for each value of `key`; one all-rows entry for None."""
+    if key is None:
+        return [(None, np.ones(len(part), dtype=bool))]
+    codes, names = _slice_codes(part, key)
+    return [(name, codes == i) for i, name in enumerate(names)]
+
+
+def _binary(
+    spec: BundleSpec,
+    part: pd.DataFrame,
+    rung: str,
+    column: str,
+    split: str,
+    slices: list[str],
+    rng: np.random.Generator,
+    resamples: int,
+    ev: Evaluation,
+    is_test: bool,
+) -> None:
+    section = spec.interrogation.predictions
+    assert section is not None
+    threshold = spec.interrogation.threshold if spec.interrogation.threshold is not None else 0.5
+    y = (_text(part[section.label_column]) == spec.interrogation.positive_label).to_numpy(bool)
+    scores = _floats(part[column])
+    bins, values = binstats.score_bins(scores)
+    groups: list[tuple[str | None, list[str | None], Any]] = [
+        (None, [None], np.zeros(len(y), dtype=np.int64))
+    ]
+    for slice_key in slices:
+        slice_codes, slice_names = _slice_codes(part, slice_key)
+        groups.append((slice_key, [*slice_names], slice_codes))
+    for key, names, codes in groups:
+        stats_list = binstats.grouped_stats(y, scores, bins, values, codes, len(names))
+        for name, stats in zip(names, stats_list, strict=True):
+            if stats.n == 0:
+                continue
+            point = binstats.all_metrics(stats, threshold)
+            boot = stats if key is None else stats.coarsened(SLICE_RESAMPLE_BINS)
+            samples = boot.resampled(rng, resamples if key is None else min(resamples, 400))
+            intervals = bootstrap(samples, lambda s: binstats.all_metrics(s, threshold))
+            tp, fp, fn, tn = binstats.confusion(stats, threshold)
+            counts = {
+                "precision": (tp, tp + fp),
+                "recall": (tp, tp + fn),
+                "specificity": (tn, tn + fp),
+                "accuracy": (tp + tn, stats.n),
+            }
+            _add(ev, point, stats.n, rung, split, intervals, counts, threshold, key, name)
+            if key is None and is_test:
+                ev.curves[rung] = {
+                    "roc": binstats.roc_curve(stats),
+                    "pr": binstats.pr_curve(stats),
+                    "calibration": [list(c) for c in binstats.calibration(stats)],
+                }
+                ev.rows[rung] = scores >= threshold - 1e-12
+                ev.rows.setdefault("scores", {})[rung] = scores
+                ev.rows["truth"] = y
+                if rung == spec.ladder.chosen:
+                    ev.confusion = {
+                        "labels": ["positive", "negative"],
+                        "matrix": [[tp, fn], [fp, tn]],
+                        "threshold": threshold,
+                    }
+
+
+def _multiclass(
+    spec: BundleSpec,
+    part: pd.DataFrame,
+    rung: str,
+    column: str,
+    prefix: str | None,
+    split: str,
+    slices: list[str],
+    rng: np.random.Generator,
+    resamples: int,
+    ev: Evaluation,
+    is_test: bool,
+    chosen: bool,
+) -> None:
+    section = spec.interrogation.predictions
+    assert section is not None
+    classes = list(spec.interrogation.classes)
+    lookup = {c: i for i, c in enumerate(classes)}
+    truth: Any = _text(part[section.label_column]).map(lookup).to_numpy(dtype=np.int64)
+    predicted: Any = _text(part[column]).map(lookup).to_numpy(dtype=np.int64)
+    scores = None
+    if prefix and all(f"{prefix}{c}" in part.columns for c in classes):
+        scores = np.column_stack([_floats(part[f"{prefix}{c}"]) for c in classes])
+    keys: list[str | None] = [None, *slices]
+    for key in keys:
+        for name, sel in _selections(part, key):
+            stats = multiclass.build_stats(
+                classes, truth[sel], predicted[sel], scores[sel] if scores is not None else None
+            )
+            if stats.n == 0:
+                continue
+            point = multiclass.all_metrics(stats)
+            samples = stats.resampled(rng, resamples if key is None else min(resamples, 400))
+            intervals = bootstrap(samples, multiclass.all_metrics)
+            correct = float(np.trace(stats.matrix))
+            counts: dict[str, tuple[float, float]] = {
+                "accuracy": (correct, stats.n),
+                "micro_f1": (correct, stats.n),
+            }
+            if stats.top_k_hits is not None:
+                counts["top_k_accuracy"] = (stats.top_k_hits, stats.n)
+            _add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
+            if key is None and is_test:
+                ev.rows[rung] = predicted == truth
+                ev.rows.setdefault("predicted", {})[rung] = predicted
+                ev.rows["truth"] = truth
+                if chosen:
+                    ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
+                    parts = multiclass.per_class(stats)
+                    ev.per_class = [
+                        {"class": c, **{k: float(parts[k][i]) for k in parts}}
+                        for i, c in enumerate(classes)
+                    ]
+
+
+def _regression(
+    spec: BundleSpec,
+    part: pd.DataFrame,
+    rung: str,
+    column: str,
+    split: str,
+    slices: list[str],
+    rng: np.random.Generator,
+    resamples: int,
+    ev: Evaluation,
+    is_test: bool,
+    chosen: bool,
+) -> None:
+    section = spec.interrogation.predictions
+    assert section is not None
+    y = _floats(part[section.label_column])
+    yhat = _floats(part[column])
+    keys: list[str | None] = [None, *slices]
+    seed = spec.interrogation.seed
+    for key in keys:
+        for name, sel in _selections(part, key):
+            stats = regression.build_stats(y[sel], yhat[sel], seed)
+            if stats.n == 0:
+                continue
+            point = regression.all_metrics(stats)
+            samples = stats.resampled(rng, resamples if key is None else min(resamples, 400))
+            intervals = bootstrap(samples, regression.all_metrics)
+            _add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
+    if is_test:
+        ev.rows.setdefault("predicted", {})[rung] = yhat
+        ev.rows["truth"] = y
+        if chosen:
+            ev.residuals = regression.residual_summary(y, yhat, seed)
