@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dsreport.analyse.facts import Facts
 from dsreport.errors import Problem, UsageError
 from dsreport.load.loader import Bundle, LoadOptions, collect_problems, load_bundle
 from dsreport.pipeline import BuildResult
@@ -43,6 +44,13 @@ def build(
     return _build(
         bundle, out_dir, only=only, formats=formats, template_dirs=template_dirs, options=options
     )
+
+
+def check(path: str | Path, options: LoadOptions | None = None) -> Facts:
+    """Load and analyse a bundle: the facts hold the findings and the recommendation."""
+    from dsreport.analyse.engine import analyse
+
+    return analyse(load_bundle(path, options))
 
 
 def json_schema() -> dict[str, Any]:

@@ -261,5 +261,80 @@ def schema(out_file: Path | None) -> None:
         out_file.write_text(text, encoding="utf-8")
 
 
+SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
+
+
+@main.command()
+@click.argument("bundle", type=click.Path(path_type=Path))
+@click.option(
+    "--fail-on",
+    type=click.Choice(["info", "warning", "critical"]),
+    default="critical",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity is present.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print findings and the recommendation as JSON."
+)
+@_size_option
+@handle_errors
+def check(bundle: Path, fail_on: str, as_json: bool, max_file_size: str | None) -> None:
+    """Run the reviewer's checks on BUNDLE; exit 1 at --fail-on or above (a CI gate)."""
+    from dsreport.api import check as run
+
+    facts = run(bundle, _max_size(max_file_size))
+    failing = [f for f in facts.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "recommendation": facts.recommendation.model_dump()
+                    if facts.recommendation
+                    else None,
+                    "findings": [f.model_dump() for f in facts.findings],
+                    "fail_on": fail_on,
+                    "failed": bool(failing),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        _print_findings(facts)
+    sys.exit(1 if failing else 0)
+
+
+def _print_findings(facts: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = Out()
+    colours = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+    if facts.findings:
+        table = Table(header_style="bold")
+        for column in ("severity", "id", "finding", "recommendation"):
+            table.add_column(column)
+        for f in facts.findings:
+            table.add_row(
+                Text(f.severity, style=colours[f.severity]),
+                Text(f.id),
+                Text(f.message),
+                Text(f.recommendation),
+            )
+        out.out.print(table)
+    else:
+        out.out.print("no findings", markup=False)
+    rec = facts.recommendation
+    if rec is not None:
+        style = {
+            "ship": "bold green",
+            "ship_with_conditions": "bold yellow",
+            "do_not_ship": "bold red",
+        }[rec.decision]
+        out.out.print(Text("recommendation: ") + Text(rec.label, style=style))
+        for reason in rec.reasons:
+            out.out.print(f"  - {reason}", markup=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

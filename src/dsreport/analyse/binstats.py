@@ -24,9 +24,34 @@ EPS = float(np.finfo(np.float64).eps)
 Array = NDArray[np.float64]
 
 
+NORMAL_FROM = 30.0
+
+
+def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
+    """`size` draws of Poisson(lam) per cell; the normal approximation above NORMAL_FROM.
+
+    Large counts dominate the draws of big tables; the approximation is accurate there
+    and an order of magnitude cheaper than exact Poisson sampling.
+    """
+    out = np.zeros((size, len(lam)))
+    small = (lam > 0) & (lam < NORMAL_FROM)
+    large = lam >= NORMAL_FROM
+    if small.any():
+        out[:, small] = rng.poisson(lam[small], size=(size, int(small.sum())))
+    if large.any():
+        big = lam[large]
+        noise = rng.standard_normal((size, len(big)))
+        out[:, large] = np.maximum(0.0, np.rint(big + np.sqrt(big) * noise))
+    return out
+
+
 @dataclass
 class BinaryStats:
-    """Histograms over score bins, ascending. `values` is each bin's score (its lower edge)."""
+    """Histograms over score bins, ascending. `values` is each bin's score (its lower edge).
+
+    Count and sum arrays may be 2-D (resamples x bins): every metric function below works
+    on a batch of resamples at once.
+    """
 
     values: Array
     pos: Array
@@ -40,32 +65,35 @@ class BinaryStats:
     def n(self) -> int:
         return int(self.pos.sum() + self.neg.sum())
 
-    def resampled(self, rng: np.random.Generator, size: int) -> list[BinaryStats]:
-        """Poisson bootstrap: each bin's count ~ Poisson(count); sums scale with it."""
-        out = []
-        pos_draw = rng.poisson(self.pos, size=(size, len(self.pos))).astype(np.float64)
-        neg_draw = rng.poisson(self.neg, size=(size, len(self.neg))).astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            lp = np.where(self.pos > 0, self.loss_pos / self.pos, 0.0)
-            ln = np.where(self.neg > 0, self.loss_neg / self.neg, 0.0)
-            sp = np.where(self.pos > 0, self.sq_pos / self.pos, 0.0)
-            sn = np.where(self.neg > 0, self.sq_neg / self.neg, 0.0)
-        for i in range(size):
-            p, q = pos_draw[i], neg_draw[i]
-            out.append(BinaryStats(self.values, p, q, p * lp, q * ln, p * sp, q * sn))
-        return out
+    def resampled(self, rng: np.random.Generator, size: int) -> BinaryStats:
+        """Poisson bootstrap as one batch: each bin's count ~ Poisson(count); sums scale."""
+        pos = poisson(rng, self.pos, size)
+        neg = poisson(rng, self.neg, size)
 
-    def coarsened(self, max_bins: int) -> BinaryStats:
-        """Merge adjacent bins to at most `max_bins` (for cheap bootstraps of small slices)."""
-        if len(self.values) <= max_bins:
-            return self
-        edges = np.linspace(0, len(self.values), max_bins + 1).astype(int)
-
-        def merge(a: Array) -> Array:
-            return np.add.reduceat(a, edges[:-1])
+        def per(total: Array, count: Array) -> Array:
+            return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
         return BinaryStats(
-            self.values[edges[:-1]],
+            self.values,
+            pos,
+            neg,
+            pos * per(self.loss_pos, self.pos),
+            neg * per(self.loss_neg, self.neg),
+            pos * per(self.sq_pos, self.pos),
+            neg * per(self.sq_neg, self.neg),
+        )
+
+    def coarsened(self, max_bins: int) -> BinaryStats:
+        """Merge adjacent bins to at most `max_bins` (for cheap bootstraps)."""
+        if len(self.values) <= max_bins:
+            return self
+        edges = np.linspace(0, len(self.values), max_bins + 1).astype(int)[:-1]
+
+        def merge(a: Array) -> Array:
+            return np.add.reduceat(a, edges, axis=-1)
+
+        return BinaryStats(
+            self.values[edges],
             merge(self.pos),
             merge(self.neg),
             merge(self.loss_pos),
@@ -114,87 +142,88 @@ def grouped_stats(
     return [BinaryStats(values=values, **parts) for parts in out]
 
 
+def _batch(a: Array) -> Array:
+    return a if a.ndim == 2 else a[None, :]
+
+
 def confusion(stats: BinaryStats, threshold: float) -> tuple[float, float, float, float]:
-    """(tp, fp, fn, tn) with 'positive' meaning score >= threshold."""
+    """(tp, fp, fn, tn) with 'positive' meaning score >= threshold (a single histogram)."""
+    tp, fp, fn, tn = _confusion(stats, threshold)
+    return float(tp[0]), float(fp[0]), float(fn[0]), float(tn[0])
+
+
+def _confusion(stats: BinaryStats, threshold: float) -> tuple[Array, Array, Array, Array]:
     above = stats.values >= threshold - 1e-12
-    tp = float(stats.pos[above].sum())
-    fp = float(stats.neg[above].sum())
-    return tp, fp, float(stats.pos.sum()) - tp, float(stats.neg.sum()) - fp
+    pos, neg = _batch(stats.pos), _batch(stats.neg)
+    tp, fp = pos[:, above].sum(axis=1), neg[:, above].sum(axis=1)
+    return tp, fp, pos.sum(axis=1) - tp, neg.sum(axis=1) - fp
 
 
-def _div(a: float, b: float) -> float:
-    return a / b if b > 0 else float("nan")
+def _div(a: Array, b: Array) -> Array:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
 
 
-def threshold_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
-    tp, fp, fn, tn = confusion(stats, threshold)
-    precision, recall = _div(tp, tp + fp), _div(tp, tp + fn)
-    specificity = _div(tn, tn + fp)
-    f1 = _div(2 * tp, 2 * tp + fp + fn)
-    return {
-        "precision": precision,
+def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
+    """Every binary metric for each row of a (resamples x bins) batch."""
+    pos, neg = _batch(stats.pos), _batch(stats.neg)
+    tp, fp, fn, tn = _confusion(stats, threshold)
+    p, q = pos.sum(axis=1), neg.sum(axis=1)
+    n = p + q
+    recall, specificity = _div(tp, tp + fn), _div(tn, tn + fp)
+    out = {
+        "precision": _div(tp, tp + fp),
         "recall": recall,
-        "f1": f1,
-        "accuracy": _div(tp + tn, tp + fp + fn + tn),
+        "f1": _div(2 * tp, 2 * tp + fp + fn),
+        "accuracy": _div(tp + tn, n),
         "specificity": specificity,
         "balanced_accuracy": (recall + specificity) / 2,
     }
+    above = np.cumsum(pos[:, ::-1], axis=1)[:, ::-1] - pos  # positives strictly above a bin
+    out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
+    tp_cum = np.cumsum(pos[:, ::-1], axis=1)
+    fp_cum = np.cumsum(neg[:, ::-1], axis=1)
+    precision_at = _div(tp_cum, tp_cum + fp_cum)
+    steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * np.nan_to_num(precision_at), 0.0)
+    out["average_precision"] = _div(steps.sum(axis=1), p)
+    out["log_loss"] = _div(_batch(stats.loss_pos).sum(axis=1) + _batch(stats.loss_neg).sum(1), n)
+    out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
+    onehot = _calibration_onehot(stats.values)
+    counts = (pos + neg) @ onehot
+    mean_score = _div(((pos + neg) * stats.values) @ onehot, counts)
+    rate = _div(pos @ onehot, counts)
+    gaps = np.where(counts > 0, np.abs(np.nan_to_num(rate) - np.nan_to_num(mean_score)), 0.0)
+    out["ece"] = _div((gaps * counts).sum(axis=1), n)
+    return out
 
 
-def roc_auc(stats: BinaryStats) -> float:
-    p, q = stats.pos.sum(), stats.neg.sum()
-    if p == 0 or q == 0:
-        return float("nan")
-    above = np.cumsum(stats.pos[::-1])[::-1] - stats.pos  # positives strictly above each bin
-    return float((stats.neg * (above + 0.5 * stats.pos)).sum() / (p * q))
+def _calibration_onehot(values: Array, bins: int = 10) -> Array:
+    which = np.minimum((values * bins).astype(int), bins - 1)
+    onehot = np.zeros((len(values), bins))
+    onehot[np.arange(len(values)), which] = 1.0
+    return onehot
 
 
-def average_precision(stats: BinaryStats) -> float:
-    """Step-wise AP as scikit-learn computes it: sum over thresholds of delta-recall x precision."""
-    p = stats.pos.sum()
-    if p == 0:
-        return float("nan")
-    tp = np.cumsum(stats.pos[::-1])
-    fp = np.cumsum(stats.neg[::-1])
-    keep = (stats.pos[::-1] + stats.neg[::-1]) > 0
-    tp, fp = tp[keep], fp[keep]
-    precision = tp / (tp + fp)
-    recall = tp / p
-    return float(np.sum(np.diff(np.concatenate([[0.0], recall])) * precision))
+def all_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
+    return {k: float(v[0]) for k, v in batch_metrics(stats, threshold).items()}
 
 
 def calibration(stats: BinaryStats, bins: int = 10) -> list[tuple[float, float, float, int]]:
     """(bin low, mean score, observed positive rate, count) per equal-width score bin."""
-    which = np.minimum((stats.values * bins).astype(int), bins - 1)
-    counts = stats.pos + stats.neg
-    out = []
-    for b in range(bins):
-        mask = which == b
-        n = float(counts[mask].sum())
-        if n == 0:
-            continue
-        mean_score = float((stats.values[mask] * counts[mask]).sum() / n)
-        rate = float(stats.pos[mask].sum() / n)
-        out.append((b / bins, mean_score, rate, round(n)))
-    return out
-
-
-def ece(stats: BinaryStats, bins: int = 10) -> float:
-    n = stats.pos.sum() + stats.neg.sum()
-    if n == 0:
-        return float("nan")
-    return float(sum(c * abs(rate - mean) for _, mean, rate, c in calibration(stats, bins)) / n)
-
-
-def all_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
-    n = stats.pos.sum() + stats.neg.sum()
-    out = threshold_metrics(stats, threshold)
-    out["roc_auc"] = roc_auc(stats)
-    out["average_precision"] = average_precision(stats)
-    out["log_loss"] = _div(float(stats.loss_pos.sum() + stats.loss_neg.sum()), float(n))
-    out["brier"] = _div(float(stats.sq_pos.sum() + stats.sq_neg.sum()), float(n))
-    out["ece"] = ece(stats)
-    return out
+    onehot = _calibration_onehot(stats.values, bins)
+    counts = (stats.pos + stats.neg) @ onehot
+    mean_score = ((stats.pos + stats.neg) * stats.values) @ onehot
+    rate = stats.pos @ onehot
+    return [
+        (
+            b / bins,
+            float(mean_score[b] / counts[b]),
+            float(rate[b] / counts[b]),
+            round(float(counts[b])),
+        )
+        for b in range(bins)
+        if counts[b] > 0
+    ]
 
 
 def roc_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, float]]:
@@ -224,3 +253,21 @@ def _thin(points: list[tuple[float, float]], max_points: int) -> list[tuple[floa
         return points
     keep = np.unique(np.linspace(0, len(points) - 1, max_points).astype(int))
     return [points[i] for i in keep]
+
+
+def roc_auc(stats: BinaryStats) -> float:
+    return float(batch_metrics(stats, 0.5)["roc_auc"][0])
+
+
+def average_precision(stats: BinaryStats) -> float:
+    return float(batch_metrics(stats, 0.5)["average_precision"][0])
+
+
+def ece(stats: BinaryStats) -> float:
+    return float(batch_metrics(stats, 0.5)["ece"][0])
+
+
+def threshold_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
+    names = ("precision", "recall", "f1", "accuracy", "specificity", "balanced_accuracy")
+    values = all_metrics(stats, threshold)
+    return {k: values[k] for k in names}

@@ -1,25 +1,34 @@
 """Is the chosen rung better than a simpler one, beyond the noise?
 
-Paired: both rungs are judged on the same rows and the same bootstrap
-resamples (Poisson weights), so row-to-row difficulty cancels out. Tables
-larger than `MAX_ROWS` are subsampled (seeded) for the bootstrap, which makes
-the interval wider, never narrower. Accuracy also gets McNemar's exact test.
+Paired: both rungs are judged on the same rows and the same resamples, so
+row-to-row difficulty cancels out. As for single metrics, rows are first
+reduced to sufficient statistics of the pair, so the bootstrap costs the same
+for a thousand rows as for ten million:
+
+- binary: a joint histogram over (label, bin of rung A, bin of rung B) on a
+  grid whose edges include the operating threshold (exact for threshold
+  metrics; ranking metrics use the grid only for the spread, which is added
+  to the exact difference);
+- multiclass: the joint confusion cube (truth, prediction A, prediction B);
+- regression: per-row sums of both rungs dealt into at most 2,000 groups.
+
+Accuracy also gets McNemar's exact test.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from dsreport.analyse import binstats, multiclass, regression
+from dsreport.analyse.intervals import percentile_intervals
 from dsreport.vocabulary import LOWER_IS_BETTER
 
-MAX_ROWS = 50_000
-RowMetric = Callable[[np.ndarray[Any, Any]], float]
+PAIR_GRID = 100
+CHUNK = 100
 
 
 @dataclass
@@ -58,57 +67,102 @@ def mcnemar(b: int, c: int) -> float:
     return min(1.0, 2.0 * tail)
 
 
-def _binary_fn(
-    truth: np.ndarray[Any, Any], scores: np.ndarray[Any, Any], threshold: float, metric: str
-) -> RowMetric:
+def _full_binary(truth: Any, scores: Any, threshold: float) -> binstats.BinaryStats:
     bins, values = binstats.score_bins(scores)
-    clipped = np.clip(scores, binstats.EPS, 1 - binstats.EPS)
-    loss = np.where(truth, -np.log(clipped), -np.log1p(-clipped))
-    sq = (scores - truth) ** 2
-    size = len(values)
-
-    def fn(w: np.ndarray[Any, Any]) -> float:
-        def b(weights: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-            return np.bincount(bins, weights=weights, minlength=size)
-
-        stats = binstats.BinaryStats(
-            values,
-            b(w * truth),
-            b(w * ~truth),
-            b(w * loss * truth),
-            b(w * loss * ~truth),
-            b(w * sq * truth),
-            b(w * sq * ~truth),
-        )
-        return float(binstats.all_metrics(stats, threshold).get(metric, float("nan")))
-
-    return fn
+    (stats,) = binstats.grouped_stats(
+        truth, scores, bins, values, np.zeros(len(truth), dtype=np.int64), 1
+    )
+    return stats
 
 
-def _multiclass_fn(
-    truth: np.ndarray[Any, Any], predicted: np.ndarray[Any, Any], k: int, metric: str
-) -> RowMetric:
-    flat = truth * k + predicted
+def _binary_spread(
+    truth: Any,
+    a: Any,
+    b: Any,
+    threshold: float,
+    metric: str,
+    rng: np.random.Generator,
+    resamples: int,
+) -> tuple[float, Any]:
+    """Coarse point difference and bootstrap replicates of the difference."""
+    edges = np.unique(np.concatenate([np.linspace(0, 1, PAIR_GRID + 1), [threshold]]))
+    k = len(edges)
+    ia = np.clip(np.searchsorted(edges, a, side="right") - 1, 0, k - 1)
+    ib = np.clip(np.searchsorted(edges, b, side="right") - 1, 0, k - 1)
+    cell = (truth.astype(np.int64) * k + ia) * k + ib
+    size = 2 * k * k
 
-    def fn(w: np.ndarray[Any, Any]) -> float:
-        matrix = np.bincount(flat, weights=w, minlength=k * k).reshape(k, k).astype(np.float64)
-        stats = multiclass.MulticlassStats([str(i) for i in range(k)], matrix)
-        return multiclass.all_metrics(stats).get(metric, float("nan"))
+    def sums(weights: Any) -> Any:
+        return np.bincount(cell, weights=weights, minlength=size)
 
-    return fn
-
-
-def _regression_fn(
-    truth: np.ndarray[Any, Any], predicted: np.ndarray[Any, Any], metric: str
-) -> RowMetric:
-    per_row = regression.row_sums(truth, predicted)
-
-    def fn(w: np.ndarray[Any, Any]) -> float:
-        return regression.all_metrics(regression.RegressionStats((w @ per_row)[None, :])).get(
-            metric, float("nan")
+    counts = sums(None).astype(np.float64)
+    parts = {}
+    for name, scores in (("a", a), ("b", b)):
+        clipped = np.clip(scores, binstats.EPS, 1 - binstats.EPS)
+        loss = np.where(truth, -np.log(clipped), -np.log1p(-clipped))
+        parts[name] = (
+            np.divide(sums(loss), counts, out=np.zeros(size), where=counts > 0),
+            np.divide(sums((scores - truth) ** 2), counts, out=np.zeros(size), where=counts > 0),
         )
 
-    return fn
+    def metric_of(w: Any) -> Any:
+        out = []
+        for name, axis in (("a", 3), ("b", 2)):
+            mean_loss, mean_sq = parts[name]
+            cube = w.reshape(-1, 2, k, k)
+            loss = (w * mean_loss).reshape(-1, 2, k, k).sum(axis=axis)
+            sq = (w * mean_sq).reshape(-1, 2, k, k).sum(axis=axis)
+            hist = cube.sum(axis=axis)
+            stats = binstats.BinaryStats(
+                edges, hist[:, 1], hist[:, 0], loss[:, 1], loss[:, 0], sq[:, 1], sq[:, 0]
+            )
+            out.append(binstats.batch_metrics(stats, threshold)[metric])
+        return out[0] - out[1]
+
+    point = float(metric_of(counts[None, :])[0])
+    reps = [
+        metric_of(binstats.poisson(rng, counts, min(CHUNK, resamples - start)))
+        for start in range(0, resamples, CHUNK)
+    ]
+    return point, np.concatenate(reps)
+
+
+def _multiclass_spread(
+    truth: Any, a: Any, b: Any, k: int, metric: str, rng: np.random.Generator, resamples: int
+) -> tuple[float, Any]:
+    cube = np.bincount((truth * k + a) * k + b, minlength=k**3).astype(np.float64)
+
+    def diff(w: Any) -> float:
+        c = w.reshape(k, k, k)
+        names = [str(i) for i in range(k)]
+        ma = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=2)))
+        mb = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=1)))
+        return ma.get(metric, math.nan) - mb.get(metric, math.nan)
+
+    reps = np.array([diff(rng.poisson(cube).astype(np.float64)) for _ in range(resamples)])
+    return diff(cube), reps
+
+
+def _regression_spread(
+    truth: Any, a: Any, b: Any, metric: str, rng: np.random.Generator, resamples: int, seed: int
+) -> tuple[float, Any]:
+    sa = regression.build_stats(truth, a, seed).sums
+    sb = regression.build_stats(truth, b, seed).sums
+    weights = rng.poisson(1.0, size=(resamples, len(sa))).astype(np.float64)
+    ta, tb = weights @ sa, weights @ sb
+    reps = np.array(
+        [
+            regression.all_metrics(regression.RegressionStats(ta[i : i + 1])).get(metric, math.nan)
+            - regression.all_metrics(regression.RegressionStats(tb[i : i + 1])).get(
+                metric, math.nan
+            )
+            for i in range(resamples)
+        ]
+    )
+    point = regression.all_metrics(regression.RegressionStats(sa)).get(
+        metric, math.nan
+    ) - regression.all_metrics(regression.RegressionStats(sb)).get(metric, math.nan)
+    return point, reps
 
 
 def paired(
@@ -122,58 +176,41 @@ def paired(
     seed: int,
     resamples: int,
 ) -> Comparison | None:
+    """Compare two rungs on the test rows; None when either lacks predictions."""
     truth = rows.get("truth")
-    if truth is None:
+    key = "scores" if task == "binary" else "predicted"
+    outputs = rows.get(key, {})
+    if truth is None or chosen not in outputs or other not in outputs:
         return None
-    n_all = len(truth)
+    a, b = outputs[chosen], outputs[other]
     rng = np.random.default_rng(seed)
-    take = np.arange(n_all)
-    if n_all > MAX_ROWS:
-        take = np.sort(rng.choice(n_all, size=MAX_ROWS, replace=False))
-    fns: list[RowMetric] = []
-    full: list[RowMetric] = []
-    for rung in (chosen, other):
-        if task == "binary":
-            scores = rows.get("scores", {}).get(rung)
-            if scores is None:
-                return None
-            fns.append(_binary_fn(truth[take], scores[take], threshold, metric))
-            full.append(_binary_fn(truth, scores, threshold, metric))
-        elif task == "multiclass":
-            predicted = rows.get("predicted", {}).get(rung)
-            if predicted is None:
-                return None
-            fns.append(_multiclass_fn(truth[take], predicted[take], k, metric))
-            full.append(_multiclass_fn(truth, predicted, k, metric))
-        else:
-            predicted = rows.get("predicted", {}).get(rung)
-            if predicted is None:
-                return None
-            fns.append(_regression_fn(truth[take], predicted[take], metric))
-            full.append(_regression_fn(truth, predicted, metric))
-    ones = np.ones(n_all)
-    a, b = full[0](ones), full[1](ones)
-    if not (math.isfinite(a) and math.isfinite(b)):
+    if task == "binary":
+        va = binstats.all_metrics(_full_binary(truth, a, threshold), threshold).get(metric)
+        vb = binstats.all_metrics(_full_binary(truth, b, threshold), threshold).get(metric)
+        coarse, reps = _binary_spread(truth, a, b, threshold, metric, rng, resamples)
+    elif task == "multiclass":
+        names = [str(i) for i in range(k)]
+        va = multiclass.all_metrics(multiclass.build_stats(names, truth, a, None)).get(metric)
+        vb = multiclass.all_metrics(multiclass.build_stats(names, truth, b, None)).get(metric)
+        coarse, reps = _multiclass_spread(truth, a, b, k, metric, rng, resamples)
+    else:
+        va = regression.all_metrics(regression.build_stats(truth, a, seed)).get(metric)
+        vb = regression.all_metrics(regression.build_stats(truth, b, seed)).get(metric)
+        coarse, reps = _regression_spread(truth, a, b, metric, rng, resamples, seed)
+    if va is None or vb is None or not (math.isfinite(va) and math.isfinite(vb)):
         return None
-    diffs = []
-    for _ in range(resamples):
-        w = rng.poisson(1.0, size=len(take)).astype(np.float64)
-        diffs.append(fns[0](w) - fns[1](w))
-    arr = np.asarray(diffs)
-    arr = arr[np.isfinite(arr)]
+    delta = va - vb
     interval = None
-    if len(arr) >= 20:
-        low, high = np.percentile(arr, [2.5, 97.5])
-        interval = (min(float(low), a - b), max(float(high), a - b))
+    found = percentile_intervals({metric: reps - coarse + delta}).get(metric)
+    if found is not None:
+        interval = (min(found[0], delta), max(found[1], delta))
     p_value = None
-    if metric == "accuracy" and task != "regression":
-        right_a, right_b = rows.get(chosen), rows.get(other)
-        if right_a is not None and right_b is not None:
-            if task == "binary":
-                right_a, right_b = right_a == truth, right_b == truth
-            p_value = mcnemar(int((right_a & ~right_b).sum()), int((~right_a & right_b).sum()))
-    method = f"paired bootstrap, {resamples:,} resamples of {len(take):,} rows"
-    return Comparison(chosen, other, metric, a, b, a - b, interval, n_all, method, p_value)
+    if metric == "accuracy":
+        right_a = (a >= threshold - 1e-12) == truth if task == "binary" else a == truth
+        right_b = (b >= threshold - 1e-12) == truth if task == "binary" else b == truth
+        p_value = mcnemar(int((right_a & ~right_b).sum()), int((~right_a & right_b).sum()))
+    method = f"paired bootstrap, {resamples:,} resamples, {len(truth):,} rows"
+    return Comparison(chosen, other, metric, va, vb, delta, interval, len(truth), method, p_value)
 
 
 def unpaired(

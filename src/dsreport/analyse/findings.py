@@ -235,8 +235,11 @@ def leakage(c: Context) -> list[FindingFact]:
         return out
     m = h.metric
     value = m.value.value or 0.0
-    if m.name in BOUNDED and (
-        m.direction == "higher_is_better" and value >= c.checks.perfect_score
+    tiny = m.n is not None and m.n < c.checks.slice_min_n  # perfection on a handful is noise
+    if (
+        not tiny
+        and m.name in BOUNDED
+        and (m.direction == "higher_is_better" and value >= c.checks.perfect_score)
     ):
         out.append(
             _f(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from statistics import NormalDist
-from typing import Protocol, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,8 +22,19 @@ def wilson(successes: float, n: float, level: float = 0.95) -> tuple[float, floa
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-class Resamplable(Protocol):
-    def resampled(self, rng: np.random.Generator, size: int) -> Sequence[object]: ...
+def percentile_intervals(
+    batches: dict[str, np.ndarray[Any, Any]], level: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Percentile intervals from arrays of bootstrap replicates, by metric name."""
+    out = {}
+    tail = (1 - level) / 2 * 100
+    for name, values in batches.items():
+        arr = values[np.isfinite(values)]
+        if len(arr) < max(20, len(values) // 2):
+            continue
+        low, high = np.percentile(arr, [tail, 100 - tail])
+        out[name] = (float(low), float(high))
+    return out
 
 
 S = TypeVar("S")

@@ -12,12 +12,15 @@ import numpy as np
 import pandas as pd
 
 from dsreport.analyse import binstats, multiclass, regression
-from dsreport.analyse.intervals import bootstrap, contain, wilson
+from dsreport.analyse.intervals import bootstrap, contain, percentile_intervals, wilson
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.tables import Table
 
-SLICE_RESAMPLE_BINS = 512
+BOOT_BINS = 512
+SLICE_RESAMPLE_BINS = 128
+SLICE_RESAMPLES = 200
+CHUNK = 100
 
 
 @dataclass
@@ -49,12 +52,35 @@ class Evaluation:
     """Per-row arrays of the test split, for paired comparisons: truth and each rung's output."""
 
 
-def _text(series: pd.Series) -> pd.Series:
-    if series.dtype == object or str(series.dtype).startswith(("string", "str")):
-        return series.astype("string").str.strip()
-    if pd.api.types.is_float_dtype(series) and (series.dropna() % 1 == 0).all():
-        return series.astype("Int64").astype("string")
-    return series.astype("string")
+MISSING = "(missing)"
+
+
+def _label_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _factor(series: pd.Series) -> tuple[np.ndarray[Any, Any], list[str]]:
+    """Integer codes and the text of each distinct value (missing is its own value).
+
+    Works on the column's own dtype (categorical, integer, text) without converting every
+    row to a string, which matters at ten million rows.
+    """
+    codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
+    texts = [_label_text(u) for u in uniques]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(texts), codes)
+        texts.append(MISSING)
+    merged: dict[str, int] = {}
+    remap = np.array([merged.setdefault(t, len(merged)) for t in texts], dtype=np.int64)
+    return remap[codes] if len(codes) else codes.astype(np.int64), list(merged)
+
+
+def _counts(series: pd.Series) -> dict[str, int]:
+    codes, texts = _factor(series)
+    counts = np.bincount(codes, minlength=len(texts))
+    return {t: int(c) for t, c in sorted(zip(texts, counts, strict=True)) if c}
 
 
 def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -66,7 +92,7 @@ def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluat
     assert section is not None
     frame = table.frame
     split = (
-        _text(frame[section.split_column]).fillna("")
+        frame[section.split_column]
         if section.split_column
         else pd.Series("test", index=frame.index, dtype="string")
     )
@@ -75,8 +101,9 @@ def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluat
     task = spec.project.task
     rng_seed = spec.interrogation.seed
     resamples = int(checks.bootstrap_resamples)
-    for split_name in sorted(set(split.dropna().tolist())):
-        mask = (split == split_name).to_numpy()
+    split_codes, split_names = _factor(split)
+    for code, split_name in enumerate(split_names):
+        mask = split_codes == code
         part = frame[mask]
         is_test = split_name == "test" or not section.split_column
         for rung in rungs:
@@ -127,19 +154,9 @@ def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluat
                 )
         if is_test:
             ev.test_n = int(mask.sum())
-            ev.class_counts = {
-                str(k): int(v)
-                for k, v in _text(part[section.label_column]).value_counts().sort_index().items()
-            }
+            ev.class_counts = _counts(part[section.label_column])
             for column in section.slice_columns:
-                ev.slice_sizes[column] = {
-                    str(k): int(v)
-                    for k, v in _text(part[column])
-                    .fillna("(missing)")
-                    .value_counts()
-                    .sort_index()
-                    .items()
-                }
+                ev.slice_sizes[column] = _counts(part[column])
     return ev
 
 
@@ -180,8 +197,13 @@ def _add(
 
 
 def _slice_codes(part: pd.DataFrame, column: str) -> tuple[np.ndarray[Any, Any], list[str]]:
-    codes, uniques = pd.factorize(_text(part[column]).fillna("(missing)"), sort=True)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+    return _factor(part[column])
+
+
+def _class_index(series: pd.Series, classes: list[str]) -> Any:
+    """Index into `classes` of every row (-1 for a value outside them)."""
+    codes, texts = _factor(series)
+    return np.array([lookup.get(t, -1) for t in texts], dtype=np.int64)[codes]
 
 
 def _selections(part: pd.DataFrame, key: str | None) -> list[tuple[str | None, Any]]:
@@ -207,7 +229,9 @@ def _binary(
     section = spec.interrogation.predictions
     assert section is not None
     threshold = spec.interrogation.threshold if spec.interrogation.threshold is not None else 0.5
-    y = (_text(part[section.label_column]) == spec.interrogation.positive_label).to_numpy(bool)
+    codes, texts = _factor(part[section.label_column])
+    positive = spec.interrogation.positive_label
+    y = codes == texts.index(positive) if positive in texts else np.zeros(len(codes), bool)
     scores = _floats(part[column])
     bins, values = binstats.score_bins(scores)
     groups: list[tuple[str | None, list[str | None], Any]] = [
@@ -222,9 +246,15 @@ def _binary(
             if stats.n == 0:
                 continue
             point = binstats.all_metrics(stats, threshold)
-            boot = stats if key is None else stats.coarsened(SLICE_RESAMPLE_BINS)
-            samples = boot.resampled(rng, resamples if key is None else min(resamples, 400))
-            intervals = bootstrap(samples, lambda s: binstats.all_metrics(s, threshold))
+            boot = stats.coarsened(BOOT_BINS if key is None else SLICE_RESAMPLE_BINS)
+            size = resamples if key is None else min(resamples, SLICE_RESAMPLES)
+            batches = [
+                binstats.batch_metrics(boot.resampled(rng, min(CHUNK, size - i)), threshold)
+                for i in range(0, size, CHUNK)
+            ]
+            intervals = percentile_intervals(
+                {name: np.concatenate([b[name] for b in batches]) for name in batches[0]}
+            )
             tp, fp, fn, tn = binstats.confusion(stats, threshold)
             counts = {
                 "precision": (tp, tp + fp),
@@ -239,7 +269,6 @@ def _binary(
                     "pr": binstats.pr_curve(stats),
                     "calibration": [list(c) for c in binstats.calibration(stats)],
                 }
-                ev.rows[rung] = scores >= threshold - 1e-12
                 ev.rows.setdefault("scores", {})[rung] = scores
                 ev.rows["truth"] = y
                 if rung == spec.ladder.chosen:
@@ -267,9 +296,8 @@ def _multiclass(
     section = spec.interrogation.predictions
     assert section is not None
     classes = list(spec.interrogation.classes)
-    lookup = {c: i for i, c in enumerate(classes)}
-    truth: Any = _text(part[section.label_column]).map(lookup).to_numpy(dtype=np.int64)
-    predicted: Any = _text(part[column]).map(lookup).to_numpy(dtype=np.int64)
+    truth: Any = _class_index(part[section.label_column], classes)
+    predicted: Any = _class_index(part[column], classes)
     scores = None
     if prefix and all(f"{prefix}{c}" in part.columns for c in classes):
         scores = np.column_stack([_floats(part[f"{prefix}{c}"]) for c in classes])
@@ -282,7 +310,9 @@ def _multiclass(
             if stats.n == 0:
                 continue
             point = multiclass.all_metrics(stats)
-            samples = stats.resampled(rng, resamples if key is None else min(resamples, 400))
+            samples = stats.resampled(
+                rng, resamples if key is None else min(resamples, SLICE_RESAMPLES)
+            )
             intervals = bootstrap(samples, multiclass.all_metrics)
             correct = float(np.trace(stats.matrix))
             counts: dict[str, tuple[float, float]] = {
@@ -293,7 +323,6 @@ def _multiclass(
                 counts["top_k_accuracy"] = (stats.top_k_hits, stats.n)
             _add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
             if key is None and is_test:
-                ev.rows[rung] = predicted == truth
                 ev.rows.setdefault("predicted", {})[rung] = predicted
                 ev.rows["truth"] = truth
                 if chosen:
@@ -330,7 +359,9 @@ def _regression(
             if stats.n == 0:
                 continue
             point = regression.all_metrics(stats)
-            samples = stats.resampled(rng, resamples if key is None else min(resamples, 400))
+            samples = stats.resampled(
+                rng, resamples if key is None else min(resamples, SLICE_RESAMPLES)
+            )
             intervals = bootstrap(samples, regression.all_metrics)
             _add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
     if is_test:
