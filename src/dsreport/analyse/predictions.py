@@ -203,6 +203,7 @@ def _slice_codes(part: pd.DataFrame, column: str) -> tuple[np.ndarray[Any, Any],
 def _class_index(series: pd.Series, classes: list[str]) -> Any:
     """Index into `classes` of every row (-1 for a value outside them)."""
     codes, texts = _factor(series)
+    lookup = {c: i for i, c in enumerate(classes)}
     return np.array([lookup.get(t, -1) for t in texts], dtype=np.int64)[codes]
 
 
