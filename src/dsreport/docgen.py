@@ -1,6 +1,7 @@
 """Reference docs generated from the models, so the docs cannot drift from the format.
 
-`docs/bundle.md` documents dsreport.yaml; `docs/facts.md` documents facts.json.
+`docs/bundle.md` documents dsreport.yaml; `docs/facts.md` documents facts.json; the
+thresholds table in the hand-written `docs/analysis.md` comes from `CheckThresholds`.
 A test fails when either is stale; `python -m dsreport.docgen` rewrites them.
 """
 
@@ -148,20 +149,52 @@ def model_reference(root: type[BaseModel], intro: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def documents() -> dict[str, str]:
+def thresholds_table() -> str:
+    """The checks' thresholds with their defaults, from `CheckThresholds` itself."""
+    import ast
+    import inspect
+
+    from dsreport.analyse import thresholds
+
+    tree = ast.parse(inspect.getsource(thresholds.CheckThresholds))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    rows = ["| name | default | meaning |", "|---|---:|---|"]
+    for node, after in zip(body, [*body[1:], None], strict=True):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            doc = ""
+            if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+                doc = _cell(str(after.value.value))
+            default = getattr(thresholds.CheckThresholds(), node.target.id)
+            rows.append(f"| `{node.target.id}` | {default:g} | {doc} |")
+    return "\n".join(rows)
+
+
+BEGIN, END = "<!-- thresholds: generated -->", "<!-- /thresholds -->"
+
+
+def with_thresholds(text: str) -> str:
+    """Replace the generated region of the hand-written docs/analysis.md."""
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    return f"{head}{BEGIN}\n{thresholds_table()}\n{END}{tail}"
+
+
+def documents(docs: Path) -> dict[str, str]:
     from dsreport.analyse.facts import Facts
     from dsreport.bundle.spec import BundleSpec
 
+    analysis = (docs / "analysis.md").read_text(encoding="utf-8")
     return {
         "bundle.md": model_reference(BundleSpec, BUNDLE_INTRO),
         "facts.md": model_reference(Facts, FACTS_INTRO),
+        "analysis.md": with_thresholds(analysis),
     }
 
 
 def main(argv: list[str]) -> int:
     target = Path(argv[0]) if argv else Path("docs")
     target.mkdir(parents=True, exist_ok=True)
-    for name, text in documents().items():
+    for name, text in documents(target).items():
         (target / name).write_text(text, encoding="utf-8")
     return 0
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass, fields, replace
 class CheckThresholds:
     rare_class_share: float = 0.2
     """Accuracy as headline is flagged when the minority class is rarer than this."""
-    alpha: float = 0.05
-    """Significance level for 'outside the noise' and for slice gaps."""
     min_review_n: float = 30
     """Fewer reviewed examples than this cannot support an error rate."""
     max_review_halfwidth: float = 0.1
