@@ -15,6 +15,7 @@ from dsreport.analyse import binstats, multiclass, regression
 from dsreport.analyse.intervals import bootstrap, contain, percentile_intervals, wilson
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
+from dsreport.load.columns import factor as _factor
 from dsreport.load.tables import Table
 
 BOOT_BINS = 512
@@ -50,31 +51,6 @@ class Evaluation:
     slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: dict[str, Any] = field(default_factory=dict)
     """Per-row arrays of the test split, for paired comparisons: truth and each rung's output."""
-
-
-MISSING = "(missing)"
-
-
-def _label_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _factor(series: pd.Series) -> tuple[np.ndarray[Any, Any], list[str]]:
-    """Integer codes and the text of each distinct value (missing is its own value).
-
-    Works on the column's own dtype (categorical, integer, text) without converting every
-    row to a string, which matters at ten million rows.
-    """
-    codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-    texts = [_label_text(u) for u in uniques]
-    if (codes < 0).any():
-        codes = np.where(codes < 0, len(texts), codes)
-        texts.append(MISSING)
-    merged: dict[str, int] = {}
-    remap = np.array([merged.setdefault(t, len(merged)) for t in texts], dtype=np.int64)
-    return remap[codes] if len(codes) else codes.astype(np.int64), list(merged)
 
 
 def _counts(series: pd.Series) -> dict[str, int]:

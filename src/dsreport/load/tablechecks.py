@@ -8,6 +8,7 @@ import pandas as pd
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.checks import Collector, suggest
+from dsreport.load.columns import blank, outside
 from dsreport.load.tables import Table
 from dsreport.load.yamlsrc import Loc, YamlDoc
 from dsreport.vocabulary import REVIEW_COLUMNS, SEVERITIES, VERDICTS
@@ -49,11 +50,6 @@ def _rows(
             )
         )
     return problems
-
-
-def _text(table: Table, column: str) -> pd.Series:
-    series = table.frame[column]
-    return series.astype("string") if not table.text_cells else series
 
 
 def check_tables(
@@ -111,17 +107,16 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
     label = table.frame[section.label_column]
     problems += _rows(
         table,
-        label.isna() | (_text(table, section.label_column) == ""),
+        blank(label),
         "the label is missing",
         section.label_column,
     )
     task = spec.project.task
     classes = spec.interrogation.classes
     if task in ("binary", "multiclass") and classes:
-        outside = ~_text(table, section.label_column).isin(classes) & label.notna()
         problems += _rows(
             table,
-            outside,
+            outside(label, classes),
             "label {value} is not one of the declared classes",
             section.label_column,
             "add it to interrogation.classes or fix the row",
@@ -134,9 +129,11 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
         elif task == "regression":
             problems += _numeric(table, column, None)
         elif classes:
-            outside = ~_text(table, column).isin(classes)
             problems += _rows(
-                table, outside, "prediction {value} is not one of the classes", column
+                table,
+                outside(table.frame[column], classes),
+                "prediction {value} is not one of the classes",
+                column,
             )
     return problems
 
@@ -144,15 +141,9 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
 def _numeric(table: Table, column: str, bounds: tuple[float, float] | None) -> list[Problem]:
     raw = table.frame[column]
     values = pd.to_numeric(raw, errors="coerce")
-    problems = _rows(
-        table,
-        values.isna() & raw.notna() & (_text(table, column) != ""),
-        "{value} is not a number",
-        column,
-    )
-    problems += _rows(
-        table, raw.isna() | (_text(table, column) == ""), "the value is missing", column
-    )
+    empty = blank(raw)
+    problems = _rows(table, values.isna() & ~empty, "{value} is not a number", column)
+    problems += _rows(table, empty, "the value is missing", column)
     finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
     problems += _rows(
         table,
@@ -162,14 +153,14 @@ def _numeric(table: Table, column: str, bounds: tuple[float, float] | None) -> l
     )
     if bounds is not None:
         low, high = bounds
-        outside = (
+        beyond = (
             values.notna()
             & pd.Series(finite, index=values.index)
             & ((values < low) | (values > high))
         )
         problems += _rows(
             table,
-            outside,
+            beyond,
             f"score {{value}} is outside [{low:g}, {high:g}]",
             column,
             "scores must be probabilities of the positive class",
@@ -198,9 +189,13 @@ def _check_reviewed(table: Table) -> list[Problem]:
                 severity="warning",
             )
         ]
-    verdict = _text(table, "verdict").str.strip().str.lower()
-    severity = _text(table, "severity").str.strip().str.lower()
-    category = _text(table, "error_category").fillna("").str.strip()
+
+    def text(column: str) -> pd.Series:
+        return table.frame[column].astype("string").fillna("").str.strip()
+
+    verdict = text("verdict").str.lower()
+    severity = text("severity").str.lower()
+    category = text("error_category")
     problems = _rows(
         table,
         ~verdict.isin(VERDICTS),

@@ -1,0 +1,51 @@
+"""Column helpers that work on a column's own dtype (text, integer, categorical).
+
+Converting ten million cells to strings costs seconds; factorising costs a
+fraction of that, and only the distinct values are ever turned into text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MISSING = "(missing)"
+
+
+def label_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def factor(series: pd.Series) -> tuple[np.ndarray[Any, Any], list[str]]:
+    """Integer codes and the text of each distinct value (missing is its own value).
+
+    Works on the column's own dtype (categorical, integer, text) without converting every
+    row to a string, which matters at ten million rows.
+    """
+    codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
+    texts = [label_text(u) for u in uniques]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(texts), codes)
+        texts.append(MISSING)
+    merged: dict[str, int] = {}
+    remap = np.array([merged.setdefault(t, len(merged)) for t in texts], dtype=np.int64)
+    return remap[codes] if len(codes) else codes.astype(np.int64), list(merged)
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """Missing cells: NaN/None, or empty text in a text column."""
+    missing = series.isna()
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        missing |= series.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
+    return missing
+
+
+def outside(series: pd.Series, allowed: list[str]) -> pd.Series:
+    """Cells whose text form is not in `allowed` (missing cells are not outside)."""
+    codes, texts = factor(series)
+    bad = np.array([t not in allowed and t != MISSING for t in texts], dtype=bool)
+    return pd.Series(bad[codes] if len(codes) else np.zeros(0, bool), index=series.index)
