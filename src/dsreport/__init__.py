@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from dsreport.api import build, init_bundle, json_schema, load, validate
-from dsreport.errors import BuildError, BundleError, DsreportError, Problem
+if TYPE_CHECKING:
+    from dsreport.api import build, check, init_bundle, json_schema, load, validate
+    from dsreport.errors import BuildError, BundleError, DsreportError, Problem
+
+_LAZY = {
+    "build": "dsreport.api",
+    "check": "dsreport.api",
+    "init_bundle": "dsreport.api",
+    "json_schema": "dsreport.api",
+    "load": "dsreport.api",
+    "validate": "dsreport.api",
+    "BuildError": "dsreport.errors",
+    "BundleError": "dsreport.errors",
+    "DsreportError": "dsreport.errors",
+    "Problem": "dsreport.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the API on first use, so `dsreport --help` does not load pandas."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'dsreport' has no attribute {name!r}")
+
 
 __all__ = [
     "BuildError",
@@ -14,6 +40,7 @@ __all__ = [
     "Problem",
     "__version__",
     "build",
+    "check",
     "init_bundle",
     "json_schema",
     "load",
