@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dsreport.analyse.facts import Facts
-from dsreport.errors import Problem, UsageError
+from dsreport.errors import DsreportError, Problem, UsageError
 from dsreport.load.loader import Bundle, LoadOptions, collect_problems, load_bundle
 from dsreport.pipeline import BuildResult
 from dsreport.pipeline import build as _build
@@ -57,10 +57,40 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema of dsreport.yaml, for editors and CI validation."""
     from dsreport.bundle.spec import BundleSpec
 
-    schema = BundleSpec.model_json_schema(by_alias=True)
+    schema: dict[str, Any] = _as_loaded(BundleSpec.model_json_schema(by_alias=True))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "dsreport bundle (dsreport.yaml)"
     return schema
+
+
+_PERCENT = {"type": "string", "pattern": r"^\s*-?[0-9_.]+\s*%\s*$"}
+
+
+def _as_loaded(node: Any) -> Any:
+    """Make the schema accept what the loader accepts: numbers and true/false where text is
+    expected (`version: 1.10` is kept as "1.10"), and "83%" where a number is expected."""
+    if isinstance(node, list):
+        return [_as_loaded(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _as_loaded(value) for key, value in node.items()}
+    if (
+        out.get("type") == "string"
+        and "enum" not in out
+        and "const" not in out
+        and "format" not in out
+    ):
+        out["type"] = ["string", "number", "boolean"]
+    elif out.get("type") == "number":
+        bounds = {
+            k: out.pop(k)
+            for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+            if k in out
+        }
+        number = {"type": "number", **bounds}
+        rest = {k: v for k, v in out.items() if k != "type"}
+        out = {**rest, "anyOf": [number, _PERCENT]}
+    return out
 
 
 def json_schema_text() -> str:
@@ -80,6 +110,11 @@ def init_bundle(directory: str | Path, task: str = "binary") -> Path:
             hint="choose a new folder; init never overwrites files",
         )
     source = resource_dir("examples") / TASK_EXAMPLES[task]
+    if not (source / "dsreport.yaml").is_file():
+        raise DsreportError(
+            f"the {task} example bundle is missing from this installation",
+            hint="reinstall dsreport: the installation is incomplete",
+        )
     shutil.copytree(
         source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )

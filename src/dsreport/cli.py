@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from dsreport import __version__
-from dsreport.errors import BundleError, DsreportError, Problem
+from dsreport.errors import BundleError, DsreportError, Problem, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,16 +127,23 @@ def _max_size(value: str | None) -> Any:
     factor = units.get(text[-1:], 1)
     number = text[:-1] if text[-1:] in units else text
     try:
-        size = int(float(number) * factor)
+        amount = float(number)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a size such as 200M") from None
+        amount = float("nan")
+    if not (amount > 0 and math.isfinite(amount)):
+        raise UsageError(
+            f"--max-file-size: '{value}' is not a size",
+            hint="give a positive size such as 200M or 2G",
+        )
+    size = int(amount * factor)
     return LoadOptions(limits=Limits(table_bytes=size, file_bytes=size))
 
 
 _size_option = click.option(
     "--max-file-size",
     metavar="SIZE",
-    help="Largest table or file read from a bundle (e.g. 500M; default 2G tables, 50M others).",
+    help="Largest table, image or code file read from a bundle (e.g. 500M). Defaults: 2G "
+    "for tables, 50M for other files; dsreport.yaml and prose are capped at 2M.",
 )
 
 

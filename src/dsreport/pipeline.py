@@ -47,6 +47,8 @@ def build(
     options: LoadOptions | None = None,
 ) -> BuildResult:
     timings: dict[str, float] = {}
+    if only:
+        select_renderers(only, ())  # an unknown name is a usage error before any work
     start = time.perf_counter()
     bundle = load_bundle(bundle_path, options)
     timings["load"] = time.perf_counter() - start

@@ -30,9 +30,10 @@ def sig(value: float, digits: int) -> str:
         return "∞" if value > 0 else "−∞"
     if value == 0:
         return "0"
-    magnitude = math.floor(math.log10(abs(value)))
+    rounded = float(f"{value:.{digits - 1}e}")  # round first, so 9.9996 -> 10.0 has 3 digits
+    magnitude = math.floor(math.log10(abs(rounded)))
     decimals = max(digits - 1 - magnitude, 0)
-    text = f"{value:,.{decimals}f}"
+    text = f"{rounded:,.{decimals}f}"
     return text.replace("-", "−")
 
 
@@ -55,11 +56,14 @@ def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") 
 
 def fmt_delta(metric: str, delta: float, *, audience: str = "ds") -> str:
     """A signed difference: percentage points for rates."""
-    sign = "+" if delta >= 0 else "−"
     if is_rate(metric):
-        points = abs(delta) * 100
-        return f"{sign}{points:.1f} pts" if audience == "ds" else f"{sign}{points:.0f} pts"
-    return sign + sig(abs(delta), 3 if audience == "ds" else 2)
+        decimals = 1 if audience == "ds" else 0
+        points = round(abs(delta) * 100, decimals)
+        sign = "" if points == 0 else "+" if delta > 0 else "−"
+        return f"{sign}{points:.{decimals}f} pts"
+    text = sig(abs(delta), 3 if audience == "ds" else 2)
+    sign = "" if text == "0" or float(text.replace(",", "")) == 0 else "+" if delta > 0 else "−"
+    return sign + text
 
 
 def fmt_count(n: int) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -74,7 +74,7 @@ class FileMarker:
 
 
 Prose = Annotated[str, BeforeValidator(_as_text), ProseMarker()]
-Number = Annotated[float, BeforeValidator(_as_number)]
+Number = Annotated[float, BeforeValidator(_as_number), AllowInfNan(False)]
 
 
 def file_ref(*suffixes: str, what: str) -> Any:
@@ -118,9 +118,10 @@ class Model(BaseModel):
     )
 
 
-PROSE_PATH = re.compile(r"^[\w][\w./ -]*\.md$")
+PROSE_PATH = re.compile(r"^\S+\.md$", re.IGNORECASE)
 
 
 def is_prose_path(value: str) -> bool:
-    """A prose value that is a single `.md` path is read from that file."""
-    return "\n" not in value and bool(PROSE_PATH.match(value))
+    """A prose value that is one token ending in `.md` is a file to read (and to check:
+    absolute paths and `..` are refused like any other reference)."""
+    return bool(PROSE_PATH.match(value.strip()))

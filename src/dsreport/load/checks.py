@@ -39,7 +39,8 @@ def suggest(word: str, options: list[str]) -> str | None:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    return "known: " + ", ".join(options[:12]) if options else None
+    unique = list(dict.fromkeys(options))
+    return "known: " + ", ".join(unique[:12]) if unique else None
 
 
 def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:

@@ -47,5 +47,5 @@ def blank(series: pd.Series) -> pd.Series:
 def outside(series: pd.Series, allowed: list[str]) -> pd.Series:
     """Cells whose text form is not in `allowed` (missing cells are not outside)."""
     codes, texts = factor(series)
-    bad = np.array([t not in allowed and t != MISSING for t in texts], dtype=bool)
+    bad = np.array([t not in allowed and t not in (MISSING, "") for t in texts], dtype=bool)
     return pd.Series(bad[codes] if len(codes) else np.zeros(0, bool), index=series.index)

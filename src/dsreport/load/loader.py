@@ -90,7 +90,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
         return None, [problem]
     limits = options.limits
     raw, problem = read_checked(
-        root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None, key=""
+        root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None, key="", adjustable=False
     )
     if problem:
         hint = (
@@ -127,7 +127,13 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
             if not is_prose_path(value):
                 continue
             data, problem = read_checked(
-                root, value, limits.prose_bytes, file=SPEC_FILE, line=line, key=key
+                root,
+                value,
+                limits.prose_bytes,
+                file=SPEC_FILE,
+                line=line,
+                key=key,
+                adjustable=False,
             )
             if data is not None:
                 try:

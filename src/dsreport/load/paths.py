@@ -19,15 +19,19 @@ class Limits:
     file_bytes: int = 50 * 1024**2
 
 
-def _human(size: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size //= 1024
-    return str(size)
+def human_size(size: float) -> str:
+    if size < 1024:
+        return f"{int(size):,} bytes"
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        size /= 1024
+        if size < 1024 or unit == "TiB":
+            return f"{size:.1f} {unit}"
+    return f"{size:.1f} TiB"
 
 
-def resolve_inside(root: Path, ref: str, cap: int) -> tuple[Path | None, str | None, str | None]:
+def resolve_inside(
+    root: Path, ref: str, cap: int, *, adjustable: bool = True
+) -> tuple[Path | None, str | None, str | None]:
     """Return (path, None, None) or (None, message, hint) for a path named in the bundle.
 
     Every component is checked with lstat, so a symlink anywhere on the way is refused,
@@ -50,7 +54,9 @@ def resolve_inside(root: Path, ref: str, cap: int) -> tuple[Path | None, str | N
         except OSError as exc:
             return None, f"file '{ref}' cannot be read ({exc.strerror})", None
         if stat.S_ISLNK(info.st_mode):
-            return None, f"'{ref}' is a symbolic link", "copy the file into the bundle"
+            name = current.relative_to(root).as_posix()
+            where = f"'{ref}'" if name == pure.as_posix() else f"'{name}' (on the way to '{ref}')"
+            return None, f"{where} is a symbolic link", "copy the file into the bundle"
     info = current.lstat()
     if stat.S_ISDIR(info.st_mode):
         return None, f"'{ref}' is a folder, not a file", None
@@ -59,17 +65,26 @@ def resolve_inside(root: Path, ref: str, cap: int) -> tuple[Path | None, str | N
     if info.st_size > cap:
         return (
             None,
-            f"file '{ref}' is {_human(info.st_size)}, over the {_human(cap)} limit",
-            "make the file smaller, or raise the limit with --max-file-size",
+            f"file '{ref}' is {human_size(info.st_size)}, over the {human_size(cap)} limit",
+            "make the file smaller, or raise the limit with --max-file-size"
+            if adjustable
+            else "make the file smaller (split long prose into several files)",
         )
     return current, None, None
 
 
 def read_checked(
-    root: Path, ref: str, cap: int, *, file: str, line: int | None, key: str
+    root: Path,
+    ref: str,
+    cap: int,
+    *,
+    file: str,
+    line: int | None,
+    key: str,
+    adjustable: bool = True,
 ) -> tuple[bytes | None, Problem | None]:
     """Read a bundle file's bytes, or say why not."""
-    path, message, hint = resolve_inside(root, ref, cap)
+    path, message, hint = resolve_inside(root, ref, cap, adjustable=adjustable)
     if path is None:
         return None, Problem(message or "cannot read", file=file, line=line, key=key, hint=hint)
     with path.open("rb") as handle:

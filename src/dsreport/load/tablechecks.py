@@ -29,9 +29,12 @@ def _rows(
     problems = []
     for row in rows[:MAX_PER_CHECK]:
         cell = table.frame[column].iloc[row]
+        shown = cell.item() if hasattr(cell, "item") else cell
+        text = f"'{shown}'" if len(str(shown)) <= 60 else f"'{str(shown)[:57]}...'"
+        where = "" if table.row_lines is not None else f" (row {int(row) + 1:,})"
         problems.append(
             Problem(
-                message.format(value=repr(cell)[:60]),
+                message.format(value=text) + where,
                 file=table.file,
                 line=table.line(int(row)),
                 key=column,

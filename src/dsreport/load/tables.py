@@ -17,6 +17,7 @@ import pandas as pd
 from dsreport.errors import Problem
 
 csv.field_size_limit(16 * 1024 * 1024)
+MAX_RAGGED = 20
 
 
 @dataclass
@@ -72,6 +73,7 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
     width = len(header)
     columns: list[list[str]] = [[] for _ in header]
     row_lines: list[int] = []
+    ragged = 0
     start = reader.line_num + 1
     try:
         for row in reader:
@@ -80,7 +82,8 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
             if not row:
                 continue
             if len(row) != width:
-                if len(problems) < 20:
+                ragged += 1
+                if ragged <= MAX_RAGGED:
                     problems.append(
                         Problem(
                             f"row has {len(row)} fields, the header has {width}",
@@ -100,6 +103,14 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
                 file=file,
                 line=start,
                 hint="check the quoting on this line",
+            )
+        )
+    if ragged > MAX_RAGGED:
+        problems.append(
+            Problem(
+                f"{ragged - MAX_RAGGED:,} more rows like this",
+                file=file,
+                line=problems[MAX_RAGGED - 1].line,
             )
         )
     if problems:

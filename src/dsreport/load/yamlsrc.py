@@ -29,7 +29,7 @@ class _Loader(yaml.SafeLoader):
 _Loader.yaml_implicit_resolvers = {}  # start from nothing: only the resolvers below apply
 
 
-def _resolver(tag: str, pattern: str, first: str) -> None:
+def _resolver(tag: str, pattern: str, first: str | list[str]) -> None:
     _Loader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
 
 
@@ -46,7 +46,7 @@ _resolver(
     |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
     "-+0123456789.",
 )
-_resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN\x00")
+_resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])
 _resolver("tag:yaml.org,2002:merge", r"^(?:<<)$", "<")
 
 
@@ -123,6 +123,17 @@ class _Walk:
                 for key, value in node.value:
                     name = key.value if isinstance(key, yaml.ScalarNode) else str(key.start_mark)
                     line = key.start_mark.line + 1
+                    if not _is_text_key(key):
+                        self.problems.append(
+                            Problem(
+                                f"key '{name}' is read as a {_kind(key)}, not as text",
+                                file=self.file,
+                                line=line,
+                                key=_dotted(loc) or None,
+                                hint=f'quote it: "{name}"' if name else "give the key a name",
+                            )
+                        )
+                        continue
                     if name in seen and name != "<<":
                         self.problems.append(
                             Problem(
@@ -146,6 +157,21 @@ class _Walk:
             self._active.discard(id(node))
 
 
+def _is_text_key(key: yaml.Node) -> bool:
+    """Tags are resolved while composing, so a plain `1` already carries the int tag."""
+    return isinstance(key, yaml.ScalarNode) and key.tag in (
+        "tag:yaml.org,2002:str",
+        "tag:yaml.org,2002:merge",
+    )
+
+
+def _kind(key: yaml.Node) -> str:
+    if not isinstance(key, yaml.ScalarNode):
+        return "list or mapping"
+    names = {"int": "number", "float": "number", "bool": "true/false", "null": "null"}
+    return names.get(str(key.tag).rsplit(":", 1)[-1], "value")
+
+
 class _Abort(Exception):
     def __init__(self, message: str, node: yaml.Node) -> None:
         super().__init__(message)
@@ -162,7 +188,10 @@ def _dotted(loc: Loc) -> str:
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse `text`; on failure return no document and the problems, never raise."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_problem(exc, text, file)]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -183,6 +212,8 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Problem]]:
                 hint="write the values out instead of using anchors and aliases",
             )
         ]
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_problem(exc, text, file)]
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_problem(exc, file)]
     except yaml.YAMLError as exc:  # unmarked errors are rare; report them plainly
@@ -194,11 +225,26 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Problem]]:
     return YamlDoc(data=data, file=file, lines=walk.lines), []
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    line = text.count("\n", 0, exc.position) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    return Problem(
+        f"character U+{code:04X} is not allowed in YAML",
+        file=file,
+        line=line,
+        hint="remove the control character (it may come from a copy and paste)",
+    )
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     problem = exc.problem or "not valid YAML"
     hint = "check the indentation and quoting around this line"
+    if "another document" in problem:
+        problem = "the file holds more than one YAML document"
+        hint = "keep a single document: remove the extra '---' line and what follows"
+        return Problem(problem, file=file, line=line, hint=hint)
     if "\\t" in problem or "'\t'" in problem:
         problem = "a tab character is used for indentation"
         hint = "indent with spaces; YAML does not allow tabs"

@@ -1,0 +1,193 @@
+"""Small units the loader's output flows into: number formatting, Wilson intervals, resource
+lookup, and the JSON Schema of dsreport.yaml."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from dsreport import api
+from dsreport.analyse import format as F
+from dsreport.analyse.intervals import wilson
+from dsreport.errors import DsreportError
+from dsreport.resources import asset, assets_dir, resource_dir, templates_dir
+from helpers import BUNDLES, REPO
+
+# --- format ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "ds", "pm"),
+    [
+        ("recall", 0.8123, "81.2%", "81%"),
+        ("error_rate", 0.0449, "4.5%", "4%"),
+        ("roc_auc", 0.87654, "0.877", "0.88"),
+        ("mae", 0.000123456, "0.000123", "0.00012"),
+        ("mae", -0.5, "−0.500", "−0.50"),
+        ("rmse", 0.0, "0", "0"),
+        ("r2", float("nan"), "n/a", "n/a"),
+    ],
+)
+def test_fmt(metric: str, value: float, ds: str, pm: str) -> None:
+    assert F.fmt(metric, value) == ds
+    assert F.fmt(metric, value, audience="pm") == pm
+
+
+def test_fmt_interval() -> None:
+    assert F.fmt_interval("recall", 0.75, 0.85) == "75.0%–85.0%"
+    assert F.fmt_interval("recall", 0.75, 0.85, audience="pm") == "75%–85%"
+    assert F.fmt_interval("roc_auc", 0.8, 0.9) == "0.800–0.900"
+
+
+@pytest.mark.parametrize(
+    ("metric", "delta", "ds", "pm"),
+    [
+        ("recall", 0.031, "+3.1 pts", "+3 pts"),
+        ("recall", -0.031, "−3.1 pts", "−3 pts"),
+        ("roc_auc", -0.0123, "−0.0123", "−0.012"),
+        ("roc_auc", 0.0123, "+0.0123", "+0.012"),
+        ("recall", 0.0, "0.0 pts", "0 pts"),
+        ("recall", -0.0004, "0.0 pts", "0 pts"),
+    ],
+)
+def test_fmt_delta(metric: str, delta: float, ds: str, pm: str) -> None:
+    assert F.fmt_delta(metric, delta) == ds
+    assert F.fmt_delta(metric, delta, audience="pm") == pm
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [
+        (0.5, 2, "0.50"),
+        (-0.5, 2, "−0.50"),
+        (12.345, 3, "12.3"),
+        (0.000123456, 3, "0.000123"),
+        (0.0, 3, "0"),
+        (float("nan"), 3, "n/a"),
+        (float("inf"), 3, "∞"),
+        (float("-inf"), 3, "−∞"),
+    ],
+)
+def test_sig(value: float, digits: int, text: str) -> None:
+    assert F.sig(value, digits) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [(123456, 3, "123,000"), (1234.5678, 2, "1,200"), (9.9996, 3, "10.0")],
+)
+def test_sig_rounds_to_significant_digits(value: float, digits: int, text: str) -> None:
+    assert F.sig(value, digits) == text
+
+
+# --- wilson ---------------------------------------------------------------------------------------
+
+
+def test_wilson_matches_a_hand_computed_interval() -> None:
+    # 8 of 10, 95%: z = 1.959964, z² = 3.841459, denominator 1 + z²/n = 1.384146,
+    # centre (0.8 + z²/20) / 1.384146 = 0.716740,
+    # half-width z·sqrt(0.8·0.2/10 + z²/400) / 1.384146 = 0.226578 -> (0.490162, 0.943318),
+    # the textbook 49.0%–94.3%.
+    low, high = wilson(8, 10)
+    assert low == pytest.approx(0.490162, abs=2e-6)
+    assert high == pytest.approx(0.943318, abs=2e-6)
+
+
+def test_wilson_edges() -> None:
+    low, high = wilson(0, 10)
+    assert low == pytest.approx(0.0, abs=1e-12)
+    assert high == pytest.approx(0.277533, abs=1e-6)  # the textbook 0–27.8% for 0 of 10
+    assert wilson(10, 10)[1] == 1.0
+    assert wilson(0, 0) == (0.0, 1.0)
+    narrow, wide = wilson(8, 10, level=0.90), wilson(8, 10, level=0.99)
+    assert wide[0] < narrow[0] < 0.8 < narrow[1] < wide[1]
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+
+def test_resources_are_found_in_this_checkout() -> None:
+    assert templates_dir() == REPO / "templates"
+    assert assets_dir() == REPO / "assets"
+    assert resource_dir("examples") == REPO / "examples"
+
+
+def test_a_missing_resource_is_a_clear_error() -> None:
+    with pytest.raises(DsreportError, match=r"the nosuch/ folder that ships with dsreport"):
+        resource_dir("nosuch")
+    with pytest.raises(DsreportError, match=r"asset fonts/none\.ttf is missing from "):
+        asset("fonts/none.ttf")
+
+
+# --- JSON Schema ----------------------------------------------------------------------------------
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """yaml.safe_load, except that dates stay strings (JSON has no date type)."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def yaml_data(name: str) -> dict[str, Any]:
+    text = (BUNDLES / name / "dsreport.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=_DatesAsText)
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = api.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_json_schema_is_valid_draft_2020_12(validator: jsonschema.Draft202012Validator) -> None:
+    assert validator.schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_json_schema_accepts_the_minimal_bundle(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    assert [e.message for e in validator.iter_errors(yaml_data("minimal"))] == []
+
+
+def test_json_schema_accepts_the_good_bundle(validator: jsonschema.Draft202012Validator) -> None:
+    assert [e.message for e in validator.iter_errors(yaml_data("good-binary"))] == []
+
+
+def test_json_schema_accepts_the_good_bundle_once_quoted(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    data = yaml_data("good-binary")
+    data["project"]["version"] = "1.10"
+    data["ecosystem"]["statement"]["reduce"] = "no"
+    assert [e.message for e in validator.iter_errors(data)] == []
+
+
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [(("project",), "tsak"), ((), "ecosytem"), (("audiences", "pm"), "desicion")],
+)
+def test_json_schema_rejects_a_misspelt_key(
+    where: tuple[str, ...], key: str, validator: jsonschema.Draft202012Validator
+) -> None:
+    data = copy.deepcopy(yaml_data("minimal"))
+    target = data
+    for part in where:
+        target = target[part]
+    correct = {"tsak": "task", "ecosytem": "ecosystem", "desicion": "decision"}[key]
+    target[key] = target.pop(correct)
+    messages = [e.message for e in validator.iter_errors(data)]
+    assert any(repr(key) in m for m in messages), messages
+
+
+def test_json_schema_rejects_a_wrong_enum(validator: jsonschema.Draft202012Validator) -> None:
+    data = yaml_data("minimal")
+    data["project"]["task"] = "binery"
+    assert not validator.is_valid(data)
