@@ -38,8 +38,6 @@ from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.evaluation import Metric
 from dsreport.load.loader import Bundle
 
-DIFFERS = 0.005
-
 
 def build_date(bundle: Bundle) -> dt.date:
     """SOURCE_DATE_EPOCH (reproducible-builds.org) when set, else the bundle's own date."""
@@ -90,7 +88,7 @@ def _metrics(
         twin = next((c for c in computed if same_place(r, c)), None)
         if twin is None:
             kept.append(r)
-        elif abs((twin.value.value or 0) - (r.value.value or 0)) > DIFFERS:
+        else:  # the computed value stands; keep the pair so the findings can say so
             differs.append((r, twin))
     return kept + computed, differs
 
@@ -328,7 +326,11 @@ def analyse(bundle: Bundle) -> Facts:
     review = None
     if bundle.reviewed is not None:
         section = spec.interrogation.reviewed_examples
-        review = review_facts(bundle.reviewed, section.sampling if section else None)
+        review = review_facts(
+            bundle.reviewed,
+            section.sampling if section else None,
+            section.random_sample if section else True,
+        )
     comparisons = _comparisons(bundle, headline, ev, checks)
     slices = _slices(metrics, headline, checks)
     data = _data(bundle, ev)

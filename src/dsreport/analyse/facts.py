@@ -103,6 +103,8 @@ class CategoryFact(_Fact):
 
 class ReviewFact(_Fact):
     n: int
+    representative: bool = True
+    """False when the cases were not drawn at random: the error rate is then not the model's."""
     by_verdict: dict[str, int]
     error_rate: Num | None = None
     error_interval: IntervalFact | None = None

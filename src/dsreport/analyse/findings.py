@@ -23,6 +23,7 @@ from dsreport.bundle.spec import BundleSpec
 from dsreport.vocabulary import LOWER_IS_BETTER
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+ABSOLUTE = {"brier", "ece"}  # bounded losses: compared in absolute terms like rates
 BOUNDED = {
     "precision",
     "recall",
@@ -154,7 +155,8 @@ def target(c: Context) -> list[FindingFact]:
                     "warning",
                     "Target met, but not with confidence",
                     f"{m.label} {m.value.text} meets the target {m.target.text}, but its 95% "
-                    f"interval {m.interval.text} reaches below it.",
+                    f"interval {m.interval.text} reaches "
+                    f"{'below' if m.direction == 'higher_is_better' else 'above'} it.",
                     f"We reach the bar ({m.value.text_pm}), but a less lucky sample could fall "
                     "short of it.",
                     "Ship with monitoring of this metric, or evaluate on more data.",
@@ -171,10 +173,16 @@ def slices_behind(c: Context) -> list[FindingFact]:
         if not s.judged or not (s.below_target or s.below_overall):
             continue
         m = s.metric
+        worse = "below" if m.direction == "higher_is_better" else "above"
+        noise = ""
+        if s.below_target and m.target is not None and m.interval is not None:
+            goal = m.target.value or 0.0
+            if m.interval.low <= goal <= m.interval.high:
+                noise = " (its interval still includes the target)"
         why = (
-            f"below the target {m.target.text}"
+            f"misses the target {m.target.text}{noise}"
             if s.below_target and m.target
-            else "significantly below the overall value"
+            else f"significantly {worse} the overall value"
         )
         out.append(
             _f(
@@ -193,8 +201,28 @@ def slices_behind(c: Context) -> list[FindingFact]:
     return out
 
 
+def review_not_random(c: Context) -> list[FindingFact]:
+    r = c.review
+    if r is None or r.representative or r.error_rate is None:
+        return []
+    return [
+        _f(
+            "review-not-random",
+            "info",
+            "Review sample is not random",
+            f"The {r.n} reviewed cases were not drawn at random, so their error rate "
+            f"({r.error_rate.text}) describes the sample, not the model.",
+            "The reviewed cases show what the errors look like, not how often they happen.",
+            "Use the metrics for rates; use the review for the kinds of error.",
+            n=str(r.n),
+        )
+    ]
+
+
 def review_too_small(c: Context) -> list[FindingFact]:
     r = c.review
+    if r is not None and not r.representative:
+        return []
     if r is None or r.error_interval is None or r.error_rate is None:
         if r is not None and r.n == 0:
             return [
@@ -262,22 +290,30 @@ def leakage(c: Context) -> list[FindingFact]:
         sign = 1 if m.direction == "higher_is_better" else -1
         best_name, best = max(values, key=lambda t: sign * t[1])
         jump = sign * (value - best)
-        if jump > c.checks.ladder_jump:
+        relative = m.name not in BOUNDED  # unbounded errors: a share of the runner-up's value
+        size = jump / abs(best) if relative and best else jump
+        if size > c.checks.ladder_jump:
             out.append(
                 _f(
                     "ladder-jump",
                     "warning",
                     "Jump far above the ladder",
-                    f"{m.label} jumps {F.fmt_delta(m.name, sign * jump)} over the best other "
+                    f"{m.label} improves by {_gain(m.name, jump)}"
+                    f"{f' ({F.percent(size)})' if relative else ''} over the best other "
                     f"rung ({best_name}); gains this large deserve a leakage check.",
                     "The chosen model is far ahead of everything else tried, which is "
                     "worth double-checking.",
                     "Confirm that no feature is computed after the outcome is known.",
                     jump=F.fmt_delta(m.name, sign * jump),
+                    relative_jump=F.percent(size) if relative else "n/a",
                     next_best=best_name,
                 )
             )
     return out
+
+
+def _gain(metric: str, amount: float) -> str:
+    return F.fmt_delta(metric, amount).lstrip("+") if F.is_rate(metric) else F.sig(amount, 3)
 
 
 def budgets(c: Context) -> list[FindingFact]:
@@ -332,7 +368,25 @@ def test_set_size(c: Context) -> list[FindingFact]:
     m = h.metric
     assert m.interval is not None
     half = (m.interval.high - m.interval.low) / 2
-    if half <= c.checks.max_headline_halfwidth:
+    limit = c.checks.max_headline_halfwidth
+    if m.name not in BOUNDED and m.name not in ABSOLUTE:
+        value = abs(m.value.value or 0.0)
+        if value == 0 or half / value <= limit:
+            return []
+        return [
+            _f(
+                "test-set-too-small",
+                "warning",
+                "Test set too small for the headline",
+                f"The 95% interval of {m.label} is {m.interval.text}, ±{F.percent(half / value)} "
+                f"of the value; the headline needs ±{F.percent(limit)}.",
+                "The test set is too small to pin the headline number down.",
+                "Evaluate on a larger test set before quoting the number precisely.",
+                interval=m.interval.text,
+                n=str(m.n) if m.n else "n/a",
+            )
+        ]
+    if half <= limit:
         return []
     p = m.value.value or 0.5
     need = ""
@@ -366,7 +420,9 @@ def train_test_gap(c: Context) -> list[FindingFact]:
         test = chosen.metrics.get(name)
         if test is None:
             continue
-        if name in BOUNDED:
+        if name in ABSOLUTE:
+            gap = test - train
+        elif name in BOUNDED:
             gap = train - test
         else:  # unbounded losses and errors: relative to the test value
             gap = (test - train) / abs(test) if test else 0.0
@@ -440,9 +496,45 @@ def mixed_thresholds(c: Context) -> list[FindingFact]:
     ]
 
 
+REPORTED_TOLERANCE = 0.005
+
+
+def _unused(count: int) -> str:
+    return (
+        f"; {count} reported interval{'s are' if count != 1 else ' is'} not used" if count else ""
+    )
+
+
+def reported_replaced(c: Context) -> list[FindingFact]:
+    pairs = [
+        (r, k)
+        for r, k in c.reported_differs
+        if abs((r.value.value or 0) - (k.value.value or 0)) <= REPORTED_TOLERANCE
+    ]
+    if not pairs:
+        return []
+    names = ", ".join(sorted({r.label for r, _ in pairs}))
+    with_interval = sum(1 for r, _ in pairs if r.interval is not None)
+    return [
+        _f(
+            "reported-replaced",
+            "info",
+            "Reported metrics recomputed",
+            f"{len(pairs)} reported value{'s' if len(pairs) != 1 else ''} ({names}) "
+            "agree with the predictions and are shown as computed, with dsreport's "
+            f"intervals{_unused(with_interval)}.",
+            "The numbers were checked against the raw predictions.",
+            "Nothing to do; report intervals computed the same way next time.",
+            count=str(len(pairs)),
+        )
+    ]
+
+
 def reported_differs(c: Context) -> list[FindingFact]:
     out = []
     for reported, computed in c.reported_differs:
+        if abs((reported.value.value or 0) - (computed.value.value or 0)) <= REPORTED_TOLERANCE:
+            continue
         out.append(
             _f(
                 "reported-differs",
@@ -472,6 +564,8 @@ CHECKS: list[Callable[[Context], list[FindingFact]]] = [
     calibration,
     mixed_thresholds,
     reported_differs,
+    reported_replaced,
+    review_not_random,
 ]
 
 

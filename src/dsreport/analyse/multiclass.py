@@ -17,7 +17,7 @@ class MulticlassStats:
     matrix: Array
     """matrix[i, j]: rows whose true class is i and predicted class is j."""
     top_k_hits: float | None = None
-    """Rows whose true class is among the TOP_K highest scores (when scores are given)."""
+    """Rows whose true class is among the `top_k` highest scores (when scores are given)."""
 
     @property
     def n(self) -> int:
@@ -29,15 +29,19 @@ class MulticlassStats:
 
 
 def build_stats(
-    classes: list[str], truth: NDArray[np.int64], predicted: NDArray[np.int64], scores: Array | None
+    classes: list[str],
+    truth: NDArray[np.int64],
+    predicted: NDArray[np.int64],
+    scores: Array | None,
+    top_k: int = TOP_K,
 ) -> MulticlassStats:
     k = len(classes)
     matrix = np.bincount(truth * k + predicted, minlength=k * k).reshape(k, k).astype(np.float64)
     hits = None
-    if scores is not None and k > TOP_K:
+    if scores is not None and k > top_k:
         true_score = scores[np.arange(len(truth)), truth]
         rank = (scores > true_score[:, None]).sum(axis=1)
-        hits = float((rank < TOP_K).sum())
+        hits = float((rank < top_k).sum())
     return MulticlassStats(classes, matrix, hits)
 
 

@@ -151,9 +151,10 @@ def _add(
     for name, value in values.items():
         if value != value:  # NaN: undefined here (one class only, say)
             continue
-        interval, method = None, None
-        if name in wilson_counts:
+        interval, method, size = None, None, n
+        if name in wilson_counts:  # n is the proportion's denominator: positives for recall
             interval, method = wilson(*wilson_counts[name]), "wilson"
+            size = int(wilson_counts[name][1])
         elif name in intervals:
             interval, method = contain(value, intervals[name]), "bootstrap"
         ev.metrics.append(
@@ -162,7 +163,7 @@ def _add(
                 float(value),
                 rung,
                 split,
-                n,
+                size,
                 interval,
                 method,
                 slice_key,
@@ -282,7 +283,11 @@ def _multiclass(
     for key in keys:
         for name, sel in _selections(part, key):
             stats = multiclass.build_stats(
-                classes, truth[sel], predicted[sel], scores[sel] if scores is not None else None
+                classes,
+                truth[sel],
+                predicted[sel],
+                scores[sel] if scores is not None else None,
+                spec.interrogation.top_k,
             )
             if stats.n == 0:
                 continue

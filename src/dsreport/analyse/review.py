@@ -21,7 +21,7 @@ def _example(row: pd.Series) -> ExampleFact:
     return ExampleFact(**{k: str(row[k]) for k in ExampleFact.model_fields})
 
 
-def review_facts(table: Table, sampling: str | None) -> ReviewFact:
+def review_facts(table: Table, sampling: str | None, representative: bool = True) -> ReviewFact:
     frame = table.frame.copy()
     for column in (
         "id",
@@ -38,7 +38,7 @@ def review_facts(table: Table, sampling: str | None) -> ReviewFact:
     frame["severity"] = frame["severity"].str.lower()
     n = len(frame)
     counts = {str(k): int(v) for k, v in frame["verdict"].value_counts().sort_index().items()}
-    review = ReviewFact(n=n, by_verdict=counts, sampling=sampling)
+    review = ReviewFact(n=n, by_verdict=counts, sampling=sampling, representative=representative)
     if n == 0:
         return review
     wrong = frame["verdict"].isin(["incorrect", "partial"])

@@ -120,6 +120,9 @@ class ReviewedExamples(Model):
     """CSV or Parquet file in the bundle."""
     sampling: Text | None = Field(default=None, examples=["200 drawn at random from the test set"])
     """How the reviewed cases were chosen."""
+    random_sample: bool = Field(default=True, examples=[False])
+    """Whether the cases are a random sample of the model's outputs. If not (all errors
+    plus some successes, say) their error rate is not the model's and is not shown as such."""
 
 
 class Interrogation(Model):
@@ -131,6 +134,8 @@ class Interrogation(Model):
     """Label of the positive class (binary)."""
     classes: list[Text] = Field(default_factory=list, examples=[["0", "1"]])
     """Declared class labels (classification); labels outside them are errors."""
+    top_k: int = Field(default=3, ge=1, examples=[3])
+    """k of top-k accuracy (multiclass, when per-class scores are given)."""
     seed: int = Field(default=20240101, examples=[20240101])
     """Seed for every bootstrap, so results are reproducible."""
     metrics: list[Metric] = Field(default_factory=list)

@@ -167,6 +167,8 @@ class ContractField(Model):
     """Field name: a valid identifier, used as is in the contract."""
     type: FieldType = Field(examples=["integer"])
     """Value type in the contract."""
+    items: FieldType | None = Field(default=None, examples=["number"])
+    """Type of each item, for an `array` field."""
     description: Text = Field(examples=["Months since the first contract started."])
     """What the field means, in one sentence."""
     required: bool = Field(default=True, examples=[True])
