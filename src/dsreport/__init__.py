@@ -1,4 +1,8 @@
-"""dsreport: one results bundle in, three audience-tuned artifacts out."""
+"""dsreport: one results bundle in, three audience-tuned artifacts out.
+
+The API is `validate`, `load_bundle`, `check`, `build`, `init_bundle` and `json_schema`
+(`dsreport.load` is the loading subpackage, so the loader is `load_bundle`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from dsreport.api import build, check, init_bundle, json_schema, load, validate
+    from dsreport.api import build, check, init_bundle, json_schema, load_bundle, validate
     from dsreport.errors import BuildError, BundleError, DsreportError, Problem
 
 _LAZY = {
@@ -15,7 +19,7 @@ _LAZY = {
     "check": "dsreport.api",
     "init_bundle": "dsreport.api",
     "json_schema": "dsreport.api",
-    "load": "dsreport.api",
+    "load_bundle": "dsreport.api",
     "validate": "dsreport.api",
     "BuildError": "dsreport.errors",
     "BundleError": "dsreport.errors",
@@ -43,6 +47,6 @@ __all__ = [
     "check",
     "init_bundle",
     "json_schema",
-    "load",
+    "load_bundle",
     "validate",
 ]

@@ -10,7 +10,8 @@ from typing import Any
 
 from dsreport.analyse.facts import Facts
 from dsreport.errors import DsreportError, Problem, UsageError
-from dsreport.load.loader import Bundle, LoadOptions, collect_problems, load_bundle
+from dsreport.load.loader import Bundle, LoadOptions, collect_problems
+from dsreport.load.loader import load_bundle as _load_bundle
 from dsreport.pipeline import BuildResult
 from dsreport.pipeline import build as _build
 
@@ -21,9 +22,12 @@ TASK_EXAMPLES = {
 }
 
 
-def load(path: str | Path, options: LoadOptions | None = None) -> Bundle:
+def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
     """Load and validate a bundle; raise `BundleError` listing every problem."""
-    return load_bundle(path, options)
+    return _load_bundle(path, options)
+
+
+load = load_bundle
 
 
 def validate(path: str | Path, options: LoadOptions | None = None) -> list[Problem]:
@@ -50,7 +54,7 @@ def check(path: str | Path, options: LoadOptions | None = None) -> Facts:
     """Load and analyse a bundle: the facts hold the findings and the recommendation."""
     from dsreport.analyse.engine import analyse
 
-    return analyse(load_bundle(path, options))
+    return analyse(_load_bundle(path, options))
 
 
 def json_schema() -> dict[str, Any]:

@@ -17,7 +17,9 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from dsreport.analyse.format import fmt_count
 from dsreport.errors import BuildError
+from dsreport.render.markdown import to_html, to_plain
 from dsreport.resources import templates_dir
 
 
@@ -42,6 +44,9 @@ def environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["markdown"] = to_html
+    env.filters["plain"] = to_plain
+    env.filters["count"] = fmt_count
     return env
 
 

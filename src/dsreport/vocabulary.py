@@ -84,3 +84,34 @@ def labels(metric: str) -> tuple[str, str]:
         return GLOSSARY[metric]
     words = metric.replace("_", " ").strip()
     return words[:1].upper() + words[1:], words
+
+
+DEFINITIONS: Final = {
+    "precision": "Of the cases flagged positive, the share that are positive: TP / (TP + FP).",
+    "recall": "Of the positive cases, the share flagged: TP / (TP + FN). Also sensitivity.",
+    "f1": "Harmonic mean of precision and recall: 2·TP / (2·TP + FP + FN).",
+    "accuracy": "Share of all cases classified correctly.",
+    "balanced_accuracy": "Mean of recall and specificity (binary); insensitive to class balance.",
+    "specificity": "Of the negative cases, the share left unflagged: TN / (TN + FP).",
+    "roc_auc": "Probability that a random positive scores above a random negative (ties count "
+    "half); area under the ROC curve.",
+    "average_precision": "Precision averaged over the recall steps of the ranked list "
+    "(step-wise, as scikit-learn).",
+    "log_loss": "Mean negative log-likelihood of the true class; scores clipped to [ε, 1−ε].",
+    "brier": "Mean squared difference between the score and the 0/1 outcome.",
+    "ece": "Expected calibration error: case-weighted mean gap between mean score and observed "
+    "rate over ten equal-width score bins.",
+    "macro_precision": "Unweighted mean of per-class precision over the classes present.",
+    "macro_recall": "Unweighted mean of per-class recall over the classes present.",
+    "macro_f1": "Unweighted mean of per-class F1 over the classes present.",
+    "weighted_f1": "Mean of per-class F1 weighted by each class's support.",
+    "micro_f1": "F1 over all decisions pooled; equals accuracy for single-label multiclass.",
+    "top_k_accuracy": "Share of cases whose true class is among the k highest scores.",
+    "mae": "Mean absolute error: mean of |prediction − actual|.",
+    "rmse": "Root mean squared error: square root of the mean of (prediction − actual)².",
+    "mape": "Mean absolute percentage error: mean of |prediction − actual| / |actual|; only "
+    "when no actual value is zero.",
+    "smape": "Symmetric MAPE: mean of 2·|prediction − actual| / (|actual| + |prediction|).",
+    "r2": "Coefficient of determination: 1 − residual sum of squares / total sum of squares.",
+    "error_rate": "Share of reviewed examples judged incorrect or partially correct.",
+}

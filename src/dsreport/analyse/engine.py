@@ -10,6 +10,7 @@ from dsreport import __version__
 from dsreport.analyse import format as F
 from dsreport.analyse.compare import Comparison, paired, unpaired
 from dsreport.analyse.facts import (
+    BudgetFact,
     ChartsFact,
     ComparisonFact,
     DataFact,
@@ -31,6 +32,7 @@ from dsreport.analyse.metricfacts import (
     same_place,
     targets,
 )
+from dsreport.analyse.operations import operations_fact
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
@@ -220,6 +222,7 @@ def _comparison_fact(c: Comparison) -> ComparisonFact:
         significant=c.significant,
         better=c.better,
         p_value=c.p_value,
+        p_value_text=F.p_value(c.p_value) if c.p_value is not None else None,
         n=c.n,
         method=c.method,
     )
@@ -316,6 +319,69 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
     return data
 
 
+def _budgets(bundle: Bundle) -> list[BudgetFact]:
+    ov = bundle.spec.operator_view
+    chosen = next(r for r in bundle.spec.ladder.rungs if r.id == bundle.spec.ladder.chosen)
+    out = []
+    pairs = [
+        (
+            "latency",
+            ov.latency.budget_ms,
+            ov.latency.measured_ms,
+            chosen.latency_ms,
+            f" ms ({ov.latency.percentile})",
+        ),
+        ("cost", ov.cost.budget, ov.cost.measured, chosen.cost, f" {ov.cost.unit}"),
+    ]
+    for name, budget, measured, from_rung, unit in pairs:
+        value = measured if measured is not None else from_rung
+        source = (
+            "operator view"
+            if measured is not None
+            else f"rung {chosen.name}"
+            if from_rung is not None
+            else "not measured"
+        )
+
+        def as_num(x: float | None, unit: str = unit) -> Num | None:
+            if x is None:
+                return None
+            return Num(value=x, text=F.sig(x, 3) + unit, text_pm=F.sig(x, 2) + unit)
+
+        within = None if budget is None or value is None else value <= budget
+        out.append(
+            BudgetFact(
+                name=name,
+                budget=as_num(budget),
+                measured=as_num(value),
+                source=source,
+                within=within,
+            )
+        )
+    return out
+
+
+def _environment() -> dict[str, str]:
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for name in (
+        "numpy",
+        "pandas",
+        "pydantic",
+        "matplotlib",
+        "weasyprint",
+        "python-pptx",
+        "jinja2",
+    ):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
 def analyse(bundle: Bundle) -> Facts:
     spec = bundle.spec
     checks = CheckThresholds().updated(spec.interrogation.checks)
@@ -354,7 +420,10 @@ def analyse(bundle: Bundle) -> Facts:
             charts.pr[rung] = [list(p) for p in curves["pr"]]
             charts.calibration[rung] = curves["calibration"]
         charts.confusion = ev.confusion
-        charts.per_class = ev.per_class
+        charts.per_class = [
+            {**row, **{f"{k}_text": F.fmt(k, row[k]) for k in ("precision", "recall", "f1")}}
+            for row in ev.per_class
+        ]
         charts.residuals = ev.residuals
     return Facts(
         dsreport_version=__version__,
@@ -373,7 +442,10 @@ def analyse(bundle: Bundle) -> Facts:
         data=data,
         findings=findings,
         recommendation=recommend(headline, findings),
+        operations=operations_fact(spec, ev, checks),
         checks=asdict(checks),
+        budgets=_budgets(bundle),
+        environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),
     )

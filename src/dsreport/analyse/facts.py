@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.0"
+FACTS_VERSION = "1.1"
 
 
 class _Fact(BaseModel):
@@ -130,6 +130,7 @@ class ComparisonFact(_Fact):
     better: bool
     p_value: float | None = None
     """McNemar's exact test, for accuracy."""
+    p_value_text: str | None = None
     n: int
     method: str
 
@@ -184,8 +185,21 @@ class ChartsFact(_Fact):
     confusion: dict[str, Any] | None = None
     """{labels, matrix (rows: truth, columns: prediction), threshold}."""
     per_class: list[dict[str, Any]] = Field(default_factory=list)
+    """{class, precision, recall, f1, support, and *_text renderings}."""
     residuals: dict[str, Any] | None = None
     """{quantiles, zero_targets, points: [[actual, predicted], ...]}."""
+
+
+class BudgetFact(_Fact):
+    """A budget from the operator view against what was measured."""
+
+    name: Literal["latency", "cost"]
+    budget: Num | None
+    measured: Num | None
+    source: str
+    """Where the measured value comes from: the operator view or the chosen rung."""
+    within: bool | None
+    """None when either side is unknown."""
 
 
 class DataFact(_Fact):
@@ -202,6 +216,53 @@ class ProblemFact(_Fact):
     key: str | None
     message: str
     hint: str | None
+
+
+class DistributionFact(_Fact):
+    """The chosen rung's output on the test split: the reference production is compared with."""
+
+    quantity: Literal["score", "confidence", "prediction"]
+    """score: positive-class score (binary); confidence: top class probability (multiclass);
+    prediction: predicted value (regression)."""
+    rung: str
+    n: int
+    quantiles: dict[str, Num]
+    """p05, p25, p50, p75, p95."""
+    edges: list[float]
+    """Inner bin edges (deciles) for the population stability index; a value v falls in
+    bin i when edges[i-1] <= v < edges[i]."""
+    shares: list[float]
+    """Share of the test rows in each bin (one more than `edges`)."""
+    psi_alert: Num
+    """Population stability index against `shares` above which to alert (`drift_psi`)."""
+
+
+class RateBandFact(_Fact):
+    """The share of test rows with one output, and the band a production window stays in."""
+
+    output: str
+    """`positive` (binary: score at or above the threshold) or a class label."""
+    count: int
+    n: int
+    rate: Num
+    low: Num
+    high: Num
+    """The band: rate ± z·sqrt(rate·(1 − rate)·(1/n + 1/window)), clipped to [0, 1]."""
+    band_text: str
+    window: int
+    """Window size (requests) the band is for: the test split's size."""
+    level: float
+
+
+class OperationsFact(_Fact):
+    """Throughput, and the references production monitoring compares with."""
+
+    throughput: Num | None = None
+    """Requests per second one single-threaded worker serves at the measured latency."""
+    distribution: DistributionFact | None = None
+    rates: list[RateBandFact] = Field(default_factory=list)
+    reject_alert: Num
+    """Share of requests failing the input contract above which to alert (`max_reject_share`)."""
 
 
 class Facts(_Fact):
@@ -226,6 +287,11 @@ class Facts(_Fact):
     findings: list[FindingFact] = Field(default_factory=list)
     """Most severe first."""
     recommendation: RecommendationFact | None = None
+    budgets: list[BudgetFact] = Field(default_factory=list)
+    operations: OperationsFact | None = None
+    """Throughput and the monitoring references the handoff ships."""
+    environment: dict[str, str] = Field(default_factory=dict)
+    """Python and library versions the facts were computed with."""
     checks: dict[str, float] = Field(default_factory=dict)
     """The check thresholds in force (defaults merged with the bundle's overrides)."""
     warnings: list[ProblemFact] = Field(default_factory=list)

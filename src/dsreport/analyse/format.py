@@ -68,3 +68,7 @@ def fmt_delta(metric: str, delta: float, *, audience: str = "ds") -> str:
 
 def fmt_count(n: int) -> str:
     return f"{n:,}"
+
+
+def p_value(p: float) -> str:
+    return "< 0.001" if p < 0.001 else sig(p, 2)

@@ -307,6 +307,8 @@ def _multiclass(
             if key is None and is_test:
                 ev.rows.setdefault("predicted", {})[rung] = predicted
                 ev.rows["truth"] = truth
+                if scores is not None:
+                    ev.rows.setdefault("confidence", {})[rung] = scores.max(axis=1)
                 if chosen:
                     ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
                     parts = multiclass.per_class(stats)

@@ -30,6 +30,10 @@ class CheckThresholds:
     """Slices with fewer rows are reported but not judged."""
     bootstrap_resamples: float = 1000
     """Bootstrap resamples for every interval that is not a Wilson interval."""
+    drift_psi: float = 0.2
+    """Monitoring alerts when the population stability index of the model's output exceeds this."""
+    max_reject_share: float = 0.01
+    """Monitoring alerts when more than this share of requests fails the input contract."""
 
     @classmethod
     def names(cls) -> list[str]:

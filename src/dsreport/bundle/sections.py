@@ -230,6 +230,15 @@ class CodeFile(Model):
     """What the code does."""
 
 
+class Tolerance(Model):
+    """How far the entry point's numeric outputs may be from the examples' expected values."""
+
+    absolute: Number = Field(default=1e-6, ge=0, examples=[1e-6])
+    """Largest allowed absolute difference."""
+    relative: Number = Field(default=0, ge=0, examples=[1e-9])
+    """Largest allowed difference relative to the expected value; either bound suffices."""
+
+
 class SystemDesign(Model):
     """Inputs and outputs, model structure, data, metric choice."""
 
@@ -253,3 +262,5 @@ class SystemDesign(Model):
         default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", examples=["predict:predict"]
     )
     """`module:function` the handoff's contract test calls, relative to the code files."""
+    tolerance: Tolerance = Field(default_factory=Tolerance)
+    """Tolerance of the handoff's contract test when it compares numeric outputs."""

@@ -51,6 +51,7 @@ class Renderer(abc.ABC):
 
 _BUILTIN = {
     "facts": "dsreport.render.facts_json:FactsJsonRenderer",
+    "ds": "dsreport.render.report:PdfRenderer",
 }
 _REGISTRY: dict[str, type[Renderer]] = {}
 

@@ -1,0 +1,127 @@
+"""Throughput, and the references production monitoring compares with.
+
+Everything here comes from the bundle's operator view and the chosen rung's outputs on
+the test split (`Evaluation.rows`); the handoff package prints and ships these facts.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+
+from dsreport.analyse import format as F
+from dsreport.analyse.facts import DistributionFact, Num, OperationsFact, RateBandFact
+from dsreport.analyse.metricfacts import num
+from dsreport.analyse.predictions import Evaluation
+from dsreport.analyse.thresholds import CheckThresholds
+from dsreport.bundle.spec import BundleSpec
+
+BAND_LEVEL = 0.99
+"""Level of the rate bands: a window drawn like the test split leaves its band 1% of the time."""
+QUANTILES = (("p05", 0.05), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p95", 0.95))
+PSI_BINS = 10
+
+
+def _distribution(
+    quantity: str, rung: str, values: Any, checks: CheckThresholds
+) -> DistributionFact | None:
+    arr = np.asarray(values, dtype=np.float64)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return None
+    quantiles = {}
+    for name, q in QUANTILES:
+        value = num("score", float(np.quantile(arr, q)))
+        assert value is not None
+        quantiles[name] = value
+    inner = np.quantile(arr, [i / PSI_BINS for i in range(1, PSI_BINS)])
+    edges = sorted({float(e) for e in inner})
+    counts = np.bincount(np.searchsorted(edges, arr, side="right"), minlength=len(edges) + 1)
+    psi = num("psi", checks.drift_psi)
+    assert psi is not None
+    return DistributionFact(
+        quantity=quantity,
+        rung=rung,
+        n=int(arr.size),
+        quantiles=quantiles,
+        edges=edges,
+        shares=[float(c) / arr.size for c in counts],
+        psi_alert=psi,
+    )
+
+
+def _band(output: str, count: int, n: int) -> RateBandFact:
+    rate = count / n
+    z = NormalDist().inv_cdf(0.5 + BAND_LEVEL / 2)
+    p = min(max(rate, 0.5 / n), 1 - 0.5 / n)
+    half = z * math.sqrt(p * (1 - p) * (2 / n))
+    low, high = max(0.0, rate - half), min(1.0, rate + half)
+    rate_num, low_num, high_num = num("share", rate), num("share", low), num("share", high)
+    assert rate_num is not None and low_num is not None and high_num is not None
+    return RateBandFact(
+        output=output,
+        count=count,
+        n=n,
+        rate=rate_num,
+        low=low_num,
+        high=high_num,
+        band_text=F.fmt_interval("share", low, high),
+        window=n,
+        level=BAND_LEVEL,
+    )
+
+
+def _references(
+    spec: BundleSpec, ev: Evaluation, checks: CheckThresholds
+) -> tuple[DistributionFact | None, list[RateBandFact]]:
+    chosen = spec.ladder.chosen
+    task = spec.project.task
+    if task == "binary":
+        scores = ev.rows.get("scores", {}).get(chosen)
+        if scores is None:
+            return None, []
+        threshold = spec.interrogation.threshold
+        threshold = 0.5 if threshold is None else threshold
+        arr = np.asarray(scores, dtype=np.float64)
+        flagged = int(np.sum(arr >= threshold))
+        return _distribution("score", chosen, arr, checks), [_band("positive", flagged, arr.size)]
+    if task == "multiclass":
+        predicted = ev.rows.get("predicted", {}).get(chosen)
+        if predicted is None:
+            return None, []
+        classes = list(spec.interrogation.classes)
+        counts = np.bincount(predicted[predicted >= 0], minlength=len(classes))
+        n = len(predicted)
+        bands = [_band(c, int(counts[i]), n) for i, c in enumerate(classes)] if n else []
+        confidence = ev.rows.get("confidence", {}).get(chosen)
+        dist = (
+            None if confidence is None else _distribution("confidence", chosen, confidence, checks)
+        )
+        return dist, bands
+    predicted = ev.rows.get("predicted", {}).get(chosen)
+    if predicted is None:
+        return None, []
+    return _distribution("prediction", chosen, predicted, checks), []
+
+
+def operations_fact(
+    spec: BundleSpec, ev: Evaluation | None, checks: CheckThresholds
+) -> OperationsFact:
+    rung = next((r for r in spec.ladder.rungs if r.id == spec.ladder.chosen), None)
+    latency = spec.operator_view.latency.measured_ms
+    if latency is None and rung is not None:
+        latency = rung.latency_ms
+    throughput = None
+    if latency is not None and latency > 0:
+        per_second = 1000.0 / latency
+        text = f"{F.sig(per_second, 2)} requests/s"
+        throughput = Num(value=per_second, text=text, text_pm=text)
+    dist, rates = _references(spec, ev, checks) if ev is not None else (None, [])
+    reject = num("share", checks.max_reject_share)
+    assert reject is not None
+    return OperationsFact(
+        throughput=throughput, distribution=dist, rates=rates, reject_alert=reject
+    )

@@ -1,0 +1,204 @@
+"""The staff data scientist's report: HTML from templates, then PDF through WeasyPrint.
+
+`HtmlReport` builds the document; `PdfRenderer` ("ds") writes the PDF, or the
+HTML too with `--format html`, so the HTML can be previewed and tested alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from dsreport.render import charts as charts_module
+from dsreport.render.base import RenderContext, Renderer, register
+from dsreport.render.facts_json import facts_json
+from dsreport.resources import asset
+from dsreport.templating import render
+from dsreport.vocabulary import DEFINITIONS, labels
+
+APPENDIX_ROWS = 200
+SECTIONS = [
+    ("summary", "Executive summary"),
+    ("ecosystem", "Ecosystem"),
+    ("operator", "Operator view"),
+    ("design", "System design"),
+    ("ladder", "The model ladder"),
+    ("metrics", "Metrics"),
+    ("slices", "Slices"),
+    ("errors", "Error analysis"),
+    ("findings", "Findings"),
+    ("limitations", "Limitations and caveats"),
+    ("appendix", "Appendix"),
+]
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+
+
+def data_url(payload: bytes, media: str) -> str:
+    return f"data:{media};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def _chart_view(chart: charts_module.Chart) -> dict[str, str]:
+    return {
+        "key": chart.key,
+        "title": chart.title,
+        "alt": chart.alt,
+        "caption": chart.caption,
+        "src": data_url(chart.svg.encode("utf-8"), "image/svg+xml"),
+    }
+
+
+class HtmlReport:
+    """Everything the template needs, selected from the facts and the bundle."""
+
+    def __init__(self, ctx: RenderContext, appendix_rows: int = APPENDIX_ROWS) -> None:
+        self.ctx = ctx
+        self.appendix_rows = appendix_rows
+
+    def context(self) -> dict[str, Any]:
+        facts, bundle = self.ctx.facts, self.ctx.bundle
+        spec = bundle.spec
+        made = charts_module.all_charts(facts)
+        charts: dict[str, Any] = dict.fromkeys(
+            ("ladder", "roc", "pr", "calibration", "confusion", "residuals", "slices", "categories")
+        )
+        charts.update({key: _chart_view(chart) for key, chart in made.items()})
+        reviewed = bundle.reviewed.frame if bundle.reviewed is not None else None
+        rows: list[dict[str, str]] = []
+        if reviewed is not None:
+            head = reviewed.head(self.appendix_rows).astype("string").fillna("")
+            rows = head.to_dict(orient="records")  # type: ignore[assignment]
+        names = sorted(
+            {m.name for m in facts.metrics} | ({"error_rate"} if facts.review else set())
+        )
+        definitions = [
+            {"name": n, "label": labels(n)[0], "text": DEFINITIONS[n]}
+            for n in names
+            if n in DEFINITIONS
+        ]
+        chosen = spec.ladder.chosen
+        overall = [
+            x
+            for x in facts.metrics
+            if x.rung == chosen and x.slice_key is None and x.split == "test"
+        ]
+        others = [
+            x
+            for x in facts.metrics
+            if x.rung == chosen and x.slice_key is None and x.split != "test"
+        ]
+        diagrams = [
+            {
+                "src": data_url(bundle.files[d.path], IMAGE_TYPES[Path(d.path).suffix.lower()]),
+                "alt": d.alt,
+                "caption": d.caption,
+            }
+            for d in spec.system_design.diagrams
+        ]
+        keywords = ["model evaluation", spec.project.task, spec.project.name]
+        if facts.headline is not None:
+            keywords.append(facts.headline.metric.label)
+        return {
+            "facts": facts,
+            "spec": spec,
+            "charts": charts,
+            "sections": SECTIONS,
+            "overall_metrics": overall,
+            "other_splits": others,
+            "appendix_rows": rows,
+            "review_total": len(reviewed) if reviewed is not None else 0,
+            "definitions": definitions,
+            "diagrams": diagrams,
+            "keywords": keywords,
+            "attachments": self.attachment_names(),
+            "stylesheets": ["css/report.css"],
+            "accent": spec.audiences.branding.accent,
+        }
+
+    def attachment_names(self) -> list[str]:
+        names = [f"{self.ctx.facts.slug}-facts.json"]
+        interrogation = self.ctx.bundle.spec.interrogation
+        for section in (interrogation.predictions, interrogation.reviewed_examples):
+            if section is not None:
+                names.append(Path(section.path).name)
+        return names
+
+    def html(self) -> str:
+        return render("ds/report.html.j2", self.ctx.template_dirs, **self.context())
+
+
+@register
+class PdfRenderer(Renderer):
+    name = "ds"
+    audience = "staff data scientist"
+    description = "the detailed PDF report (and its HTML with --format html)"
+
+    def render(self, ctx: RenderContext) -> list[Path]:
+        report = HtmlReport(ctx)
+        html = report.html()
+        written = []
+        formats = set(ctx.formats) or {"pdf"}
+        if "html" in formats:
+            path = ctx.path("-report.html")
+            path.write_text(html, encoding="utf-8")
+            written.append(path)
+        if "pdf" in formats:
+            path = ctx.path("-report.pdf")
+            path.write_bytes(pdf_bytes(ctx, html, report))
+            written.append(path)
+        return written
+
+
+def pdf_bytes(ctx: RenderContext, html: str, report: HtmlReport) -> bytes:
+    from weasyprint import HTML, Attachment
+
+    from dsreport.errors import BuildError
+    from dsreport.render.fetcher import RefusedURL, SafeFetcher
+
+    fetcher = SafeFetcher()
+    base_url = asset("css/report.css").parent.parent.as_uri() + "/"
+    attachments = [
+        Attachment(
+            string=facts_json(ctx),
+            base_url=base_url,
+            url_fetcher=fetcher,
+            name=f"{ctx.facts.slug}-facts.json",
+            description="Every number in this report, as JSON",
+        )
+    ]
+    interrogation = ctx.bundle.spec.interrogation
+    for section, what in (
+        (interrogation.predictions, "Predictions table"),
+        (interrogation.reviewed_examples, "Reviewed examples, all rows"),
+    ):
+        if section is not None:
+            payload = ctx.bundle.files[section.path]
+            media = "text/csv" if section.path.endswith(".csv") else "application/octet-stream"
+            attachments.append(
+                Attachment(
+                    url=data_url(payload, media),
+                    url_fetcher=fetcher,
+                    name=Path(section.path).name,
+                    description=what,
+                )
+            )
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return bytes(
+            document.write_pdf(
+                pdf_variant="pdf/ua-1",
+                attachments=attachments,
+                pdf_identifier=ctx.facts.bundle_digest[:32].encode(),
+                uncompressed_pdf=False,
+            )
+        )
+    except RefusedURL as exc:
+        raise BuildError(
+            f"the report asked for a resource outside the bundle: {exc.url[:80]}",
+            hint="remove the reference; only files inside the bundle are used",
+        ) from exc
