@@ -63,7 +63,7 @@ RUN = textwrap.dedent(
     from dsreport.load.loader import LoadOptions
     from dsreport.load.paths import Limits
     t1 = time.perf_counter()
-    bundle = dsreport.load(sys.argv[1], LoadOptions(limits=Limits(table_bytes=8 * 1024**3)))
+    bundle = dsreport.load_bundle(sys.argv[1], LoadOptions(limits=Limits(table_bytes=8 * 1024**3)))
     t2 = time.perf_counter()
     facts = analyse(bundle)
     t3 = time.perf_counter()

@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dsreport.api import load
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts, FindingFact, MetricFact
+from dsreport.api import load
 
 SEED = 20240101
 THRESHOLD = 0.5

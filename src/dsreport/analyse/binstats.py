@@ -153,7 +153,7 @@ def confusion(stats: BinaryStats, threshold: float) -> tuple[float, float, float
 
 
 def _confusion(stats: BinaryStats, threshold: float) -> tuple[Array, Array, Array, Array]:
-    above = stats.values >= threshold - 1e-12
+    above = stats.values >= threshold
     pos, neg = _batch(stats.pos), _batch(stats.neg)
     tp, fp = pos[:, above].sum(axis=1), neg[:, above].sum(axis=1)
     return tp, fp, pos.sum(axis=1) - tp, neg.sum(axis=1) - fp

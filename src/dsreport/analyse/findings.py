@@ -77,7 +77,9 @@ def _f(
 def accuracy_on_imbalance(c: Context) -> list[FindingFact]:
     if c.headline is None or c.headline.metric.name != "accuracy" or c.minority_share is None:
         return []
-    if c.minority_share >= c.checks.rare_class_share:
+    classes = max(len(c.spec.interrogation.classes), 2)
+    # rare relative to an even split: 20% for two classes, 4% for ten
+    if c.minority_share >= c.checks.rare_class_share * 2 / classes:
         return []
     share = F.percent(c.minority_share)
     return [
@@ -417,7 +419,18 @@ def train_test_gap(c: Context) -> list[FindingFact]:
         return []
     out = []
     for name, train in chosen.train_metrics.items():
-        test = chosen.metrics.get(name)
+        computed = next(
+            (
+                m.value.value
+                for m in c.metrics
+                if m.name == name
+                and m.rung == chosen.id
+                and m.slice_key is None
+                and m.split == "test"
+            ),
+            None,
+        )
+        test = computed if computed is not None else chosen.metrics.get(name)
         if test is None:
             continue
         if name in ABSOLUTE:
@@ -505,12 +518,16 @@ def _unused(count: int) -> str:
     )
 
 
+def _agrees(reported: MetricFact, computed: MetricFact) -> bool:
+    """Within 0.005 for bounded metrics, within 0.5% of the value for unbounded ones."""
+    a, b = reported.value.value or 0.0, computed.value.value or 0.0
+    bounded = reported.name in BOUNDED or reported.name in ABSOLUTE
+    tolerance = REPORTED_TOLERANCE * (1.0 if bounded else max(abs(b), 1e-12))
+    return abs(a - b) <= tolerance
+
+
 def reported_replaced(c: Context) -> list[FindingFact]:
-    pairs = [
-        (r, k)
-        for r, k in c.reported_differs
-        if abs((r.value.value or 0) - (k.value.value or 0)) <= REPORTED_TOLERANCE
-    ]
+    pairs = [(r, k) for r, k in c.reported_differs if _agrees(r, k)]
     if not pairs:
         return []
     names = ", ".join(sorted({r.label for r, _ in pairs}))
@@ -533,7 +550,7 @@ def reported_replaced(c: Context) -> list[FindingFact]:
 def reported_differs(c: Context) -> list[FindingFact]:
     out = []
     for reported, computed in c.reported_differs:
-        if abs((reported.value.value or 0) - (computed.value.value or 0)) <= REPORTED_TOLERANCE:
+        if _agrees(reported, computed):
             continue
         out.append(
             _f(

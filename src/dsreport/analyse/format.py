@@ -72,3 +72,14 @@ def fmt_count(n: int) -> str:
 
 def p_value(p: float) -> str:
     return "< 0.001" if p < 0.001 else sig(p, 2)
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def fmt_date(iso_date: str) -> str:
+    """`2026-11-20` -> `20 November 2026` (locale-independent, for covers and footers)."""
+    year, month, day = (int(part) for part in iso_date[:10].split("-"))
+    return f"{day} {_MONTHS[month - 1]} {year}"

@@ -110,11 +110,18 @@ def from_computed(computed: Computed, goal: tuple[float, str] | None) -> MetricF
     )
 
 
-def same_place(a: MetricFact, b: MetricFact) -> bool:
-    return (a.name, a.rung, a.split, a.slice_key, a.slice_value) == (
-        b.name,
-        b.rung,
-        b.split,
-        b.slice_key,
-        b.slice_value,
-    )
+def same_place(reported: MetricFact, computed: MetricFact) -> bool:
+    """Same metric, rung, split and slice, and not pinned to another threshold."""
+    if (
+        reported.threshold is not None
+        and computed.threshold is not None
+        and abs(reported.threshold - computed.threshold) > 1e-9
+    ):
+        return False
+    return (
+        reported.name,
+        reported.rung,
+        reported.split,
+        reported.slice_key,
+        reported.slice_value,
+    ) == (computed.name, computed.rung, computed.split, computed.slice_key, computed.slice_value)

@@ -40,7 +40,10 @@ def build_stats(
     hits = None
     if scores is not None and k > top_k:
         true_score = scores[np.arange(len(truth)), truth]
-        rank = (scores > true_score[:, None]).sum(axis=1)
+        above = scores > true_score[:, None]
+        # ties as scikit-learn: a stable sort reversed puts the higher class index first
+        tied = (scores == true_score[:, None]) & (np.arange(k)[None, :] > truth[:, None])
+        rank = (above | tied).sum(axis=1)
         hits = float((rank < top_k).sum())
     return MulticlassStats(classes, matrix, hits)
 

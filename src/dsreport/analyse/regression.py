@@ -42,8 +42,20 @@ def row_sums(y: Array, yhat: Array) -> Array:
     ape = np.where(nonzero, np.abs(err) / np.where(nonzero, np.abs(y), 1.0), 0.0)
     denom = np.abs(y) + np.abs(yhat)
     sape = np.where(denom > 0, 2 * np.abs(err) / np.where(denom > 0, denom, 1.0), 0.0)
+    # y and y² are kept about a shift (the first target), so the total sum of squares does
+    # not cancel catastrophically for targets far from zero; R² does not depend on it.
+    shifted = y - (y[0] if len(y) else 0.0)
     return np.column_stack(
-        [np.ones_like(y), np.abs(err), err**2, ape, nonzero.astype(float), sape, y, y**2]
+        [
+            np.ones_like(y),
+            np.abs(err),
+            err**2,
+            ape,
+            nonzero.astype(float),
+            sape,
+            shifted,
+            shifted**2,
+        ]
     )
 
 
@@ -64,11 +76,12 @@ def all_metrics(stats: RegressionStats) -> dict[str, float]:
     if n == 0:
         return {}
     ss_tot = t["y2"] - t["y"] ** 2 / n
+    constant = ss_tot <= 1e-12 * t["y2"] or ss_tot <= 0  # relative: no variation to explain
     out = {
         "mae": t["abs"] / n,
         "rmse": float(np.sqrt(t["sq"] / n)),
         "smape": t["sape"] / n,
-        "r2": 1 - t["sq"] / ss_tot if ss_tot > 1e-12 else float("nan"),
+        "r2": float("nan") if constant else 1 - t["sq"] / ss_tot,
     }
     if t["ape_n"] == n:  # MAPE only when no target is zero
         out["mape"] = t["ape"] / n
