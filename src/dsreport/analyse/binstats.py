@@ -83,33 +83,52 @@ class BinaryStats:
             neg * per(self.sq_neg, self.neg),
         )
 
-    def coarsened(self, max_bins: int) -> BinaryStats:
-        """Merge adjacent bins to at most `max_bins` (for cheap bootstraps)."""
-        if len(self.values) <= max_bins:
-            return self
-        edges = np.linspace(0, len(self.values), max_bins + 1).astype(int)[:-1]
+    def coarsened(self, max_bins: int, threshold: float | None = None) -> BinaryStats:
+        """Drop empty bins and merge neighbours down to at most `max_bins`, for cheap bootstraps.
 
-        def merge(a: Array) -> Array:
-            return np.add.reduceat(a, edges, axis=-1)
-
-        return BinaryStats(
-            self.values[edges],
-            merge(self.pos),
-            merge(self.neg),
-            merge(self.loss_pos),
-            merge(self.loss_neg),
-            merge(self.sq_pos),
-            merge(self.sq_neg),
-        )
+        The operating threshold stays a bin edge, so threshold metrics are unchanged; a
+        merged bin keeps the count-weighted mean score, so calibration stays faithful.
+        """
+        keep = (self.pos + self.neg) > 0
+        parts = [
+            a[keep]
+            for a in (self.pos, self.neg, self.loss_pos, self.loss_neg, self.sq_pos, self.sq_neg)
+        ]
+        values = self.values[keep]
+        if len(values) <= max_bins:
+            return BinaryStats(values, *parts)
+        edges = np.linspace(0, len(values), max_bins + 1).astype(int)[:-1]
+        if threshold is not None:
+            edges = np.union1d(edges, [int(np.searchsorted(values, threshold))])
+            edges = edges[edges < len(values)]
+        counts = parts[0] + parts[1]
+        merged = [np.add.reduceat(a, edges) for a in parts]
+        mean = np.add.reduceat(values * counts, edges) / np.add.reduceat(counts, edges)
+        return BinaryStats(mean, *merged)
 
 
 def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
     """Bin index of every row, and each bin's score value (ascending)."""
+    if len(scores) > 4 * EXACT_LIMIT:  # a sample tells cheaply when a full sort is pointless
+        sample = scores[:: max(1, len(scores) // (4 * EXACT_LIMIT))]
+        if len(np.unique(sample)) > EXACT_LIMIT // 2:
+            return _grid(scores)
     unique = np.unique(scores)
     if len(unique) <= EXACT_LIMIT:
         return np.searchsorted(unique, scores).astype(np.int64), unique.astype(np.float64)
+    return _grid(scores)
+
+
+def _grid(scores: Array) -> tuple[NDArray[np.int64], Array]:
     index = np.minimum(np.floor(scores * GRID), GRID).astype(np.int64)
     return index, np.arange(GRID + 1, dtype=np.float64) / GRID
+
+
+def row_losses(y: NDArray[np.bool_], scores: Array) -> tuple[Array, Array]:
+    """Each row's log loss and squared error; computed once per rung, shared by all groups."""
+    clipped = np.clip(scores, EPS, 1 - EPS)
+    loss = np.where(y, -np.log(clipped), -np.log1p(-clipped))
+    return loss, (scores - y) ** 2
 
 
 def grouped_stats(
@@ -119,27 +138,35 @@ def grouped_stats(
     values: Array,
     codes: NDArray[np.int64],
     groups: int,
+    losses: tuple[Array, Array] | None = None,
 ) -> list[BinaryStats]:
-    """One BinaryStats per group code in [0, groups), from a single vectorised pass."""
-    clipped = np.clip(scores, EPS, 1 - EPS)
-    loss = np.where(y, -np.log(clipped), -np.log1p(-clipped))
-    sq = (scores - y) ** 2
+    """One BinaryStats per group code in [0, groups), from one vectorised pass.
+
+    Three bincounts over (group, bin, class) cells give every count and sum at once.
+    """
+    loss, sq = losses if losses is not None else row_losses(y, scores)
+    loss = loss.astype(np.float64)
+    sq = sq.astype(np.float64)
     size = len(values)
-    cells = groups * size
-    flat = codes * size + bins
-    out: list[dict[str, Array]] = [{} for _ in range(groups)]
-    for name, weights in (
-        ("pos", y.astype(np.float64)),
-        ("neg", (~y).astype(np.float64)),
-        ("loss_pos", loss * y),
-        ("loss_neg", loss * ~y),
-        ("sq_pos", sq * y),
-        ("sq_neg", sq * ~y),
-    ):
-        total = np.bincount(flat, weights=weights, minlength=cells).reshape(groups, size)
-        for g in range(groups):
-            out[g][name] = total[g]
-    return [BinaryStats(values=values, **parts) for parts in out]
+    cells = groups * size * 2
+    flat = (codes * size + bins) * 2 + y
+    counts = np.bincount(flat, minlength=cells).astype(np.float64).reshape(groups, size, 2)
+    loss_sums = np.bincount(flat, weights=loss, minlength=cells).astype(np.float64)
+    loss_sums = loss_sums.reshape(groups, size, 2)
+    sq_sums = np.bincount(flat, weights=sq, minlength=cells).astype(np.float64)
+    sq_sums = sq_sums.reshape(groups, size, 2)
+    return [
+        BinaryStats(
+            values,
+            counts[g, :, 1],
+            counts[g, :, 0],
+            loss_sums[g, :, 1],
+            loss_sums[g, :, 0],
+            sq_sums[g, :, 1],
+            sq_sums[g, :, 0],
+        )
+        for g in range(groups)
+    ]
 
 
 def _batch(a: Array) -> Array:

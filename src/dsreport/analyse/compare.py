@@ -27,7 +27,7 @@ from dsreport.analyse import binstats, multiclass, regression
 from dsreport.analyse.intervals import percentile_intervals
 from dsreport.vocabulary import LOWER_IS_BETTER
 
-PAIR_GRID = 100
+PAIR_GRID = 40
 CHUNK = 100
 
 
@@ -105,21 +105,19 @@ def _binary_spread(
     counts = sums(None).astype(np.float64)
     parts = {}
     for name, scores in (("a", a), ("b", b)):
-        clipped = np.clip(scores, binstats.EPS, 1 - binstats.EPS)
-        loss = np.where(truth, -np.log(clipped), -np.log1p(-clipped))
+        loss, sq = binstats.row_losses(truth, scores)
         parts[name] = (
             np.divide(sums(loss), counts, out=np.zeros(size), where=counts > 0),
-            np.divide(sums((scores - truth) ** 2), counts, out=np.zeros(size), where=counts > 0),
+            np.divide(sums(sq), counts, out=np.zeros(size), where=counts > 0),
         )
 
     def metric_of(w: Any) -> Any:
         out = []
         for name, axis in (("a", 3), ("b", 2)):
             mean_loss, mean_sq = parts[name]
-            cube = w.reshape(-1, 2, k, k)
+            hist = w.reshape(-1, 2, k, k).sum(axis=axis)
             loss = (w * mean_loss).reshape(-1, 2, k, k).sum(axis=axis)
             sq = (w * mean_sq).reshape(-1, 2, k, k).sum(axis=axis)
-            hist = cube.sum(axis=axis)
             stats = binstats.BinaryStats(
                 edges, hist[:, 1], hist[:, 0], loss[:, 1], loss[:, 0], sq[:, 1], sq[:, 0]
             )

@@ -193,7 +193,7 @@ def slices_behind(c: Context) -> list[FindingFact]:
                 f"Slice {s.key} = {s.value} falls behind",
                 f"{m.label} on {s.key} = {s.value} is {m.value.text}"
                 f"{f' ({m.interval.text})' if m.interval else ''}, n = {s.n:,}: {why}.",
-                f"The model works less well for {s.key} = {s.value}.",
+                f"The model works less well where {s.key.replace('_', ' ')} is {s.value}.",
                 "Check whether this group needs its own threshold, more data or a fallback.",
                 slice=f"{s.key} = {s.value}",
                 value=m.value.text,

@@ -15,8 +15,22 @@ from dsreport.analyse import binstats, multiclass, regression
 from dsreport.analyse.intervals import bootstrap, contain, percentile_intervals, wilson
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.columns import factor as _factor
+from dsreport.load.columns import factor
 from dsreport.load.tables import Table
+
+_FACTORS: dict[tuple[int, str], tuple[pd.DataFrame, tuple[Any, list[str]]]] = {}
+
+
+def _column(part: pd.DataFrame, column: str) -> tuple[Any, list[str]]:
+    """Factorise each column once per evaluation: slices and labels are read several times.
+
+    The cache holds the frame itself, so its id cannot be reused while the entry lives.
+    """
+    key = (id(part), column)
+    if key not in _FACTORS:
+        _FACTORS[key] = (part, factor(part[column]))
+    return _FACTORS[key][1]
+
 
 BOOT_BINS = 512
 SLICE_RESAMPLE_BINS = 128
@@ -53,8 +67,8 @@ class Evaluation:
     """Per-row arrays of the test split, for paired comparisons: truth and each rung's output."""
 
 
-def _counts(series: pd.Series) -> dict[str, int]:
-    codes, texts = _factor(series)
+def _counts(part: pd.DataFrame, column: str) -> dict[str, int]:
+    codes, texts = _column(part, column)
     counts = np.bincount(codes, minlength=len(texts))
     return {t: int(c) for t, c in sorted(zip(texts, counts, strict=True)) if c}
 
@@ -72,15 +86,25 @@ def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluat
         if section.split_column
         else pd.Series("test", index=frame.index, dtype="string")
     )
+    _FACTORS.clear()
+    try:
+        return _evaluate(spec, frame, section, split, checks)
+    finally:
+        _FACTORS.clear()
+
+
+def _evaluate(
+    spec: BundleSpec, frame: pd.DataFrame, section: Any, split: pd.Series, checks: CheckThresholds
+) -> Evaluation:
     ev = Evaluation()
     rungs = [r for r in spec.ladder.rungs if r.score_column]
     task = spec.project.task
     rng_seed = spec.interrogation.seed
     resamples = int(checks.bootstrap_resamples)
-    split_codes, split_names = _factor(split)
+    split_codes, split_names = factor(split)
     for code, split_name in enumerate(split_names):
         mask = split_codes == code
-        part = frame[mask]
+        part = frame if bool(mask.all()) else frame[mask]  # no copy when every row is test
         is_test = split_name == "test" or not section.split_column
         for rung in rungs:
             chosen = rung.id == spec.ladder.chosen
@@ -130,9 +154,9 @@ def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluat
                 )
         if is_test:
             ev.test_n = int(mask.sum())
-            ev.class_counts = _counts(part[section.label_column])
+            ev.class_counts = _counts(part, section.label_column)
             for column in section.slice_columns:
-                ev.slice_sizes[column] = _counts(part[column])
+                ev.slice_sizes[column] = _counts(part, column)
     return ev
 
 
@@ -174,12 +198,12 @@ def _add(
 
 
 def _slice_codes(part: pd.DataFrame, column: str) -> tuple[np.ndarray[Any, Any], list[str]]:
-    return _factor(part[column])
+    return _column(part, column)
 
 
-def _class_index(series: pd.Series, classes: list[str]) -> Any:
+def _class_index(part: pd.DataFrame, column: str, classes: list[str]) -> Any:
     """Index into `classes` of every row (-1 for a value outside them)."""
-    codes, texts = _factor(series)
+    codes, texts = _column(part, column)
     lookup = {c: i for i, c in enumerate(classes)}
     return np.array([lookup.get(t, -1) for t in texts], dtype=np.int64)[codes]
 
@@ -207,11 +231,12 @@ def _binary(
     section = spec.interrogation.predictions
     assert section is not None
     threshold = spec.interrogation.threshold if spec.interrogation.threshold is not None else 0.5
-    codes, texts = _factor(part[section.label_column])
+    codes, texts = _column(part, section.label_column)
     positive = spec.interrogation.positive_label
     y = codes == texts.index(positive) if positive in texts else np.zeros(len(codes), bool)
     scores = _floats(part[column])
     bins, values = binstats.score_bins(scores)
+    losses = binstats.row_losses(y, scores)
     groups: list[tuple[str | None, list[str | None], Any]] = [
         (None, [None], np.zeros(len(y), dtype=np.int64))
     ]
@@ -219,12 +244,14 @@ def _binary(
         slice_codes, slice_names = _slice_codes(part, slice_key)
         groups.append((slice_key, [*slice_names], slice_codes))
     for key, names, codes in groups:
-        stats_list = binstats.grouped_stats(y, scores, bins, values, codes, len(names))
+        stats_list = binstats.grouped_stats(y, scores, bins, values, codes, len(names), losses)
         for name, stats in zip(names, stats_list, strict=True):
             if stats.n == 0:
                 continue
             point = binstats.all_metrics(stats, threshold)
-            boot = stats.coarsened(BOOT_BINS if key is None else SLICE_RESAMPLE_BINS)
+            # about 30 cases a bin: the normal approximation then covers most draws
+            limit = BOOT_BINS if key is None else SLICE_RESAMPLE_BINS
+            boot = stats.coarsened(min(limit, max(32, stats.n // 30)), threshold)
             size = resamples if key is None else min(resamples, SLICE_RESAMPLES)
             batches = [
                 binstats.batch_metrics(boot.resampled(rng, min(CHUNK, size - i)), threshold)
@@ -274,8 +301,8 @@ def _multiclass(
     section = spec.interrogation.predictions
     assert section is not None
     classes = list(spec.interrogation.classes)
-    truth: Any = _class_index(part[section.label_column], classes)
-    predicted: Any = _class_index(part[column], classes)
+    truth: Any = _class_index(part, section.label_column, classes)
+    predicted: Any = _class_index(part, column, classes)
     scores = None
     if prefix and all(f"{prefix}{c}" in part.columns for c in classes):
         scores = np.column_stack([_floats(part[f"{prefix}{c}"]) for c in classes])

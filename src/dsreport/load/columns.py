@@ -37,10 +37,16 @@ def factor(series: pd.Series) -> tuple[np.ndarray[Any, Any], list[str]]:
 
 
 def blank(series: pd.Series) -> pd.Series:
-    """Missing cells: NaN/None, or empty text in a text column."""
+    """Missing cells: NaN/None, or empty text in a text column (vectorised per dtype)."""
     missing = series.isna()
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        empty = np.array([not str(c).strip() for c in series.cat.categories], dtype=bool)
+        codes = series.cat.codes.to_numpy()
+        hit = np.where(codes >= 0, empty[np.maximum(codes, 0)] if len(empty) else False, False)
+        return missing | pd.Series(hit, index=series.index)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        missing |= series.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
+        text = series.astype("string").str.strip()
+        missing |= (text == "").fillna(False).astype(bool)
     return missing
 
 

@@ -16,6 +16,7 @@ from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.checks import check_spec
+from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.paths import Limits, read_checked
 from dsreport.load.tablechecks import check_tables
@@ -150,7 +151,6 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
             if problem:
                 problems.append(problem)
         else:
-            missing = container.get("missing_values") if marker.what == "table" else None
             problems += _read_file(
                 root,
                 marker,
@@ -160,13 +160,14 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
                 limits,
                 files,
                 tables,
-                missing if isinstance(missing, list) else [],
+                container if marker.what == "table" else {},
             )
     try:
         spec = BundleSpec.model_validate(doc.data)
     except ValidationError as exc:
         return None, problems + validation_problems(exc, doc, BundleSpec)
     problems += check_spec(spec, doc)
+    problems += check_deck_template(spec, doc, files)
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
     problems += check_tables(spec, doc, predictions, reviewed)
@@ -202,7 +203,7 @@ def _read_file(
     limits: Limits,
     files: dict[str, bytes],
     tables: dict[str, Table],
-    missing: list[Any],
+    section: dict[str, Any],
 ) -> list[Problem]:
     suffix = Path(value).suffix.lower()
     if suffix not in {k.lower() for k in marker.kinds}:
@@ -220,7 +221,16 @@ def _read_file(
         return [problem] if problem else []
     files[value] = data
     if marker.what == "table" and value not in tables:
-        table, table_problems = read_table(data, value, missing=[str(m) for m in missing])
+        missing = section.get("missing_values")
+        columns = [section.get("label_column", "label"), section.get("split_column")]
+        slices = section.get("slice_columns")
+        columns += slices if isinstance(slices, list) else []
+        table, table_problems = read_table(
+            data,
+            value,
+            missing=[str(m) for m in missing] if isinstance(missing, list) else [],
+            categorical=[c for c in columns if isinstance(c, str)],
+        )
         if table is None:
             return table_problems
         tables[value] = table

@@ -38,10 +38,16 @@ class Table:
 
 
 def read_table(
-    data: bytes, file: str, *, missing: list[str] | None = None
+    data: bytes,
+    file: str,
+    *,
+    missing: list[str] | None = None,
+    categorical: list[str] | None = None,
 ) -> tuple[Table | None, list[Problem]]:
+    """Read a table; `categorical` names low-cardinality text columns (labels, splits,
+    slices) that Parquet reads dictionary-encoded, never as millions of strings."""
     if file.lower().endswith(".parquet"):
-        return _read_parquet(data, file)
+        return _read_parquet(data, file, categorical or [])
     return _read_csv(data, file, missing or [])
 
 
@@ -138,7 +144,9 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
     return problems
 
 
-def _read_parquet(data: bytes, file: str) -> tuple[Table | None, list[Problem]]:
+def _read_parquet(
+    data: bytes, file: str, categorical: list[str]
+) -> tuple[Table | None, list[Problem]]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -150,7 +158,11 @@ def _read_parquet(data: bytes, file: str) -> tuple[Table | None, list[Problem]]:
             )
         ]
     try:
-        frame = pq.read_table(io.BytesIO(data)).to_pandas()
+        source = pq.ParquetFile(io.BytesIO(data))
+        names = set(source.schema_arrow.names)
+        frame = pq.read_table(
+            io.BytesIO(data), read_dictionary=[c for c in categorical if c in names]
+        ).to_pandas()
     except Exception as exc:  # pyarrow raises many types for a corrupt file
         return None, [
             Problem(f"not a readable Parquet file ({type(exc).__name__}: {exc})", file=file)
