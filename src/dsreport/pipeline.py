@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
-from dsreport.errors import BuildError, DsreportError, Problem
+from dsreport.errors import BuildError, DsreportError, Problem, UsageError
 from dsreport.load.loader import LoadOptions, load_bundle
 from dsreport.render.base import RenderContext, available, get_renderer
 from dsreport.write import Staging
@@ -37,6 +37,20 @@ def select_renderers(only: Sequence[str] | None, default: Sequence[str]) -> list
     return [*ALWAYS, *[n for n in names if n not in ALWAYS]]
 
 
+def check_formats(formats: Sequence[str], only: Sequence[str] | None) -> tuple[str, ...]:
+    """Lower-case the requested formats; one no selected renderer offers is a usage error."""
+    wanted = tuple(f.strip().lower() for f in formats if f.strip())
+    pool = select_renderers(only, ()) if only else list(available())
+    offered = {f for name in pool for f in get_renderer(name).formats}
+    for fmt in wanted:
+        if fmt not in offered:
+            raise UsageError(
+                f"no selected renderer writes the format '{fmt}'",
+                hint="formats: " + ", ".join(sorted(offered)) if offered else None,
+            )
+    return wanted
+
+
 def build(
     bundle_path: str | Path,
     out_dir: str | Path,
@@ -49,6 +63,7 @@ def build(
     timings: dict[str, float] = {}
     if only:
         select_renderers(only, ())  # an unknown name is a usage error before any work
+    formats = check_formats(formats, only)
     start = time.perf_counter()
     bundle = load_bundle(bundle_path, options)
     timings["load"] = time.perf_counter() - start

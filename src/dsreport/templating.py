@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from dsreport.analyse.format import fmt_count
@@ -64,6 +65,11 @@ def render(name: str, user_dirs: Sequence[Path] = (), **context: Any) -> str:
         raise BuildError(
             f"template {exc.filename or name}:{exc.lineno}: {exc.message}",
             hint="fix the template in your --templates folder",
+        ) from exc
+    except SecurityError as exc:
+        raise BuildError(
+            f"template {name}: the sandbox refused an operation ({exc})",
+            hint="templates may only read facts; fix your --templates folder",
         ) from exc
     except jinja2.UndefinedError as exc:
         raise BuildError(

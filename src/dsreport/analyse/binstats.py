@@ -149,7 +149,7 @@ def grouped_stats(
     sq = sq.astype(np.float64)
     size = len(values)
     cells = groups * size * 2
-    flat = (codes * size + bins) * 2 + y
+    flat = (codes.astype(np.int64) * size + bins) * 2 + y
     counts = np.bincount(flat, minlength=cells).astype(np.float64).reshape(groups, size, 2)
     loss_sums = np.bincount(flat, weights=loss, minlength=cells).astype(np.float64)
     loss_sums = loss_sums.reshape(groups, size, 2)

@@ -37,6 +37,14 @@ class PmAudience(Model):
     """Which slides the deck holds, in order; all default slides when absent."""
 
 
+class DsAudience(Model):
+    """Settings of the staff data scientist's report."""
+
+    appendix_rows: int = Field(default=200, ge=0, le=100_000, examples=[200])
+    """Reviewed examples printed in the appendix; the full table is always attached."""
+    paper: Literal["A4", "Letter"] = Field(default="A4", examples=["A4"])
+
+
 class Branding(Model):
     accent: Text | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$", examples=["#0072B2"])
     """Accent colour for 'ours' (the chosen model, the headline number)."""
@@ -57,6 +65,8 @@ class Audiences(Model):
     """Who to ask about it."""
     pm: PmAudience
     """What the product manager is asked for."""
+    ds: DsAudience = Field(default_factory=DsAudience)
+    """Settings of the staff data scientist's report."""
     outputs: list[Audience] = Field(default_factory=lambda: list(_ALL_AUDIENCES))
     """Which audiences get an artifact by default."""
     branding: Branding = Field(default_factory=Branding)

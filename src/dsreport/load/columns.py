@@ -32,8 +32,10 @@ def factor(series: pd.Series) -> tuple[np.ndarray[Any, Any], list[str]]:
         codes = np.where(codes < 0, len(texts), codes)
         texts.append(MISSING)
     merged: dict[str, int] = {}
-    remap = np.array([merged.setdefault(t, len(merged)) for t in texts], dtype=np.int64)
-    return remap[codes] if len(codes) else codes.astype(np.int64), list(merged)
+    remap = np.array([merged.setdefault(t, len(merged)) for t in texts], dtype=np.int32)
+    if len(merged) == len(texts) and not (codes < 0).any():
+        return codes.astype(np.int32, copy=False), list(merged)  # nothing to merge
+    return remap[codes] if len(codes) else codes.astype(np.int32), list(merged)
 
 
 def blank(series: pd.Series) -> pd.Series:

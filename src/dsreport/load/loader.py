@@ -19,6 +19,7 @@ from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.paths import Limits, read_checked
+from dsreport.load.svgcheck import svg_problems
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
@@ -220,6 +221,8 @@ def _read_file(
     if data is None:
         return [problem] if problem else []
     files[value] = data
+    if suffix == ".svg":
+        return svg_problems(data, value, line=line, key=key)
     if marker.what == "table" and value not in tables:
         missing = section.get("missing_values")
         columns = [section.get("label_column", "label"), section.get("split_column")]

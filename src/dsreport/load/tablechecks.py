@@ -16,6 +16,14 @@ from dsreport.vocabulary import REVIEW_COLUMNS, SEVERITIES, VERDICTS
 MAX_PER_CHECK = 5
 
 
+def duplicated(series: pd.Series) -> pd.Series:
+    """Rows whose value came earlier; counts distinct values first, so the common case (all
+    unique) never builds a per-row table of Python strings."""
+    if series.nunique(dropna=False) == len(series):
+        return pd.Series(np.zeros(len(series), dtype=bool), index=series.index)
+    return series.duplicated()
+
+
 def _rows(
     table: Table,
     mask: pd.Series,
@@ -101,7 +109,7 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
     ids = table.frame[section.id_column]
     problems += _rows(
         table,
-        ids.duplicated(),
+        duplicated(ids),
         "id {value} appears more than once",
         section.id_column,
         "ids must be unique",
@@ -221,7 +229,7 @@ def _check_reviewed(table: Table) -> list[Problem]:
     )
     problems += _rows(
         table,
-        table.frame["id"].duplicated(),
+        duplicated(table.frame["id"]),
         "id {value} appears more than once",
         "id",
         warning=True,

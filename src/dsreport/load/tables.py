@@ -158,11 +158,15 @@ def _read_parquet(
             )
         ]
     try:
-        source = pq.ParquetFile(io.BytesIO(data))
-        names = set(source.schema_arrow.names)
-        frame = pq.read_table(
-            io.BytesIO(data), read_dictionary=[c for c in categorical if c in names]
-        ).to_pandas()
+        import pyarrow as pa
+
+        buffer = pa.py_buffer(data)  # a zero-copy view of the bytes already in memory
+        names = set(pq.read_schema(pa.BufferReader(buffer)).names)
+        arrow = pq.read_table(
+            pa.BufferReader(buffer), read_dictionary=[c for c in categorical if c in names]
+        )
+        frame = arrow.to_pandas(split_blocks=True, self_destruct=True)
+        del arrow
     except Exception as exc:  # pyarrow raises many types for a corrupt file
         return None, [
             Problem(f"not a readable Parquet file ({type(exc).__name__}: {exc})", file=file)

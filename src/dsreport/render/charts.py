@@ -65,6 +65,7 @@ def _setup() -> Any:
             "figure.dpi": 100,
             "legend.frameon": False,
             "path.simplify": True,
+            "text.parse_math": False,  # bundle text is drawn as written: "$" is a dollar
         }
     )
     return plt

@@ -40,8 +40,17 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True
         )
         self.root = assets_dir().resolve()
+        self.refused: list[str] = []
+        """Every refusal, including those WeasyPrint swallows (inside SVG images)."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except RefusedURL:
+            self.refused.append(url)
+            raise
+
+    def _fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)

@@ -10,14 +10,15 @@ import base64
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from dsreport.render import charts as charts_module
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
-from dsreport.resources import asset
+from dsreport.resources import asset, assets_dir
 from dsreport.templating import render
 from dsreport.vocabulary import DEFINITIONS, labels
 
-APPENDIX_ROWS = 200
 SECTIONS = [
     ("summary", "Executive summary"),
     ("ecosystem", "Ecosystem"),
@@ -56,9 +57,11 @@ def _chart_view(chart: charts_module.Chart) -> dict[str, str]:
 class HtmlReport:
     """Everything the template needs, selected from the facts and the bundle."""
 
-    def __init__(self, ctx: RenderContext, appendix_rows: int = APPENDIX_ROWS) -> None:
+    def __init__(self, ctx: RenderContext, appendix_rows: int | None = None) -> None:
         self.ctx = ctx
-        self.appendix_rows = appendix_rows
+        self.appendix_rows = (
+            ctx.bundle.spec.audiences.ds.appendix_rows if appendix_rows is None else appendix_rows
+        )
 
     def context(self) -> dict[str, Any]:
         facts, bundle = self.ctx.facts, self.ctx.bundle
@@ -116,7 +119,8 @@ class HtmlReport:
             "diagrams": diagrams,
             "keywords": keywords,
             "attachments": self.attachment_names(),
-            "stylesheets": ["css/report.css"],
+            "inline_css": Markup(asset("css/report.css").read_text(encoding="utf-8")),
+            "paper": spec.audiences.ds.paper,
             "accent": spec.audiences.branding.accent,
         }
 
@@ -135,6 +139,7 @@ class HtmlReport:
 @register
 class PdfRenderer(Renderer):
     name = "ds"
+    formats = ("pdf", "html")
     audience = "staff data scientist"
     description = "the detailed PDF report (and its HTML with --format html)"
 
@@ -154,14 +159,31 @@ class PdfRenderer(Renderer):
         return written
 
 
+def attachment_name(path: str, taken: set[str]) -> str:
+    """The file's own name, or its bundle path flattened when two tables share a name."""
+    name = Path(path).name
+    if name in taken:
+        name = path.replace("/", "-")
+    taken.add(name)
+    return name
+
+
 def pdf_bytes(ctx: RenderContext, html: str, report: HtmlReport) -> bytes:
+    """Write the PDF: tagged (PDF/UA-1), with the facts and tables attached, every date
+    from the build date, and a build error for any resource the fetcher refused."""
+    import datetime as dt
+    import os
+
     from weasyprint import HTML, Attachment
 
     from dsreport.errors import BuildError
     from dsreport.render.fetcher import RefusedURL, SafeFetcher
 
     fetcher = SafeFetcher()
-    base_url = asset("css/report.css").parent.parent.as_uri() + "/"
+    base_url = assets_dir().as_uri() + "/"  # the inline CSS names fonts as fonts/...
+    when = dt.datetime.fromisoformat(ctx.facts.build_date).replace(tzinfo=dt.UTC)
+    dated = {"created": when, "modified": when}
+    taken = {f"{ctx.facts.slug}-facts.json"}
     attachments = [
         Attachment(
             string=facts_json(ctx),
@@ -169,6 +191,7 @@ def pdf_bytes(ctx: RenderContext, html: str, report: HtmlReport) -> bytes:
             url_fetcher=fetcher,
             name=f"{ctx.facts.slug}-facts.json",
             description="Every number in this report, as JSON",
+            **dated,
         )
     ]
     interrogation = ctx.bundle.spec.interrogation
@@ -183,13 +206,17 @@ def pdf_bytes(ctx: RenderContext, html: str, report: HtmlReport) -> bytes:
                 Attachment(
                     url=data_url(payload, media),
                     url_fetcher=fetcher,
-                    name=Path(section.path).name,
+                    name=attachment_name(section.path, taken),
                     description=what,
+                    **dated,
                 )
             )
+    # fontTools dates the font subsets from SOURCE_DATE_EPOCH, else from the clock
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
     try:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        return bytes(
+        pdf = bytes(
             document.write_pdf(
                 pdf_variant="pdf/ua-1",
                 attachments=attachments,
@@ -202,3 +229,15 @@ def pdf_bytes(ctx: RenderContext, html: str, report: HtmlReport) -> bytes:
             f"the report asked for a resource outside the bundle: {exc.url[:80]}",
             hint="remove the reference; only files inside the bundle are used",
         ) from exc
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    if fetcher.refused:
+        raise BuildError(
+            f"the report asked for a resource outside the bundle: {fetcher.refused[0][:80]}",
+            hint="an image (an SVG diagram, say) refers to another file or URL; embed it or "
+            "remove the reference",
+        )
+    return pdf
