@@ -806,3 +806,36 @@ def _no_predictions(make: Make, edit: Edit) -> Facts:
         s["interrogation"].pop("predictions")
 
     return make(without, reviewed=None)
+
+
+# --------------------------------------------------------------------- informational findings
+
+
+def test_reported_replaced_when_reported_values_agree(make: Make) -> None:
+    found = one(make(), "reported-replaced", "info")
+    assert found.evidence["count"] == "1"
+    assert found.message.startswith("1 reported value (Accuracy) agree with the predictions")
+
+
+def test_no_reported_replaced_without_reported_metrics(make: Make) -> None:
+    def edit(s: dict[str, Any]) -> None:
+        s["interrogation"]["metrics"] = []
+
+    assert "reported-replaced" not in finding_ids(make(edit))
+
+
+def test_review_not_random_replaces_the_size_check(make: Make) -> None:
+    def edit(s: dict[str, Any]) -> None:
+        s["interrogation"]["reviewed_examples"]["random_sample"] = False
+
+    facts = make(edit, reviewed=reviewed_frame(10, 4))
+    found = one(facts, "review-not-random", "info")
+    assert found.message == (
+        "The 10 reviewed cases were not drawn at random, so their error rate (40.0%) "
+        "describes the sample, not the model."
+    )
+    assert "review-too-small" not in finding_ids(facts)  # a rate nobody claims needs no n
+
+
+def test_no_review_not_random_for_a_random_sample(make: Make) -> None:
+    assert "review-not-random" not in finding_ids(make())
