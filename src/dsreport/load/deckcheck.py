@@ -117,11 +117,14 @@ def describe(choices: dict[str, LayoutChoice]) -> list[tuple[list[str], str]]:
             grouped.setdefault((what, choice.used, ""), []).append(kind)
     out = []
     for (what, name, used), kinds in grouped.items():
-        slides = f"the {', '.join(kinds)} slide{'s' if len(kinds) > 1 else ''}"
+        many = len(kinds) > 1
+        slides = f"the {', '.join(kinds)} slide{'s' if many else ''}"
         if what == "layout":
-            message = f"layout '{name}' is not in the template; {slides} use '{used}' instead"
+            verb = "use" if many else "uses"
+            message = f"layout '{name}' is not in the template; {slides} {verb} '{used}' instead"
         else:
-            message = f"layout '{name}' has no {what} placeholder; {slides} draw it in a text box"
+            verb = "draw" if many else "draws"
+            message = f"layout '{name}' has no {what} placeholder; {slides} {verb} it in a text box"
         out.append((kinds, message))
     return out
 

@@ -43,6 +43,8 @@ class Renderer(abc.ABC):
     """Registry name, used by --only."""
     audience: ClassVar[str]
     description: ClassVar[str]
+    formats: ClassVar[tuple[str, ...]] = ()
+    """Formats this renderer can write with --format; the first is the default."""
 
     @abc.abstractmethod
     def render(self, ctx: RenderContext) -> list[Path]:
@@ -51,6 +53,8 @@ class Renderer(abc.ABC):
 
 _BUILTIN = {
     "facts": "dsreport.render.facts_json:FactsJsonRenderer",
+    "pm": "dsreport.render.deck:DeckRenderer",
+    "engineer": "dsreport.render.handoff:HandoffRenderer",
     "ds": "dsreport.render.report:PdfRenderer",
 }
 _REGISTRY: dict[str, type[Renderer]] = {}

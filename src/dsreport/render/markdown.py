@@ -7,6 +7,8 @@ mailto targets (never fetched: they are links, not resources).
 
 from __future__ import annotations
 
+from html import unescape
+
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -67,4 +69,4 @@ def to_plain(text: str | None) -> str:
     if not text:
         return ""
     html = md.markdown(text, extensions=["tables", "sane_lists"])
-    return " ".join(nh3.clean(html, tags=set()).split())
+    return unescape(" ".join(nh3.clean(html, tags=set()).split()))

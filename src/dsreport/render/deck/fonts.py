@@ -8,6 +8,7 @@ font we cannot know; it is measured at a conservative width and line height inst
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -63,6 +64,8 @@ class Face:
 
 @cache
 def _face(relative: str) -> Face:
+    # fontTools logs a warning about the 'created' date in the Carlito files' head table
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
     font = TTFont(str(asset(relative)), lazy=True)
     upm = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
@@ -87,4 +90,3 @@ def face(family: str, bold: bool = False) -> Face:
     """Metrics of `family` (a deck font name, e.g. Calibri), regular or bold."""
     name = measurable(family) or DEFAULT_FAMILY
     return _face(TWINS[name][1 if bold else 0])
-

@@ -15,6 +15,8 @@ from dsreport.analyse.facts import Facts, MetricFact
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.loader import slugify
 
+THRESHOLD_FREE = frozenset({"roc_auc", "average_precision", "log_loss", "brier", "ece"})
+"""Binary metrics that do not depend on the decision threshold (the facts carry it anyway)."""
 HF_TASKS = {
     "binary": ("tabular-classification", "Binary classification"),
     "multiclass": ("tabular-classification", "Multiclass classification"),
@@ -23,10 +25,24 @@ HF_TASKS = {
 
 
 def card_metrics(facts: Facts, rung: str) -> list[MetricFact]:
-    chosen = [m for m in facts.metrics if m.rung == rung and m.split == "test"]
-    return [m for m in chosen if m.slice_key is None] + [
-        m for m in chosen if m.slice_key is not None
+    """The chosen rung's test metrics: overall first, then grouped by slice (first seen first)."""
+    chosen = [
+        m
+        for m in facts.metrics
+        if m.rung == rung and m.split == "test" and m.value.value is not None
     ]
+    headline = facts.headline.metric if facts.headline else None
+    if headline is not None and headline.rung == rung and headline not in chosen:
+        chosen.insert(0, headline)  # taken from the rung's metrics, not listed in facts.metrics
+    order: dict[str | None, int] = {None: 0}
+    for m in chosen:
+        order.setdefault(slice_name(m), len(order))
+    return sorted(chosen, key=lambda m: order[slice_name(m)])
+
+
+def threshold_of(m: MetricFact) -> float | None:
+    """The decision threshold a metric value depends on; None for ranking and score metrics."""
+    return None if m.name in THRESHOLD_FREE else m.threshold
 
 
 def slice_name(m: MetricFact) -> str | None:
@@ -59,8 +75,8 @@ def hf_front_matter(facts: Facts, spec: BundleSpec, rung: str) -> str:
             }
             results.append(by_slice[key])
         metric: dict[str, Any] = {"type": m.name, "value": m.value.value, "name": m.label}
-        if m.threshold is not None:
-            metric["args"] = {"threshold": m.threshold}
+        if threshold_of(m) is not None:
+            metric["args"] = {"threshold": threshold_of(m)}
         by_slice[key]["metrics"].append(metric)
     meta: dict[str, Any] = {
         "tags": ["dsreport", task_name.lower().replace(" ", "-")],
@@ -75,8 +91,6 @@ def hf_front_matter(facts: Facts, spec: BundleSpec, rung: str) -> str:
 def mct_metrics(facts: Facts, rung: str) -> list[dict[str, Any]]:
     out = []
     for m in card_metrics(facts, rung):
-        if m.value.value is None:
-            continue
         item: dict[str, Any] = {"type": m.name, "value": repr(m.value.value)}
         key = slice_name(m)
         if key is not None:

@@ -37,6 +37,11 @@ PY_TYPES = {
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
 
+def plain(value: float) -> int | float:
+    """A bundle constant as written: 189.0 -> 189 (lossless; no rounding)."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _value_schema(kind: str, c: Constraints) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": JSON_TYPES[kind]}
     if kind == "datetime":
@@ -44,9 +49,9 @@ def _value_schema(kind: str, c: Constraints) -> dict[str, Any]:
     if c.allowed is not None:
         schema["enum"] = list(c.allowed)
     if c.minimum is not None and kind in ("integer", "number"):
-        schema["minimum"] = c.minimum
+        schema["minimum"] = plain(c.minimum)
     if c.maximum is not None and kind in ("integer", "number"):
-        schema["maximum"] = c.maximum
+        schema["maximum"] = plain(c.maximum)
     if c.pattern is not None and kind in ("string", "category", "datetime"):
         schema["pattern"] = c.pattern
     if c.max_length is not None and kind in ("string", "category", "datetime"):
@@ -154,6 +159,9 @@ class Examples:
     missing_outputs: list[str] = field(default_factory=list)
     reviewed_total: int = 0
     reviewed_used: int = 0
+    reviewed_free_text: int = 0
+    """Reviewed cases whose input is free text, not a JSON object: no request can be made."""
+    free_text_sample: str = ""
 
 
 def _object(text: str) -> dict[str, Any] | None:
@@ -162,7 +170,7 @@ def _object(text: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # a hostile cell nests too deep
         return None
     return value if isinstance(value, dict) else None
 
@@ -179,6 +187,8 @@ def examples(
     for row in reviewed:
         case_request = _object(row.get("input", ""))
         if case_request is None:
+            out.reviewed_free_text += 1
+            out.free_text_sample = out.free_text_sample or row.get("input", "")
             continue
         out.reviewed_used += 1
         out.items.append(

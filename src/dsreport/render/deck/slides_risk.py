@@ -1,0 +1,226 @@
+"""Risks and what happens when it fails; cost and speed against budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsreport.analyse.facts import BudgetFact, Num, RungFact
+from dsreport.analyse.recommend import COLOURS
+from dsreport.render.deck.blocks import headed
+from dsreport.render.deck.charts import Column, Reference, bar_chart
+from dsreport.render.deck.compose import Builder
+from dsreport.render.deck.draw import set_notes, text_box
+from dsreport.render.deck.fit import Para
+from dsreport.render.deck.geometry import Box, inches
+from dsreport.render.deck.tables import Cell, table
+from dsreport.render.deck.words import FALLBACK, SEVERITY, cap, paragraphs
+
+
+def _lower_first(text: str) -> str:
+    """`Put the case ...` -> `put the case ...`, leaving `LIS ...` alone."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def risks(b: Builder, start: int, room: bool) -> int | None:
+    deck, spec, facts = b.deck, b.spec, b.facts
+    ov = spec.operator_view
+    modes = ov.failure_modes[start:]
+    slide = b.new("risks", f"When in doubt: {_lower_first(ov.safest_default)}", continued=start > 0)
+    area = deck.content("risks")
+    left, right = area.cols(0, 7), area.cols(7, 5)
+    shown = len(modes)
+    if modes:
+        rows = [[Cell(m.name, bold=True), Cell(cap(FALLBACK[m.fallback]))] for m in modes]
+        header = [Cell("What can go wrong"), Cell("What happens then")]
+        fitted = table(
+            deck,
+            slide,
+            left.top(left.h - inches(1.6)),
+            [header, *rows],
+            (1, 1),
+            name="Failure modes",
+            alt="Table of the ways the system can fail and what happens then",
+        )
+        shown = len(fitted.rows) - 1
+        below = left.below(left.top(sum(fitted.heights)), inches(0.1))
+        if shown < len(modes) and not (room and shown):
+            line = below.top(inches(0.45))
+            text_box(
+                deck,
+                slide,
+                line,
+                [Para(f"+ {len(modes) - shown} more in the speaker notes", colour="muted")],
+                (16.0, 14.0),
+                name="More",
+            )
+            below = left.below(line, 0)
+        headed(
+            deck,
+            slide,
+            below.below(below.top(0), inches(0.2)),
+            "If the model is unavailable",
+            [Para(p, gap=0.4) for p in paragraphs(ov.fallback)],
+            sizes=(20.0, 18.0, 16.0, 14.0),
+        )
+    else:
+        headed(deck, slide, left, "If it fails", [Para(p) for p in paragraphs(ov.fallback)])
+    concerns = [f for f in facts.findings if f.severity != "info"]
+    items = [
+        Para(
+            f.message_pm,
+            lead=f"{SEVERITY[f.severity][0]}:",
+            lead_colour=SEVERITY[f.severity][1],
+            bullet=True,
+            gap=0.4,
+        )
+        for f in concerns
+    ]
+    headed(
+        deck,
+        slide,
+        right,
+        "What the checks found",
+        items or [Para("No check raised a concern.", colour="muted")],
+        is_list=True,
+    )
+    set_notes(
+        slide,
+        [
+            *[
+                f"{m.name}: {m.impact} Then {FALLBACK[m.fallback]}. {m.detail or ''}".strip()
+                for m in ov.failure_modes
+            ],
+            "Fallback: " + " ".join(paragraphs(ov.fallback)),
+            f"Safest default: {ov.safest_default}",
+            *[
+                f"{SEVERITY[f.severity][0]} — {f.title}: {f.message_pm} Advice: {f.recommendation}"
+                for f in facts.findings
+            ],
+            "Caveats in the authors' words: " + " ".join(paragraphs(spec.project.limitations))
+            if spec.project.limitations
+            else "",
+        ],
+    )
+    more = start + shown
+    return more if modes and shown and more < len(ov.failure_modes) and room else None
+
+
+def _budget(facts_budgets: list[BudgetFact], name: str) -> BudgetFact | None:
+    return next((x for x in facts_budgets if x.name == name), None)
+
+
+def _status(budget: BudgetFact | None) -> tuple[str, str]:
+    if budget is None or budget.within is None:
+        return "No budget to compare with", "muted"
+    if budget.within:
+        return "Within budget", COLOURS["ship"]
+    return "Over budget", COLOURS["do_not_ship"]
+
+
+def _measured(rung: RungFact, what: str) -> Num | None:
+    return rung.latency_ms if what == "latency" else rung.cost
+
+
+def _chart(
+    b: Builder, slide: Any, box: Box, budget: BudgetFact | None, what: str, unit: str
+) -> None:
+    columns = [
+        Column(r.name, n.value, n.text_pm, r.chosen)
+        for r in b.facts.ladder
+        if (n := _measured(r, what)) is not None
+    ]
+    if not columns:
+        text_box(
+            b.deck,
+            slide,
+            box,
+            [Para("Not measured for any approach.", colour="muted")],
+            (18.0, 16.0, 14.0),
+            name=f"No {what} chart",
+        )
+        return
+    ref = None
+    if budget is not None and budget.budget is not None and budget.budget.value is not None:
+        ref = Reference("Budget", budget.budget.value, f"Budget {budget.budget.text_pm}")
+    label = "Time per request" if what == "latency" else "Running cost"
+    alt = (
+        f"Column chart of {label.lower()} by approach: "
+        + "; ".join(f"{c.label} {c.text}" for c in columns)
+        + (f"; {ref.text}" if ref else "")
+    )
+    bar_chart(b.deck, slide, box, columns, series=f"{label} ({unit})", alt=alt, budget=ref)
+
+
+def cost(b: Builder, start: int, room: bool) -> int | None:
+    deck, facts = b.deck, b.facts
+    latency, money = _budget(facts.budgets, "latency"), _budget(facts.budgets, "cost")
+    over = [w for w, x in (("speed", latency), ("running cost", money)) if x and x.within is False]
+    known = all(x is not None and x.within is not None for x in (latency, money))
+    title = (
+        f"{cap(' and '.join(over))} {'is' if len(over) == 1 else 'are'} over budget"
+        if over
+        else "Speed and running cost are within budget"
+        if known
+        else "Speed and running cost against the budget"
+    )
+    slide = b.new("cost", title)
+    area = deck.content("cost")
+    unit = b.spec.operator_view.cost.unit or "cost"
+    halves = (
+        (latency, "Time per request", "latency", "ms"),
+        (money, "Running cost", "cost", unit),
+    )
+    for column, (budget, label, what, measure_unit) in enumerate(halves):
+        half = area.cols(column * 6, 6)
+        head = half.top(inches(0.45))
+        number = half.below(head, 0).top(inches(0.85))
+        status = half.below(number, 0).top(inches(0.5))
+        text_box(
+            deck,
+            slide,
+            head,
+            [Para(label, bold=True, colour="muted")],
+            (20.0, 18.0, 16.0, 14.0),
+            name=f"Heading {what}",
+            anchor="b",
+        )
+        value = budget.measured.text_pm if budget and budget.measured else "Not measured"
+        text_box(
+            deck,
+            slide,
+            number,
+            [Para(value, bold=True, colour="accent")],
+            (44.0, 40.0, 36.0, 32.0, 28.0, 24.0, 20.0),
+            name=f"Measured {what}",
+            anchor="m",
+        )
+        word, colour = _status(budget)
+        limit = f"the budget is {budget.budget.text_pm}" if budget and budget.budget else ""
+        text_box(
+            deck,
+            slide,
+            status,
+            [
+                Para(limit, lead=f"{word}:", lead_colour=colour)
+                if limit
+                else Para(word, bold=True, colour=colour)
+            ],
+            (20.0, 18.0, 16.0, 14.0),
+            name=f"Status {what}",
+        )
+        _chart(b, slide, half.below(status, inches(0.15)), budget, what, measure_unit)
+    notes = []
+    for budget, what in ((latency, "Speed"), (money, "Running cost")):
+        if budget is not None:
+            measured = budget.measured.text_pm if budget.measured else "not measured"
+            limit = budget.budget.text_pm if budget.budget else "no budget"
+            notes.append(f"{what}: {measured} against {limit} (measured by the {budget.source}).")
+    latency_class = b.spec.operator_view.latency.latency_class.replace("_", " ")
+    notes.append(f"Users can wait: {latency_class}.")
+    notes += [
+        f"{r.name}: speed {r.latency_ms.text_pm if r.latency_ms else 'not measured'}, "
+        f"cost {r.cost.text_pm if r.cost else 'not given'}."
+        for r in facts.ladder
+    ]
+    set_notes(slide, notes)
+    return None

@@ -1,0 +1,277 @@
+"""The story slides: title, the problem, what success looks like, the decision we need."""
+
+from __future__ import annotations
+
+from dsreport.analyse import format as F
+from dsreport.render.deck.blocks import badge, headed, headed_size, logo, shared
+from dsreport.render.deck.compose import Builder
+from dsreport.render.deck.draw import (
+    INSET_Y,
+    fill_shape,
+    frame_of,
+    measure,
+    panel,
+    placeholder,
+    rgb,
+    set_notes,
+    text_box,
+)
+from dsreport.render.deck.fit import BODY_SIZES, HEIGHT_SAFETY, Para, height, sentences
+from dsreport.render.deck.geometry import EMU_PER_PT, Box, inches
+from dsreport.render.deck.theme import LIGHT
+from dsreport.render.deck.words import (
+    CONCERN,
+    LEVELS,
+    REACHED,
+    cap,
+    metric_name,
+    paragraphs,
+    people,
+)
+
+SUBTITLES = ("subTitle", "body", "obj")
+ASK_SIZES = (24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
+SUB_SIZES = (28.0, 26.0, 24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
+
+
+def _findings_pm(b: Builder) -> list[str]:
+    return [f.message_pm for f in b.facts.findings if f.severity != "info"]
+
+
+def title(b: Builder, start: int, room: bool) -> int | None:
+    deck, spec, facts = b.deck, b.spec, b.facts
+    project, statement = spec.project, spec.ecosystem.statement
+    slide = b.new("title", project.name, sizes=(54.0, 48.0, 44.0, 40.0, 36.0, 32.0, 28.0))
+    head = deck.title_box("title")
+    sub = placeholder(slide, SUBTITLES)
+    sub_box = (
+        Box(int(sub.left), int(sub.top), int(sub.width), int(sub.height))
+        if sub is not None
+        else Box(head.x, head.bottom + inches(0.2), head.w, inches(1.3))
+    )
+    badge_box = Box(
+        sub_box.x, sub_box.bottom + inches(0.3), min(inches(6.4), sub_box.w), inches(0.75)
+    )
+    lowest = deck.height - inches(0.5) - badge_box.h
+    if badge_box.y > lowest:  # a tall subtitle in a corporate layout: make room for the badge
+        sub_box = Box(
+            sub_box.x, sub_box.y, sub_box.w, max(lowest - inches(0.3) - sub_box.y, inches(0.6))
+        )
+        badge_box = Box(badge_box.x, lowest, badge_box.w, badge_box.h)
+    owner = people(spec, contacts=False)[0]
+    lines = [
+        Para(f"{statement.product} for {statement.for_product}", bold=True),
+        Para(
+            f"Model evaluation · version {project.version} · {F.fmt_date(facts.build_date)}",
+            colour="muted",
+            gap=0.3,
+        ),
+        Para(f"Owner: {owner}", colour="muted", gap=0.2),
+    ]
+    if sub is None:
+        text_box(deck, slide, sub_box, lines, SUB_SIZES, name="Subtitle")
+    else:
+        fill_shape(deck, sub, sub_box, lines, SUB_SIZES, anchor="t")
+    if facts.recommendation is not None:
+        badge(deck, slide, badge_box, facts.recommendation)
+    if spec.audiences.branding.logo and spec.audiences.branding.logo in b.bundle.files:
+        box = Box(deck.width - inches(2.6), inches(0.4), inches(2.0), inches(0.9))
+        logo(deck, slide, box, b.bundle.files[spec.audiences.branding.logo], project.name)
+    rec = facts.recommendation
+    set_notes(
+        slide,
+        [
+            *paragraphs(project.summary),
+            f"Recommendation: {rec.label}." if rec else "",
+            *[f"Why: {m}" for m in _findings_pm(b)],
+            "Authors: " + "; ".join(a.name for a in project.authors) + ".",
+            "Contacts: " + "; ".join(people(spec)) + ".",
+        ],
+    )
+    return None
+
+
+def problem(b: Builder, start: int, room: bool) -> int | None:
+    deck, eco = b.deck, b.spec.ecosystem
+    slide = b.new("problem", f"We want to improve {eco.statement.improves}")
+    area = deck.content("problem")
+    left, right = area.cols(0, 7), area.cols(7, 5)
+    upper, lower = left.rows(2, inches(0.3))
+    inner = right.inset(inches(0.25))
+    blocks = [
+        (upper, "The problem", paragraphs(eco.problem)),
+        (lower, "How it is done today", paragraphs(eco.current_process)),
+        (inner, "What we propose", sentences(b.facts.statement)[:2]),
+    ]
+    bodies = [(box, head, [Para(p, gap=0.4) for p in texts]) for box, head, texts in blocks]
+    size = shared([headed_size(deck, box, body) for box, _, body in bodies])
+    panel(slide, right, rgb(deck, LIGHT), name="Panel: proposal")
+    for box, head, body in bodies:
+        headed(deck, slide, box, head, body, cap=size)
+    set_notes(
+        slide,
+        [
+            "The problem: " + " ".join(paragraphs(eco.problem)),
+            "How it is done today: " + " ".join(paragraphs(eco.current_process)),
+            "Who uses it: " + " ".join(paragraphs(eco.users)),
+            "Why it matters: " + " ".join(paragraphs(eco.business_value)),
+            "The statement: " + b.facts.statement,
+        ],
+    )
+    return None
+
+
+def success(b: Builder, start: int, room: bool) -> int | None:
+    deck, spec, facts = b.deck, b.spec, b.facts
+    st = spec.ecosystem.statement
+    slide = b.new("success", f"Success means {st.achieve}")
+    area = deck.content("success")
+    left, right = area.cols(0, 6), area.cols(6, 6)
+    outcomes = [
+        ("We expect to achieve", st.achieve),
+        ("It will increase", st.increase),
+        ("It will reduce", st.reduce),
+    ]
+    body = [
+        Para(text, lead=f"{label}:", lead_colour="accent", gap=0.6)
+        for label, text in outcomes
+        if text
+    ]
+    headed(deck, slide, left, "What the business gets", body)
+    head = facts.headline
+    notes = [f"{label}: {text}." for label, text in outcomes if text]
+    notes += ["Why it matters: " + " ".join(paragraphs(spec.ecosystem.business_value))]
+    if head is None or not head.success_levels:
+        text_box(
+            deck,
+            slide,
+            right,
+            [
+                Para(
+                    "No success levels could be matched to the headline "
+                    "metric; see the speaker notes.",
+                    colour="muted",
+                )
+            ],
+            BODY_SIZES,
+            name="Levels",
+        )
+        set_notes(slide, notes)
+        return None
+    name = metric_name(facts, spec, head.metric)
+    heading = right.top(inches(1.0))
+    text_box(
+        deck,
+        slide,
+        heading,
+        [Para(cap(name), bold=True, colour="accent")],
+        (22.0, 20.0, 18.0, 16.0, 14.0),
+        name="Levels heading",
+        anchor="b",
+    )
+    rows = right.below(heading, inches(0.15)).rows(4, inches(0.15))
+    reached = {"optimal": "optimal", "acceptable": "acceptable"}.get(head.level_reached or "")
+    for row, (key, label, gloss) in zip(rows, LEVELS, strict=False):
+        level = head.success_levels.get(key)
+        if level is None:
+            continue
+        ours = key == reached
+        panel(slide, row, rgb(deck, "accent" if ours else LIGHT), name=f"Panel: {key}")
+        colour = "white" if ours else None
+        text_box(
+            deck,
+            slide,
+            row.inset(inches(0.15), 0).cols(0, 8),
+            [Para(label, bold=True, colour=colour), Para(gloss, colour=colour or "muted")],
+            (20.0, 18.0, 16.0, 14.0),
+            name=f"Level: {key}",
+            anchor="m",
+        )
+        text_box(
+            deck,
+            slide,
+            row.inset(inches(0.15), 0).cols(8, 4),
+            [Para(level.text_pm, bold=True, colour=colour)],
+            (32.0, 28.0, 24.0, 20.0, 16.0),
+            name=f"Level value: {key}",
+            align="r",
+            anchor="m",
+        )
+    words = REACHED.get(head.level_reached or "", "")
+    below = head.level_reached in ("below_acceptable", "below_worst")
+    text_box(
+        deck,
+        slide,
+        rows[3],
+        [
+            Para(
+                f"{head.metric.value.text_pm}, {words}",
+                lead="Our model:",
+                bold=True,
+                colour=("#B3261E" if below else "accent"),
+            )
+        ],
+        (24.0, 22.0, 20.0, 18.0, 16.0, 14.0),
+        name="Level reached",
+        anchor="m",
+    )
+    notes.append(
+        f"{cap(name)} ({head.metric.label}): best case {head.success_levels['optimal'].text_pm}, "
+        f"acceptable {head.success_levels['acceptable'].text_pm}, worst case "
+        f"{head.success_levels['worst_case'].text_pm}. Our model: {head.metric.value.text_pm} "
+        f"({words})."
+    )
+    set_notes(slide, notes)
+    return None
+
+
+def decision(b: Builder, start: int, room: bool) -> int | None:
+    deck, spec, facts = b.deck, b.spec, b.facts
+    slide = b.new("decision", "What we ask of you, and what happens next")
+    area = deck.content("decision")
+    ask_paras = [
+        Para(spec.audiences.pm.decision, lead="We ask you to decide:", lead_colour="accent")
+    ]
+    pad = inches(0.1)
+    most = area.top(inches(1.9))
+    frame = frame_of(most.inset(inches(0.25), pad), deck.family)
+    fitted = measure(deck, most.inset(inches(0.25), pad), ask_paras, ASK_SIZES)
+    needed = height(fitted.paras, fitted.size, frame) / HEIGHT_SAFETY * EMU_PER_PT
+    ask = area.top(min(int(needed) + 2 * (pad + INSET_Y) + inches(0.1), most.h))
+    panel(slide, ask, rgb(deck, LIGHT), line=rgb(deck, "accent"), name="Panel: ask")
+    text_box(
+        deck, slide, ask.inset(inches(0.25), pad), ask_paras, ASK_SIZES, name="Decision", anchor="m"
+    )
+    rest = area.below(ask, inches(0.3))
+    rec = facts.recommendation
+    seen: set[tuple[str, str]] = set()
+    items = []
+    for f in facts.findings:
+        lead = CONCERN.get(f.id, cap(f.title))
+        if f.severity != "info" and (lead, f.recommendation) not in seen:
+            seen.add((lead, f.recommendation))
+            items.append(Para(f.recommendation, lead=f"{lead}:", bullet=True, gap=0.3))
+    items = items or [Para("No check raised a concern.", colour="muted")]
+    label = f"Recommendation: {rec.label}" if rec else "Recommendation"
+    steps = [Para(s, bullet=True, gap=0.3) for s in spec.audiences.pm.next_steps] or [
+        Para("No next steps are given in the bundle.", colour="muted")
+    ]
+    size = shared(
+        [
+            headed_size(deck, rest.cols(0, 6), items, is_list=True),
+            headed_size(deck, rest.cols(6, 6), steps, is_list=True),
+        ]
+    )
+    headed(deck, slide, rest.cols(0, 6), label, items, is_list=True, cap=size)
+    headed(deck, slide, rest.cols(6, 6), "Next steps", steps, is_list=True, cap=size)
+    set_notes(
+        slide,
+        [
+            f"The decision: {spec.audiences.pm.decision}",
+            *[f"Condition: {c}" for c in (rec.conditions if rec else [])],
+            *[f"Next step: {s}" for s in spec.audiences.pm.next_steps],
+            f"Retraining: {spec.audiences.retraining}" if spec.audiences.retraining else "",
+            "Questions: " + "; ".join(people(spec)) + ".",
+        ],
+    )
+    return None

@@ -1,0 +1,175 @@
+"""Native tables whose every cell fits by the font's metrics.
+
+Rows are as tall as their tallest cell, measured; when the table is taller than its
+box the size steps down to the floor, then cells are shortened to a few lines (at a
+sentence or word boundary, with an ellipsis), then the last rows are left out and the
+caller is told how many (they are in the speaker notes, or on a continuation slide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from pptx.enum.text import MSO_ANCHOR
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from dsreport.render.deck.draw import clean, rgb, set_alt, write
+from dsreport.render.deck.fit import (
+    COMFORT,
+    HEIGHT_SAFETY,
+    Fitted,
+    Frame,
+    Para,
+    clip_lines,
+    para_height,
+)
+from dsreport.render.deck.geometry import EMU_PER_PT, Box, inches
+from dsreport.render.deck.theme import LIGHT, MUTED, Deck
+
+CELL_X = inches(0.08)
+CELL_Y = inches(0.05)
+TABLE_SIZES = (20.0, 18.0, 16.0, 14.0)
+RULE = "#D9D9D9"
+NO_GRID = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    bold: bool = False
+    colour: str | None = None
+
+
+@dataclass
+class TableFit:
+    size: float
+    rows: list[list[Cell]]
+    """Header first, then the body rows kept, with their texts as shown."""
+    heights: list[int]
+    dropped: int
+
+
+def _height(
+    row: Sequence[Cell], widths: Sequence[int], size: float, family: str, budget: float
+) -> int:
+    """The row's height in EMU; measuring stops once a cell is taller than `budget` EMU."""
+    tallest = 0.0
+    for cell, width in zip(row, widths, strict=True):
+        frame = Frame((width - 2 * CELL_X) / EMU_PER_PT, 0.0, family)
+        para = Para(cell.text, bold=cell.bold)
+        tallest = max(tallest, para_height(para, size, frame, budget / EMU_PER_PT))
+    return int(tallest * EMU_PER_PT) + 2 * CELL_Y + 1
+
+
+def _clip(
+    row: Sequence[Cell], widths: Sequence[int], size: float, family: str, lines: int
+) -> list[Cell]:
+    return [
+        Cell(
+            clip_lines(c.text, family, c.bold, size, (w - 2 * CELL_X) / EMU_PER_PT, lines),
+            c.bold,
+            c.colour,
+        )
+        for c, w in zip(row, widths, strict=True)
+    ]
+
+
+def _clipped(
+    table: list[list[Cell]], widths: Sequence[int], size: float, family: str, lines: int
+) -> list[list[Cell]]:
+    return [
+        _clip(row, widths, size, family, min(lines, 2) if i == 0 else lines)
+        for i, row in enumerate(table)
+    ]
+
+
+def fit_table(
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[int],
+    height: int,
+    family: str,
+    sizes: Sequence[float] = TABLE_SIZES,
+) -> TableFit:
+    """The largest size at which `rows` (header first) fit `height`, shortening if need be."""
+    limit = height * HEIGHT_SAFETY
+    table = [[Cell(clean(c.text), c.bold, c.colour) for c in row] for row in rows]
+    for size in sizes:
+        for lines in (None, 3, 2) if size <= COMFORT else (None,):
+            clipped = table if lines is None else _clipped(table, widths, size, family, lines)
+            heights = [_height(row, widths, size, family, limit) for row in clipped]
+            if sum(heights) <= limit:
+                return TableFit(size, clipped, heights, 0)
+    size = sizes[-1]
+    clipped = _clipped(table, widths, size, family, 1)
+    heights = [_height(row, widths, size, family, limit) for row in clipped]
+    dropped = 0
+    while len(clipped) > 1 and sum(heights) > limit:
+        clipped.pop()
+        heights.pop()
+        dropped += 1
+    return TableFit(size, clipped, heights, dropped)
+
+
+def _rule_below(cell: Any, colour: str, width: int) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    line = etree.Element(qn("a:lnB"), w=str(width))
+    fill = etree.SubElement(line, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#"))
+    tcpr.insert(0, line)
+
+
+def table(
+    deck: Deck,
+    slide: Any,
+    box: Box,
+    rows: Sequence[Sequence[Cell]],
+    weights: Sequence[float],
+    *,
+    name: str,
+    alt: str,
+    aligns: Sequence[str] = (),
+    highlight: Sequence[int] = (),
+    sizes: Sequence[float] = TABLE_SIZES,
+) -> TableFit:
+    """A native table in `box`; `highlight` marks body rows (0-based) drawn as 'ours'."""
+    total = sum(weights)
+    widths = [int(box.w * w / total) for w in weights]
+    fitted = fit_table(rows, widths, box.h, deck.family, sizes)
+    shape = slide.shapes.add_table(
+        len(fitted.rows), len(widths), Emu(box.x), Emu(box.y), Emu(box.w), Emu(sum(fitted.heights))
+    )
+    shape.name = name
+    set_alt(shape, alt)
+    grid = shape.table
+    props = grid._tbl.tblPr
+    props.set("firstRow", "1")
+    props.set("bandRow", "0")
+    style = props.find(qn("a:tableStyleId"))
+    if style is None:
+        style = etree.SubElement(props, qn("a:tableStyleId"))
+    style.text = NO_GRID
+    for index, width in enumerate(widths):
+        grid.columns[index].width = Emu(width)
+    for r, (row, row_height) in enumerate(zip(fitted.rows, fitted.heights, strict=True)):
+        grid.rows[r].height = Emu(row_height)
+        ours = r - 1 in highlight
+        for c, cell_fact in enumerate(row):
+            cell = grid.cell(r, c)
+            cell.margin_left = cell.margin_right = Emu(CELL_X)
+            cell.margin_top = cell.margin_bottom = Emu(CELL_Y)
+            cell.vertical_anchor = MSO_ANCHOR.TOP
+            colour = cell_fact.colour or ("accent" if ours else "muted" if r == 0 else None)
+            para = Para(cell_fact.text, bold=cell_fact.bold or r == 0 or ours, colour=colour)
+            align = aligns[c] if c < len(aligns) else "l"
+            write(deck, cell, Fitted(fitted.size, [para]), align=align, anchor="")
+            _rule_below(cell, MUTED if r == 0 else RULE, 12700 if r == 0 else 6350)
+            if ours:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = rgb(deck, LIGHT)
+            else:
+                cell.fill.background()
+    return fitted
