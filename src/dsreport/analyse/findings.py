@@ -20,27 +20,15 @@ from dsreport.analyse.facts import (
 )
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
-from dsreport.vocabulary import LOWER_IS_BETTER
+from dsreport.vocabulary import BINARY_METRICS, LOWER_IS_BETTER, MULTICLASS_METRICS
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 ABSOLUTE = {"brier", "ece"}  # bounded losses: compared in absolute terms like rates
-BOUNDED = {
-    "precision",
-    "recall",
-    "f1",
-    "accuracy",
-    "balanced_accuracy",
-    "specificity",
-    "roc_auc",
-    "average_precision",
-    "macro_f1",
-    "weighted_f1",
-    "micro_f1",
-    "macro_precision",
-    "macro_recall",
-    "top_k_accuracy",
-    "r2",
-}
+BOUNDED = (
+    (frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece"})
+    | frozenset(MULTICLASS_METRICS)
+    | {"r2"}
+)  # metrics that live in [0, 1], higher is better
 
 
 @dataclass
