@@ -140,8 +140,9 @@ def test_build_writes_facts_with_the_normalised_bundle(
     result = cli("build", path, "-o", out, "--only", "facts")
     assert (result.exit_code, result.stderr) == (0, "")
     facts_file = out / "churn-radar-facts.json"
-    assert result.stdout == f"wrote {facts_file}\n"
-    assert sorted(p.name for p in out.iterdir()) == ["churn-radar-facts.json"]
+    summary = out / "churn-radar-summary.md"
+    assert result.stdout == f"wrote {facts_file}\nwrote {summary}\n"
+    assert sorted(p.name for p in out.iterdir()) == [facts_file.name, summary.name]
     text = facts_file.read_text(encoding="utf-8")
     assert "Traceback" not in text
     facts = json.loads(text)

@@ -122,6 +122,7 @@ def test_the_package_holds_exactly_these_files(name: str, examples: dict[str, Bu
         f"{name}-facts.json",
         f"{name}-handoff",
         f"{name}-handoff.zip",
+        f"{name}-summary.md",
     ]
     assert set(built.files()) == FILES
     assert not any(p.is_symlink() for p in built.root.rglob("*"))

@@ -140,7 +140,12 @@ def test_build_writes_report_pdf_html_and_facts(builds: Builds, name: str) -> No
     build = example(builds, name)
     slug = facts_of(build)["slug"]
     assert sorted(p.name for p in build.out.iterdir()) == sorted(
-        [f"{slug}-facts.json", f"{slug}-report.html", f"{slug}-report.pdf"]
+        [
+            f"{slug}-facts.json",
+            f"{slug}-report.html",
+            f"{slug}-report.pdf",
+            f"{slug}-summary.md",
+        ]
     )
 
 
@@ -149,6 +154,7 @@ def test_html_format_alone_writes_only_html_and_facts(builds: Builds) -> None:
     assert sorted(p.name for p in build.out.iterdir()) == [
         "tumour-triage-facts.json",
         "tumour-triage-report.html",
+        "tumour-triage-summary.md",
     ]
     # The HTML previewed alone is the very HTML the PDF is made from.
     both = example(builds, "tumour-triage").file("-report.html").read_text(encoding="utf-8")

@@ -237,6 +237,7 @@ def test_hostile_bundle_builds(prose: Hostile) -> None:
         "tumour-triage-facts.json",
         "tumour-triage-report.html",
         "tumour-triage-report.pdf",
+        "tumour-triage-summary.md",
     ]
     # The payloads did reach the report: prose rendered as Markdown, text shown as text.
     html = prose.build.file("-report.html").read_text(encoding="utf-8")

@@ -216,6 +216,12 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     help="Folder of templates that override the shipped ones.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a build report (artifacts with sizes and SHA-256, timings, findings).",
+)
 @_size_option
 @handle_errors
 def build(
@@ -225,6 +231,7 @@ def build(
     formats: tuple[str, ...],
     template_dirs: tuple[Path, ...],
     quiet: bool,
+    as_json: bool,
     max_file_size: str | None,
 ) -> None:
     """Build the artifacts for BUNDLE into OUT."""
@@ -239,6 +246,9 @@ def build(
         template_dirs=template_dirs,
         options=_max_size(max_file_size),
     )
+    if as_json:
+        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
+        return
     out = Out(quiet=quiet)
     for problem in result.warnings:
         if not quiet:

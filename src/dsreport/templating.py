@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from dsreport.analyse.format import fmt_count
 from dsreport.errors import BuildError
-from dsreport.render.markdown import to_html, to_plain
+from dsreport.render.markdown import md_escape, to_html, to_plain
 from dsreport.resources import templates_dir
 
 
@@ -48,6 +48,7 @@ def environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     env.filters["markdown"] = to_html
     env.filters["plain"] = to_plain
     env.filters["count"] = fmt_count
+    env.filters["md_escape"] = md_escape
     return env
 
 

@@ -53,6 +53,7 @@ class Renderer(abc.ABC):
 
 _BUILTIN = {
     "facts": "dsreport.render.facts_json:FactsJsonRenderer",
+    "summary": "dsreport.render.summary:SummaryRenderer",
     "pm": "dsreport.render.deck:DeckRenderer",
     "engineer": "dsreport.render.handoff:HandoffRenderer",
     "ds": "dsreport.render.report:PdfRenderer",

@@ -7,6 +7,7 @@ mailto targets (never fetched: they are links, not resources).
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import markdown as md
@@ -70,3 +71,11 @@ def to_plain(text: str | None) -> str:
         return ""
     html = md.markdown(text, extensions=["tables", "sane_lists"])
     return unescape(" ".join(nh3.clean(html, tags=set()).split()))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def md_escape(text: object) -> str:
+    """Escape Markdown and HTML syntax in plain text, and keep it on one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
