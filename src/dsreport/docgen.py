@@ -102,12 +102,50 @@ def _marker_name(marker: FileMarker | ProseMarker) -> str:
     return f"path to a {marker.what} ({', '.join(marker.kinds)})"
 
 
+def _example_value(annotation: Any, info: FieldInfo | None, depth: int = 0) -> Any:
+    """An example for a field: its own, else one built from a model's required fields."""
+    if info is not None and info.examples:
+        return info.examples[0]
+    if (
+        info is not None
+        and info.default not in (PydanticUndefined, None)
+        and not callable(info.default)
+    ):
+        return info.default
+    if depth > 3:
+        return None
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType, Annotated):
+        for arg in get_args(annotation):
+            if arg is not type(None):
+                found = _example_value(arg, None, depth)
+                if found is not None:
+                    return found
+        return None
+    if origin is list:
+        item = _example_value(get_args(annotation)[0], None, depth + 1)
+        return [item] if item is not None else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        out = {}
+        for name, sub in annotation.model_fields.items():
+            if sub.is_required():
+                value = _example_value(sub.annotation, sub, depth + 1)
+                if value is not None:
+                    out[sub.alias or name] = value
+        if not out:  # every field optional: show the first few that have examples
+            for name, sub in annotation.model_fields.items():
+                if sub.examples and len(out) < 3:
+                    out[sub.alias or name] = sub.examples[0]
+        return out or None
+    return None
+
+
 def _example(info: FieldInfo) -> str:
-    if info.examples:
-        return "`" + json.dumps(info.examples[0], ensure_ascii=False) + "`"
-    if info.default not in (PydanticUndefined, None) and not callable(info.default):
-        return "`" + json.dumps(info.default, ensure_ascii=False, default=str) + "`"
-    return ""
+    value = _example_value(info.annotation, info)
+    if value is None:
+        return ""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return "`" + (text if len(text) <= 160 else text[:157] + "...") + "`"
 
 
 def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
