@@ -22,8 +22,9 @@ def test_every_bundle_field_is_documented_with_a_type_and_an_example() -> None:
     assert len(rows) > 100
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split(" | ")]
-        key, kind, required = cells[0], cells[1], cells[2]
+        key, kind, required, example = cells[0], cells[1], cells[2], cells[-1]
         assert kind, row
+        assert example.startswith("`"), f"no example: {row}"
         assert required in ("yes", "no"), row
         assert key.startswith("`"), row
 

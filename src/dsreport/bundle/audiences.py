@@ -67,7 +67,9 @@ class Audiences(Model):
     """What the product manager is asked for."""
     ds: DsAudience = Field(default_factory=DsAudience)
     """Settings of the staff data scientist's report."""
-    outputs: list[Audience] = Field(default_factory=lambda: list(_ALL_AUDIENCES))
+    outputs: list[Audience] = Field(
+        default_factory=lambda: list(_ALL_AUDIENCES), examples=[["pm", "ds", "engineer"]]
+    )
     """Which audiences get an artifact by default."""
     branding: Branding = Field(default_factory=Branding)
     """Accent colour, logo and corporate deck template."""
