@@ -66,3 +66,11 @@ def run_dsreport() -> Callable[..., Run]:
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _private_build_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own build cache, never the user's."""
+    monkeypatch.setenv("DSREPORT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

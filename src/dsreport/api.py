@@ -6,14 +6,15 @@ import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dsreport.analyse.facts import Facts
 from dsreport.errors import DsreportError, Problem, UsageError
-from dsreport.load.loader import Bundle, LoadOptions, collect_problems
-from dsreport.load.loader import load_bundle as _load_bundle
-from dsreport.pipeline import BuildResult
-from dsreport.pipeline import build as _build
+from dsreport.load.paths import LoadOptions
+from dsreport.result import BuildResult
+
+if TYPE_CHECKING:
+    from dsreport.analyse.facts import Facts
+    from dsreport.load.loader import Bundle
 
 TASK_EXAMPLES = {
     "binary": "tumour-triage",
@@ -24,6 +25,8 @@ TASK_EXAMPLES = {
 
 def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
     """Load and validate a bundle; raise `BundleError` listing every problem."""
+    from dsreport.load.loader import load_bundle as _load_bundle
+
     return _load_bundle(path, options)
 
 
@@ -32,6 +35,8 @@ load = load_bundle
 
 def validate(path: str | Path, options: LoadOptions | None = None) -> list[Problem]:
     """Every problem with a bundle (errors and warnings); an empty list means clean."""
+    from dsreport.load.loader import collect_problems
+
     return collect_problems(path, options)
 
 
@@ -43,18 +48,33 @@ def build(
     formats: Sequence[str] = (),
     template_dirs: Sequence[Path] = (),
     options: LoadOptions | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Load, analyse and render a bundle into `out_dir`, atomically."""
-    return _build(
+    """Load, analyse and render a bundle into `out_dir`, atomically.
+
+    Unless `force`, an unchanged bundle (same files, templates, options and dsreport)
+    whose outputs are intact is not rebuilt: the result says `cached`.
+    """
+    from dsreport.cache import BuildCache, build_key
+
+    cache = BuildCache(Path(out_dir))
+    key = build_key(Path(bundle), only, formats, template_dirs, options)
+    if not force and (hit := cache.lookup(Path(bundle), key)) is not None:
+        return hit
+    from dsreport.pipeline import build as _build
+
+    result = _build(
         bundle, out_dir, only=only, formats=formats, template_dirs=template_dirs, options=options
     )
+    cache.store(Path(bundle), key, result)
+    return result
 
 
 def check(path: str | Path, options: LoadOptions | None = None) -> Facts:
     """Load and analyse a bundle: the facts hold the findings and the recommendation."""
     from dsreport.analyse.engine import analyse
 
-    return analyse(_load_bundle(path, options))
+    return analyse(load_bundle(path, options))
 
 
 def json_schema() -> dict[str, Any]:

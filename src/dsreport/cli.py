@@ -117,8 +117,7 @@ def init(directory: Path, task: str) -> None:
 
 
 def _max_size(value: str | None) -> Any:
-    from dsreport.load.loader import LoadOptions
-    from dsreport.load.paths import Limits
+    from dsreport.load.paths import Limits, LoadOptions
 
     if value is None:
         return None
@@ -216,6 +215,7 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     help="Folder of templates that override the shipped ones.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @click.option(
     "--json",
     "as_json",
@@ -231,10 +231,11 @@ def build(
     formats: tuple[str, ...],
     template_dirs: tuple[Path, ...],
     quiet: bool,
+    force: bool,
     as_json: bool,
     max_file_size: str | None,
 ) -> None:
-    """Build the artifacts for BUNDLE into OUT."""
+    """Build the artifacts for BUNDLE into OUT (nothing is redone when nothing changed)."""
     from dsreport.api import build as run
 
     only_names = [n.strip() for item in only for n in item.split(",") if n.strip()]
@@ -245,6 +246,7 @@ def build(
         formats=formats,
         template_dirs=template_dirs,
         options=_max_size(max_file_size),
+        force=force,
     )
     if as_json:
         click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
@@ -256,7 +258,7 @@ def build(
     for note in result.notes:
         out.info(f"note: {note}")
     for path in result.artifacts:
-        out.info(f"wrote {path}")
+        out.info(f"{'up to date:' if result.cached else 'wrote'} {path}")
 
 
 @main.command()

@@ -2,60 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from dsreport.analyse.engine import analyse
-from dsreport.analyse.facts import Facts
-from dsreport.errors import BuildError, DsreportError, Problem, UsageError
-from dsreport.load.loader import LoadOptions, load_bundle
+from dsreport.errors import BuildError, DsreportError, UsageError
+from dsreport.load.loader import load_bundle
+from dsreport.load.paths import LoadOptions
 from dsreport.render.base import RenderContext, available, get_renderer
+from dsreport.result import BuildResult
 from dsreport.write import Staging
 
 ALWAYS = ("facts", "summary")
-
-
-@dataclass
-class BuildResult:
-    facts: Facts
-    artifacts: list[Path]
-    warnings: list[Problem]
-    timings: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def report(self) -> dict[str, Any]:
-        """The build report `dsreport build --json` prints: every file written, with its size
-        and SHA-256, the time of each stage, the recommendation and the findings."""
-        files = []
-        for artifact in self.artifacts:
-            paths = (
-                sorted(p for p in artifact.rglob("*") if p.is_file())
-                if artifact.is_dir()
-                else [artifact]
-            )
-            for path in paths:
-                data = path.read_bytes()
-                files.append(
-                    {
-                        "path": str(path),
-                        "bytes": len(data),
-                        "sha256": hashlib.sha256(data).hexdigest(),
-                    }
-                )
-        rec = self.facts.recommendation
-        return {
-            "slug": self.facts.slug,
-            "artifacts": files,
-            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
-            "recommendation": rec.model_dump() if rec else None,
-            "findings": [f.model_dump() for f in self.facts.findings],
-            "warnings": [w.as_dict() for w in self.warnings],
-            "notes": self.notes,
-        }
 
 
 def select_renderers(only: Sequence[str] | None, default: Sequence[str]) -> list[str]:

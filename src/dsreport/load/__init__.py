@@ -1,7 +1,5 @@
-"""Load: files on disk -> a typed bundle, with every problem collected and located."""
+"""Load: files on disk -> a typed bundle, with every problem collected and located.
 
-from __future__ import annotations
-
-from dsreport.load.loader import Bundle, LoadOptions, load_bundle
-
-__all__ = ["Bundle", "LoadOptions", "load_bundle"]
+The modules are imported where they are used (`dsreport.load.loader`), so that light
+callers (the CLI's option parsing, the build cache) do not import pandas.
+"""

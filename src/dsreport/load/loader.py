@@ -18,18 +18,13 @@ from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
-from dsreport.load.paths import Limits, read_checked
+from dsreport.load.paths import Limits, LoadOptions, read_checked
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
 
 SPEC_FILE = "dsreport.yaml"
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass

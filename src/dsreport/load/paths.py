@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from dsreport.errors import Problem
@@ -17,6 +17,13 @@ class Limits:
     prose_bytes: int = 2 * 1024**2
     table_bytes: int = 2 * 1024**3
     file_bytes: int = 50 * 1024**2
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What the caller (never the bundle) decides about loading: the size caps."""
+
+    limits: Limits = field(default_factory=Limits)
 
 
 def human_size(size: float) -> str:

@@ -1,0 +1,53 @@
+"""What a build returns; kept light so a cache hit imports no pandas."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dsreport.analyse.facts import Facts
+from dsreport.errors import Problem
+
+
+@dataclass
+class BuildResult:
+    facts: Facts
+    artifacts: list[Path]
+    warnings: list[Problem]
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    cached: bool = False
+    """True when nothing changed since the last build and nothing was rendered."""
+
+    def report(self) -> dict[str, Any]:
+        """The build report `dsreport build --json` prints: every file written, with its size
+        and SHA-256, the time of each stage, the recommendation and the findings."""
+        files = []
+        for artifact in self.artifacts:
+            paths = (
+                sorted(p for p in artifact.rglob("*") if p.is_file())
+                if artifact.is_dir()
+                else [artifact]
+            )
+            for path in paths:
+                data = path.read_bytes()
+                files.append(
+                    {
+                        "path": str(path),
+                        "bytes": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest(),
+                    }
+                )
+        rec = self.facts.recommendation
+        return {
+            "slug": self.facts.slug,
+            "cached": self.cached,
+            "artifacts": files,
+            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
+            "recommendation": rec.model_dump() if rec else None,
+            "findings": [f.model_dump() for f in self.facts.findings],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "notes": self.notes,
+        }
