@@ -1,0 +1,77 @@
+"""Builds are reproducible to the byte, and a failing renderer leaves the previous outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+
+from dsreport.api import build
+from dsreport.errors import BuildError
+from dsreport.render.base import available
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tumour-triage"
+
+
+def _hashes(out: Path) -> dict[str, str]:
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "out"
+    build(EXAMPLE, out, force=True)
+    return out
+
+
+def test_two_builds_a_second_apart_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    time.sleep(1.1)  # a clock that leaked into any output would now differ
+    again = tmp_path / "again"
+    build(EXAMPLE, again, force=True)
+    first, second = _hashes(built), _hashes(again)
+    assert set(first) >= {
+        "tumour-triage-deck.pptx",
+        "tumour-triage-report.pdf",
+        "tumour-triage-handoff.zip",
+        "tumour-triage-facts.json",
+        "tumour-triage-summary.md",
+    }
+    assert first == second
+
+
+@pytest.mark.parametrize("name", ["facts", "summary", "ds", "pm", "engineer"])
+def test_a_failing_renderer_leaves_previous_outputs_untouched(
+    name: str, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _hashes(built)
+    renderer = available()[name]
+
+    def explode(self: object, ctx: object) -> list[Path]:
+        raise RuntimeError(f"injected failure in {name}")
+
+    monkeypatch.setattr(renderer, "render", explode)
+    with pytest.raises(BuildError, match=f"the {name} renderer failed"):
+        build(EXAMPLE, built, force=True)
+    assert _hashes(built) == before
+    assert not [p for p in built.iterdir() if p.name.startswith(".dsreport")]
+
+
+def test_an_interrupt_leaves_previous_outputs_untouched(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _hashes(built)
+
+    def interrupt(self: object, ctx: object) -> list[Path]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(available()["pm"], "render", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build(EXAMPLE, built, force=True)
+    assert _hashes(built) == before
+    assert not [p for p in built.iterdir() if p.name.startswith(".dsreport")]
