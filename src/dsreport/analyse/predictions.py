@@ -5,6 +5,7 @@ Produces raw numbers only (`Computed`); `engine` formats them into facts.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,6 +217,25 @@ def _selections(part: pd.DataFrame, key: str | None) -> list[tuple[str | None, A
     return [(name, codes == i) for i, name in enumerate(names)]
 
 
+def _groups(part: pd.DataFrame, slices: list[str]) -> Iterator[tuple[str | None, str | None, Any]]:
+    """(slice key, slice value, row mask): all rows first, then every value of every slice."""
+    for key in [None, *slices]:
+        for name, sel in _selections(part, key):
+            yield key, name, sel
+
+
+def _bootstrapped(
+    stats: Any,
+    key: str | None,
+    rng: np.random.Generator,
+    resamples: int,
+    metrics: Callable[[Any], dict[str, float]],
+) -> dict[str, tuple[float, float]]:
+    """Percentile intervals of `metrics`; slices get fewer resamples than the overall value."""
+    size = resamples if key is None else min(resamples, SLICE_RESAMPLES)
+    return bootstrap(stats.resampled(rng, size), metrics)
+
+
 def _binary(
     spec: BundleSpec,
     part: pd.DataFrame,
@@ -306,43 +326,38 @@ def _multiclass(
     scores = None
     if prefix and all(f"{prefix}{c}" in part.columns for c in classes):
         scores = np.column_stack([_floats(part[f"{prefix}{c}"]) for c in classes])
-    keys: list[str | None] = [None, *slices]
-    for key in keys:
-        for name, sel in _selections(part, key):
-            stats = multiclass.build_stats(
-                classes,
-                truth[sel],
-                predicted[sel],
-                scores[sel] if scores is not None else None,
-                spec.interrogation.top_k,
-            )
-            if stats.n == 0:
-                continue
-            point = multiclass.all_metrics(stats)
-            samples = stats.resampled(
-                rng, resamples if key is None else min(resamples, SLICE_RESAMPLES)
-            )
-            intervals = bootstrap(samples, multiclass.all_metrics)
-            correct = float(np.trace(stats.matrix))
-            counts: dict[str, tuple[float, float]] = {
-                "accuracy": (correct, stats.n),
-                "micro_f1": (correct, stats.n),
-            }
-            if stats.top_k_hits is not None:
-                counts["top_k_accuracy"] = (stats.top_k_hits, stats.n)
-            _add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
-            if key is None and is_test:
-                ev.rows.setdefault("predicted", {})[rung] = predicted
-                ev.rows["truth"] = truth
-                if scores is not None:
-                    ev.rows.setdefault("confidence", {})[rung] = scores.max(axis=1)
-                if chosen:
-                    ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
-                    parts = multiclass.per_class(stats)
-                    ev.per_class = [
-                        {"class": c, **{k: float(parts[k][i]) for k in parts}}
-                        for i, c in enumerate(classes)
-                    ]
+    for key, name, sel in _groups(part, slices):
+        stats = multiclass.build_stats(
+            classes,
+            truth[sel],
+            predicted[sel],
+            scores[sel] if scores is not None else None,
+            spec.interrogation.top_k,
+        )
+        if stats.n == 0:
+            continue
+        point = multiclass.all_metrics(stats)
+        intervals = _bootstrapped(stats, key, rng, resamples, multiclass.all_metrics)
+        correct = float(np.trace(stats.matrix))
+        counts: dict[str, tuple[float, float]] = {
+            "accuracy": (correct, stats.n),
+            "micro_f1": (correct, stats.n),
+        }
+        if stats.top_k_hits is not None:
+            counts["top_k_accuracy"] = (stats.top_k_hits, stats.n)
+        _add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
+        if key is None and is_test:
+            ev.rows.setdefault("predicted", {})[rung] = predicted
+            ev.rows["truth"] = truth
+            if scores is not None:
+                ev.rows.setdefault("confidence", {})[rung] = scores.max(axis=1)
+            if chosen:
+                ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
+                parts = multiclass.per_class(stats)
+                ev.per_class = [
+                    {"class": c, **{k: float(parts[k][i]) for k in parts}}
+                    for i, c in enumerate(classes)
+                ]
 
 
 def _regression(
@@ -362,19 +377,14 @@ def _regression(
     assert section is not None
     y = _floats(part[section.label_column])
     yhat = _floats(part[column])
-    keys: list[str | None] = [None, *slices]
     seed = spec.interrogation.seed
-    for key in keys:
-        for name, sel in _selections(part, key):
-            stats = regression.build_stats(y[sel], yhat[sel], seed)
-            if stats.n == 0:
-                continue
-            point = regression.all_metrics(stats)
-            samples = stats.resampled(
-                rng, resamples if key is None else min(resamples, SLICE_RESAMPLES)
-            )
-            intervals = bootstrap(samples, regression.all_metrics)
-            _add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
+    for key, name, sel in _groups(part, slices):
+        stats = regression.build_stats(y[sel], yhat[sel], seed)
+        if stats.n == 0:
+            continue
+        point = regression.all_metrics(stats)
+        intervals = _bootstrapped(stats, key, rng, resamples, regression.all_metrics)
+        _add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
     if is_test:
         ev.rows.setdefault("predicted", {})[rung] = yhat
         ev.rows["truth"] = y
