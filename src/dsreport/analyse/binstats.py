@@ -280,21 +280,3 @@ def _thin(points: list[tuple[float, float]], max_points: int) -> list[tuple[floa
         return points
     keep = np.unique(np.linspace(0, len(points) - 1, max_points).astype(int))
     return [points[i] for i in keep]
-
-
-def roc_auc(stats: BinaryStats) -> float:
-    return float(batch_metrics(stats, 0.5)["roc_auc"][0])
-
-
-def average_precision(stats: BinaryStats) -> float:
-    return float(batch_metrics(stats, 0.5)["average_precision"][0])
-
-
-def ece(stats: BinaryStats) -> float:
-    return float(batch_metrics(stats, 0.5)["ece"][0])
-
-
-def threshold_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
-    names = ("precision", "recall", "f1", "accuracy", "specificity", "balanced_accuracy")
-    values = all_metrics(stats, threshold)
-    return {k: values[k] for k in names}

@@ -251,7 +251,7 @@ def _comparisons(
                 ladder.chosen,
                 other,
                 ev.rows,
-                spec.interrogation.threshold if spec.interrogation.threshold is not None else 0.5,
+                spec.interrogation.operating_threshold,
                 len(spec.interrogation.classes),
                 spec.interrogation.seed,
                 int(checks.bootstrap_resamples),

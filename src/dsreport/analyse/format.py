@@ -15,7 +15,6 @@ RATE_METRICS = (
     | frozenset(MULTICLASS_METRICS)
     | {"error_rate", "mape", "smape", "share"}
 )
-SCORE_METRICS = frozenset({"roc_auc", "average_precision", "r2", "brier", "log_loss", "ece"})
 
 
 def is_rate(metric: str) -> bool:

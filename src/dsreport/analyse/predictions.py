@@ -250,7 +250,7 @@ def _binary(
 ) -> None:
     section = spec.interrogation.predictions
     assert section is not None
-    threshold = spec.interrogation.threshold if spec.interrogation.threshold is not None else 0.5
+    threshold = spec.interrogation.operating_threshold
     codes, texts = _column(part, section.label_column)
     positive = spec.interrogation.positive_label
     y = codes == texts.index(positive) if positive in texts else np.zeros(len(codes), bool)

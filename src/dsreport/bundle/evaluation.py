@@ -144,5 +144,12 @@ class Interrogation(Model):
     """Per-row predictions to compute metrics from."""
     reviewed_examples: ReviewedExamples | None = None
     """Cases a person looked at."""
+
+    @property
+    def operating_threshold(self) -> float:
+        """The threshold every threshold-dependent metric uses: 0.5 when none is given
+        (validation warns about that)."""
+        return self.threshold if self.threshold is not None else 0.5
+
     checks: dict[str, Number] = Field(default_factory=dict, examples=[{"min_review_n": 50}])
     """Overrides of the analysis checks' thresholds, by name."""

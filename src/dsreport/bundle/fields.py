@@ -88,7 +88,6 @@ def file_ref(*suffixes: str, what: str) -> Any:
 
 
 TablePath = file_ref(".csv", ".parquet", what="table")
-MarkdownPath = file_ref(".md", what="Markdown file")
 ImagePath = file_ref(".png", ".jpg", ".jpeg", ".svg", what="image")
 CodePath = file_ref(
     ".py",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ class Table:
     file: str
     row_lines: list[int] | None = None
     text_cells: bool = True
-    problems: list[Problem] = field(default_factory=list)
+    """CSV cells arrive as text; Parquet columns keep their own types."""
 
     def line(self, row: int) -> int | None:
         """File line of data row `row` (0-based); None for formats without lines."""

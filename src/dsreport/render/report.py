@@ -154,7 +154,7 @@ class PdfRenderer(Renderer):
             written.append(path)
         if "pdf" in formats:
             path = ctx.path("-report.pdf")
-            path.write_bytes(pdf_bytes(ctx, html, report))
+            path.write_bytes(pdf_bytes(ctx, html))
             written.append(path)
         return written
 
@@ -168,7 +168,7 @@ def attachment_name(path: str, taken: set[str]) -> str:
     return name
 
 
-def pdf_bytes(ctx: RenderContext, html: str, report: HtmlReport) -> bytes:
+def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     """Write the PDF: tagged (PDF/UA-1), with the facts and tables attached, every date
     from the build date, and a build error for any resource the fetcher refused."""
     import datetime as dt
