@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,8 @@ TESTS = Path(__file__).resolve().parent
 BUNDLES = TESTS / "bundles"
 REPO = TESTS.parent
 EXAMPLES = REPO / "examples"
+
+PROGRESS = re.compile(r"^dsreport: .+ \d+\.\d\d s( \(.*\))?$")
 
 # Plain, uncoloured, unwrapped output whatever terminal the tests run in.
 QUIET_ENV = {"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
@@ -35,4 +38,14 @@ class Run:
 
     @property
     def err_lines(self) -> list[str]:
-        return self.stderr.splitlines()
+        """Standard error without the progress lines a build prints when not on a terminal."""
+        return [line for line in self.stderr.splitlines() if not PROGRESS.match(line)]
+
+    @property
+    def progress_lines(self) -> list[str]:
+        """The progress lines, each with its time replaced by `T`."""
+        return [
+            re.sub(r"\d+\.\d\d s", "T s", line)
+            for line in self.stderr.splitlines()
+            if PROGRESS.match(line)
+        ]

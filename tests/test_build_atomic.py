@@ -26,14 +26,16 @@ def _hashes(out: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("built") / "out"
-    build(EXAMPLE, out, force=True)
+    build(EXAMPLE, out, force=True, jobs=2)  # the deck and the handoff in a second process
     return out
 
 
-def test_two_builds_a_second_apart_are_byte_identical(built: Path, tmp_path: Path) -> None:
+def test_two_builds_a_second_apart_in_one_or_two_processes_are_byte_identical(
+    built: Path, tmp_path: Path
+) -> None:
     time.sleep(1.1)  # a clock that leaked into any output would now differ
     again = tmp_path / "again"
-    build(EXAMPLE, again, force=True)
+    build(EXAMPLE, again, force=True, jobs=1)  # and everything in this one
     first, second = _hashes(built), _hashes(again)
     assert set(first) >= {
         "tumour-triage-deck.pptx",
@@ -57,7 +59,7 @@ def test_a_failing_renderer_leaves_previous_outputs_untouched(
 
     monkeypatch.setattr(renderer, "render", explode)
     with pytest.raises(BuildError, match=f"the {name} renderer failed"):
-        build(EXAMPLE, built, force=True)
+        build(EXAMPLE, built, force=True, jobs=1)  # one process: the patch is in this one
     assert _hashes(built) == before
     assert not [p for p in built.iterdir() if p.name.startswith(".dsreport")]
 
@@ -72,6 +74,22 @@ def test_an_interrupt_leaves_previous_outputs_untouched(
 
     monkeypatch.setattr(available()["pm"], "render", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        build(EXAMPLE, built, force=True)
+        build(EXAMPLE, built, force=True, jobs=1)
+    assert _hashes(built) == before
+    assert not [p for p in built.iterdir() if p.name.startswith(".dsreport")]
+
+
+def test_a_renderer_failing_in_the_worker_process_leaves_previous_outputs_untouched(
+    built: Path, tmp_path: Path
+) -> None:
+    """With two jobs the deck and the handoff render in a second process; its failure
+    comes back as the same build error, and the worker is gone before the cleanup."""
+    before = _hashes(built)
+    broken = tmp_path / "templates" / "handoff"
+    broken.mkdir(parents=True)
+    (broken / "README.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(EXAMPLE, built, force=True, jobs=2, template_dirs=[tmp_path / "templates"])
+    assert "handoff/README.md.j2" in caught.value.message
     assert _hashes(built) == before
     assert not [p for p in built.iterdir() if p.name.startswith(".dsreport")]

@@ -138,7 +138,18 @@ def test_build_writes_facts_with_the_normalised_bundle(
     path = bundle("good-binary")
     out = tmp_path / "out"
     result = cli("build", path, "-o", out, "--only", "facts")
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.exit_code == 0
+    # not on a terminal: one plain progress line per stage on stderr, artifacts on stdout
+    assert result.progress_lines == [
+        "dsreport: load T s",
+        "dsreport: analyse T s",
+        "dsreport: render:facts T s",
+        "dsreport: render:summary T s",
+        "dsreport: write T s",
+    ]
+    assert result.err_lines == []
+    assert "\x1b[" not in result.stderr
+    assert cli("build", path, "-o", tmp_path / "quiet", "--only", "facts", "-q").stderr == ""
     facts_file = out / "churn-radar-facts.json"
     summary = out / "churn-radar-summary.md"
     assert result.stdout == f"wrote {facts_file}\nwrote {summary}\n"
@@ -346,7 +357,7 @@ def test_end_to_end_build(
 ) -> None:
     out = tmp_path / "out"
     result = run_dsreport("build", bundle("good-binary"), "-o", out, "--only", "facts")
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, result.err_lines) == (0, [])
     facts = json.loads((out / "churn-radar-facts.json").read_text(encoding="utf-8"))
     assert facts["headline"]["metric"]["name"] == "recall"
     assert leftovers(tmp_path) == []

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from dsreport.errors import DsreportError, Problem, UsageError
 from dsreport.load.paths import LoadOptions
+from dsreport.progress import SILENT, Progress
 from dsreport.result import BuildResult
 
 if TYPE_CHECKING:
@@ -49,24 +50,39 @@ def build(
     template_dirs: Sequence[Path] = (),
     options: LoadOptions | None = None,
     force: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Load, analyse and render a bundle into `out_dir`, atomically.
 
     Unless `force`, an unchanged bundle (same files, templates, options and dsreport)
-    whose outputs are intact is not rebuilt: the result says `cached`.
+    whose outputs are intact is not rebuilt (the result says `cached`), and a bundle
+    whose prose alone changed is re-rendered without re-running the analysis
+    (`analysis_reused`). `jobs` caps the processes used; `progress` hears of each stage.
     """
     from dsreport.cache import BuildCache, build_key
 
+    root = Path(bundle)
+    if root.name == "dsreport.yaml" and root.is_file():
+        root = root.parent  # the key covers the whole folder, however it was named
     cache = BuildCache(Path(out_dir))
-    key = build_key(Path(bundle), only, formats, template_dirs, options)
-    if not force and (hit := cache.lookup(Path(bundle), key)) is not None:
+    key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
+    if not force and (hit := cache.lookup(root, key)) is not None:
         return hit
     from dsreport.pipeline import build as _build
 
     result = _build(
-        bundle, out_dir, only=only, formats=formats, template_dirs=template_dirs, options=options
+        bundle,
+        out_dir,
+        only=only,
+        formats=formats,
+        template_dirs=template_dirs,
+        options=options,
+        force=force,
+        jobs=jobs,
+        progress=progress or SILENT,
     )
-    cache.store(Path(bundle), key, result)
+    cache.store(root, key, result)
     return result
 
 

@@ -26,19 +26,25 @@ from dsreport.result import BuildResult
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _files(root: Path) -> Iterable[Path]:
+def _files(root: Path, skip: Path | None = None) -> Iterable[Path]:
     for folder, dirs, names in os.walk(root):  # symlinks are neither followed nor hashed
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".dsreport-"))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".dsreport-") and (skip is None or Path(folder, d) != skip)
+        )
         for name in sorted(names):
             path = Path(folder) / name
             if path.is_file() and not path.is_symlink():
                 yield path
 
 
-def _tree_digest(root: Path) -> str:
+def _tree_digest(root: Path, skip: Path | None = None) -> str:
+    """Names and bytes of every file under `root`, except the folder `skip` (the output
+    folder, when it sits inside the bundle)."""
     digest = hashlib.sha256()
     if root.is_dir():
-        for path in _files(root):
+        for path in _files(root, skip):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             with path.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -48,7 +54,7 @@ def _tree_digest(root: Path) -> str:
 
 
 @cache
-def _installation() -> str:
+def installation_digest() -> str:
     """The installed dsreport: a change to its code, templates or assets is a new key."""
     from dsreport.resources import assets_dir, templates_dir
 
@@ -57,6 +63,7 @@ def _installation() -> str:
 
 def build_key(
     bundle: Path,
+    out_dir: Path,
     only: Sequence[str] | None,
     formats: Sequence[str],
     template_dirs: Sequence[Path],
@@ -64,8 +71,8 @@ def build_key(
 ) -> str:
     parts = {
         "dsreport": __version__,
-        "installation": _installation(),
-        "bundle": _tree_digest(bundle),
+        "installation": installation_digest(),
+        "bundle": _tree_digest(bundle, _inside(out_dir, bundle)),
         "templates": [_tree_digest(d) for d in template_dirs],
         "only": sorted(only or []),
         "formats": sorted(f.lower() for f in formats),
@@ -73,6 +80,14 @@ def build_key(
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _inside(out_dir: Path, bundle: Path) -> Path | None:
+    """`out_dir` as a path under `bundle` (as os.walk spells it), if it is one."""
+    try:
+        return bundle / out_dir.resolve().relative_to(bundle.resolve())
+    except (ValueError, OSError):
+        return None
 
 
 def _sha(path: Path) -> str:

@@ -57,6 +57,17 @@ class DsreportError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # errors cross process boundaries (parallel renderers, batch builds) whole
+        return (_rebuild, (type(self), self.__dict__))
+
+
+def _rebuild(cls: type[DsreportError], state: dict[str, object]) -> DsreportError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, state.get("message", ""))
+    return error
+
 
 class BundleError(DsreportError):
     """A bundle could not be loaded: carries every problem found, not just the first."""

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from dsreport.analyse.engine import analyse
-from dsreport.errors import BuildError, DsreportError, UsageError
-from dsreport.load.loader import load_bundle
+from dsreport.analyse.facts import Facts
+from dsreport.errors import UsageError
+from dsreport.load.loader import Bundle, load_bundle
 from dsreport.load.paths import LoadOptions
+from dsreport.progress import SILENT, Progress
 from dsreport.render.base import RenderContext, available, get_renderer
+from dsreport.render.run import default_jobs, render_all
 from dsreport.result import BuildResult
 from dsreport.write import Staging
 
@@ -50,17 +54,20 @@ def build(
     formats: Sequence[str] = (),
     template_dirs: Sequence[Path] = (),
     options: LoadOptions | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    progress: Progress = SILENT,
 ) -> BuildResult:
+    """Build every artifact; `force` recomputes the analysis even when only prose changed,
+    `jobs` caps the processes used (default: DSREPORT_JOBS, else the cores available)."""
     timings: dict[str, float] = {}
     if only:
         select_renderers(only, ())  # an unknown name is a usage error before any work
     formats = check_formats(formats, only)
-    start = time.perf_counter()
-    bundle = load_bundle(bundle_path, options)
-    timings["load"] = time.perf_counter() - start
-    start = time.perf_counter()
-    facts = analyse(bundle)
-    timings["analyse"] = time.perf_counter() - start
+    with _stage("load", timings, progress):
+        bundle = load_bundle(bundle_path, options)
+    with _stage("analyse", timings, progress):
+        facts, reused = _facts(bundle, force)
     names = select_renderers(only, bundle.spec.audiences.outputs)
     out = Path(out_dir)
     stage = Staging(out)
@@ -72,21 +79,36 @@ def build(
             formats=tuple(formats),
             template_dirs=tuple(template_dirs),
         )
-        for name in names:
-            start = time.perf_counter()
-            try:
-                get_renderer(name)().render(ctx)
-            except DsreportError:
-                raise
-            except (OSError, ValueError, RuntimeError) as exc:
-                raise BuildError(
-                    f"the {name} renderer failed: {type(exc).__name__}: {exc}",
-                    hint="run with -v for details; no output was changed",
-                ) from exc
-            timings[f"render:{name}"] = time.perf_counter() - start
-        start = time.perf_counter()
-        artifacts = stage.commit()
-        timings["write"] = time.perf_counter() - start
+        timings.update(render_all(ctx, names, jobs=jobs or default_jobs(), progress=progress))
+        with _stage("write", timings, progress):
+            artifacts = stage.commit()
     return BuildResult(
-        facts=facts, artifacts=artifacts, warnings=bundle.warnings, timings=timings, notes=ctx.notes
+        facts=facts,
+        artifacts=artifacts,
+        warnings=bundle.warnings,
+        timings=timings,
+        notes=ctx.notes,
+        analysis_reused=reused,
     )
+
+
+def _facts(bundle: Bundle, force: bool) -> tuple[Facts, bool]:
+    """The analysis, or the stored one when nothing but prose changed since."""
+    from dsreport.analyse.reuse import AnalysisCache, analysis_key
+
+    cache = AnalysisCache()
+    key = analysis_key(bundle)
+    if not force and (facts := cache.lookup(key, bundle)) is not None:
+        return facts, True
+    facts = analyse(bundle)
+    cache.store(key, facts)
+    return facts, False
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float], progress: Progress) -> Iterator[None]:
+    progress.begin(name)
+    start = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - start
+    progress.end(name, timings[name])

@@ -20,6 +20,8 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     cached: bool = False
     """True when nothing changed since the last build and nothing was rendered."""
+    analysis_reused: bool = False
+    """True when only prose changed: the stored analysis was reused, the rest re-rendered."""
 
     def report(self) -> dict[str, Any]:
         """The build report `dsreport build --json` prints: every file written, with its size
@@ -44,6 +46,7 @@ class BuildResult:
         return {
             "slug": self.facts.slug,
             "cached": self.cached,
+            "analysis_reused": self.analysis_reused,
             "artifacts": files,
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
             "recommendation": rec.model_dump() if rec else None,

@@ -1,0 +1,110 @@
+"""Reuse the analysis when only prose changed.
+
+Editing the problem statement or a design note should re-render the artifacts, not
+recompute every metric, interval and bootstrap. The analysis reads numbers, tables,
+identifiers and settings, never the prose, so its key is the bundle with every prose
+field blanked: the typed spec (not the YAML bytes, whose inline prose may change),
+every table and file except the prose files, the installed dsreport and the numeric
+libraries, and SOURCE_DATE_EPOCH. On a hit the stored facts are dressed with what
+does depend on the prose: the normalised bundle, its digest and the load warnings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from dsreport import __version__
+from dsreport.analyse.facts import Facts, ProblemFact
+from dsreport.bundle.fields import ProseMarker
+from dsreport.bundle.introspect import iter_marked
+from dsreport.bundle.spec import BundleSpec
+from dsreport.cache import cache_dir, installation_digest
+from dsreport.load.loader import SPEC_FILE, Bundle
+
+_NUMERIC = ("numpy", "pandas", "pyarrow")
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": sys.version}
+    for name in _NUMERIC:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = ""
+    return found
+
+
+def normalised(bundle: Bundle) -> dict[str, Any]:
+    """dsreport.yaml with defaults filled and prose inlined: `Facts.bundle`."""
+    dumped: dict[str, Any] = bundle.spec.model_dump(mode="json", by_alias=True)
+    return dumped
+
+
+def analysis_key(bundle: Bundle) -> str:
+    spec = normalised(bundle)
+    for loc, marker, _value, container in list(iter_marked(BundleSpec, spec)):
+        if isinstance(marker, ProseMarker):
+            container[loc[-1]] = ""
+    digest = hashlib.sha256()
+    parts = {
+        "dsreport": __version__,
+        "installation": installation_digest(),
+        "libraries": _versions(),
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        "spec": spec,
+    }
+    digest.update(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode())
+    prose_files = set(bundle.prose_sources.values())
+    for name in sorted(bundle.files):
+        if name == SPEC_FILE or name in prose_files:
+            continue
+        digest.update(f"\0{name}\0{len(bundle.files[name])}\0".encode())
+        digest.update(bundle.files[name])
+    return digest.hexdigest()
+
+
+def dress(facts: Facts, bundle: Bundle) -> Facts:
+    """Stored facts with this bundle's prose, digest and warnings."""
+    return facts.model_copy(
+        update={
+            "bundle": normalised(bundle),
+            "bundle_digest": bundle.digest,
+            "warnings": [ProblemFact(**p.as_dict()) for p in bundle.warnings],
+        }
+    )
+
+
+class AnalysisCache:
+    """Facts by analysis key, one JSON file each, beside the build cache."""
+
+    KEEP = 32
+    """Newest entries kept; older ones are pruned when a new one is stored."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or cache_dir() / "analysis"
+
+    def lookup(self, key: str, bundle: Bundle) -> Facts | None:
+        try:
+            facts = Facts.model_validate_json((self.folder / f"{key}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        return dress(facts, bundle)
+
+    def store(self, key: str, facts: Facts) -> None:
+        target = self.folder / f"{key}.json"
+        staged = target.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            staged.write_text(facts.model_dump_json(), encoding="utf-8")
+            staged.replace(target)
+            entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+            for old in entries[: -self.KEEP]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            staged.unlink(missing_ok=True)  # a cache that cannot be written is no error

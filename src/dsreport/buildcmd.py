@@ -1,0 +1,235 @@
+"""`dsreport build`: one bundle, several at once, or one watched and rebuilt on change."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from dsreport.console import Out, handle_errors, max_size, size_option
+from dsreport.errors import BundleError, DsreportError, UsageError
+
+if TYPE_CHECKING:
+    from dsreport.batch import BatchItem
+    from dsreport.progress import Progress
+    from dsreport.result import BuildResult
+
+
+@click.command()
+@click.argument("bundles", nargs=-1, required=True, metavar="BUNDLE...")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder the artifacts are written to (with several bundles: OUT/<slug>/ each).",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME",
+    help="Render only these audiences/renderers (repeatable; facts.json always).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FMT",
+    help="Output format where a renderer offers several (e.g. html).",
+)
+@click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder of templates that override the shipped ones.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a build report (artifacts with sizes and SHA-256, timings, findings).",
+)
+@click.option(
+    "--watch", is_flag=True, help="Rebuild whenever a file of the bundle changes (Ctrl-C stops)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes to use (default: DSREPORT_JOBS, else the cores available).",
+)
+@size_option
+@handle_errors
+def build(
+    bundles: tuple[str, ...],
+    out_dir: Path,
+    only: tuple[str, ...],
+    formats: tuple[str, ...],
+    template_dirs: tuple[Path, ...],
+    quiet: bool,
+    force: bool,
+    as_json: bool,
+    watch: bool,
+    jobs: int | None,
+    max_file_size: str | None,
+) -> None:
+    """Build the artifacts for BUNDLE into OUT (nothing is redone when nothing changed).
+
+    Several bundles, or a quoted glob such as 'bundles/*', build side by side, each
+    into OUT/<slug>/; the exit code is 1 if any of them failed.
+    """
+    only_names = [n.strip() for item in only for n in item.split(",") if n.strip()]
+    options: dict[str, Any] = {
+        "only": only_names or None,
+        "formats": formats,
+        "template_dirs": template_dirs,
+        "options": max_size(max_file_size),
+        "force": force,
+    }
+    out = Out(quiet=quiet)
+    several = len(bundles) > 1 or any(glob.has_magic(b) for b in bundles)
+    if several:
+        if watch:
+            raise UsageError("--watch takes one bundle", hint="run one watcher per bundle")
+        _batch(bundles, out_dir, options, jobs, out, as_json)
+        return
+    bundle = Path(bundles[0])
+    if watch:
+        _watch(bundle, out_dir, options, jobs, out)
+        return
+    from dsreport.api import build as run
+
+    with _progress(out, silent=as_json) as progress:
+        result = run(bundle, out_dir, jobs=jobs, progress=progress, **options)
+    if as_json:
+        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
+        return
+    _print_result(out, result)
+
+
+@contextlib.contextmanager
+def _progress(out: Out, *, silent: bool = False) -> Iterator[Progress]:
+    """On standard error, so standard output lists the artifacts alone: a live display on
+    a terminal, one log line per stage otherwise, nothing if quiet or printing JSON."""
+    from dsreport.progress import SILENT, LiveDisplay, LogLines
+
+    if silent or out.quiet:
+        yield SILENT
+    elif out.err.is_terminal:
+        with LiveDisplay(out.err) as display:
+            yield display
+    else:
+        yield LogLines(sys.stderr)
+
+
+def _print_result(out: Out, result: BuildResult) -> None:
+    if not out.quiet:
+        for problem in result.warnings:
+            out.problem(problem)
+    for note in result.notes:
+        out.info(f"note: {note}")
+    if result.analysis_reused:
+        out.info("only prose changed: the analysis was reused")
+    for path in result.artifacts:
+        out.info(f"{'up to date:' if result.cached else 'wrote'} {path}")
+
+
+def _batch(
+    patterns: tuple[str, ...],
+    out_dir: Path,
+    options: dict[str, Any],
+    jobs: int | None,
+    out: Out,
+    as_json: bool,
+) -> None:
+    from dsreport.batch import build_many, expand
+
+    bundles = expand(patterns)
+    with _progress(out, silent=as_json) as progress:
+        items = build_many(bundles, out_dir, jobs=jobs, progress=progress, **options)
+    if as_json:
+        click.echo(json.dumps([_item_report(i) for i in items], indent=2, ensure_ascii=False))
+    else:
+        for item in items:
+            if item.error is not None:
+                out.err.print(f"{item.bundle}: failed", style="bold red", markup=False)
+                _print_error(out, item.error)
+            elif item.result is not None:
+                _print_result(out, item.result)
+        failed = sum(not i.ok for i in items)
+        summary = f"{len(items) - failed} of {len(items)} bundles built into {out_dir}"
+        if failed:
+            out.err.print(summary, markup=False)
+        else:
+            out.info(summary)
+    if any(not i.ok for i in items):
+        sys.exit(max(i.error.exit_code for i in items if i.error is not None))
+
+
+def _item_report(item: BatchItem) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "bundle": str(item.bundle),
+        "out": str(item.out_dir),
+        "ok": item.ok,
+        "seconds": round(item.seconds, 4),
+    }
+    if item.result is not None:
+        report["report"] = item.result.report()
+    if item.error is not None:
+        report["error"] = {"message": item.error.message, "hint": item.error.hint}
+        if isinstance(item.error, BundleError):
+            report["error"]["problems"] = [p.as_dict() for p in item.error.problems]
+    return report
+
+
+def _print_error(out: Out, error: DsreportError) -> None:
+    if isinstance(error, BundleError):
+        for problem in error.problems:
+            out.problem(problem)
+        return
+    out.err.print(f"error: {error.message}", style="bold red", markup=False)
+    if error.hint:
+        out.err.print(f"  hint: {error.hint}", style="dim", markup=False)
+
+
+def _watch(
+    bundle: Path, out_dir: Path, options: dict[str, Any], jobs: int | None, out: Out
+) -> None:
+    from dsreport.watch import watch
+
+    def built(result: BuildResult) -> None:
+        _print_result(out, result)
+        out.info(f"watching {bundle} (Ctrl-C stops)")
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, DsreportError):
+            _print_error(out, error)
+        else:
+            out.err.print(f"error: internal error: {type(error).__name__}: {error}", markup=False)
+        out.err.print("the previous outputs are unchanged; watching for the fix", markup=False)
+
+    def starting(changes: list[str]) -> None:
+        if changes:
+            out.info("changed: " + ", ".join(changes))
+
+    with contextlib.suppress(KeyboardInterrupt):
+        watch(
+            bundle,
+            out_dir,
+            on_start=starting,
+            on_result=built,
+            on_error=failed,
+            jobs=jobs,
+            **options,
+        )
+    out.info("stopped watching")

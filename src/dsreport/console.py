@@ -1,0 +1,114 @@
+"""Terminal output and the one error handler every command goes through."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from dsreport.errors import BundleError, DsreportError, Problem, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Out:
+    """Terminal output: rich colour on a terminal, plain lines otherwise. Never markup."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        from rich.console import Console
+
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.quiet = quiet
+
+    def problem(self, problem: Problem) -> None:
+        style = "bold red" if problem.severity == "error" else "yellow"
+        self.err.print(problem.format(), style=style, markup=False)
+        if problem.hint:
+            self.err.print(f"  hint: {problem.hint}", style="dim", markup=False)
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self.out.print(text, markup=False)
+
+
+def handle_errors(func: F) -> F:
+    """The one place failures become messages: `error: FILE:LINE: ...`, a hint, an exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        verbose = bool(ctx.find_root().params.get("verbose"))
+        out = Out()
+        try:
+            return func(*args, **kwargs)
+        except BundleError as exc:
+            for problem in exc.problems:
+                out.problem(problem)
+            errors = len(exc.errors)
+            out.err.print(
+                f"{errors} error{'s' if errors != 1 else ''}; nothing was written", markup=False
+            )
+            if verbose:
+                raise
+            sys.exit(exc.exit_code)
+        except DsreportError as exc:
+            out.err.print(f"error: {exc.message}", style="bold red", markup=False)
+            if exc.hint:
+                out.err.print(f"  hint: {exc.hint}", style="dim", markup=False)
+            if verbose:
+                raise
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            out.err.print("interrupted; previous outputs are unchanged", markup=False)
+            sys.exit(130)
+        except Exception as exc:  # a bug: say so plainly, traceback only with -v
+            if verbose:
+                raise
+            out.err.print(
+                f"error: internal error: {type(exc).__name__}: {exc}",
+                style="bold red",
+                markup=False,
+            )
+            out.err.print(
+                "  hint: run again with -v for the traceback and report it",
+                style="dim",
+                markup=False,
+            )
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def max_size(value: str | None) -> Any:
+    from dsreport.load.paths import Limits, LoadOptions
+
+    if value is None:
+        return None
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = value.strip().lower().removesuffix("b").removesuffix("i")
+    factor = units.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in units else text
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = float("nan")
+    if not (amount > 0 and math.isfinite(amount)):
+        raise UsageError(
+            f"--max-file-size: '{value}' is not a size",
+            hint="give a positive size such as 200M or 2G",
+        )
+    size = int(amount * factor)
+    return LoadOptions(limits=Limits(table_bytes=size, file_bytes=size))
+
+
+size_option = click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    help="Largest table, image or code file read from a bundle (e.g. 500M). Defaults: 2G "
+    "for tables, 50M for other files; dsreport.yaml and prose are capped at 2M.",
+)

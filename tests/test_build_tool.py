@@ -1,0 +1,272 @@
+"""`dsreport build` as a build tool: prose-only rebuilds, batches, watching, progress."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dsreport.api import build
+from dsreport.batch import build_many, expand, slug_of
+from dsreport.errors import BuildError, BundleError, Problem, UsageError
+from dsreport.progress import LogLines
+from dsreport.result import BuildResult
+from dsreport.watch import watch
+from helpers import Run, edit_yaml
+
+CHEAP = ["facts", "summary"]
+
+
+def _bytes(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+# --- prose-only changes ----------------------------------------------------------------------
+
+
+def test_a_prose_edit_reuses_the_analysis_and_matches_a_full_rebuild(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = bundle("good-binary")
+    first = build(path, tmp_path / "a", only=CHEAP)
+    assert not first.analysis_reused
+    (path / "prose" / "problem.md").write_text("# Problem\n\nChurn rose to 9%.\n", "utf-8")
+    edit_yaml(path, "current_process: Agents sort", "current_process: Today agents sort")
+
+    reused = build(path, tmp_path / "a", only=CHEAP)
+    assert reused.analysis_reused and not reused.cached
+    assert "analyse" in reused.timings and "render:facts" in reused.timings
+    fresh = build(path, tmp_path / "b", only=CHEAP, force=True)
+    assert not fresh.analysis_reused
+    assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b")
+    assert reused.facts.bundle["ecosystem"]["problem"] == "# Problem\n\nChurn rose to 9%."
+
+
+def test_a_number_edit_runs_the_analysis_again(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = bundle("good-binary")
+    build(path, tmp_path / "a", only=CHEAP)
+    edit_yaml(path, "budget: 500", "budget: 650")
+    again = build(path, tmp_path / "a", only=CHEAP)
+    assert not again.analysis_reused and not again.cached
+
+
+def test_force_runs_the_analysis_even_when_only_prose_changed(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = bundle("good-binary")
+    build(path, tmp_path / "a", only=CHEAP)
+    (path / "prose" / "problem.md").write_text("# Problem\n\nNew words.\n", "utf-8")
+    assert not build(path, tmp_path / "a", only=CHEAP, force=True).analysis_reused
+
+
+# --- errors cross process boundaries whole ---------------------------------------------------
+
+
+def test_errors_survive_pickling_with_their_hint_and_problems() -> None:
+    error = pickle.loads(pickle.dumps(BuildError("the pm renderer failed", hint="run -v")))
+    assert (type(error), error.message, error.hint, str(error)) == (
+        BuildError,
+        "the pm renderer failed",
+        "run -v",
+        "the pm renderer failed",
+    )
+    problem = Problem("'lots' is not a number", file="dsreport.yaml", line=26, key="a.b")
+    bundle_error = pickle.loads(pickle.dumps(BundleError([problem])))
+    assert bundle_error.problems == [problem]
+    assert bundle_error.exit_code == 1
+    assert pickle.loads(pickle.dumps(UsageError("x"))).exit_code == 2
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def _renamed(bundle: Callable[[str], Path], source: str, name: str) -> Path:
+    path = bundle(source)
+    target = path.with_name(name)
+    path.rename(target)
+    spec = target / "dsreport.yaml"
+    text = spec.read_text("utf-8")
+    spec.write_text(re.sub(r"(?m)^  name: .*$", f"  name: {name.title()}", text, count=1), "utf-8")
+    return target
+
+
+def test_a_batch_builds_each_bundle_into_its_slug_and_reports_the_broken_one(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    one = _renamed(bundle, "good-binary", "north")
+    two = _renamed(bundle, "minimal", "south")
+    broken = _renamed(bundle, "wrong-number", "west")
+    out = tmp_path / "out"
+    items = build_many([one, two, broken], out, jobs=2, only=CHEAP)
+    assert [(i.bundle.name, i.out_dir, i.ok) for i in items] == [
+        ("north", out / "north", True),
+        ("south", out / "south", True),
+        ("west", out / "west", False),
+    ]
+    assert sorted(p.name for p in (out / "north").iterdir()) == [
+        "north-facts.json",
+        "north-summary.md",
+    ]
+    assert isinstance(items[2].error, BundleError)
+    assert [p.format() for p in items[2].error.errors] == [
+        "error: dsreport.yaml:26: operator_view.cost.budget: 'lots' is not a number"
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["north", "south"]
+
+
+def test_a_batch_refuses_two_bundles_with_one_slug(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    one = bundle("good-binary")
+    two = bundle("csv-bom")
+    assert slug_of(one) == slug_of(two) == "churn-radar"
+    with pytest.raises(UsageError) as caught:
+        build_many([one, two], tmp_path / "out", only=CHEAP)
+    assert caught.value.message == (
+        f"{one} and {two} would both be written to {tmp_path / 'out' / 'churn-radar'}"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_glob_expands_to_the_bundle_folders_only(tmp_path: Path) -> None:
+    for name in ("b", "a"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "dsreport.yaml").write_text("project: {}\n", "utf-8")
+    (tmp_path / "notes").mkdir()
+    assert expand([str(tmp_path / "*")]) == [tmp_path / "a", tmp_path / "b"]
+    with pytest.raises(UsageError, match="no bundle matches"):
+        expand([str(tmp_path / "none-*")])
+
+
+def test_the_cli_builds_a_batch_and_exits_1_when_one_fails(
+    bundle: Callable[[str], Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    one = _renamed(bundle, "good-binary", "north")
+    broken = _renamed(bundle, "wrong-number", "west")
+    out = tmp_path / "out"
+    result = cli("build", one, broken, "-o", out, "--only", "facts", "-j", "1")
+    assert result.exit_code == 1
+    assert result.progress_lines == [
+        f"dsreport: {one} T s (-> {out / 'north'})",
+        f"dsreport: {broken} T s (failed)",
+    ]
+    assert result.err_lines == [
+        f"{broken}: failed",
+        "error: dsreport.yaml:26: operator_view.cost.budget: 'lots' is not a number",
+        "  hint: write a plain number, such as 0.82",
+        f"1 of 2 bundles built into {out}",
+    ]
+    assert f"wrote {out / 'north' / 'north-facts.json'}" in result.stdout.splitlines()
+
+
+def _kind(result: BuildResult) -> str:
+    if result.cached:
+        return "cached"
+    return "reused" if result.analysis_reused else "built"
+
+
+# --- watching --------------------------------------------------------------------------------
+
+
+def test_watch_rebuilds_on_change_and_keeps_going_after_a_failure(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = bundle("good-binary")
+    out = path / "out"  # inside the bundle: its own writes must not trigger rebuilds
+    stop = threading.Event()
+    events: list[str] = []
+    ready = threading.Condition()
+
+    def record(event: str) -> None:
+        with ready:
+            events.append(event)
+            ready.notify_all()
+
+    def wait_for(count: int) -> None:
+        with ready:
+            assert ready.wait_for(lambda: len(events) >= count, timeout=60), events
+
+    watcher = threading.Thread(
+        target=watch,
+        args=(path, out),
+        kwargs={
+            "on_result": lambda r: record(_kind(r)),
+            "on_error": lambda e: record(f"error: {e}"),
+            "stop": stop,
+            "debounce_ms": 100,
+            "only": CHEAP,
+        },
+    )
+    watcher.start()
+    try:
+        wait_for(1)
+        time.sleep(0.5)  # the watcher starts after the first build
+        edit_yaml(path, "budget: 500", "budget: lots")
+        wait_for(2)
+        edit_yaml(path, "budget: lots", "budget: 500")
+        wait_for(3)
+        (path / "prose" / "problem.md").write_text("# Problem\n\nMore.\n", "utf-8")
+        wait_for(4)
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert events == [
+        "built",
+        "error: error: dsreport.yaml:26: operator_view.cost.budget: 'lots' is not a number",
+        "cached",  # the broken build changed nothing; the repaired bundle is the first again
+        "reused",
+    ]
+    assert (out / "churn-radar-facts.json").is_file()
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+def test_log_lines_name_each_stage_with_its_time(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    class Sink:
+        def __init__(self) -> None:
+            self.text = ""
+
+        def write(self, text: str) -> int:
+            self.text += text
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    sink = Sink()
+    build(bundle("good-binary"), tmp_path / "o", only=CHEAP, progress=LogLines(sink))  # type: ignore[arg-type]
+    stages = [re.sub(r" \d+\.\d\d s$", "", line) for line in sink.text.splitlines()]
+    assert stages == [
+        "dsreport: load",
+        "dsreport: analyse",
+        "dsreport: render:facts",
+        "dsreport: render:summary",
+        "dsreport: write",
+    ]
+
+
+def test_a_cached_build_reports_no_stages(bundle: Callable[[str], Path], tmp_path: Path) -> None:
+    path = bundle("good-binary")
+    build(path, tmp_path / "o", only=CHEAP)
+    seen: list[str] = []
+
+    class Spy:
+        def begin(self, stage: str) -> None:
+            seen.append(stage)
+
+        def end(self, stage: str, seconds: float, detail: str = "") -> None:
+            seen.append(stage)
+
+    result: BuildResult = build(path, tmp_path / "o", only=CHEAP, progress=Spy())
+    assert result.cached and seen == []
