@@ -270,3 +270,37 @@ def test_a_cached_build_reports_no_stages(bundle: Callable[[str], Path], tmp_pat
 
     result: BuildResult = build(path, tmp_path / "o", only=CHEAP, progress=Spy())
     assert result.cached and seen == []
+
+
+def test_the_live_display_ticks_each_stage_on_a_terminal(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from dsreport.progress import LiveDisplay
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=80, color_system=None)
+    with LiveDisplay(console) as display:
+        build(bundle("good-binary"), tmp_path / "o", only=CHEAP, progress=display)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # cursor movement
+    final = [line.strip() for line in plain.splitlines() if line.strip()][-5:]
+    assert [re.sub(r"\s+\d+\.\d\d s$", "", line) for line in final] == [
+        "✓ load",
+        "✓ analyse",
+        "✓ render:facts",
+        "✓ render:summary",
+        "✓ write",
+    ]
+
+
+def test_watch_takes_one_bundle(
+    bundle: Callable[[str], Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    result = cli("build", bundle("good-binary"), bundle("minimal"), "-o", tmp_path, "--watch")
+    assert (result.exit_code, result.err_lines) == (
+        2,
+        ["error: --watch takes one bundle", "  hint: run one watcher per bundle"],
+    )

@@ -1,7 +1,8 @@
 """dsreport: one results bundle in, three audience-tuned artifacts out.
 
-The API is `validate`, `load_bundle`, `check`, `build`, `init_bundle` and `json_schema`
-(`dsreport.load` is the loading subpackage, so the loader is `load_bundle`).
+The API is `validate`, `load_bundle`, `check`, `build`, `build_many`, `watch`,
+`init_bundle` and `json_schema` (`dsreport.load` is the loading subpackage, so the
+loader is `load_bundle`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from dsreport.api import build, check, init_bundle, json_schema, load_bundle, validate
+    from dsreport.batch import build_many
     from dsreport.errors import BuildError, BundleError, DsreportError, Problem
+    from dsreport.watch import watch
 
 _LAZY = {
     "build": "dsreport.api",
+    "build_many": "dsreport.batch",
+    "watch": "dsreport.watch",
     "check": "dsreport.api",
     "init_bundle": "dsreport.api",
     "json_schema": "dsreport.api",
@@ -44,9 +49,11 @@ __all__ = [
     "Problem",
     "__version__",
     "build",
+    "build_many",
     "check",
     "init_bundle",
     "json_schema",
     "load_bundle",
     "validate",
+    "watch",
 ]

@@ -8,7 +8,7 @@ mailto targets (never fetched: they are links, not resources).
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 
 import markdown as md
 import nh3
@@ -79,3 +79,57 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 def md_escape(text: object) -> str:
     """Escape Markdown and HTML syntax in plain text, and keep it on one line."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+ZWSP = "\u200b"
+_LONG_TOKEN = re.compile(r"[^\s\u200b]{25,}")
+_HEX = re.compile(r"[0-9a-fA-F]{32,}")
+_AFTER = re.compile(r"([/\\\-_.,;:=&?#@|+~)\]}])")
+_RUN = re.compile(r"[^\u200b]{16}(?=[^\u200b])")
+
+
+def soft_breaks(text: str) -> str:
+    """Offer line breaks inside tokens of 25+ characters (a URL, a path, 300 x's).
+
+    The report lets table columns size to their content; a token that cannot break
+    would widen its column past the page, and letting every character break instead
+    (`overflow-wrap: anywhere`) makes WeasyPrint measure every cell letter by letter,
+    which more than doubles the layout time. Zero-width spaces go after separators and
+    at least every 16 characters; hex digests are left whole for copying (their CSS
+    class breaks them anywhere).
+    """
+
+    def split(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if _HEX.fullmatch(token):
+            return token
+        token = _AFTER.sub(lambda m: m.group(1) + ZWSP, token)
+        return ZWSP.join(_RUN.sub(lambda m: m.group(0) + ZWSP, part) for part in token.split(ZWSP))
+
+    return _LONG_TOKEN.sub(split, text)
+
+
+_VERBATIM = re.compile(r"(<(style|script|pre|code)\b.*?</\2>)", re.S | re.I)
+_TEXT_NODE = re.compile(r"(?:(?<=>)|^)([^<]+)(?=<|$)")
+
+
+def soft_break_html(html: str) -> str:
+    """`soft_breaks` on every text node of a whole HTML page; tags, attributes (ids,
+    data URLs), styles and code are left as they are, so nothing copied or linked
+    changes."""
+
+    def text(match: re.Match[str]) -> str:
+        node = match.group(1)
+        if not _LONG_TOKEN.search(node):
+            return node
+        return escape(soft_breaks(unescape(node)), quote=False)
+
+    parts = _VERBATIM.split(html)
+    out = []
+    for index, part in enumerate(parts):
+        kind = index % 3  # split() yields: text, whole verbatim element, its tag name
+        if kind == 0:
+            out.append(_TEXT_NODE.sub(text, part))
+        elif kind == 1:
+            out.append(part)
+    return "".join(out)

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from dsreport.render import charts as charts_module
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
+from dsreport.render.markdown import soft_break_html
 from dsreport.resources import asset, assets_dir
 from dsreport.templating import render
 from dsreport.vocabulary import DEFINITIONS, labels
@@ -133,7 +134,9 @@ class HtmlReport:
         return names
 
     def html(self) -> str:
-        return render("ds/report.html.j2", self.ctx.template_dirs, **self.context())
+        return soft_break_html(
+            render("ds/report.html.j2", self.ctx.template_dirs, **self.context())
+        )
 
 
 @register
