@@ -191,3 +191,32 @@ def test_json_schema_rejects_a_wrong_enum(validator: jsonschema.Draft202012Valid
     data = yaml_data("minimal")
     data["project"]["task"] = "binery"
     assert not validator.is_valid(data)
+
+
+def test_soft_breaks_split_long_tokens_after_separators_and_every_16_characters() -> None:
+    from dsreport.render.markdown import soft_breaks
+
+    z = "\u200b"
+    assert soft_breaks("short words stay as they are") == "short words stay as they are"
+    assert soft_breaks("x" * 40) == f"{'x' * 16}{z}{'x' * 16}{z}{'x' * 8}"
+    assert soft_breaks("see https://example.org/a/b?q=1 now") == (
+        f"see https:{z}/{z}/{z}example.{z}org/{z}a/{z}b?{z}q={z}1 now"
+    )
+    digest = "0123456789abcdef" * 4
+    assert soft_breaks(digest) == digest  # copied whole from the appendix
+
+
+def test_soft_break_html_touches_text_nodes_only() -> None:
+    from dsreport.render.markdown import soft_break_html
+
+    z = "\u200b"
+    long = "a_b" * 10
+    page = (
+        f'<p id="{long}">{long} &amp; more</p><style>.{long} {{}}</style>'
+        f'<code>{long}</code><img src="data:x;base64,{long}">{long}'
+    )
+    broken = "a_" + z + ("b" + "a_" + z) * 9 + "b"
+    assert soft_break_html(page) == (
+        f'<p id="{long}">{broken} &amp; more</p><style>.{long} {{}}</style>'
+        f'<code>{long}</code><img src="data:x;base64,{long}">{broken}'
+    )
