@@ -93,3 +93,38 @@ def test_a_renderer_failing_in_the_worker_process_leaves_previous_outputs_untouc
     assert "handoff/README.md.j2" in caught.value.message
     assert _hashes(built) == before
     assert not [p for p in built.iterdir() if p.name.startswith(".dsreport")]
+
+
+def test_every_date_in_the_outputs_follows_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PDF's info dates, the deck's core properties and the zip entries of the deck
+    and the handoff: all 2026-01-01 when SOURCE_DATE_EPOCH says so (the bundle says
+    2026-11-20)."""
+    import re
+    import subprocess
+    import zipfile
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    out = tmp_path / "out"
+    result = build(EXAMPLE, out, force=True)
+    assert result.facts.build_date == "2026-01-01"
+    info = subprocess.run(
+        ["pdfinfo", "-isodates", str(out / "tumour-triage-report.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.findall(r"(?m)^(\w+Date): +(\S+)$", info) == [
+        ("CreationDate", "2026-01-01T00:00:00Z"),
+        ("ModDate", "2026-01-01T00:00:00Z"),
+    ]
+    for name in ("tumour-triage-deck.pptx", "tumour-triage-handoff.zip"):
+        with zipfile.ZipFile(out / name) as archive:
+            assert {i.date_time for i in archive.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+    with zipfile.ZipFile(out / "tumour-triage-deck.pptx") as deck:
+        core = deck.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:(\w+)[^>]*>([^<]*)<", core) == [
+        ("created", "2026-01-01T00:00:00Z"),
+        ("modified", "2026-01-01T00:00:00Z"),
+    ]
