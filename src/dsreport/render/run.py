@@ -7,6 +7,7 @@ in this process while the deck and the handoff render in a worker process beside
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Sequence
@@ -56,6 +57,16 @@ def _side_renderers(names: Sequence[str], jobs: int) -> list[str]:
     return [n for n in names if n in ("pm", "engineer") and n in _BUILTIN]
 
 
+def _for_worker(ctx: RenderContext) -> RenderContext:
+    """What the deck and the handoff read, without what they do not: the predictions
+    table and the tables' raw bytes (10 million rows would cross the pipe for nothing)."""
+    interrogation = ctx.bundle.spec.interrogation
+    tables = {s.path for s in (interrogation.predictions, interrogation.reviewed_examples) if s}
+    files = {k: v for k, v in ctx.bundle.files.items() if k not in tables}
+    bundle = dataclasses.replace(ctx.bundle, predictions=None, files=files)
+    return dataclasses.replace(ctx, bundle=bundle, notes=[])
+
+
 def render_all(
     ctx: RenderContext, names: Sequence[str], *, jobs: int = 1, progress: Progress = SILENT
 ) -> dict[str, float]:
@@ -65,7 +76,7 @@ def render_all(
     worker = None
     if side:
         try:
-            worker = Call("dsreport.render.run:render_some", side, ctx)
+            worker = Call("dsreport.render.run:render_some", side, _for_worker(ctx))
         except OSError:  # no interpreter to start (an embedded Python): render in turn
             side = []
     try:
