@@ -128,3 +128,31 @@ def test_every_date_in_the_outputs_follows_source_date_epoch(
         ("created", "2026-01-01T00:00:00Z"),
         ("modified", "2026-01-01T00:00:00Z"),
     ]
+
+
+def test_sigterm_mid_build_leaves_previous_outputs_and_no_staging_folder(built: Path) -> None:
+    """A CI job's timeout sends SIGTERM: it takes Ctrl-C's path (exit 130), and the worker
+    process rendering the deck beside the PDF is stopped too."""
+    import signal
+    import subprocess
+    import sys
+
+    before = _hashes(built)
+    command = [sys.executable, "-m", "dsreport.cli", "build", str(EXAMPLE), "-o", str(built)]
+    proc = subprocess.Popen(
+        [*command, "--force", "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".dsreport-staging-") for p in built.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "no staging folder seen"
+        time.sleep(0.05)
+    time.sleep(0.5)  # into the renderers
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
+    assert _hashes(built) == before
+    assert not [p for p in built.iterdir() if p.name.startswith(".dsreport")]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.make import JINJA, LOOP, MARKER, markdown_payload, payload, svg_b64
 from dsreport.errors import BuildError
 from dsreport.render.fetcher import RefusedURL, SafeFetcher
 from dsreport.render.markdown import to_html
@@ -40,9 +41,6 @@ from report_helpers import (
     write_spec,
 )
 
-MARKER = "TOPSECRET-7f3a9c41e2"  # the content of files outside the bundle; never in any output
-JINJA = "JINJA{{ 7*7 }}END"
-LOOP = "LOOP{% for x in range(3) %}X{% endfor %}POOL"
 ACTIVE = {"script", "style", "link", "iframe", "object", "embed", "svg", "base", "form", "input"}
 ACTIONS = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/SubmitForm", b"/ImportData")
 
@@ -50,43 +48,6 @@ needs_posix = pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
 needs_tools = pytest.mark.skipif(
     bool(missing_tools()), reason=f"needs poppler-utils and qpdf: missing {missing_tools()}"
 )
-
-
-def payload(url: str, secret: Path, tag: str) -> str:
-    """Every way HTML can fetch, run or embed something, plus Jinja that must stay text.
-
-    `tag` names the field, so a request that does arrive says where it came from."""
-    u, f = f"{url}/{tag}", secret.as_uri()
-    return (
-        f"<script>fetch('{u}/script')</script>"
-        f"<style>@import url({u}/import.css); p {{ background: url({u}/bg.png) }}</style>"
-        f'<style>@font-face {{ font-family: Evil; src: url("{u}/font.ttf") }}</style>'
-        f"<link rel=stylesheet href={u}/link.css>"
-        f"<img src={u}/img.png><img src={f}><img src=../outside.png>"
-        f'<img src="x" onerror="fetch(\'{u}/onerror\')">'
-        f'<p style="background-image: url({u}/style.png)">styled</p>'
-        f'<svg><image href="{u}/svg.png" width="9" height="9"/></svg>'
-        f"<a rel=attachment href={f}>attach</a>"
-        f"<a href=\"javascript:fetch('{u}/js')\">js</a>"
-        f'<object data="{u}/object.svg"></object><iframe src="{u}/iframe"></iframe>'
-        f"<base href={u}/base/>"
-        f" {JINJA} {LOOP} "
-    )
-
-
-def markdown_payload(url: str, secret: Path, tag: str) -> str:
-    u = f"{url}/{tag}"
-    return (
-        f"# Heading\n\n{payload(url, secret, tag)}\n\n"
-        f"![image]({u}/md.png) [file link]({secret.as_uri()}) [js](javascript:alert(1))\n\n"
-        f'<img src="data:image/svg+xml;base64,{svg_b64(u)}">\n\n'
-        f"Plain words: {JINJA} and {LOOP}.\n"
-    )
-
-
-def svg_b64(url: str) -> str:
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{url}/data-svg.png"/></svg>'
-    return base64.b64encode(svg.encode()).decode()
 
 
 # --- the builds: a hostile tumour-triage, and two hostile SVG diagrams ------------------------

@@ -315,6 +315,44 @@ def test_parquet_values_print_plainly(bundle: Callable[[str], Path]) -> None:
     assert [p.message for p in collect_problems(path)] == ["score '1.2' is outside [0, 1] (row 1)"]
 
 
+def test_parquet_text_is_cleaned_like_csv_text(bundle: Callable[[str], Path]) -> None:
+    """Characters XML cannot carry (and C1 controls) leave Parquet strings, column names and
+    dictionary-encoded labels as they leave CSV text; tabs and line breaks stay."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    path = bundle("good-binary")
+    frame = pd.DataFrame(
+        {
+            "i\x00d": ["0\x1b01", "00\u00852", "003\ufffe"],
+            "label": pd.Categorical(["1\x7f", "0", "1"]),
+            "score_rules": [0.7, 0.2, 0.4],
+            "score_gbm": [0.9, 0.1, 0.6],
+            "note": ["tab\there", "line\nbreak", "é"],
+        }
+    )
+    frame.to_parquet(path / "data" / "predictions.parquet")
+    edit_yaml(path, "path: data/predictions.csv", "path: data/predictions.parquet")
+    table = load_bundle(path).predictions
+    assert table is not None
+    assert list(table.frame.columns) == ["id", "label", "score_rules", "score_gbm", "note"]
+    assert table.frame["id"].tolist() == ["001", "002", "003"]
+    assert table.frame["label"].astype(str).tolist() == ["1", "0", "1"]
+    assert table.frame["note"].tolist() == ["tab\there", "line\nbreak", "é"]
+
+
+def test_csv_text_is_cleaned_and_keeps_its_lines(bundle: Callable[[str], Path]) -> None:
+    path = bundle("good-binary")
+    write(
+        path / "data" / "predictions.csv",
+        HEADER.replace("id", "i\x00d")
+        + "0\x1b01,1,0.7,0.9\n002\u0085,0,0.2,0.1\n003,2\ufffe,0.4,0.6\n",
+    )
+    # the bad label is still found, on its own line, and printed without the U+FFFE
+    assert formatted(path) == [
+        "error: data/predictions.csv:4: label: label '2' is not one of the declared classes"
+    ]
+
+
 # --- reviewed examples -------------------------------------------------------------------------
 
 

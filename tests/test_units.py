@@ -218,5 +218,14 @@ def test_soft_break_html_touches_text_nodes_only() -> None:
     broken = "a_" + z + ("b" + "a_" + z) * 9 + "b"
     assert soft_break_html(page) == (
         f'<p id="{long}">{broken} &amp; more</p><style>.{long} {{}}</style>'
-        f'<code>{long}</code><img src="data:x;base64,{long}">{broken}'
+        f'<code>{broken.replace(z, "<wbr>")}</code><img src="data:x;base64,{long}">{broken}'
     )
+    assert soft_break_html(f"<pre>{long}</pre>") == f"<pre>{long}</pre>"
+
+
+def test_the_schema_bounds_numbers_with_json_schema_keywords() -> None:
+    text = api.json_schema_text()
+    for raw in ('"ge"', '"gt"', '"le"', '"lt"'):
+        assert raw not in text
+    budget = api.json_schema()["$defs"]["Latency"]["properties"]["budget_ms"]
+    assert budget["anyOf"][0]["anyOf"][0] == {"type": "number", "exclusiveMinimum": 0}

@@ -103,6 +103,21 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+
+
+def _bound_numbers(node: Any, bounds: dict[str, Any]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _bound_numbers(item, bounds)
+    elif isinstance(node, dict):
+        if node.get("type") == "number":
+            node.update(bounds)
+        for key in ("anyOf", "oneOf", "allOf"):
+            if key in node:
+                _bound_numbers(node[key], bounds)
+
+
 _PERCENT = {"type": "string", "pattern": r"^\s*-?[0-9_.]+\s*%\s*$"}
 
 
@@ -114,6 +129,11 @@ def _as_loaded(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {key: _as_loaded(value) for key, value in node.items()}
+    # pydantic leaves a bound it cannot place (the number may arrive as "83%") as a raw
+    # `ge`/`gt`/`le`/`lt`, which JSON Schema does not know: put it on the number branch
+    bounds = {_BOUNDS[k]: out.pop(k) for k in list(out) if k in _BOUNDS}
+    if bounds:
+        _bound_numbers(out, bounds)
     if (
         out.get("type") == "string"
         and "enum" not in out

@@ -36,6 +36,19 @@ class Out:
             self.out.print(text, markup=False)
 
 
+def _terminate_like_interrupt() -> None:
+    """SIGTERM (a CI job's timeout, `kill`) takes Ctrl-C's path: the staging folder is
+    removed, workers are stopped and the previous outputs stay as they were."""
+    import signal
+    import threading
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def handle_errors(func: F) -> F:
     """The one place failures become messages: `error: FILE:LINE: ...`, a hint, an exit code."""
 
@@ -44,6 +57,7 @@ def handle_errors(func: F) -> F:
         ctx = click.get_current_context()
         verbose = bool(ctx.find_root().params.get("verbose"))
         out = Out()
+        _terminate_like_interrupt()
         try:
             return func(*args, **kwargs)
         except BundleError as exc:

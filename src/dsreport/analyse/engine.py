@@ -416,9 +416,14 @@ def analyse(bundle: Bundle) -> Facts:
     charts = ChartsFact()
     if ev is not None:
         for rung, curves in ev.curves.items():
-            charts.roc[rung] = [list(p) for p in curves["roc"]]
-            charts.pr[rung] = [list(p) for p in curves["pr"]]
-            charts.calibration[rung] = curves["calibration"]
+            # a curve that does not exist (one class only in the test rows) is left out,
+            # never given as an empty list of points
+            if curves["roc"]:
+                charts.roc[rung] = [list(p) for p in curves["roc"]]
+            if curves["pr"]:
+                charts.pr[rung] = [list(p) for p in curves["pr"]]
+            if curves["calibration"]:
+                charts.calibration[rung] = curves["calibration"]
         charts.confusion = ev.confusion
         charts.per_class = [
             {**row, **{f"{k}_text": F.fmt(k, row[k]) for k in ("precision", "recall", "f1")}}

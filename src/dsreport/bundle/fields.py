@@ -13,12 +13,30 @@ from typing import Annotated, Any
 
 from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ASCII_FORBIDDEN = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def clean_text(value: str) -> str:
-    """Drop characters that XML 1.0 cannot carry (NUL, ESC, lone surrogates, U+FFFE/FFFF)."""
-    return _XML_FORBIDDEN.sub("", value)
+    """Bundle text as every output can carry it: the one cleaning step for all of them.
+
+    Drops the characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage
+    return; lone surrogates; U+FFFE and U+FFFF) and the DEL and C1 controls, which no text
+    means to hold and a terminal would obey. The loader applies it to every string that
+    enters from a bundle (YAML keys and values, prose files, table headers and cells), so
+    renderers, facts.json and error messages only ever see clean text.
+    """
+    return _FORBIDDEN.sub("", value)
+
+
+def clean_utf8(data: bytes) -> str:
+    """`data` decoded as UTF-8 (raises UnicodeDecodeError) and cleaned; fast for the large,
+    all-ASCII tables (a byte translation, not a regular expression)."""
+    text = data.decode("utf-8")
+    if text.isascii():
+        kept = data.translate(None, _ASCII_FORBIDDEN)
+        return text if len(kept) == len(data) else kept.decode("ascii")
+    return clean_text(text)
 
 
 class SourcedInt(int):
@@ -33,7 +51,8 @@ class SourcedFloat(float):
     source: str
 
 
-def _as_text(value: Any) -> Any:
+def as_text(value: Any) -> Any:
+    """A scalar read from YAML as the text its author wrote; anything else unchanged."""
     if isinstance(value, SourcedInt | SourcedFloat):
         return clean_text(value.source)
     if isinstance(value, bool):
@@ -56,7 +75,7 @@ def _as_number(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
+Text = Annotated[str, BeforeValidator(as_text)]
 """Plain text: never Markdown-rendered, always escaped by renderers."""
 
 
@@ -73,7 +92,7 @@ class FileMarker:
     what: str
 
 
-Prose = Annotated[str, BeforeValidator(_as_text), ProseMarker()]
+Prose = Annotated[str, BeforeValidator(as_text), ProseMarker()]
 Number = Annotated[float, BeforeValidator(_as_number), AllowInfNan(False)]
 
 
@@ -81,7 +100,7 @@ def file_ref(*suffixes: str, what: str) -> Any:
     """A path inside the bundle with one of `suffixes`; checked at load, never followed out."""
     return Annotated[
         str,
-        BeforeValidator(_as_text),
+        BeforeValidator(as_text),
         FileMarker(tuple(suffixes), what),
         Field(min_length=1),
     ]

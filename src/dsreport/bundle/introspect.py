@@ -15,7 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from dsreport.bundle.fields import FileMarker, ProseMarker
+from dsreport.bundle.fields import FileMarker, ProseMarker, as_text
 
 Loc = tuple[str | int, ...]
 
@@ -90,8 +90,10 @@ def iter_marked(
             continue
         value = data[key]
         markers = _markers(info)
-        if markers and isinstance(value, str):
-            yield (*loc, key), markers[0], value, data
+        if markers and isinstance(value, str | int | float):
+            # `path: 0.5` or `path: true` is checked as the path "0.5" or "true", the text
+            # the field will hold, never let through unread
+            yield (*loc, key), markers[0], str(as_text(value)), data
             continue
         for kind in _unwrap(info.annotation):
             origin = get_origin(kind)

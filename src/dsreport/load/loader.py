@@ -205,7 +205,8 @@ def _read_file(
     if suffix not in {k.lower() for k in marker.kinds}:
         return [
             Problem(
-                f"'{value}' is not a {marker.what} ({', '.join(marker.kinds)})",
+                f"'{value}' is not {'an' if marker.what[0] in 'aeiou' else 'a'} {marker.what} "
+                f"({', '.join(marker.kinds)})",
                 file=SPEC_FILE,
                 line=line,
                 key=key,

@@ -3,7 +3,9 @@
 An SVG can pull in other files and URLs (`<image href>`, `<use href>`, CSS
 `url()` and `@import`). The renderers never fetch them, and an SVG whose
 reference fails is silently dropped by the PDF engine, so such a file is
-refused when the bundle is loaded, naming the line of the first reference.
+refused when the bundle is loaded, naming the line of the first reference. So is an
+SVG that declares entities: an external entity names a file, an internal one can spell
+a URL the check above cannot see, and nested ones expand without end.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 
+_ENTITY = re.compile(r"<!ENTITY\b")
+
 
 def svg_problems(data: bytes, path: str, *, line: int | None, key: str) -> list[Problem]:
     try:
@@ -27,6 +31,18 @@ def svg_problems(data: bytes, path: str, *, line: int | None, key: str) -> list[
         return [
             Problem(
                 f"SVG '{path}' is not UTF-8 text", file=path, line=1, hint="save the SVG as UTF-8"
+            )
+        ]
+    entity = _ENTITY.search(text)
+    if entity is not None:
+        return [
+            Problem(
+                f"SVG '{path}' declares an entity (<!ENTITY>), which can hide a reference "
+                "to another file or expand without end",
+                file=path,
+                line=text.count("\n", 0, entity.start()) + 1,
+                key=key,
+                hint="remove the DOCTYPE's entity declarations and write the text out",
             )
         ]
     for match in _REFERENCE.finditer(text):

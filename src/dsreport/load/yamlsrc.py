@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from dsreport.bundle.fields import SourcedFloat, SourcedInt
+from dsreport.bundle.fields import SourcedFloat, SourcedInt, clean_text
 from dsreport.errors import Problem
 
 Loc = tuple[str | int, ...]
@@ -74,12 +74,16 @@ def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
     return value
 
 
+def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    """Every string, key or value, cleaned as it is read (escapes such as "\\0", "\\e" or
+    "\\uD800" reach here: the reader only refuses such characters written raw)."""
+    return clean_text(str(node.value))
+
+
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    yaml.SafeLoader.construct_yaml_str,  # type: ignore[type-var]  # dates stay text
-)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)  # dates stay text
 
 
 @dataclass
@@ -121,7 +125,11 @@ class _Walk:
             if isinstance(node, yaml.MappingNode):
                 seen: dict[Any, int] = {}
                 for key, value in node.value:
-                    name = key.value if isinstance(key, yaml.ScalarNode) else str(key.start_mark)
+                    name = (
+                        clean_text(str(key.value))
+                        if isinstance(key, yaml.ScalarNode)
+                        else str(key.start_mark)
+                    )
                     line = key.start_mark.line + 1
                     if not _is_text_key(key):
                         self.problems.append(

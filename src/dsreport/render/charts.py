@@ -9,6 +9,7 @@ so the SVG looks the same everywhere; the alt text carries the words.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ GREY = "#8C8C8C"
 INK = "#222222"
 TARGET = "#444444"
 WARN = "#B3261E"
+MAX_LEGEND = 5
+"""Rungs named in a curve chart's legend; more are one entry, "N other rungs"."""
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
 
 
@@ -50,7 +53,7 @@ def _setup() -> Any:
         {
             "font.family": "Inter",
             "font.size": 8.5,
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",  # real text: searchable, and half the nodes to draw
             "svg.hashsalt": "dsreport",
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -73,12 +76,23 @@ def _setup() -> Any:
 
 def _svg(fig: Any) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # a glyph Inter lacks (CJK, emoji) is measured with a fallback box and drawn by
+        # the PDF engine's fonts; one warning per character is noise, not news
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     import matplotlib.pyplot as plt
 
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
+
+
+def short(text: str, limit: int = 40) -> str:
+    """A name as a chart label: at most `limit` characters, an ellipsis marking a cut (the
+    caption and the alt text carry it whole), so one long name cannot shrink a chart."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def accent(facts: Facts) -> str:
@@ -93,10 +107,12 @@ def ladder(facts: Facts) -> Chart | None:
     plt = _setup()
     metric = facts.headline.metric
     fig, ax = plt.subplots(figsize=(6.0, 0.36 * len(rungs) + 0.8))
-    names = [r.name for r in rungs][::-1]
+    names = [short(r.name) for r in rungs][::-1]
     values = [r.headline.value for r in rungs if r.headline][::-1]
     colours = [accent(facts) if r.chosen else GREY for r in rungs][::-1]
-    ax.barh(names, values, color=colours, height=0.6)
+    # by position, not by name: two rungs may share a (shortened) name
+    ax.barh(range(len(rungs)), values, color=colours, height=0.6)
+    ax.set_yticks(range(len(rungs)), names)
     for y, r in enumerate(rungs[::-1]):
         assert r.headline is not None
         ax.text(r.headline.value or 0, y, f"  {r.headline.text}", va="center", color=INK)
@@ -134,13 +150,18 @@ def curves(facts: Facts, kind: str) -> Chart | None:
     plt = _setup()
     fig, ax = plt.subplots(figsize=(3.1, 3.0))
     names = {r.id: r.name for r in facts.ladder}
-    for rung, points in data.items():
-        if rung == chosen.id:
-            continue
-        xs, ys = zip(*points, strict=True) if points else ((), ())
-        ax.plot(xs, ys, color=GREY, linewidth=1, label=names.get(rung, rung))
+    others = [rung for rung in data if rung != chosen.id]
+    for index, rung in enumerate(others):
+        xs, ys = zip(*data[rung], strict=True)
+        # a legend has room for a few names; past that, one entry stands for the rest
+        label = (
+            short(names.get(rung, rung), 28)
+            if len(others) <= MAX_LEGEND
+            else (f"{len(others)} other rungs" if index == 0 else "_nolegend_")
+        )
+        ax.plot(xs, ys, color=GREY, linewidth=1, label=label)
     xs, ys = zip(*data[chosen.id], strict=True)
-    ax.plot(xs, ys, color=accent(facts), linewidth=2, label=chosen.name)
+    ax.plot(xs, ys, color=accent(facts), linewidth=2, label=short(chosen.name, 28))
     if kind == "roc":
         ax.plot([0, 1], [0, 1], color="#CCCCCC", linewidth=0.8, linestyle=":")
         ax.set(xlabel="False positive rate", ylabel="True positive rate (recall)")
@@ -211,7 +232,7 @@ def confusion(facts: Facts) -> Chart | None:
     if not data:
         return None
     plt = _setup()
-    labels = [str(x) for x in data["labels"]]
+    labels = [short(str(x), 24) for x in data["labels"]]
     matrix = data["matrix"]
     k = len(labels)
     size = 3.0 if k <= 3 else min(6.3, 1.6 + 0.42 * k)
@@ -309,7 +330,7 @@ def slices(facts: Facts) -> Chart | None:
                 alpha=0.8,
             )
         ax.scatter([value], [y], color=colour, s=22, zorder=3)
-    ax.set_yticks(range(len(judged)), [f"{s.key} = {s.value}" for s in judged[::-1]])
+    ax.set_yticks(range(len(judged)), [short(f"{s.key} = {s.value}") for s in judged[::-1]])
     if metric.value.value is not None:
         ax.axvline(metric.value.value, color=accent(facts), linewidth=0.8, alpha=0.6)
     if metric.target is not None and metric.target.value is not None:
@@ -366,7 +387,7 @@ def categories(facts: Facts) -> Chart | None:
             color=INK,
             fontsize=7.5,
         )
-    ax.set_yticks(range(len(cats)), [c.name for c in cats[::-1]])
+    ax.set_yticks(range(len(cats)), [short(c.name) for c in cats[::-1]])
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Share of reviewed examples")
     top = cats[0]

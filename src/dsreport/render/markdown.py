@@ -1,8 +1,9 @@
 """Bundle prose (Markdown) -> safe HTML.
 
 Rendered with `markdown`, then sanitised with nh3: no script, style, link,
-image, form or event handler survives, and links keep only http, https and
-mailto targets (never fetched: they are links, not resources).
+image, form or event handler survives, and links keep only absolute http, https
+and mailto targets (never fetched: they are links, not resources; a relative link
+would resolve to a file on the machine that builds).
 """
 
 from __future__ import annotations
@@ -59,10 +60,25 @@ def to_html(text: str | None, *, shift_headings: int = 2) -> Markup:
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(SCHEMES),
+        attribute_filter=_absolute_links,
         link_rel=None,
     )
     return Markup(clean)  # sanitised by nh3 just above
+
+
+SCHEMES = ("http", "https", "mailto")
+
+
+def _absolute_links(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a link only when it names its scheme: nh3 lets relative URLs through, and the
+    PDF engine would resolve `../secret.txt` against its own folder into a `file://` link
+    to the host's disk."""
+    if attribute == "href" and not value.strip().lower().startswith(
+        tuple(f"{s}:" for s in SCHEMES)
+    ):
+        return None
+    return value
 
 
 def to_plain(text: str | None) -> str:
@@ -109,14 +125,19 @@ def soft_breaks(text: str) -> str:
     return _LONG_TOKEN.sub(split, text)
 
 
-_VERBATIM = re.compile(r"(<(style|script|pre|code)\b.*?</\2>)", re.S | re.I)
+_VERBATIM = re.compile(r"(<(style|script|pre)\b.*?</\2>)", re.S | re.I)
+_CODE = re.compile(r"(<code\b[^>]*>)([^<]*)(</code>)", re.I)
 _TEXT_NODE = re.compile(r"(?:(?<=>)|^)([^<]+)(?=<|$)")
 
 
 def soft_break_html(html: str) -> str:
     """`soft_breaks` on every text node of a whole HTML page; tags, attributes (ids,
-    data URLs), styles and code are left as they are, so nothing copied or linked
-    changes."""
+    data URLs), styles and preformatted text are left as they are, so nothing linked
+    changes. Inside `<code>` (a field's example or pattern, an id) the break chances are
+    `<wbr>` elements rather than characters, so the code copies out of the PDF exactly
+    as written; without them a long code token would need `overflow-wrap: anywhere`,
+    whose letter-by-letter measuring is quadratic in the token's length (a hostile
+    bundle's 1,500-character pattern took WeasyPrint a minute)."""
 
     def text(match: re.Match[str]) -> str:
         node = match.group(1)
@@ -124,12 +145,19 @@ def soft_break_html(html: str) -> str:
             return node
         return escape(soft_breaks(unescape(node)), quote=False)
 
+    def code(match: re.Match[str]) -> str:
+        start, node, end = match.groups()
+        if not _LONG_TOKEN.search(node):
+            return match.group(0)
+        broken = escape(soft_breaks(unescape(node)), quote=False)
+        return start + broken.replace(ZWSP, "<wbr>") + end
+
     parts = _VERBATIM.split(html)
     out = []
     for index, part in enumerate(parts):
         kind = index % 3  # split() yields: text, whole verbatim element, its tag name
         if kind == 0:
-            out.append(_TEXT_NODE.sub(text, part))
+            out.append(_TEXT_NODE.sub(text, _CODE.sub(code, part)))
         elif kind == 1:
             out.append(part)
     return "".join(out)

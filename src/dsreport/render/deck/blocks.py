@@ -155,14 +155,18 @@ def footer(deck: Deck, slide: Any, kind: str, page: int, total: int) -> None:
     )
 
 
-def logo(deck: Deck, slide: Any, box: Box, data: bytes, name: str) -> None:
-    """The bundle's logo, scaled to fit `box` (top-right), with alt text."""
+def logo(deck: Deck, slide: Any, box: Box, data: bytes, name: str, path: str = "") -> None:
+    """The bundle's logo (file `path`), scaled to fit `box` (top-right), with alt text
+    naming the project `name`."""
     try:
         picture = slide.shapes.add_picture(
             io.BytesIO(data), Emu(box.x), Emu(box.y), height=Emu(box.h)
         )
     except Exception as exc:  # an untrusted image python-pptx cannot read: no logo, say so
-        deck.notes.append(f"deck: logo {name} could not be placed ({type(exc).__name__})")
+        what = f"the logo {path}" if path else "the logo"
+        deck.notes.append(
+            f"deck: {what} could not be placed ({type(exc).__name__}); the title slide has none"
+        )
         return
     if picture.width > box.w:
         picture.height = Emu(int(picture.height * box.w / picture.width))

@@ -1,7 +1,8 @@
 """Put fitted text and simple shapes on a slide: text boxes, titles, panels, badges, notes.
 
-Every string passes through `clean` on its way in, so characters XML cannot carry never
-reach the package, and every text frame is sized by `fit` before it is written.
+Every string passes through `clean` on its way in (one line, white space collapsed; the
+loader has already dropped what XML cannot carry), and every text frame is sized by `fit`
+before it is written.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from dsreport.bundle.fields import clean_text
 from dsreport.render.deck.fit import BULLET_EM, ELLIPSIS, Fitted, Frame, Para, fit
 from dsreport.render.deck.fonts import face
 from dsreport.render.deck.geometry import EMU_PER_PT, Box, inches
@@ -32,8 +32,9 @@ _ANCHORS = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
 
 
 def clean(text: str) -> str:
-    """XML-safe text on one line: illegal characters dropped, runs of white space collapsed."""
-    return " ".join(clean_text(str(text)).split())
+    """Text on one line: runs of white space collapsed. (Characters XML cannot carry never
+    get here: the loader drops them from all bundle text, `dsreport.bundle.fields.clean_text`.)"""
+    return " ".join(str(text).split())
 
 
 def is_rtl(text: str) -> bool:

@@ -14,8 +14,6 @@ import re
 import zipfile
 from typing import Any
 
-from dsreport.bundle.fields import clean_text
-
 FIRST = "[Content_Types].xml"
 _W3CDTF = re.compile(
     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
@@ -32,7 +30,7 @@ def set_core_properties(prs: Any, when: dt.datetime, **fields: str) -> None:
     """Title, author, subject, ... and every date from the bundle, not python-pptx's defaults."""
     props = prs.core_properties
     for name, value in fields.items():
-        setattr(props, name, clean_text(value)[:255])
+        setattr(props, name, value[:255])
     naive = when.replace(tzinfo=None)
     props.created = naive
     props.modified = naive

@@ -121,12 +121,30 @@ def _measured(rung: RungFact, what: str) -> Num | None:
     return rung.latency_ms if what == "latency" else rung.cost
 
 
+MAX_BARS = 6
+"""Bars a budget chart has room for; a longer ladder shows its baseline, the chosen rung
+and the rungs tried last before it, and the speaker notes list every rung."""
+
+
+def _few(rungs: list[RungFact]) -> list[RungFact]:
+    if len(rungs) <= MAX_BARS:
+        return rungs
+    keep = {r.id for r in rungs if r.chosen or r.baseline}
+    for rung in reversed(rungs):
+        if len(keep) >= MAX_BARS:
+            break
+        keep.add(rung.id)
+    return [r for r in rungs if r.id in keep]
+
+
 def _chart(
     b: Builder, slide: Any, box: Box, budget: BudgetFact | None, what: str, unit: str
 ) -> None:
+    measured = [r for r in b.facts.ladder if _measured(r, what) is not None]
+    shown = _few(measured)
     columns = [
         Column(r.name, n.value, n.text_pm, r.chosen)
-        for r in b.facts.ladder
+        for r in shown
         if (n := _measured(r, what)) is not None
     ]
     if not columns:
@@ -147,6 +165,11 @@ def _chart(
         f"Column chart of {label.lower()} by approach: "
         + "; ".join(f"{c.label} {c.text}" for c in columns)
         + (f"; {ref.text}" if ref else "")
+        + (
+            f" ({len(measured) - len(shown)} more in the speaker notes)"
+            if shown != measured
+            else ""
+        )
     )
     bar_chart(b.deck, slide, box, columns, series=f"{label} ({unit})", alt=alt, budget=ref)
 

@@ -76,7 +76,8 @@ def title(b: Builder, start: int, room: bool) -> int | None:
         badge(deck, slide, badge_box, facts.recommendation)
     if spec.audiences.branding.logo and spec.audiences.branding.logo in b.bundle.files:
         box = Box(deck.width - inches(2.6), inches(0.4), inches(2.0), inches(0.9))
-        logo(deck, slide, box, b.bundle.files[spec.audiences.branding.logo], project.name)
+        path = spec.audiences.branding.logo
+        logo(deck, slide, box, b.bundle.files[path], project.name, path)
     rec = facts.recommendation
     set_notes(
         slide,

@@ -9,7 +9,7 @@ caller is told how many (they are in the speaker notes, or on a continuation sli
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lxml import etree
@@ -136,6 +136,12 @@ def table(
     sizes: Sequence[float] = TABLE_SIZES,
 ) -> TableFit:
     """A native table in `box`; `highlight` marks body rows (0-based) drawn as 'ours'."""
+    # measured as drawn: the header and the highlighted rows are set in bold, which is
+    # wider (a long name measured in regular type overflowed its bold cell by a line)
+    rows = [
+        [replace(c, bold=True) if r == 0 or r - 1 in highlight else c for c in row]
+        for r, row in enumerate(rows)
+    ]
     total = sum(weights)
     widths = [int(box.w * w / total) for w in weights]
     fitted = fit_table(rows, widths, box.h, deck.family, sizes)
