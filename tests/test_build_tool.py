@@ -304,3 +304,30 @@ def test_watch_takes_one_bundle(
         2,
         ["error: --watch takes one bundle", "  hint: run one watcher per bundle"],
     )
+
+
+def test_a_table_over_the_attachment_limit_stays_out_of_the_pdf_with_a_note(
+    bundle: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from dsreport.render import report
+
+    path = bundle("good-binary")
+    size = (path / "data" / "reviewed.csv").stat().st_size
+    assert (path / "data" / "predictions.csv").stat().st_size < size
+    monkeypatch.setattr(report, "ATTACH_LIMIT", size - 1)
+    result = build(path, tmp_path / "o", only=["ds"], jobs=1)
+    assert result.notes == [
+        "data/reviewed.csv (0 MB) is not attached to the PDF: tables over 0 MB stay beside it"
+    ]
+    listed = subprocess.run(
+        ["pdfdetach", "-list", str(tmp_path / "o" / "churn-radar-report.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert [line.split(": ", 1)[1] for line in listed[1:]] == [
+        "churn-radar-facts.json",
+        "predictions.csv",
+    ]

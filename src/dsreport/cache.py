@@ -31,7 +31,9 @@ def _files(root: Path, skip: Path | None = None) -> Iterable[Path]:
         dirs[:] = sorted(
             d
             for d in dirs
-            if not d.startswith(".dsreport-") and (skip is None or Path(folder, d) != skip)
+            if not d.startswith(".dsreport-")
+            and d != "__pycache__"  # bytecode differs by interpreter, not by content
+            and (skip is None or Path(folder, d) != skip)
         )
         for name in sorted(names):
             path = Path(folder) / name

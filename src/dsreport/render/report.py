@@ -126,12 +126,8 @@ class HtmlReport:
         }
 
     def attachment_names(self) -> list[str]:
-        names = [f"{self.ctx.facts.slug}-facts.json"]
-        interrogation = self.ctx.bundle.spec.interrogation
-        for section in (interrogation.predictions, interrogation.reviewed_examples):
-            if section is not None:
-                names.append(Path(section.path).name)
-        return names
+        tables = [name for _, name, _ in attached_tables(self.ctx)[0]]
+        return [f"{self.ctx.facts.slug}-facts.json", *tables]
 
     def html(self) -> str:
         return soft_break_html(
@@ -162,6 +158,30 @@ class PdfRenderer(Renderer):
         return written
 
 
+ATTACH_LIMIT = 25 * 1024 * 1024
+"""Tables larger than this stay out of the PDF: base64-encoding 300 MB of predictions
+took 31 of a 35 s build and would make a PDF nobody can mail."""
+
+
+def attached_tables(ctx: RenderContext) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(bundle path, name in the PDF, description) of each table the PDF carries, and the
+    paths of those too large to carry."""
+    interrogation = ctx.bundle.spec.interrogation
+    taken = {f"{ctx.facts.slug}-facts.json"}
+    kept, left = [], []
+    for section, what in (
+        (interrogation.predictions, "Predictions table"),
+        (interrogation.reviewed_examples, "Reviewed examples, all rows"),
+    ):
+        if section is None:
+            continue
+        if len(ctx.bundle.files[section.path]) > ATTACH_LIMIT:
+            left.append(section.path)
+        else:
+            kept.append((section.path, attachment_name(section.path, taken), what))
+    return kept, left
+
+
 def attachment_name(path: str, taken: set[str]) -> str:
     """The file's own name, or its bundle path flattened when two tables share a name."""
     name = Path(path).name
@@ -186,7 +206,6 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     base_url = assets_dir().as_uri() + "/"  # the inline CSS names fonts as fonts/...
     when = dt.datetime.fromisoformat(ctx.facts.build_date).replace(tzinfo=dt.UTC)
     dated = {"created": when, "modified": when}
-    taken = {f"{ctx.facts.slug}-facts.json"}
     attachments = [
         Attachment(
             string=facts_json(ctx),
@@ -197,23 +216,25 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
             **dated,
         )
     ]
-    interrogation = ctx.bundle.spec.interrogation
-    for section, what in (
-        (interrogation.predictions, "Predictions table"),
-        (interrogation.reviewed_examples, "Reviewed examples, all rows"),
-    ):
-        if section is not None:
-            payload = ctx.bundle.files[section.path]
-            media = "text/csv" if section.path.endswith(".csv") else "application/octet-stream"
-            attachments.append(
-                Attachment(
-                    url=data_url(payload, media),
-                    url_fetcher=fetcher,
-                    name=attachment_name(section.path, taken),
-                    description=what,
-                    **dated,
-                )
+    kept, left = attached_tables(ctx)
+    for path, name, what in kept:
+        payload = ctx.bundle.files[path]
+        media = "text/csv" if path.endswith(".csv") else "application/octet-stream"
+        attachments.append(
+            Attachment(
+                url=data_url(payload, media),
+                url_fetcher=fetcher,
+                name=name,
+                description=what,
+                **dated,
             )
+        )
+    for path in left:
+        size = len(ctx.bundle.files[path]) / 1024 / 1024
+        ctx.notes.append(
+            f"{path} ({size:,.0f} MB) is not attached to the PDF: tables over "
+            f"{ATTACH_LIMIT // 1024 // 1024} MB stay beside it"
+        )
     # fontTools dates the font subsets from SOURCE_DATE_EPOCH, else from the clock
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
