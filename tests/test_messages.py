@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BUNDLES, Run
+from helpers import BUNDLES, Run, edit_yaml
 
 ONE = "1 error, 0 warnings"
 
@@ -402,3 +402,20 @@ def test_every_case_folder_is_tested() -> None:
     folders = {p.name for p in BUNDLES.iterdir() if p.is_dir()}
     used_elsewhere = {*VALID, "multi-document"}  # multi-document: tests/test_yaml.py
     assert folders == set(CASES) | used_elsewhere
+
+
+def test_an_empty_metric_name_is_refused_where_it_is_written(
+    bundle: Callable[[str], Path], cli: Callable[..., Run]
+) -> None:
+    """Found by the schema property tests: an empty name reached the analysis (KeyError)."""
+    path = bundle("good-binary")
+    edit_yaml(path, "- {name: recall, value: 0.8", '- {name: " ", value: 0.8')
+    result = cli("validate", path)
+    assert (result.exit_code, result.err_lines) == (
+        1,
+        [
+            "error: dsreport.yaml:51: interrogation.metrics[0].name: must not be empty",
+            "  hint: give it a name, such as recall",
+            ONE,
+        ],
+    )

@@ -71,7 +71,7 @@ class Interval(Model):
 class Metric(Model):
     """One reported metric value (precomputed; metrics from predictions are added at analysis)."""
 
-    name: Text = Field(examples=["recall"])
+    name: Text = Field(pattern=r"\S", examples=["recall"])
     """Metric name; known names (recall, roc_auc, mae, ...) get plain-language labels."""
     value: Number = Field(examples=[0.81])
     """The value, as a number (`0.83`, or `83%`)."""

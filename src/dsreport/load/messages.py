@@ -67,6 +67,8 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
         return f"{_show(value)} is not a date", "write it as YYYY-MM-DD"
     if kind in ("bool_parsing", "bool_type"):
         return f"{_show(value)} is not true or false", None
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
+        return "must not be empty", "give it a name, such as recall"
     if kind == "string_pattern_mismatch":
         return f"{_show(value)} does not have the expected form ({ctx.get('pattern')})", None
     if kind in ("too_short", "too_long"):
