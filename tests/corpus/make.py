@@ -37,6 +37,7 @@ from pydantic.fields import FieldInfo
 
 from dsreport.bundle.fields import FileMarker, ProseMarker, is_prose_path
 from dsreport.bundle.spec import BundleSpec
+from dsreport.vocabulary import REVIEW_COLUMNS
 
 MARKER = "TOPSECRET-7f3a9c41e2"
 """The content of every host file outside the bundle; it must never reach an output."""
@@ -320,16 +321,6 @@ PROSE = {
     "prose/limitations.md": "- Trained on one country.\n- No data before 2024.\n",
 }
 PREDICTION_COLUMNS = ["id", "label", "split", "segment", "score_rules", "score_gbm"]
-REVIEW_COLUMNS = [
-    "id",
-    "input",
-    "model_output",
-    "expected_output",
-    "verdict",
-    "error_category",
-    "severity",
-    "note",
-]
 
 
 def full_spec() -> dict[str, Any]:
