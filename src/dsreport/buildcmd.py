@@ -163,7 +163,7 @@ def _batch(
         for item in items:
             if item.error is not None:
                 out.err.print(f"{item.bundle}: failed", style="bold red", markup=False)
-                _print_error(out, item.error)
+                out.error(item.error)
             elif item.result is not None:
                 _print_result(out, item.result)
         failed = sum(not i.ok for i in items)
@@ -192,16 +192,6 @@ def _item_report(item: BatchItem) -> dict[str, Any]:
     return report
 
 
-def _print_error(out: Out, error: DsreportError) -> None:
-    if isinstance(error, BundleError):
-        for problem in error.problems:
-            out.problem(problem)
-        return
-    out.err.print(f"error: {error.message}", style="bold red", markup=False)
-    if error.hint:
-        out.err.print(f"  hint: {error.hint}", style="dim", markup=False)
-
-
 def _watch(
     bundle: Path, out_dir: Path, options: dict[str, Any], jobs: int | None, out: Out
 ) -> None:
@@ -213,7 +203,7 @@ def _watch(
 
     def failed(error: BaseException) -> None:
         if isinstance(error, DsreportError):
-            _print_error(out, error)
+            out.error(error)
         else:
             out.err.print(f"error: internal error: {type(error).__name__}: {error}", markup=False)
         out.err.print("the previous outputs are unchanged; watching for the fix", markup=False)

@@ -31,6 +31,16 @@ class Out:
         if problem.hint:
             self.err.print(f"  hint: {problem.hint}", style="dim", markup=False)
 
+    def error(self, error: DsreportError) -> None:
+        """A bundle's problems one by one, or the error and its hint."""
+        if isinstance(error, BundleError):
+            for problem in error.problems:
+                self.problem(problem)
+            return
+        self.err.print(f"error: {error.message}", style="bold red", markup=False)
+        if error.hint:
+            self.err.print(f"  hint: {error.hint}", style="dim", markup=False)
+
     def info(self, text: str) -> None:
         if not self.quiet:
             self.out.print(text, markup=False)
@@ -61,8 +71,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except BundleError as exc:
-            for problem in exc.problems:
-                out.problem(problem)
+            out.error(exc)
             errors = len(exc.errors)
             out.err.print(
                 f"{errors} error{'s' if errors != 1 else ''}; nothing was written", markup=False
@@ -71,9 +80,7 @@ def handle_errors(func: F) -> F:
                 raise
             sys.exit(exc.exit_code)
         except DsreportError as exc:
-            out.err.print(f"error: {exc.message}", style="bold red", markup=False)
-            if exc.hint:
-                out.err.print(f"  hint: {exc.hint}", style="dim", markup=False)
+            out.error(exc)
             if verbose:
                 raise
             sys.exit(exc.exit_code)
