@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from dsreport.api import build
-from dsreport.batch import build_many, expand, slug_of
+from dsreport.buildtool.batch import build_many, expand, slug_of
+from dsreport.buildtool.progress import LogLines
+from dsreport.buildtool.watch import watch
 from dsreport.errors import BuildError, BundleError, Problem, UsageError
-from dsreport.progress import LogLines
 from dsreport.result import BuildResult
-from dsreport.watch import watch
 from helpers import Run, edit_yaml
 
 CHEAP = ["facts", "summary"]
@@ -279,7 +279,7 @@ def test_the_live_display_ticks_each_stage_on_a_terminal(
 
     from rich.console import Console
 
-    from dsreport.progress import LiveDisplay
+    from dsreport.buildtool.progress import LiveDisplay
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=80, color_system=None)

@@ -13,14 +13,14 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from dsreport.api import build, check, init_bundle, json_schema, load_bundle, validate
-    from dsreport.batch import build_many
+    from dsreport.buildtool.batch import build_many
+    from dsreport.buildtool.watch import watch
     from dsreport.errors import BuildError, BundleError, DsreportError, Problem
-    from dsreport.watch import watch
 
 _LAZY = {
     "build": "dsreport.api",
-    "build_many": "dsreport.batch",
-    "watch": "dsreport.watch",
+    "build_many": "dsreport.buildtool.batch",
+    "watch": "dsreport.buildtool.watch",
     "check": "dsreport.api",
     "init_bundle": "dsreport.api",
     "json_schema": "dsreport.api",

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.errors import DsreportError, Problem, UsageError
 from dsreport.load.paths import LoadOptions
-from dsreport.progress import SILENT, Progress
 from dsreport.result import BuildResult
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def build(
     whose prose alone changed is re-rendered without re-running the analysis
     (`analysis_reused`). `jobs` caps the processes used; `progress` hears of each stage.
     """
-    from dsreport.cache import BuildCache, build_key
+    from dsreport.buildtool.cache import BuildCache, build_key
 
     root = Path(bundle)
     if root.name == "dsreport.yaml" and root.is_file():

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from dsreport import __version__
-from dsreport.buildcmd import build
+from dsreport.buildtool.command import build
 from dsreport.console import Out, handle_errors, max_size, size_option
 
 

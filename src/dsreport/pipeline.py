@@ -9,14 +9,14 @@ from pathlib import Path
 
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
+from dsreport.buildtool.progress import SILENT, Progress
+from dsreport.buildtool.staging import Staging
 from dsreport.errors import UsageError
 from dsreport.load.loader import Bundle, load_bundle
 from dsreport.load.paths import LoadOptions
-from dsreport.progress import SILENT, Progress
 from dsreport.render.base import RenderContext, available, get_renderer
 from dsreport.render.run import default_jobs, render_all
 from dsreport.result import BuildResult
-from dsreport.write import Staging
 
 ALWAYS = ("facts", "summary")
 

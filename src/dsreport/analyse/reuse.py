@@ -21,10 +21,10 @@ from typing import Any
 
 from dsreport import __version__
 from dsreport.analyse.facts import Facts, ProblemFact
+from dsreport.buildtool.cache import cache_dir, installation_digest
 from dsreport.bundle.fields import ProseMarker
 from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.spec import BundleSpec
-from dsreport.cache import cache_dir, installation_digest
 from dsreport.load.loader import SPEC_FILE, Bundle
 
 _NUMERIC = ("numpy", "pandas", "pyarrow")

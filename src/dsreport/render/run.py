@@ -2,7 +2,7 @@
 
 The PDF dominates a build (WeasyPrint's layout is single-threaded Python), so it stays
 in this process while the deck and the handoff render in a worker process beside it
-(`dsreport.worker`).
+(`dsreport.buildtool.worker`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from dsreport.buildtool.progress import SILENT, Progress
+from dsreport.buildtool.worker import Call
 from dsreport.errors import BuildError, DsreportError
-from dsreport.progress import SILENT, Progress
 from dsreport.render.base import _BUILTIN, RenderContext, get_renderer
-from dsreport.worker import Call
 
 MAIN = "ds"
 """The renderer that keeps this process; the others may move to a worker."""

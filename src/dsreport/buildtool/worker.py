@@ -28,7 +28,7 @@ class Call:
         self.target = target
         payload = pickle.dumps((target, args, kwargs), pickle.HIGHEST_PROTOCOL)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "dsreport.worker"],
+            [sys.executable, "-m", "dsreport.buildtool.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.errors import DsreportError, UsageError
-from dsreport.progress import SILENT, Progress
 from dsreport.result import BuildResult
 
 
@@ -107,8 +107,8 @@ def build_many(
 ) -> list[BatchItem]:
     """Build each bundle into `out_root/<slug>/`, up to `jobs` at a time; `options` are
     those of `dsreport.build` (only, formats, template_dirs, options, force)."""
+    from dsreport.buildtool.worker import Call
     from dsreport.render.run import default_jobs
-    from dsreport.worker import Call
 
     items = plan(bundles, Path(out_root))
     workers = max(1, min(jobs or default_jobs(), len(items)))
@@ -122,7 +122,10 @@ def build_many(
                 item.result = _build_one(item.bundle, item.out_dir, {**options, "jobs": jobs})
             else:  # one process each, one core each: the builds are the parallelism
                 call = Call(
-                    "dsreport.batch:_build_one", item.bundle, item.out_dir, {**options, "jobs": 1}
+                    "dsreport.buildtool.batch:_build_one",
+                    item.bundle,
+                    item.out_dir,
+                    {**options, "jobs": 1},
                 )
                 try:
                     item.result = call.result()

@@ -23,7 +23,7 @@ from dsreport.errors import Problem
 from dsreport.load.paths import LoadOptions
 from dsreport.result import BuildResult
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _files(root: Path, skip: Path | None = None) -> Iterable[Path]:

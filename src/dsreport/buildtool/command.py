@@ -16,8 +16,8 @@ from dsreport.console import Out, handle_errors, max_size, size_option
 from dsreport.errors import BundleError, DsreportError, UsageError
 
 if TYPE_CHECKING:
-    from dsreport.batch import BatchItem
-    from dsreport.progress import Progress
+    from dsreport.buildtool.batch import BatchItem
+    from dsreport.buildtool.progress import Progress
     from dsreport.result import BuildResult
 
 
@@ -121,7 +121,7 @@ def build(
 def _progress(out: Out, *, silent: bool = False) -> Iterator[Progress]:
     """On standard error, so standard output lists the artifacts alone: a live display on
     a terminal, one log line per stage otherwise, nothing if quiet or printing JSON."""
-    from dsreport.progress import SILENT, LiveDisplay, LogLines
+    from dsreport.buildtool.progress import SILENT, LiveDisplay, LogLines
 
     if silent or out.quiet:
         yield SILENT
@@ -152,7 +152,7 @@ def _batch(
     out: Out,
     as_json: bool,
 ) -> None:
-    from dsreport.batch import build_many, expand
+    from dsreport.buildtool.batch import build_many, expand
 
     bundles = expand(patterns)
     with _progress(out, silent=as_json) as progress:
@@ -195,7 +195,7 @@ def _item_report(item: BatchItem) -> dict[str, Any]:
 def _watch(
     bundle: Path, out_dir: Path, options: dict[str, Any], jobs: int | None, out: Out
 ) -> None:
-    from dsreport.watch import watch
+    from dsreport.buildtool.watch import watch
 
     def built(result: BuildResult) -> None:
         _print_result(out, result)
