@@ -195,6 +195,18 @@ GENERATED_CASES: dict[str, Case] = {
         "fetch when opened",
         "  hint: embed the picture or font in the template instead of linking to it",
     ),
+    "pptx-entity-link": _error(
+        "error: dsreport.yaml:210: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
+        "fetch when opened",
+        "  hint: embed the picture or font in the template instead of linking to it",
+    ),
+    "pptx-hyperlink-picture": _error(
+        "error: dsreport.yaml:210: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
+        "fetch when opened",
+        "  hint: embed the picture or font in the template instead of linking to it",
+    ),
     "pptx-zip-bomb": _error(
         "error: dsreport.yaml:210: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "expands to 300.1 MiB, over the 256.0 MiB a template may hold (a zip bomb?)",

@@ -893,20 +893,58 @@ def _with_template(root: Path, template: bytes) -> None:
     draft.write(root)
 
 
-def pptx_external_link(root: Path, host: Host) -> None:
-    """A corporate deck template whose slide master links (rather than embeds) a picture
-    on the loopback server: every deck made from it would fetch it when opened."""
-    link = (
+def _relationship(url: str, kind: str = "image", mode: str = "External") -> bytes:
+    """Relationship rId99 of type `kind` to the loopback server's picture."""
+    return (
         '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
-        f'2006/relationships/image" Target="{host.url}/pixel.png" TargetMode="External"/>'
+        f'2006/relationships/{kind}" Target="{url}/pixel.png" TargetMode="{mode}"/>'
     ).encode()
+
+
+def _master_edit(rel: bytes, picture: bytes = b"") -> Callable[[str, bytes], bytes]:
+    """Add `rel` to the slide master's relationships and `picture` to its shapes."""
 
     def edit(name: str, body: bytes) -> bytes:
         if name == "ppt/slideMasters/_rels/slideMaster1.xml.rels":
-            return body.replace(b"</Relationships>", link + b"</Relationships>")
+            return body.replace(b"</Relationships>", rel + b"</Relationships>")
+        if name == "ppt/slideMasters/slideMaster1.xml" and picture:
+            return body.replace(b"</p:spTree>", picture + b"</p:spTree>", 1)
         return body
 
-    _with_template(root, _rezip(_theme(), edit, {}))
+    return edit
+
+
+def pptx_external_link(root: Path, host: Host) -> None:
+    """A corporate deck template whose slide master links (rather than embeds) a picture
+    on the loopback server: every deck made from it would fetch it when opened."""
+    _with_template(root, _rezip(_theme(), _master_edit(_relationship(host.url)), {}))
+
+
+PICTURE = (
+    b'<p:pic><p:nvPicPr><p:cNvPr id="99" name="Pixel"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr>'
+    b'<p:blipFill><a:blip r:link="rId99"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+    b'<p:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm>'
+    b'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
+)
+"""A picture on the slide master drawn from relationship rId99, linked rather than embedded."""
+
+
+def linked_picture_template(url: str, kind: str, mode: str) -> bytes:
+    """The shipped theme with a picture on its slide master linked through relationship
+    rId99 of type `kind` (`image`, `hyperlink`), TargetMode written as `mode`."""
+    return _rezip(_theme(), _master_edit(_relationship(url, kind, mode), PICTURE), {})
+
+
+def pptx_entity_link(root: Path, host: Host) -> None:
+    """The same linked picture, its TargetMode spelt with a character reference
+    (`&#69;xternal`): an XML parser reads "External", a pattern over the bytes does not."""
+    _with_template(root, linked_picture_template(host.url, "image", "&#69;xternal"))
+
+
+def pptx_hyperlink_picture(root: Path, host: Host) -> None:
+    """A linked picture whose relationship claims to be a hyperlink: the type says link,
+    the use (a picture's `r:link`) says fetch."""
+    _with_template(root, linked_picture_template(host.url, "hyperlink", "External"))
 
 
 def pptx_zip_bomb(root: Path, host: Host) -> None:
@@ -942,6 +980,8 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "svg-entities": svg_entities,
     "pptx-external-link": pptx_external_link,
     "pptx-zip-bomb": pptx_zip_bomb,
+    "pptx-entity-link": pptx_entity_link,
+    "pptx-hyperlink-picture": pptx_hyperlink_picture,
     "image-bomb": image_bomb,
 }
 
