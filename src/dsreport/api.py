@@ -69,19 +69,21 @@ def build(
     key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
     if not force and (hit := cache.lookup(root, key)) is not None:
         return hit
+    from dsreport.buildtool import stop
     from dsreport.pipeline import build as _build
 
-    result = _build(
-        bundle,
-        out_dir,
-        only=only,
-        formats=formats,
-        template_dirs=template_dirs,
-        options=options,
-        force=force,
-        jobs=jobs,
-        progress=progress or SILENT,
-    )
+    with stop.recorded():
+        result = _build(
+            bundle,
+            out_dir,
+            only=only,
+            formats=formats,
+            template_dirs=template_dirs,
+            options=options,
+            force=force,
+            jobs=jobs,
+            progress=progress or SILENT,
+        )
     cache.store(root, key, result)
     return result
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from dsreport.buildtool import stop
 from dsreport.errors import BundleError, DsreportError, Problem, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,63 +47,54 @@ class Out:
             self.out.print(text, markup=False)
 
 
-def _terminate_like_interrupt() -> None:
-    """SIGTERM (a CI job's timeout, `kill`) takes Ctrl-C's path: the staging folder is
-    removed, workers are stopped and the previous outputs stay as they were."""
-    import signal
-    import threading
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, interrupt)
-
-
 def handle_errors(func: F) -> F:
-    """The one place failures become messages: `error: FILE:LINE: ...`, a hint, an exit code."""
+    """The one place failures become messages: `error: FILE:LINE: ...`, a hint, an exit code.
+
+    A stop request (Ctrl-C, SIGTERM) wins over whatever error it caused on its way, in
+    this process or a worker: exit 130, the previous outputs unchanged."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         verbose = bool(ctx.find_root().params.get("verbose"))
         out = Out()
-        _terminate_like_interrupt()
+        stop.install()
         try:
             return func(*args, **kwargs)
-        except BundleError as exc:
-            out.error(exc)
-            errors = len(exc.errors)
-            out.err.print(
-                f"{errors} error{'s' if errors != 1 else ''}; nothing was written", markup=False
-            )
+        except (KeyboardInterrupt, Exception) as exc:
+            if isinstance(exc, KeyboardInterrupt) or stop.requested():
+                out.err.print("interrupted; previous outputs are unchanged", markup=False)
+                sys.exit(130)
+            if verbose and not isinstance(exc, DsreportError):
+                raise
+            code = _report(exc, out)
             if verbose:
                 raise
-            sys.exit(exc.exit_code)
-        except DsreportError as exc:
-            out.error(exc)
-            if verbose:
-                raise
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            out.err.print("interrupted; previous outputs are unchanged", markup=False)
-            sys.exit(130)
-        except Exception as exc:  # a bug: say so plainly, traceback only with -v
-            if verbose:
-                raise
-            out.err.print(
-                f"error: internal error: {type(exc).__name__}: {exc}",
-                style="bold red",
-                markup=False,
-            )
-            out.err.print(
-                "  hint: run again with -v for the traceback and report it",
-                style="dim",
-                markup=False,
-            )
-            sys.exit(3)
+            sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _report(exc: Exception, out: Out) -> int:
+    """Print an error as dsreport prints errors; return the exit code."""
+    if isinstance(exc, BundleError):
+        out.error(exc)
+        errors = len(exc.errors)
+        out.err.print(
+            f"{errors} error{'s' if errors != 1 else ''}; nothing was written", markup=False
+        )
+        return exc.exit_code
+    if isinstance(exc, DsreportError):
+        out.error(exc)
+        return exc.exit_code
+    # a bug: say so plainly, traceback only with -v
+    out.err.print(
+        f"error: internal error: {type(exc).__name__}: {exc}", style="bold red", markup=False
+    )
+    out.err.print(
+        "  hint: run again with -v for the traceback and report it", style="dim", markup=False
+    )
+    return 3
 
 
 def max_size(value: str | None) -> Any:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
+from dsreport.buildtool import stop
 from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.buildtool.staging import Staging
 from dsreport.errors import UsageError
@@ -112,3 +113,4 @@ def _stage(name: str, timings: dict[str, float], progress: Progress) -> Iterator
     yield
     timings[name] = time.perf_counter() - start
     progress.end(name, timings[name])
+    stop.check()  # a stop swallowed inside the stage still stops the build here

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from dsreport.buildtool import stop
 from dsreport.errors import BuildError
 
 
@@ -36,6 +37,7 @@ class Staging:
     def commit(self) -> list[Path]:
         """Move every staged entry into the target; directories are swapped whole."""
         assert self.path is not None
+        stop.check()
         moved = []
         for entry in sorted(self.path.iterdir()):
             final = self.target / entry.name
