@@ -212,6 +212,35 @@ GENERATED_CASES: dict[str, Case] = {
         "expands to 300.1 MiB, over the 256.0 MiB a template may hold (a zip bomb?)",
         "  hint: save the template again from PowerPoint",
     ),
+    "resamples-huge": _error(
+        "error: dsreport.yaml:186: interrogation.checks.bootstrap_resamples: 100,000,000 is "
+        "not a whole number from 100 to 10,000",
+        "  hint: the default is 1,000",
+    ),
+    "resamples-negative": _error(
+        "error: dsreport.yaml:186: interrogation.checks.bootstrap_resamples: -5 is not a "
+        "whole number from 100 to 10,000",
+        "  hint: the default is 1,000",
+    ),
+    "classes-many": Case(
+        1,
+        _refused(
+            [
+                "error: dsreport.yaml:343: interrogation.classes: the list should have at most "
+                "100 items, not 1000"
+            ]
+        ),
+        slug="digit-routing",
+    ),
+    "svg-use-bomb": _error(
+        "error: img/diagram.svg:1: system_design.diagrams[0].path: SVG 'img/diagram.svg' "
+        "draws more than 20,000 elements once its references (<use>, url(#...)) are expanded",
+        "  hint: simplify the diagram, or save it as PNG",
+    ),
+    "csv-wide": _error(
+        "error: data/predictions.csv:1: the table has 250,006 columns, over the limit of 1,000",
+        "  hint: keep the columns the bundle names (ids, labels, splits, slices, scores)",
+    ),
     "image-bomb": _built(
         "note: deck: the logo img/logo.png could not be placed (DecompressionBombError); the "
         "title slide has none"

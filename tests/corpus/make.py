@@ -24,6 +24,7 @@ import io
 import json
 import os
 import random
+import shutil
 import types
 import zipfile
 from collections.abc import Callable, Iterator
@@ -965,6 +966,63 @@ def image_bomb(root: Path, host: Host) -> None:
     draft.write(root)
 
 
+def resamples_huge(root: Path, host: Host) -> None:
+    """`bootstrap_resamples: 1e8`: a few bytes asking for an array without bound."""
+    draft = Draft.full()
+    draft.spec["interrogation"]["checks"] = {"bootstrap_resamples": 1e8}
+    draft.write(root)
+
+
+def resamples_negative(root: Path, host: Host) -> None:
+    """`bootstrap_resamples: -5`, which once ended in an internal error."""
+    draft = Draft.full()
+    draft.spec["interrogation"]["checks"] = {"bootstrap_resamples": -5}
+    draft.write(root)
+
+
+def classes_many(root: Path, host: Host) -> None:
+    """The multiclass example with 1,000 declared classes, 990 of them never seen: a
+    confusion matrix resampled a thousand times would need 7.6 GiB."""
+    from dsreport.resources import resource_dir
+
+    shutil.copytree(resource_dir("examples") / "digit-routing", root)
+    path = root / "dsreport.yaml"
+    text = path.read_text(encoding="utf-8")
+    ten = '  classes: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]'
+    assert ten in text
+    many = ", ".join(f'"{i}"' for i in range(1000))
+    path.write_text(text.replace(ten, f"  classes: [{many}]"), encoding="utf-8")
+
+
+def svg_use_bomb(root: Path, host: Host) -> None:
+    """A 2 KB SVG diagram of six levels of ten `<use>` each: a million shapes once drawn."""
+    levels = ['<rect id="l0" width="1" height="1"/>']
+    for level in range(1, 7):
+        uses = "".join(f'<use href="#l{level - 1}" x="{i}"/>' for i in range(10))
+        levels.append(f'<g id="l{level}">{uses}</g>')
+    draft = Draft.full()
+    draft.files["img/diagram.svg"] = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">\n<defs>'
+        + "\n".join(levels)
+        + '</defs>\n<use href="#l6"/>\n</svg>\n'
+    ).encode()
+    draft.write(root)
+
+
+def csv_wide(root: Path, host: Host) -> None:
+    """A predictions table with 250,000 extra columns (about 120 MB): every row's cells
+    kept as text would take gigabytes."""
+    draft = Draft.full()
+    draft.predictions = prediction_rows(n=240)
+    extra = 250_000
+    draft.write(root)
+    with (root / "data" / "predictions.csv").open("w", encoding="utf-8") as out:
+        out.write(",".join(PREDICTION_COLUMNS + [f"x{i}" for i in range(extra)]) + "\n")
+        filler = ",0" * extra
+        for row in draft.predictions:
+            out.write(",".join(row) + filler + "\n")
+
+
 GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "hostile-markup": hostile_markup,
     "xml-illegal": xml_illegal,
@@ -982,6 +1040,11 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "pptx-zip-bomb": pptx_zip_bomb,
     "pptx-entity-link": pptx_entity_link,
     "pptx-hyperlink-picture": pptx_hyperlink_picture,
+    "resamples-huge": resamples_huge,
+    "resamples-negative": resamples_negative,
+    "classes-many": classes_many,
+    "svg-use-bomb": svg_use_bomb,
+    "csv-wide": csv_wide,
     "image-bomb": image_bomb,
 }
 

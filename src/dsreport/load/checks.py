@@ -6,6 +6,7 @@ import difflib
 from collections import Counter
 
 from dsreport.analyse.thresholds import CheckThresholds
+from dsreport.bundle.evaluation import RESAMPLE_CELLS, RESAMPLES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.messages import dotted
@@ -117,8 +118,34 @@ def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:
                 f"unknown check threshold '{name}'",
                 suggest(name, known_checks),
             )
+    _check_resamples(spec, out)
     _check_task(spec, out)
     return out.problems
+
+
+def _check_resamples(spec: BundleSpec, out: Collector) -> None:
+    """A few bytes must not ask for gigabytes: the bootstrap's size is bounded alone and
+    together with the number of classes (each resample draws a classes x classes matrix)."""
+    value = spec.interrogation.checks.get("bootstrap_resamples")
+    if value is None:
+        return
+    loc: Loc = ("interrogation", "checks", "bootstrap_resamples")
+    low, high = RESAMPLES
+    if not (value == int(value) and low <= value <= high):
+        shown = f"{value:,.0f}" if value == int(value) else f"{value:g}"
+        out.add(
+            loc, f"{shown} is not a whole number from {low:,} to {high:,}", "the default is 1,000"
+        )
+        return
+    k = len(spec.interrogation.classes)
+    if spec.project.task == "multiclass" and value * k * k > RESAMPLE_CELLS:
+        most = RESAMPLE_CELLS // (k * k)
+        out.add(
+            loc,
+            f"{int(value):,} resamples of {k} classes draw {int(value) * k * k:,} cells, over "
+            f"the limit of {RESAMPLE_CELLS:,}",
+            f"use at most {most:,} resamples with {k} classes",
+        )
 
 
 def _check_task(spec: BundleSpec, out: Collector) -> None:

@@ -72,7 +72,8 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
     if kind == "string_pattern_mismatch":
         return f"{_show(value)} does not have the expected form ({ctx.get('pattern')})", None
     if kind in ("too_short", "too_long"):
-        return err["msg"].replace("List", "the list").replace("String", "the text"), None
+        text = err["msg"].replace("List", "the list").replace("String", "the text")
+        return text.replace(" after validation", ""), None
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping of keys to values, found {_show(value)}", None
     if kind == "list_type":

@@ -1,0 +1,162 @@
+"""Every size a bundle controls has a documented limit, checked by `validate` with the field
+and the limit: a few bytes never ask for gigabytes or minutes. The hostile corpus holds
+one bundle per blow-up found; these are the limits' edges."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dsreport.errors import Problem
+from dsreport.load.loader import collect_problems
+from dsreport.load.svgcheck import MAX_ELEMENTS, svg_problems
+from dsreport.load.tables import MAX_COLUMNS, read_table
+from helpers import EXAMPLES, edit_yaml
+
+
+def formatted(path: Path) -> list[str]:
+    return [p.format() for p in collect_problems(path) if p.severity == "error"]
+
+
+def messages(problems: list[Problem]) -> list[str]:
+    return [p.format() for p in problems]
+
+
+# --- the bootstrap and the classes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("100", None),
+        ("10000", None),
+        ("99", "99 is not a whole number from 100 to 10,000"),
+        ("1000.5", "1000.5 is not a whole number from 100 to 10,000"),
+        ("10001", "10,001 is not a whole number from 100 to 10,000"),
+    ],
+)
+def test_bootstrap_resamples_bounds(
+    value: str, problem: str | None, bundle: Callable[[str], Path]
+) -> None:
+    path = bundle("good-binary")
+    edit_yaml(
+        path, "interrogation:\n", f"interrogation:\n  checks:\n    bootstrap_resamples: {value}\n"
+    )
+    errors = formatted(path)
+    assert errors == (
+        [f"error: dsreport.yaml:48: interrogation.checks.bootstrap_resamples: {problem}"]
+        if problem
+        else []
+    )
+
+
+def _digits(tmp_path: Path, classes: int, resamples: int) -> Path:
+    import shutil
+
+    root = tmp_path / "digits"
+    shutil.copytree(EXAMPLES / "digit-routing", root)
+    ten = '  classes: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]'
+    names = ", ".join(f'"{i}"' for i in range(classes))
+    edit_yaml(root, ten, f"  classes: [{names}]\n  checks: {{bootstrap_resamples: {resamples}}}")
+    return root
+
+
+def test_resamples_times_classes_squared_is_bounded(tmp_path: Path) -> None:
+    """Each multiclass resample draws a classes x classes matrix: 100 classes allow 1,000."""
+    assert formatted(_digits(tmp_path / "a", 100, 1000)) == []
+    assert formatted(_digits(tmp_path / "b", 100, 1001)) == [
+        "error: dsreport.yaml:344: interrogation.checks.bootstrap_resamples: 1,001 resamples "
+        "of 100 classes draw 10,010,000 cells, over the limit of 10,000,000"
+    ]
+    assert formatted(_digits(tmp_path / "c", 101, 100)) == [
+        "error: dsreport.yaml:343: interrogation.classes: the list should have at most 100 "
+        "items, not 101"
+    ]
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted-header"])
+def test_a_table_over_the_column_limit_is_refused_before_its_rows(quoted: bool) -> None:
+    names = [f'"x,{i}"' if quoted else f"x{i}" for i in range(MAX_COLUMNS + 1)]
+    data = (",".join(names) + "\n" + ",".join("0" * 1 for _ in names) + "\n").encode()
+    table, problems = read_table(data, "data/wide.csv")
+    assert table is None
+    assert messages(problems) == [
+        "error: data/wide.csv:1: the table has 1,001 columns, over the limit of 1,000"
+    ]
+    at_limit = ",".join(names[:MAX_COLUMNS]) + "\n" + ",".join("0" for _ in range(MAX_COLUMNS))
+    assert read_table(at_limit.encode(), "data/ok.csv")[1] == []
+
+
+def test_a_parquet_file_is_measured_from_its_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+
+    def parquet(columns: int, rows: int) -> bytes:
+        buffer = io.BytesIO()
+        table = pa.table({f"c{i}": pa.array([0] * rows, pa.int8()) for i in range(columns)})
+        pq.write_table(table, buffer)
+        return buffer.getvalue()
+
+    wide = read_table(parquet(MAX_COLUMNS + 1, 1), "p.parquet")[1]
+    assert [p.message for p in wide] == ["the table has 1,001 columns, over the limit of 1,000"]
+    monkeypatch.setattr("dsreport.load.tables.MAX_PARQUET_VALUES", 1000)
+    long = read_table(parquet(2, 501), "p.parquet")[1]
+    assert [p.message for p in long] == [
+        "the table declares 501 rows of 2 columns, over the limit of 1,000 values"
+    ]
+    assert read_table(parquet(2, 500), "p.parquet")[1] == []
+
+
+# --- SVG ------------------------------------------------------------------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg">{}</svg>'
+
+
+def _svg(body: str) -> list[str]:
+    problems = svg_problems(SVG.format(body).encode(), "d.svg", line=1, key="k")
+    return [p.message for p in problems]
+
+
+def test_svg_elements_are_counted_once_references_are_expanded() -> None:
+    rects = '<rect width="1" height="1"/>' * 100
+    group = f'<g id="g">{rects}</g>'
+    uses = (MAX_ELEMENTS - 103) // 102  # each use draws itself and the group's 101
+    assert _svg(f"<defs>{group}</defs>" + '<use href="#g"/>' * uses) == []
+    assert _svg(f"<defs>{group}</defs>" + '<use href="#g"/>' * (uses + 1)) == [
+        "SVG 'd.svg' draws more than 20,000 elements once its references (<use>, url(#...)) "
+        "are expanded"
+    ]
+    pattern = f'<pattern id="p">{rects}</pattern>'
+    fills = '<rect fill="url(#p)"/><rect style="fill: url( \'#p\' )"/>' * (uses // 2 + 1)
+    assert _svg(pattern + fills) != []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            '<g id="a"><g><use href="#a"/></g></g>',
+            "SVG 'd.svg' refers to itself through its references (<use>, url(#...)), which "
+            "never ends",
+        ),
+        (
+            "<g>" * 64 + "</g>" * 64,
+            "SVG 'd.svg' nests its elements 65 levels deep, over the limit of 64",
+        ),
+        (
+            "<g><rect></g>",
+            "SVG 'd.svg' is not well-formed XML (Opening and ending tag mismatch: rect line 1 "
+            "and g, line 1, column 54)",
+        ),
+    ],
+    ids=["cycle", "depth", "not-xml"],
+)
+def test_svg_cycles_depth_and_broken_xml_are_refused(body: str, message: str) -> None:
+    assert _svg(body) == [message]
+    assert _svg("<g>" * 63 + "</g>" * 63) == []
