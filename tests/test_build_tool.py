@@ -166,6 +166,58 @@ def test_the_cli_builds_a_batch_and_exits_1_when_one_fails(
     assert f"wrote {out / 'north' / 'north-facts.json'}" in result.stdout.splitlines()
 
 
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_a_batch_reads_no_bundle_file_before_the_checked_loader(
+    bundle: Callable[[str], Path], tmp_path: Path, target: str
+) -> None:
+    """`dsreport build bundles/evil bundles/good`: the slug of each bundle was read with
+    `read_bytes()` before the loader's checks, so a dsreport.yaml linked to /dev/zero took
+    4 GB in seconds (and a FIFO would block). Now the evil one fails like a single build
+    and the good one builds; measured as a real process."""
+    import os
+    import subprocess
+    import sys
+
+    from report_helpers import process_env
+
+    good = _renamed(bundle, "good-binary", "north")
+    evil = tmp_path / "bundles" / "evil"
+    evil.mkdir()
+    if target == "fifo":
+        os.mkfifo(evil / "dsreport.yaml")
+    else:
+        (evil / "dsreport.yaml").symlink_to(target)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "dsreport.cli", "build", str(evil), str(good)]
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as err:
+        proc = subprocess.Popen(
+            [*command, "-o", str(out), "--only", "facts", "-j", "1"],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")},
+        )
+        timer = threading.Timer(30, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+    stderr = errors.read_text("utf-8")
+    assert usage.ru_maxrss * 1024 < 1024**3  # kilobytes on Linux
+    assert os.waitstatus_to_exitcode(status) == 1, stderr
+    what = "is a symbolic link" if target != "fifo" else "is not a regular file"
+    assert [line for line in stderr.splitlines() if not line.startswith("dsreport:")] == [
+        f"{evil}: failed",
+        f"error: dsreport.yaml: 'dsreport.yaml' {what}",
+        "  hint: copy the file into the bundle"
+        if target != "fifo"
+        else "  hint: name a plain file inside the bundle",
+        f"1 of 2 bundles built into {out}",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["north"]
+
+
 def _kind(result: BuildResult) -> str:
     if result.cached:
         return "cached"

@@ -57,16 +57,20 @@ def expand(patterns: Sequence[str | Path]) -> list[Path]:
 
 
 def slug_of(bundle: Path) -> str:
-    """The slug a build of `bundle` will use, read cheaply from dsreport.yaml; the
-    folder's name when the file cannot be read (the build then reports why)."""
-    from dsreport.load.loader import slugify
+    """The slug a build of `bundle` will use, read cheaply from dsreport.yaml through the
+    loader's own checks (no symbolic link, device or FIFO, the size capped); the folder's
+    name when the file cannot be read (the build then reports why)."""
+    from dsreport.load.loader import SPEC_FILE, slugify
+    from dsreport.load.paths import Limits, read_checked
     from dsreport.load.yamlsrc import parse_yaml
 
-    try:
-        raw = (bundle / "dsreport.yaml").read_bytes()[: 2 * 1024 * 1024]
-        doc, _ = parse_yaml(raw.decode("utf-8-sig"), "dsreport.yaml")
-    except (OSError, UnicodeDecodeError):
-        doc = None
+    doc = None
+    raw, _ = read_checked(bundle, SPEC_FILE, Limits().yaml_bytes, file=SPEC_FILE, line=None, key="")
+    if raw is not None:
+        try:
+            doc, _ = parse_yaml(raw.decode("utf-8-sig"), SPEC_FILE)
+        except UnicodeDecodeError:
+            doc = None
     project = doc.data.get("project") if doc is not None and isinstance(doc.data, dict) else None
     if isinstance(project, dict):
         for key in ("slug", "name"):
