@@ -241,6 +241,15 @@ GENERATED_CASES: dict[str, Case] = {
         "error: data/predictions.csv:1: the table has 250,006 columns, over the limit of 1,000",
         "  hint: keep the columns the bundle names (ids, labels, splits, slices, scores)",
     ),
+    "code-runs-on-test": _error(
+        "error: dsreport.yaml:120: system_design.code[1].path: 'code/conftest.py' would be "
+        "code/conftest.py in the handoff, which pytest loads before the contract test",
+        "  hint: rename the file, or leave it out of system_design.code",
+        "error: dsreport.yaml:122: system_design.code[2].path: 'code/jsonschema.py' would be "
+        "code/jsonschema.py in the handoff, which Python would import instead of the test "
+        "run's 'jsonschema' module",
+        "  hint: rename the file, or leave it out of system_design.code",
+    ),
     "image-bomb": _built(
         "note: deck: the logo img/logo.png could not be placed (DecompressionBombError); the "
         "title slide has none"

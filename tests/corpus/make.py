@@ -1023,6 +1023,31 @@ def csv_wide(root: Path, host: Host) -> None:
             out.write(",".join(row) + filler + "\n")
 
 
+def marker_code(name: str) -> bytes:
+    """Python that leaves a file named RAN-<name> beside itself when it is imported."""
+    return (
+        "import pathlib\n"
+        f"(pathlib.Path(__file__).parent / 'RAN-{name}').write_text('ran')\n"
+        "class Draft202012Validator:  # a stand-in that finds every value valid\n"
+        "    def __init__(self, schema): pass\n"
+        "    check_schema = staticmethod(lambda schema: None)\n"
+        "    def iter_errors(self, value): return iter(())\n"
+    ).encode()
+
+
+def code_runs_on_test(root: Path, host: Host) -> None:
+    """Code files named `conftest.py` and `jsonschema.py`, and no entry point: the handoff
+    says its contract test does not call the model, yet pytest would load the first and
+    Python import the second (a validator that passes everything) when it runs."""
+    draft = Draft.full()
+    design = draft.spec["system_design"]
+    del design["entry_point"]
+    for name in ("conftest", "jsonschema"):
+        draft.files[f"code/{name}.py"] = marker_code(name)
+        design["code"].append({"path": f"code/{name}.py", "role": "other"})
+    draft.write(root)
+
+
 GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "hostile-markup": hostile_markup,
     "xml-illegal": xml_illegal,
@@ -1045,6 +1070,7 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "classes-many": classes_many,
     "svg-use-bomb": svg_use_bomb,
     "csv-wide": csv_wide,
+    "code-runs-on-test": code_runs_on_test,
     "image-bomb": image_bomb,
 }
 

@@ -16,6 +16,7 @@ from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.checks import check_spec
+from dsreport.load.codecheck import check_code_files
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.paths import Limits, LoadOptions, read_checked
@@ -163,6 +164,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
     except ValidationError as exc:
         return None, problems + validation_problems(exc, doc, BundleSpec)
     problems += check_spec(spec, doc)
+    problems += check_code_files(spec, doc)
     problems += check_deck_template(spec, doc, files)
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)

@@ -9,9 +9,9 @@ package, not `code/code/predict.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from dsreport.errors import BuildError
+from dsreport.load.codecheck import package_paths
 from dsreport.load.loader import Bundle
 
 GENERATED = ("test_contract.py",)
@@ -29,32 +29,13 @@ class CodeFiles:
     entry_file: str | None = None
 
 
-def _parts(ref: str) -> tuple[str, ...]:
-    pure = PurePosixPath(ref.replace("\\", "/"))
-    return tuple(p for p in pure.parts if p not in ("", "."))
-
-
-def _common(paths: list[tuple[str, ...]]) -> int:
-    """Number of leading folders every path shares."""
-    if not paths:
-        return 0
-    depth = 0
-    shortest = min(len(p) for p in paths)
-    while depth < shortest - 1 and len({p[depth] for p in paths}) == 1:
-        depth += 1
-    return depth
-
-
 def code_files(bundle: Bundle) -> CodeFiles:
     design = bundle.spec.system_design
     refs = [(c.path, c.role) for c in design.code]
-    parts = [_parts(ref) for ref, _ in refs]
-    skip = _common(parts)
     out = CodeFiles(files={}, roles={})
-    for (ref, role), split in zip(refs, parts, strict=True):
+    for (ref, role), rel in zip(refs, package_paths([r for r, _ in refs]), strict=True):
         if ref not in bundle.files:
             raise BuildError(f"code file '{ref}' was not loaded with the bundle")
-        rel = "/".join(split[skip:])
         if rel in GENERATED:
             raise BuildError(
                 f"code file '{ref}' would replace the generated code/{rel}",
