@@ -19,7 +19,7 @@ from dsreport.load.checks import check_spec
 from dsreport.load.codecheck import check_code_files
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
-from dsreport.load.paths import Limits, LoadOptions, read_checked
+from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
@@ -127,7 +127,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
             data, problem = read_checked(
                 root,
                 value,
-                limits.prose_bytes,
+                cap_of(marker, limits),
                 file=SPEC_FILE,
                 line=line,
                 key=key,
@@ -214,8 +214,9 @@ def _read_file(
                 key=key,
             )
         ]
-    cap = limits.table_bytes if marker.what == "table" else limits.file_bytes
-    data, problem = read_checked(root, value, cap, file=SPEC_FILE, line=line, key=key)
+    data, problem = read_checked(
+        root, value, cap_of(marker, limits), file=SPEC_FILE, line=line, key=key
+    )
     if data is None:
         return [problem] if problem else []
     files[value] = data

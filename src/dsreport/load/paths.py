@@ -26,6 +26,17 @@ class LoadOptions:
     limits: Limits = field(default_factory=Limits)
 
 
+def cap_of(marker: object, limits: Limits) -> int:
+    """The size cap of a file the bundle names: prose, a table, or any other file."""
+    from dsreport.bundle.fields import FileMarker, ProseMarker
+
+    if isinstance(marker, ProseMarker):
+        return limits.prose_bytes
+    if isinstance(marker, FileMarker) and marker.what == "table":
+        return limits.table_bytes
+    return limits.file_bytes
+
+
 def human_size(size: float) -> str:
     if size < 1024:
         return f"{int(size):,} bytes"
