@@ -28,26 +28,33 @@ BUNDLE = EXAMPLES / "tumour-triage"
 ONLY = "facts,summary,ds,engineer"
 
 # Runs `dsreport build ...` after wrapping TARGET (module:attribute.path) so that its
-# first call touches READY and then sleeps until a signal interrupts it.
+# PAUSE-th call (counting only calls that name a `.dsreport-` path, when FILTER is "staged")
+# touches READY and then waits for a stop request (or a signal's exception).
 WRAPPER = """
 import importlib, pathlib, sys, time
-module, _, path = sys.argv[1].partition(":")
-ready = pathlib.Path(sys.argv[2])
+target, ready, pause, only = sys.argv[1], pathlib.Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+module, _, path = target.partition(":")
 owner = importlib.import_module(module)
 *parents, name = path.split(".")
 for part in parents:
     owner = getattr(owner, part)
 original = getattr(owner, name)
+calls = []
 
 def wrapped(*args, **kwargs):
-    if not ready.exists():
-        ready.touch()
-        time.sleep(60)
+    if only != "staged" or any(".dsreport-" in str(a) for a in args):
+        calls.append(1)
+        if len(calls) == pause:
+            from dsreport.buildtool import stop
+            ready.touch()
+            deadline = time.monotonic() + 60
+            while not stop.requested() and time.monotonic() < deadline:
+                time.sleep(0.05)
     return original(*args, **kwargs)
 
 setattr(owner, name, wrapped)
 from dsreport.cli import main
-sys.argv = ["dsreport", *sys.argv[3:]]
+sys.argv = ["dsreport", *sys.argv[5:]]
 main()
 """
 
@@ -71,10 +78,12 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _interrupted(target: str, out: Path, tmp_path: Path, signum: int) -> subprocess.Popen[str]:
+def _interrupted(
+    target: str, out: Path, tmp_path: Path, signum: int, pause: int = 1, only: str = "all"
+) -> subprocess.Popen[str]:
     """A build of BUNDLE into `out`, sent `signum` once it is inside `target`."""
     ready = tmp_path / "ready"
-    command = [sys.executable, "-c", WRAPPER, target, str(ready)]
+    command = [sys.executable, "-c", WRAPPER, target, str(ready), str(pause), only]
     command += ["build", str(BUNDLE), "-o", str(out), "--only", ONLY, "--force", "-j", "1"]
     env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(
@@ -139,4 +148,64 @@ def test_a_library_build_records_ctrl_c_that_a_renderer_swallowed(
     with pytest.raises(KeyboardInterrupt):
         build(BUNDLE, out, only=["facts", "summary"], force=True, jobs=1)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert _hashes(out) == before
+
+
+@pytest.mark.parametrize("pause", [1, 2, 5, 9])
+def test_a_stop_during_the_commit_leaves_the_previous_set_whole(
+    previous: Path, tmp_path: Path, pause: int
+) -> None:
+    """SIGTERM between two renames of the commit printed 'previous outputs are unchanged'
+    while facts.json and the deck were new, the rest old and the handoff folder gone. The
+    commit now finishes its rename, sees the request and puts everything back."""
+    out = _copy(previous, tmp_path)
+    before = _hashes(out)
+    proc = _interrupted("os:rename", out, tmp_path, signal.SIGTERM, pause, "staged")
+    err = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
+    assert _hashes(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".dsreport")]
+
+
+def test_a_commit_killed_outright_is_undone_by_the_next_build(
+    previous: Path, tmp_path: Path
+) -> None:
+    """SIGKILL cannot be deferred: the commit stops half way, a mix of old and new. The
+    next build into the folder (even one that then fails) puts the previous set back from
+    the commit's journal and removes every leftover."""
+    out = _copy(previous, tmp_path)
+    before = _hashes(out)
+    proc = _interrupted("os:rename", out, tmp_path, signal.SIGKILL, 4, "staged")
+    assert proc.returncode == -signal.SIGKILL
+    assert _hashes(out) != before
+    assert {p.name.split("-")[1] for p in out.iterdir() if p.name.startswith(".dsreport")} == {
+        "staging",
+        "commit",
+    }
+    broken = tmp_path / "broken"
+    shutil.copytree(BUNDLE, broken)
+    (broken / "dsreport.yaml").write_text("project: [\n", encoding="utf-8")
+    command = [sys.executable, "-m", "dsreport.cli", "build", str(broken), "-o", str(out)]
+    again = subprocess.run(command, capture_output=True, text=True, env=process_env())
+    assert again.returncode == 1, again.stderr
+    assert _hashes(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".dsreport")]
+
+
+def test_leftovers_of_an_older_dsreport_are_removed(previous: Path, tmp_path: Path) -> None:
+    """What builds before the journal left: a staging folder without a process id, and a
+    folder swapped out and never removed (`.dsreport-old-<name>-<pid>`)."""
+    from dsreport.buildtool.staging import recover
+
+    out = _copy(previous, tmp_path)
+    before = _hashes(out)
+    (out / ".dsreport-staging-k2j4x9aa").mkdir()
+    (out / ".dsreport-old-tumour-triage-handoff-999999999").mkdir()
+    (out / ".dsreport-old-tumour-triage-handoff-999999999" / "README.md").write_text("x")
+    alive = out / f".dsreport-staging-{os.getppid()}-abc"
+    alive.mkdir()  # a live build's: left alone
+    recover(out)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".dsreport")] == [alive.name]
+    alive.rmdir()
     assert _hashes(out) == before

@@ -58,12 +58,14 @@ def handle_errors(func: F) -> F:
         ctx = click.get_current_context()
         verbose = bool(ctx.find_root().params.get("verbose"))
         out = Out()
-        stop.install()
         try:
-            return func(*args, **kwargs)
+            with stop.installed():
+                return func(*args, **kwargs)
         except (KeyboardInterrupt, Exception) as exc:
             if isinstance(exc, KeyboardInterrupt) or stop.requested():
-                out.err.print("interrupted; previous outputs are unchanged", markup=False)
+                done = "the new outputs were already written"
+                kept = "previous outputs are unchanged"
+                out.err.print(f"interrupted; {done if stop.written() else kept}", markup=False)
                 sys.exit(130)
             if verbose and not isinstance(exc, DsreportError):
                 raise

@@ -19,6 +19,7 @@ from types import FrameType
 _requested = threading.Event()
 _deferring = threading.Event()
 _received: list[int] = []
+_written = threading.Event()
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -29,18 +30,42 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
 
-def install() -> None:
+@contextmanager
+def installed() -> Iterator[None]:
     """Ctrl-C and SIGTERM (a CI job's timeout, `kill`) both stop a build the same way: the
-    previous outputs stay, workers stop, exit 130. For the command line, on its main thread."""
+    previous outputs stay, workers stop, exit 130. For a command, on the main thread; the
+    previous handlers come back when it ends (the CLI may run inside another program)."""
     _clear()
-    if threading.current_thread() is threading.main_thread():
-        for signum in SIGNALS:
-            signal.signal(signum, _on_signal)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in SIGNALS}
+    for signum in SIGNALS:
+        signal.signal(signum, _on_signal)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
 def _clear() -> None:
     _requested.clear()
     _received.clear()
+    _written.clear()
+
+
+def outputs_written(done: bool) -> None:
+    """Record whether the current build's outputs are in place (for the message a stop
+    request prints: the previous outputs, or the new ones, stand)."""
+    if done:
+        _written.set()
+    else:
+        _written.clear()
+
+
+def written() -> bool:
+    return _written.is_set()
 
 
 def requested() -> bool:
