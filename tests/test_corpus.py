@@ -79,6 +79,8 @@ SECONDS = 60.0
 MAX_RSS = 2 * 1024**3
 ARTIFACTS = ("-deck.pptx", "-facts.json", "-handoff", "-handoff.zip", "-report.pdf", "-summary.md")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+PINGS = re.compile(r"(?<![\w.+-])@[A-Za-z0-9]|(?<!&)#\d|(?<![\w-])GH-\d", re.IGNORECASE)
 ACTIONS = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/SubmitForm", b"/ImportData")
 NO_EXAMPLE = (
     "note: handoff: no example request (no usable example for: tenure_months); the "
@@ -250,6 +252,7 @@ GENERATED_CASES: dict[str, Case] = {
         "run's 'jsonschema' module",
         "  hint: rename the file, or leave it out of system_design.code",
     ),
+    "pr-text": _built(NO_EXAMPLE),
     "image-bomb": _built(
         "note: deck: the logo img/logo.png could not be placed (DecompressionBombError); the "
         "title slide has none"
@@ -680,6 +683,21 @@ def test_xml_illegal_characters_are_cleaned_once_for_every_output(
     deck = deck_text(run)
     assert "Churn radar" in deck and "Gradient boosting" in deck
     assert "Churn radar" in pdf_text(run.file("-report.pdf"))
+
+
+@_only("pr-text")
+def test_pr_text_pings_nobody_and_reads_in_order(runs: dict[str, Run], name: str) -> None:
+    """The summary is pasted into pull requests: mentions, team mentions and issue
+    references in bundle text are broken up, so nobody is pinged and nothing cross-linked;
+    and no output (nor the terminal) carries a bidi control that would reorder a line."""
+    run = runs[name]
+    summary = run.file("-summary.md").read_text(encoding="utf-8")
+    assert "octocat" in summary and PINGS.findall(summary) == []
+    assert "Churn radar" in summary.splitlines()[0]
+    for where, text in [*text_outputs(run), ("deck", deck_text(run)), ("terminal", run.stdout)]:
+        assert not BIDI_CONTROLS.search(text), where
+    facts = json.loads(run.file("-facts.json").read_text(encoding="utf-8"))
+    assert facts["headline"]["metric"]["name"] == "recall"
 
 
 @_only("one-class-only")

@@ -694,6 +694,38 @@ def xml_illegal(root: Path, host: Host) -> None:
     draft.write(root)
 
 
+PINGS = "@octocat @acme/reviewers #123 GH-45 acme/app#67"
+"""Mentions, a team mention and issue references: a pull-request comment would ping and
+cross-link them."""
+BIDI = "\u202e\u2066\u200f"
+"""A right-to-left override, an isolate and a mark: they change how the text around them
+displays (a label read backwards)."""
+
+
+def pr_text(root: Path, host: Host) -> None:
+    """Mentions, issue references and bidi controls in every text field (inside the text,
+    so that it still names what it named once the controls are dropped), every prose file,
+    and the reviewed examples' and predictions' text cells (categories, slice values)."""
+    draft = Draft.full()
+    spec = draft.spec
+    for loc, field in list(text_locations(spec)):
+        value = get_at(spec, loc)
+        if field.kind == "prose" and is_prose_path(value):
+            text = draft.files[value].decode()
+            draft.files[value] = f"{PINGS} {BIDI}{text}".encode()
+        elif kept(loc):
+            set_at(spec, loc, _illegal(value, BIDI))
+        else:
+            text = f"{value[:1]}{BIDI}{value[1:]} {PINGS}"
+            set_at(spec, loc, text[: field.max_length] if field.max_length else text)
+    for row in draft.reviewed:
+        row[5] = f"{row[5]} {PINGS}" if row[5] else ""
+        row[7] = f"{BIDI}{row[7]} {PINGS}"
+    for row in draft.predictions:
+        row[3] = _illegal(row[3], BIDI)
+    draft.write(root)
+
+
 SENTENCE = "the model ranks every customer by risk so that agents call the right ones first"
 SCRIPTS = {
     "cjk": "客户流失预测模型のリスク評価と고객 이탈",
@@ -1071,6 +1103,7 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "svg-use-bomb": svg_use_bomb,
     "csv-wide": csv_wide,
     "code-runs-on-test": code_runs_on_test,
+    "pr-text": pr_text,
     "image-bomb": image_bomb,
 }
 

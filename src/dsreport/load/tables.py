@@ -213,10 +213,14 @@ def _read_parquet(
     return Table(frame=frame, file=file, row_lines=None, text_cells=False), []
 
 
-_RE2_FORBIDDEN = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}\x{fffe}\x{ffff}]"
+_RE2_FORBIDDEN = (
+    r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}\x{fffe}\x{ffff}"
+    r"\x{061c}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+)
 """`clean_text`'s characters as an RE2 class (Arrow strings are valid UTF-8: no surrogates)."""
 _UTF8_FORBIDDEN = re.compile(
     rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]"
+    rb"|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )
 """The same characters as UTF-8 bytes."""
 
