@@ -160,3 +160,39 @@ def test_svg_elements_are_counted_once_references_are_expanded() -> None:
 def test_svg_cycles_depth_and_broken_xml_are_refused(body: str, message: str) -> None:
     assert _svg(body) == [message]
     assert _svg("<g>" * 63 + "</g>" * 63) == []
+
+
+# --- JSON values ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[1, 2.5, -3e2]", None),
+        ("[NaN]", "NaN is not a number JSON allows"),
+        ("[-Infinity]", "-Infinity is not a number JSON allows"),
+        ("[1e999]", "1e999 is too large for a JSON number"),
+        ("[" + "9" * 31 + "]", "a number of 31 characters (at most 30)"),
+        ("[" * 32 + "]" * 32, None),
+        ("[" * 33 + "]" * 33, "nested more than 32 levels deep"),
+        ('["[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["]', None),
+        ("[1,", "not JSON (Expecting value at character 4)"),
+    ],
+)
+def test_strict_json_refuses_what_strict_parsers_refuse(text: str, problem: str | None) -> None:
+    from dsreport import strictjson
+
+    if problem is None:
+        strictjson.loads(text)
+    else:
+        with pytest.raises(strictjson.JsonProblem) as caught:
+            strictjson.loads(text)
+        assert str(caught.value) == problem
+
+
+def test_strict_json_writes_no_nan_and_escapes_line_separators() -> None:
+    from dsreport import strictjson
+
+    assert strictjson.dumps({"a": "x\u2028y\u2029z"}) == '{"a": "x\\u2028y\\u2029z"}'
+    with pytest.raises(ValueError):
+        strictjson.dumps([float("nan")])

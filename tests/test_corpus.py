@@ -253,6 +253,18 @@ GENERATED_CASES: dict[str, Case] = {
         "  hint: rename the file, or leave it out of system_design.code",
     ),
     "pr-text": _built(NO_EXAMPLE),
+    "json-field-examples": _error(
+        "error: dsreport.yaml:56: system_design.inputs[0].example: the example cannot be "
+        "written as JSON: a number of 5000 characters (at most 30)",
+        "  hint: give a plain value of the field's type, or leave the example out",
+        "error: dsreport.yaml:81: system_design.inputs[3].example: the example cannot be "
+        "written as JSON: NaN is not a number JSON allows",
+        "  hint: give a plain value of the field's type, or leave the example out",
+        "error: dsreport.yaml:87: system_design.inputs[4].example: the example cannot be "
+        "written as JSON: nested more than 32 levels deep",
+        "  hint: give a plain value of the field's type, or leave the example out",
+    ),
+    "json-cells": _built(),
     "image-bomb": _built(
         "note: deck: the logo img/logo.png could not be placed (DecompressionBombError); the "
         "title slide has none"
@@ -529,6 +541,9 @@ def test_outputs_are_whole_or_untouched(runs: dict[str, Run], name: str) -> None
         k: v for k, v in run.before.items() if not k.startswith(slug)
     }
     assert b"previous build" not in b"".join(v for k, v in after.items() if k.startswith(slug))
+    for where, data in output_bytes(run):
+        if where.endswith((".json", ".jsonl")):
+            assert_strict_json(data.decode("utf-8"), where)
     facts = json.loads(run.file("-facts.json").read_text(encoding="utf-8"))
     assert facts["slug"] == slug
     run.file("-summary.md").read_text(encoding="utf-8")
@@ -548,6 +563,19 @@ def test_outputs_are_whole_or_untouched(runs: dict[str, Run], name: str) -> None
         if p.is_file()
     }
     assert members == folder
+
+
+def _no_constant(name: str) -> None:
+    raise AssertionError(f"{name} in JSON")
+
+
+def assert_strict_json(text: str, where: str) -> None:
+    """What a strict parser accepts: no NaN or Infinity; no raw U+2028 or U+2029 either
+    (line breaks to JavaScript and to Python's splitlines)."""
+    assert "\u2028" not in text and "\u2029" not in text, where
+    lines = text.splitlines() if where.endswith(".jsonl") else [text]
+    for line in lines:
+        json.loads(line, parse_constant=_no_constant)
 
 
 @pytest.mark.parametrize("name", sorted(ALL))

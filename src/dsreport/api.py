@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dsreport import strictjson
 from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.errors import DsreportError, Problem, UsageError
 from dsreport.load.paths import LoadOptions
@@ -158,7 +158,7 @@ def _as_loaded(node: Any) -> Any:
 
 
 def json_schema_text() -> str:
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return strictjson.dumps(json_schema(), indent=2) + "\n"
 
 
 def init_bundle(directory: str | Path, task: str = "binary") -> Path:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from dsreport import __version__
+from dsreport import __version__, strictjson
 from dsreport.buildtool.command import build
 from dsreport.console import Out, handle_errors, max_size, size_option
 
@@ -57,10 +56,9 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     out = Out()
     if as_json:
         click.echo(
-            json.dumps(
+            strictjson.dumps(
                 {"ok": not errors, "problems": [p.as_dict() for p in problems]},
                 indent=2,
-                ensure_ascii=False,
             )
         )
     else:
@@ -126,7 +124,7 @@ def check(bundle: Path, fail_on: str, as_json: bool, max_file_size: str | None) 
     failing = [f for f in facts.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
     if as_json:
         click.echo(
-            json.dumps(
+            strictjson.dumps(
                 {
                     "recommendation": facts.recommendation.model_dump()
                     if facts.recommendation
@@ -136,7 +134,6 @@ def check(bundle: Path, fail_on: str, as_json: bool, max_file_size: str | None) 
                     "failed": bool(failing),
                 },
                 indent=2,
-                ensure_ascii=False,
             )
         )
     else:

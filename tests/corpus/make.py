@@ -726,6 +726,46 @@ def pr_text(root: Path, host: Host) -> None:
     draft.write(root)
 
 
+def json_field_examples(root: Path, host: Host) -> None:
+    """Contract examples strict JSON cannot carry: an array `[NaN, Infinity]`, an integer of
+    5,000 digits, an array nested 100,000 levels deep."""
+    draft = Draft.full()
+    inputs = draft.spec["system_design"]["inputs"]
+    inputs[0]["example"] = "9" * 5000
+    for name, example in (
+        ("history", "[NaN, Infinity]"),
+        ("nested", "[" * 100_000 + "]" * 100_000),
+    ):
+        inputs.append(
+            {
+                "name": name,
+                "type": "array",
+                "items": "number",
+                "description": "Past scores.",
+                "required": False,
+                "example": example,
+            }
+        )
+    draft.write(root)
+
+
+def json_cells(root: Path, host: Host) -> None:
+    """Reviewed inputs that look like JSON but are not strict JSON (NaN, a 5,000-digit
+    integer, 100,000 levels of nesting), and U+2028 (a line separator to JavaScript and to
+    Python's splitlines) inside a contract example and a reviewed input."""
+    draft = Draft.full()
+    draft.spec["system_design"]["inputs"][2]["example"] = "C000\u2028123"
+    cells = [
+        '{"tenure_months": NaN, "plan": "monthly"}',
+        '{"tenure_months": ' + "9" * 5000 + ', "plan": "monthly"}',
+        '{"tenure_months": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"tenure_months": 3, "plan": "monthly\u2028yearly"}',
+    ]
+    for row, cell in zip(draft.reviewed, cells, strict=False):
+        row[1] = cell
+    draft.write(root)
+
+
 SENTENCE = "the model ranks every customer by risk so that agents call the right ones first"
 SCRIPTS = {
     "cjk": "客户流失预测模型のリスク評価と고객 이탈",
@@ -1104,6 +1144,8 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "csv-wide": csv_wide,
     "code-runs-on-test": code_runs_on_test,
     "pr-text": pr_text,
+    "json-field-examples": json_field_examples,
+    "json-cells": json_cells,
     "image-bomb": image_bomb,
 }
 

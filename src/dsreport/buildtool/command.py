@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dsreport import strictjson
 from dsreport.console import Out, handle_errors, max_size, size_option
 from dsreport.errors import BundleError, DsreportError, UsageError
 
@@ -112,7 +112,7 @@ def build(
     with _progress(out, silent=as_json) as progress:
         result = run(bundle, out_dir, jobs=jobs, progress=progress, **options)
     if as_json:
-        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
+        click.echo(strictjson.dumps(result.report(), indent=2))
         return
     _print_result(out, result)
 
@@ -158,7 +158,7 @@ def _batch(
     with _progress(out, silent=as_json) as progress:
         items = build_many(bundles, out_dir, jobs=jobs, progress=progress, **options)
     if as_json:
-        click.echo(json.dumps([_item_report(i) for i in items], indent=2, ensure_ascii=False))
+        click.echo(strictjson.dumps([_item_report(i) for i in items], indent=2))
     else:
         for item in items:
             if item.error is not None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections import Counter
 
+from dsreport import strictjson
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.evaluation import RESAMPLE_CELLS, RESAMPLES
 from dsreport.bundle.spec import BundleSpec
@@ -119,6 +121,7 @@ def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:
                 suggest(name, known_checks),
             )
     _check_resamples(spec, out)
+    _check_examples(spec, out)
     _check_task(spec, out)
     return out.problems
 
@@ -146,6 +149,39 @@ def _check_resamples(spec: BundleSpec, out: Collector) -> None:
             f"the limit of {RESAMPLE_CELLS:,}",
             f"use at most {most:,} resamples with {k} classes",
         )
+
+
+def _float(text: str) -> float:
+    """`text` as a number; 0 when it is none (an unusable example is noted at build)."""
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
+def _check_examples(spec: BundleSpec, out: Collector) -> None:
+    """Contract examples become JSON in the handoff: each must be a value strict JSON can
+    carry (no NaN or Infinity, a bounded number of digits and of nesting levels)."""
+    design = spec.system_design
+    for side, fields in (("inputs", design.inputs), ("outputs", design.outputs)):
+        for index, item in enumerate(fields):
+            text = (item.example or "").strip()
+            try:
+                if item.type == "array" and text.startswith("["):
+                    strictjson.loads(text)
+                elif item.type in ("integer", "number") and text:
+                    if len(text) > strictjson.MAX_DIGITS:
+                        raise strictjson.JsonProblem(
+                            f"a number of {len(text)} characters (at most {strictjson.MAX_DIGITS})"
+                        )
+                    if not math.isfinite(_float(text)):
+                        raise strictjson.JsonProblem(f"{text} is not a finite number")
+            except strictjson.JsonProblem as exc:
+                out.add(
+                    ("system_design", side, index, "example"),
+                    f"the example cannot be written as JSON: {exc}",
+                    "give a plain value of the field's type, or leave the example out",
+                )
 
 
 def _check_task(spec: BundleSpec, out: Collector) -> None:

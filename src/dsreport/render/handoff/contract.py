@@ -7,12 +7,12 @@ read here with the field's type; a value that does not parse is left out, and sa
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsreport import strictjson
 from dsreport.bundle.sections import Constraints, ContractField
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -117,12 +117,12 @@ def example_value(f: ContractField) -> tuple[bool, Any]:
     try:
         if f.type != "array":
             return True, _scalar(f.type, text)
-        items = json.loads(text) if text.startswith("[") else text.split(",")
+        items = strictjson.loads(text) if text.startswith("[") else text.split(",")
         if not isinstance(items, list):
             return False, None
         kind = f.items or "string"
         return True, [v if not isinstance(v, str) else _scalar(kind, v) for v in items]
-    except (ValueError, json.JSONDecodeError):
+    except ValueError:  # strictjson.JsonProblem included
         return False, None
 
 
@@ -169,8 +169,8 @@ def _object(text: str) -> dict[str, Any] | None:
     if not text.startswith("{"):
         return None
     try:
-        value = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):  # a hostile cell nests too deep
+        value = strictjson.loads(text)  # NaN, deep nesting, huge numbers: not a request
+    except ValueError:
         return None
     return value if isinstance(value, dict) else None
 
