@@ -218,6 +218,34 @@ def test_a_batch_reads_no_bundle_file_before_the_checked_loader(
     assert sorted(p.name for p in out.iterdir()) == ["north"]
 
 
+def test_an_output_folder_through_a_link_in_the_bundle_is_refused(
+    bundle: Callable[[str], Path], tmp_path: Path, run_dsreport: Callable[..., Run]
+) -> None:
+    """`dsreport build . -o out/`, as the examples advise, with `out -> /elsewhere` planted
+    in the bundle, wrote the outputs to /elsewhere. The link is refused before anything
+    is read or written there."""
+    root = bundle("good-binary")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not the bundle's\n", "utf-8")
+    (root / "out").symlink_to(elsewhere, target_is_directory=True)
+    result = run_dsreport("build", ".", "-o", "out/", "--only", "facts", cwd=root)
+    assert result.exit_code == 2, result.stderr
+    assert result.err_lines == [
+        f"error: the output folder out passes through {root / 'out'}, a symbolic link in the "
+        f"bundle (to {elsewhere})",
+        "  hint: write the outputs outside the bundle folder, or remove the link",
+    ]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+    (root / "out").unlink()
+    (root / "real").mkdir()
+    (root / "real" / "sub").symlink_to(elsewhere, target_is_directory=True)
+    deeper = run_dsreport("build", root, "-o", root / "real" / "sub" / "x", "--only", "facts")
+    assert deeper.exit_code == 2 and "a symbolic link in the bundle" in deeper.stderr
+    inside = run_dsreport("build", ".", "-o", "real/out", "--only", "facts", cwd=root)
+    assert inside.exit_code == 0, inside.stderr
+
+
 def _kind(result: BuildResult) -> str:
     if result.cached:
         return "cached"

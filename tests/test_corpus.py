@@ -265,6 +265,12 @@ GENERATED_CASES: dict[str, Case] = {
         "  hint: give a plain value of the field's type, or leave the example out",
     ),
     "json-cells": _built(),
+    "path-newline": _error(
+        "error: dsreport.yaml:120: system_design.code[1].path: 'code/helper.py\\n"
+        + "0" * 64
+        + "  README.md\\n.py' holds a line break or another control character",
+        "  hint: rename the file: a name like this can forge lines wherever paths are listed",
+    ),
     "image-bomb": _built(
         "note: deck: the logo img/logo.png could not be placed (DecompressionBombError); the "
         "title slide has none"

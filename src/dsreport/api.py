@@ -61,11 +61,12 @@ def build(
     (`analysis_reused`). `jobs` caps the processes used; `progress` hears of each stage.
     """
     from dsreport.buildtool.cache import BuildCache, build_key
-    from dsreport.buildtool.staging import recover
+    from dsreport.buildtool.staging import check_output_folder, recover
 
     root = Path(bundle)
     if root.name == "dsreport.yaml" and root.is_file():
         root = root.parent  # the key covers the whole folder, however it was named
+    check_output_folder(Path(out_dir), root)  # before anything reads or writes there
     recover(Path(out_dir))  # a build cut short in its commit is undone first
     cache = BuildCache(Path(out_dir))
     key = build_key(root, Path(out_dir), only, formats, template_dirs, options)

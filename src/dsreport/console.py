@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from dsreport.buildtool import stop
-from dsreport.errors import BundleError, DsreportError, Problem, UsageError
+from dsreport.errors import BundleError, DsreportError, Problem, UsageError, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +30,7 @@ class Out:
         style = "bold red" if problem.severity == "error" else "yellow"
         self.err.print(problem.format(), style=style, markup=False)
         if problem.hint:
-            self.err.print(f"  hint: {problem.hint}", style="dim", markup=False)
+            self.err.print(f"  hint: {one_line(problem.hint)}", style="dim", markup=False)
 
     def error(self, error: DsreportError) -> None:
         """A bundle's problems one by one, or the error and its hint."""
@@ -38,9 +38,9 @@ class Out:
             for problem in error.problems:
                 self.problem(problem)
             return
-        self.err.print(f"error: {error.message}", style="bold red", markup=False)
+        self.err.print(f"error: {one_line(error.message)}", style="bold red", markup=False)
         if error.hint:
-            self.err.print(f"  hint: {error.hint}", style="dim", markup=False)
+            self.err.print(f"  hint: {one_line(error.hint)}", style="dim", markup=False)
 
     def info(self, text: str) -> None:
         if not self.quiet:

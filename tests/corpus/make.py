@@ -766,6 +766,19 @@ def json_cells(root: Path, host: Host) -> None:
     draft.write(root)
 
 
+FORGED = "0" * 64 + "  README.md"
+"""A MANIFEST.sha256 line a file name with a line break in it would add."""
+
+
+def path_newline(root: Path, host: Host) -> None:
+    """A code file whose name holds a line break and a forged manifest line after it."""
+    draft = Draft.full()
+    name = f"code/helper.py\n{FORGED}\n.py"
+    draft.files[name] = b"x = 1\n"
+    draft.spec["system_design"]["code"].append({"path": name, "role": "other"})
+    draft.write(root)
+
+
 SENTENCE = "the model ranks every customer by risk so that agents call the right ones first"
 SCRIPTS = {
     "cjk": "客户流失预测模型のリスク評価と고객 이탈",
@@ -1146,6 +1159,7 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "pr-text": pr_text,
     "json-field-examples": json_field_examples,
     "json-cells": json_cells,
+    "path-newline": path_newline,
     "image-bomb": image_bomb,
 }
 

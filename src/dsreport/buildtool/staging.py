@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from dsreport.buildtool import stop
-from dsreport.errors import BuildError
+from dsreport.errors import BuildError, UsageError
 
 STAGING = ".dsreport-staging-"
 COMMIT = ".dsreport-commit-"
@@ -109,6 +109,27 @@ def recover(target: Path) -> None:
                     continue  # kept, so that nothing is lost: a person can look
             with contextlib.suppress(OSError):
                 _remove(path)
+
+
+def check_output_folder(out_dir: Path, bundle: Path) -> None:
+    """Refuse an output folder that passes through a symbolic link inside the bundle: the
+    bundle's author made it (`out -> /elsewhere`), and `-o out/` would write where the link
+    leads, not where the user pointed. Links outside the bundle are the user's own."""
+    # lexically absolute, links not followed: the links are what is being looked for
+    out, root = Path(os.path.abspath(out_dir)), Path(os.path.abspath(bundle))  # noqa: PTH100
+    try:
+        inside = out.relative_to(root)
+    except ValueError:
+        return
+    current = root
+    for part in inside.parts:
+        current = current / part
+        if current.is_symlink():
+            raise UsageError(
+                f"the output folder {out_dir} passes through {current}, a symbolic link in "
+                f"the bundle (to {current.readlink()})",
+                hint="write the outputs outside the bundle folder, or remove the link",
+            )
 
 
 class Staging:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from dsreport.errors import Problem
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""What no file name a bundle gives may hold: a tab, a line or paragraph break, any other
+control character (text cleaning has dropped most of them already)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,12 @@ def resolve_inside(
     Every component is checked with lstat, so a symlink anywhere on the way is refused,
     not just at the end.
     """
+    if _CONTROL.search(ref):
+        return (
+            None,
+            f"'{ref}' holds a line break or another control character",
+            "rename the file: a name like this can forge lines wherever paths are listed",
+        )
     pure = PurePosixPath(ref.replace("\\", "/"))
     if pure.is_absolute() or (len(ref) > 1 and ref[1] == ":"):
         return None, f"'{ref}' is an absolute path", "name files relative to the bundle folder"
