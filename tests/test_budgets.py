@@ -196,3 +196,45 @@ def test_strict_json_writes_no_nan_and_escapes_line_separators() -> None:
     assert strictjson.dumps({"a": "x\u2028y\u2029z"}) == '{"a": "x\\u2028y\\u2029z"}'
     with pytest.raises(ValueError):
         strictjson.dumps([float("nan")])
+
+
+# --- prose and cells ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[link](https://example.com) " * 1000, None),
+        ("\\[" * 5000, None),
+        (
+            "[" * 1001,
+            "the prose has 1,001 '[' characters, over the limit of 1,000 (Markdown "
+            "reads each as the start of a link or an image)",
+        ),
+        (
+            "<a" * 1001,
+            "the prose has 1,001 '<' characters, over the limit of 1,000 (Markdown "
+            "reads each as the start of an HTML tag)",
+        ),
+        ("word " * 20_001, "the prose has 100,005 characters, over the limit of 100,000"),
+    ],
+)
+def test_prose_budgets(bundle: Callable[[str], Path], text: str, problem: str | None) -> None:
+    path = bundle("good-binary")
+    (path / "prose" / "problem.md").write_text(text, "utf-8")
+    expected = f"error: dsreport.yaml:10: ecosystem.problem: prose/problem.md: {problem}"
+    assert formatted(path) == ([expected] if problem else [])
+
+
+def test_a_long_cell_is_refused_with_its_line(bundle: Callable[[str], Path]) -> None:
+    path = bundle("good-binary")
+    reviewed = path / "data" / "reviewed.csv"
+    lines = reviewed.read_text("utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[7] = "x" * 5001
+    lines[2] = ",".join(cells)
+    reviewed.write_text("\n".join(lines) + "\n", "utf-8")
+    assert formatted(path) == [
+        "error: data/reviewed.csv:3: note: the cell has more than 5,000 characters, the most "
+        "a report lays out"
+    ]

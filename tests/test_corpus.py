@@ -265,6 +265,17 @@ GENERATED_CASES: dict[str, Case] = {
         "  hint: give a plain value of the field's type, or leave the example out",
     ),
     "json-cells": _built(),
+    "prose-brackets": _error(
+        "error: dsreport.yaml:15: ecosystem.problem: prose/problem.md: the prose has 10,000 '[' "
+        "characters, over the limit of 1,000 (Markdown reads each as the start of a link or an "
+        "image)",
+        "  hint: shorten it, or write a literal bracket as \\[ and < as &lt;",
+    ),
+    "cell-long": _error(
+        "error: data/reviewed.csv:2: model_output: the cell has more than 5,000 characters, the "
+        "most a report lays out",
+        "  hint: shorten it (the reviewer's gist is enough), or leave the long text out",
+    ),
     "path-newline": _error(
         "error: dsreport.yaml:120: system_design.code[1].path: 'code/helper.py\\n"
         + "0" * 64

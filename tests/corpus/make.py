@@ -750,15 +750,17 @@ def json_field_examples(root: Path, host: Host) -> None:
 
 
 def json_cells(root: Path, host: Host) -> None:
-    """Reviewed inputs that look like JSON but are not strict JSON (NaN, a 5,000-digit
-    integer, 100,000 levels of nesting), and U+2028 (a line separator to JavaScript and to
-    Python's splitlines) inside a contract example and a reviewed input."""
+    """Reviewed inputs that look like JSON but are not strict JSON (NaN, an integer of
+    4,400 digits, more than Python converts to text, and 2,400 levels of nesting, deeper
+    than Python's json recurses; each within the 5,000 characters a cell may hold), and
+    U+2028 (a line separator to JavaScript and to Python's splitlines) inside a contract
+    example and a reviewed input."""
     draft = Draft.full()
     draft.spec["system_design"]["inputs"][2]["example"] = "C000\u2028123"
     cells = [
         '{"tenure_months": NaN, "plan": "monthly"}',
-        '{"tenure_months": ' + "9" * 5000 + ', "plan": "monthly"}',
-        '{"tenure_months": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"tenure_months": ' + "9" * 4400 + ', "plan": "monthly"}',
+        '{"tenure_months": ' + "[" * 2400 + "]" * 2400 + "}",
         '{"tenure_months": 3, "plan": "monthly\u2028yearly"}',
     ]
     for row, cell in zip(draft.reviewed, cells, strict=False):
@@ -776,6 +778,21 @@ def path_newline(root: Path, host: Host) -> None:
     name = f"code/helper.py\n{FORGED}\n.py"
     draft.files[name] = b"x = 1\n"
     draft.spec["system_design"]["code"].append({"path": name, "role": "other"})
+    draft.write(root)
+
+
+def prose_brackets(root: Path, host: Host) -> None:
+    """10 KB of `[` in a prose file: Markdown looks for the end of a link from each one."""
+    draft = Draft.full()
+    draft.files["prose/problem.md"] = ("# The problem\n\n" + "[" * 10_000 + "\n").encode()
+    draft.write(root)
+
+
+def cell_long(root: Path, host: Host) -> None:
+    """A reviewed example whose model output is 52 KB of text: the PDF's appendix table
+    lays a cell out in time that grows faster than its length."""
+    draft = Draft.full()
+    draft.reviewed[0][2] = long_words(52_000 // 6)
     draft.write(root)
 
 
@@ -1160,6 +1177,8 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "json-field-examples": json_field_examples,
     "json-cells": json_cells,
     "path-newline": path_newline,
+    "prose-brackets": prose_brackets,
+    "cell-long": cell_long,
     "image-bomb": image_bomb,
 }
 

@@ -20,6 +20,7 @@ from dsreport.load.codecheck import check_code_files
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked
+from dsreport.load.prosecheck import check_prose
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
@@ -159,6 +160,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
                 tables,
                 container if marker.what == "table" else {},
             )
+    problems += check_prose(doc.data, doc, prose_sources)
     try:
         spec = BundleSpec.model_validate(doc.data)
     except ValidationError as exc:

@@ -14,6 +14,27 @@ from dsreport.load.yamlsrc import Loc, YamlDoc
 from dsreport.vocabulary import REVIEW_COLUMNS, SEVERITIES, VERDICTS
 
 MAX_PER_CHECK = 5
+MAX_CELL = 5_000
+"""Longest text cell the report lays out (reviewed examples, labels, splits, slices): the
+PDF's table layout takes time that grows faster than a cell's length."""
+
+
+def _long_cells(table: Table, columns: list[str]) -> list[Problem]:
+    """A problem for each text cell of `columns` longer than MAX_CELL characters."""
+    problems = []
+    for column in columns:
+        values = table.frame[column] if column in table.frame.columns else None
+        if values is None or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        lengths = values.astype("string").str.len().fillna(0)
+        problems += _rows(
+            table,
+            lengths > MAX_CELL,
+            f"the cell has more than {MAX_CELL:,} characters, the most a report lays out",
+            column,
+            "shorten it (the reviewer's gist is enough), or leave the long text out",
+        )
+    return problems
 
 
 def duplicated(series: pd.Series) -> pd.Series:
@@ -106,6 +127,8 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
             score_columns.append(rung.score_column)
     if not all(present):
         return problems
+    shown = [section.label_column, section.split_column or "", *section.slice_columns]
+    problems += _long_cells(table, [c for c in shown if c])
     ids = table.frame[section.id_column]
     problems += _rows(
         table,
@@ -204,10 +227,11 @@ def _check_reviewed(table: Table) -> list[Problem]:
     def text(column: str) -> pd.Series:
         return table.frame[column].astype("string").fillna("").str.strip()
 
+    problems = _long_cells(table, list(REVIEW_COLUMNS))
     verdict = text("verdict").str.lower()
     severity = text("severity").str.lower()
     category = text("error_category")
-    problems = _rows(
+    problems += _rows(
         table,
         ~verdict.isin(VERDICTS),
         "verdict {value} is not one of: " + ", ".join(VERDICTS),
