@@ -333,6 +333,7 @@ class Run:
     before: dict[str, bytes] = field(default_factory=dict)
     """The output folder's files before the build: a previous build's outputs."""
     timed_out: bool = False
+    server: LoopbackServer | None = None
 
     def file(self, suffix: str) -> Path:
         """The artifact `<slug><suffix>` the build wrote."""
@@ -411,8 +412,9 @@ def _execute(run: Run) -> Run:
 @pytest.fixture(scope="module")
 def runs(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Run]:
-    """Build every selected case, two at a time, each with its own loopback server."""
+) -> Iterator[dict[str, Run]]:
+    """Build every selected case, two at a time, each with its own loopback server (kept
+    listening until the module's tests are done, for LibreOffice to be judged too)."""
     selected = {
         item.callspec.params["name"]
         for item in request.session.items
@@ -430,15 +432,16 @@ def runs(
         for name, server in servers.items():
             done[name].requests = list(server.requests)
             done[name].connections = server.connections
+            done[name].server = server
         for run in sorted(done.values(), key=lambda r: -r.seconds):  # shown with -s
             print(
                 f"{run.name:28} exit {run.code}  {run.seconds:5.1f} s  {run.cpu_seconds:5.1f} s "
                 f"CPU  {run.max_rss / 1024**2:6.0f} MiB"
             )
+        yield done
     finally:
         for server in servers.values():
             server.close()
-    return done
 
 
 # --- reading what a build wrote -------------------------------------------------------------------
@@ -647,6 +650,27 @@ def test_deck_text_fits_and_shapes_stay_apart(runs: dict[str, Run], name: str) -
     prs = Presentation(str(runs[name].file("-deck.pptx")))
     assert_text_fits(prs)
     assert_inside_and_apart(prs)
+
+
+OPENED = ["hostile-markup", "xml-illegal", "pr-text", "json-cells", "layout-text", "image-bomb"]
+"""Built hostile cases whose deck LibreOffice opens while their loopback server listens."""
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+@pytest.mark.parametrize("name", OPENED)
+def test_libreoffice_opening_the_deck_makes_no_request(
+    runs: dict[str, Run], name: str, tmp_path: Path
+) -> None:
+    """A deck could carry a link that its reader fetches (a template's linked picture did);
+    LibreOffice converting the deck to PDF is the reader here, and the case's server the
+    judge (tests/test_deck_links.py shows the judge sees a fetch when there is one)."""
+    run = runs[name]
+    assert run.server is not None
+    command = ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless"]
+    command += ["--convert-to", "pdf", "--outdir", str(tmp_path), str(run.file("-deck.pptx"))]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    assert proc.returncode == 0 and list(tmp_path.glob("*.pdf")), proc.stderr
+    assert (run.server.connections, run.server.requests) == (0, [])
 
 
 # --- what particular cases must show --------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import Counter
 
 from dsreport import strictjson
@@ -151,6 +152,9 @@ def _check_resamples(spec: BundleSpec, out: Collector) -> None:
         )
 
 
+_NUMERAL = re.compile(r"^[+-]?[0-9_.]+([eE][+-]?[0-9_]+)?$")
+
+
 def _float(text: str) -> float:
     """`text` as a number; 0 when it is none (an unusable example is noted at build)."""
     try:
@@ -170,7 +174,7 @@ def _check_examples(spec: BundleSpec, out: Collector) -> None:
                 if item.type == "array" and text.startswith("["):
                     strictjson.loads(text)
                 elif item.type in ("integer", "number") and text:
-                    if len(text) > strictjson.MAX_DIGITS:
+                    if _NUMERAL.match(text) and len(text) > strictjson.MAX_DIGITS:
                         raise strictjson.JsonProblem(
                             f"a number of {len(text)} characters (at most {strictjson.MAX_DIGITS})"
                         )
