@@ -432,7 +432,8 @@ def test_accuracy_on_imbalanced_classes(make: Make, bc: BinaryData) -> None:
         "slices and the recommendation use Balanced accuracy."
     )
     dm = facts.decision_metric
-    assert dm is not None and (dm.name, dm.moved, dm.headline) == ("balanced_accuracy", True, "accuracy")
+    assert dm is not None
+    assert (dm.name, dm.moved, dm.headline) == ("balanced_accuracy", True, "accuracy")
     assert {c.metric for c in facts.comparisons if c.decision_metric} == {"balanced_accuracy"}
     assert facts.recommendation is not None
     assert facts.recommendation.decision_metric == "balanced_accuracy"
@@ -822,7 +823,9 @@ def test_recommend_ship_with_conditions_for_a_warning(make: Make) -> None:
         "cases",
     )
     assert term.threshold is not None and term.threshold.text == "95.0%"
-    assert term.text.startswith(f"Pilot on at least {term.size:,} cases to confirm Accuracy ≥ 95.0%")
+    assert term.text.startswith(
+        f"Pilot on at least {term.size:,} cases to confirm Accuracy ≥ 95.0%"
+    )
     assert term.stop_rule == (
         "stop and fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%"
     )

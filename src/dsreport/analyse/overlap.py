@@ -38,10 +38,11 @@ def overlap(spec: BundleSpec, frame: pd.DataFrame) -> Overlap:
         others = pd.Index(ids[~test].dropna().unique())
         out.shared_ids = int(pd.Index(ids[test].dropna().unique()).isin(others).sum())
     inputs = tuple(
-        f.name for f in spec.system_design.inputs if f.name in frame.columns and f.name not in (
-            section.id_column, section.label_column, section.split_column
-        )
-    )  # fmt: skip
+        f.name
+        for f in spec.system_design.inputs
+        if f.name in frame.columns
+        and f.name not in (section.id_column, section.label_column, section.split_column)
+    )
     if inputs:
         keys = pd.util.hash_pandas_object(frame[list(inputs)], index=False).to_numpy()
         seen = pd.Index(keys[~test])

@@ -307,11 +307,19 @@ def residuals(facts: Facts) -> Chart | None:
 
 
 def slices(facts: Facts) -> Chart | None:
-    judged = list(facts.slices)
+    judged = [s for s in facts.slices if s.decision_metric]
     if facts.headline is None or not judged:
         return None
     plt = _setup()
-    metric = facts.headline.metric
+    first = judged[0].metric
+    metric = next(
+        (
+            m
+            for m in facts.metrics
+            if (m.name, m.rung, m.split, m.slice_key) == (first.name, first.rung, "test", None)
+        ),
+        first,
+    )
     judged = judged[:40]
     fig, ax = plt.subplots(figsize=(6.3, 0.28 * len(judged) + 1.0))
     for y, s in enumerate(judged[::-1]):

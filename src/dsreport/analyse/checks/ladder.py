@@ -156,18 +156,29 @@ def ladder(c: Context) -> list[FindingFact]:
         rung = next(r for r in c.ladder if r.id == comp.other)
         if not rung.simpler_than_chosen:
             continue
+        add = (
+            f"Add {rung.name}'s scores to the predictions table (a score_column for rung "
+            f"'{rung.id}') so the two can be compared on the same rows."
+        )
         out.append(
             finding(
                 "not-comparable",
-                "info",
+                "info" if comp.better else "warning",
                 f"{chosen} cannot be tested against {rung.name}",
                 f"{chosen} {comp.chosen_value.text} against {rung.name} {comp.other_value.text} "
                 f"on {dm.label}: {comp.method}; no claim is made either way.",
                 f"We cannot tell whether {chosen} beats the simpler {rung.name}.",
-                f"Add {rung.name}'s scores to the predictions table (a score_column for rung "
-                f"'{rung.id}') so the two can be compared on the same rows.",
+                add,
                 metric=dm.name,
                 rung=rung.id,
+                condition=conditions.simple(
+                    f"Before launch, compare {chosen} with the simpler {rung.name} on "
+                    f"{dm.label} on the same test rows ({rung.name} reports "
+                    f"{comp.other_value.text}, {chosen} {comp.chosen_value.text}): {add}",
+                    "not-comparable",
+                    dm.name,
+                    rung=rung.id,
+                ),
             )
         )
     return out
@@ -250,33 +261,37 @@ def baselines(c: Context) -> list[FindingFact]:
     for b in c.baselines:
         m = c.chosen_overall.get(b.metric)
         label = m.label if m else b.metric
-        if not b.beaten and b.metric != misleading:
+        if not b.beaten:
             out.append(
                 finding(
                     "below-trivial-baseline",
-                    "critical",
+                    "info" if b.metric == misleading else "critical",
                     f"No better than {b.name} on {label}",
                     f"{label} {b.chosen.text} is no better than {b.value.text} from {b.name} "
                     f"({b.description}; fitted on the {b.source}).",
                     f"A trivial rule ({b.description}) does as well on {label}.",
-                    "Do not ship: the model adds nothing a constant rule does not.",
+                    f"{label} misleads here; the call rests on {c.decision.label}."
+                    if b.metric == misleading and c.decision
+                    else "Do not ship: the model adds nothing a constant rule does not.",
                     metric=b.metric,
                     rung=c.chosen,
                     baseline=b.value.text,
                     value=b.chosen.text,
                 )
             )
-        elif b.beaten and b.reliably is False and b.metric == dm:
+        elif b.reliably is False and b.metric != misleading:
             interval = m.interval.text if m and m.interval else "n/a"
             out.append(
                 finding(
                     "trivial-baseline-not-cleared",
-                    "warning",
+                    "critical" if b.metric == dm else "warning",
                     f"Not clearly better than {b.name}",
                     f"{label} {b.chosen.text} (95% interval {interval}) does not clear "
                     f"{b.value.text} from {b.name} ({b.description}) beyond the noise.",
                     f"The model is not clearly better than a trivial rule on {label}.",
-                    "Evaluate on more data before claiming the model adds value.",
+                    "Do not ship until the model is shown to beat it on more data."
+                    if b.metric == dm
+                    else "Evaluate on more data before claiming the model adds value.",
                     metric=b.metric,
                     rung=c.chosen,
                     condition=conditions.simple(

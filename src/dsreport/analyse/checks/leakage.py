@@ -39,17 +39,26 @@ def _rung_metrics(c: Context, rung: str) -> list[MetricFact]:
     ]
 
 
+RANKING = frozenset({"roc_auc", "average_precision"})
+
+
+def _too_good(c: Context, m: MetricFact) -> bool:
+    """At or beyond its threshold, on enough rows to mean something."""
+    if m.value.value is None:
+        return False
+    if m.name in RANKING:
+        rarer = min(c.data.class_counts.values()) if c.data.class_counts else m.n
+        enough = rarer is None or rarer >= c.checks.slice_min_n
+        return enough and m.value.value >= c.checks.perfect_ranking
+    enough = m.n is None or m.n >= c.checks.slice_min_n
+    return enough and m.value.value >= c.checks.perfect_score
+
+
 def perfect(c: Context) -> list[FindingFact]:
     out = []
     key = {c.decision_name, c.headline.metric.name if c.headline else None}
     for rung in c.ladder:
-        hits = [
-            m
-            for m in _rung_metrics(c, rung.id)
-            if m.value.value is not None
-            and m.value.value >= c.checks.perfect_score
-            and (m.n is None or m.n >= c.checks.slice_min_n)
-        ]
+        hits = [m for m in _rung_metrics(c, rung.id) if _too_good(c, m)]
         if not hits:
             continue
         hits.sort(key=lambda m: m.name)

@@ -105,18 +105,18 @@ def _not_secured(c: Context, m: MetricFact) -> FindingFact:
 def targets(c: Context) -> list[FindingFact]:
     """The chosen rung on every metric with a target (test split, overall)."""
     keys = c.key_metrics()
-    out = []
+    missed, unsure = [], []
     for name in c.targets:
         m = c.chosen_overall.get(name)
         if m is None or m.target is None or m.target.value is None or m.value.value is None:
             continue
         if _short(m, m.value.value, m.target.value):
-            out.append(_missed(c, m, name in keys))
+            missed.append(_missed(c, m, name in keys))
             continue
         far = _far(m)
         if far is not None and _short(m, far, m.target.value):
-            out.append(_not_secured(c, m))
-    return out
+            unsure.append(_not_secured(c, m))
+    return missed + unsure  # a missed target before one merely not secured
 
 
 def _spread(metric: str, half: float) -> str:

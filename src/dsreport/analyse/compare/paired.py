@@ -184,11 +184,19 @@ def paired(
             only_a = int((rows_in & right_a & ~right_b).sum())
             only_b = int((rows_in & ~right_a & right_b).sum())
             out[metric] = Comparison(
-                chosen, other, metric, x, y, delta,
-                paired_difference(only_a, only_b, n), n,
+                chosen,
+                other,
+                metric,
+                x,
+                y,
+                delta,
+                paired_difference(only_a, only_b, n),
+                n,
                 f"exact McNemar test on {n:,} paired rows ({only_a:,} vs {only_b:,} discordant)",
-                mcnemar(only_a, only_b), "paired", [only_a, only_b],
-            )  # fmt: skip
+                mcnemar(only_a, only_b),
+                "paired",
+                [only_a, only_b],
+            )
             continue
         if metric not in reps:
             continue

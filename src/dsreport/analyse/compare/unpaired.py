@@ -68,16 +68,31 @@ def unpaired(
     if a.se is None or b.se is None:
         missing = other if b.se is None else chosen
         return Comparison(
-            chosen, other, metric, a.value, b.value, delta, None, 0,
+            chosen,
+            other,
+            metric,
+            a.value,
+            b.value,
+            delta,
+            None,
+            0,
             f"not comparable: {missing} has {b.source if b.se is None else a.source} "
             "(no interval, n or cross-validation spread)",
-            kind="not_comparable", lower_is_better=lower_is_better,
-        )  # fmt: skip
+            kind="not_comparable",
+            lower_is_better=lower_is_better,
+        )
     half = Z * math.sqrt(a.se**2 + b.se**2)
     sizes = [x for x in (a.n, b.n) if x]
     return Comparison(
-        chosen, other, metric, a.value, b.value, delta, (delta - half, delta + half),
+        chosen,
+        other,
+        metric,
+        a.value,
+        b.value,
+        delta,
+        (delta - half, delta + half),
         min(sizes) if sizes else 0,
         f"unpaired, from both rungs' uncertainty ({chosen}: {a.source}; {other}: {b.source})",
-        kind="unpaired", lower_is_better=lower_is_better,
-    )  # fmt: skip
+        kind="unpaired",
+        lower_is_better=lower_is_better,
+    )
