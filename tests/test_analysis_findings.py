@@ -305,7 +305,7 @@ def test_suspiciously_perfect_follows_its_check_threshold(make: Make) -> None:
         s["interrogation"]["checks"]["perfect_score"] = 0.96
 
     found = findings(make(edit), "suspiciously-perfect")
-    assert [(f.rung, f.severity) for f in found] == [("lr", "critical"), ("rule", "warning")]
+    assert [(f.rung, f.severity) for f in found] == [("lr", "critical")]
     assert "suspiciously-perfect" not in finding_ids(make())
 
 
