@@ -7,6 +7,7 @@ import pandas as pd
 
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
+from dsreport.load import probachecks
 from dsreport.load.checks import Collector, suggest
 from dsreport.load.columns import blank, outside
 from dsreport.load.tables import Table
@@ -146,10 +147,22 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
                 "prediction {value} is not one of the classes",
                 column,
             )
+    if task == "multiclass" and classes:
+        cells = [
+            p
+            for column in probachecks.columns(spec, table)
+            for p in _numeric(table, column, (0.0, 1.0), probachecks.CELL_HINT)
+        ]
+        problems += cells + probachecks.check_probabilities(spec, table, out, cells)
     return problems
 
 
-def _numeric(table: Table, column: str, bounds: tuple[float, float] | None) -> list[Problem]:
+def _numeric(
+    table: Table,
+    column: str,
+    bounds: tuple[float, float] | None,
+    hint: str = "scores must be probabilities of the positive class",
+) -> list[Problem]:
     raw = table.frame[column]
     values = pd.to_numeric(raw, errors="coerce")
     empty = blank(raw)
@@ -174,7 +187,7 @@ def _numeric(table: Table, column: str, bounds: tuple[float, float] | None) -> l
             beyond,
             f"score {{value}} is outside [{low:g}, {high:g}]",
             column,
-            "scores must be probabilities of the positive class",
+            hint,
         )
     return problems
 
