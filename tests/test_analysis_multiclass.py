@@ -456,3 +456,19 @@ def test_per_class_interval_of_a_class_never_predicted_nor_true() -> None:
     assert rows[2]["recall_interval"] is None
     assert rows[2]["f1_interval"] is None
     assert rows[0]["recall_interval"] == list(wilson(20, 30))
+
+
+def test_top_label_chart_is_drawn_from_the_facts(split_facts: Any) -> None:
+    from dsreport.render import charts
+
+    chart = charts.calibration(split_facts)
+    assert chart is not None and chart.key == "calibration"
+    ece = metric(split_facts, "ece", "lr")
+    assert chart.title == f"Top-label calibration: expected calibration error {ece.value.text}"
+    rows = split_facts.charts.top_label_calibration["lr"]
+    assert chart.alt.startswith(
+        "Top-label calibration plot: share where the top class is right against mean "
+        f"top-class probability in {len(rows)} equal-count bins: "
+    )
+    assert f"({int(rows[0][3]):,} cases)" in chart.alt
+    assert "Mean top-class probability" in chart.svg
