@@ -48,10 +48,10 @@ def test_rows_that_do_not_sum_to_one_are_refused(digits: MulticlassData, tmp_pat
         "export predict_proba, or apply a softmax to raw scores"
     )
     assert problems(tmp_path, frame) == [
-        f"error: data/predictions.csv:5: proba_lr_*: the probabilities proba_lr_<class> sum "
-        f"to {sums[3]:.4g}, not 1\n{hint}",
-        f"error: data/predictions.csv:9: proba_lr_*: the probabilities proba_lr_<class> sum "
-        f"to {sums[7]:.4g}, not 1\n{hint}",
+        f"error: data/predictions.csv:5: proba_lr_*: row sum '{sums[3]:.4g}' of "
+        f"proba_lr_<class> is not 1\n{hint}",
+        f"error: data/predictions.csv:9: proba_lr_*: row sum '{sums[7]:.4g}' of "
+        f"proba_lr_<class> is not 1\n{hint}",
     ]
 
 

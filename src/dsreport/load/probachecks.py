@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from dsreport.analyse.multiproba import SUM_TOLERANCE
+from dsreport.analyse import multiproba
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.checks import Collector, suggest
 from dsreport.load.tables import Table
 
-MAX_PER_CHECK = 5
 CELL_HINT = "per-class probabilities lie in [0, 1]"
 SUM_HINT = (
-    f"a row's probabilities must sum to 1 (within ±{SUM_TOLERANCE:g}, which is renormalised): "
-    "export predict_proba, or apply a softmax to raw scores"
+    f"a row's probabilities must sum to 1 (within ±{multiproba.SUM_TOLERANCE:g}, which is "
+    "renormalised): export predict_proba, or apply a softmax to raw scores"
 )
 
 
-def check_probabilities(
+def row_sums(
     spec: BundleSpec, table: Table, out: Collector, cells: list[Problem]
-) -> list[Problem]:
-    """Every declared class has a column, every cell is a probability, every row sums to 1.
+) -> list[tuple[str, pd.Series]]:
+    """(prefix, each row's sum) of every rung whose probability columns are all there and
+    clean; a rung missing some of its columns is reported to `out` instead.
 
-    `cells` holds the problems of the cell checks the caller ran on `columns(spec)`;
-    rows are summed only when those are clean.
+    `cells` holds the problems of the cell checks the caller ran on `columns(spec, table)`.
     """
     classes = spec.interrogation.classes
-    problems: list[Problem] = []
+    sums = []
     for index, rung in enumerate(spec.ladder.rungs):
         if not rung.proba_prefix:
             continue
@@ -47,12 +45,10 @@ def check_probabilities(
                 (len(missing) == len(wanted) and suggest(rung.proba_prefix, prefixes))
                 or f"each declared class needs its column, {rung.proba_prefix}<class>",
             )
-            continue
-        if any(p.key in wanted for p in cells):
-            continue
-        total = sum(pd.to_numeric(table.frame[c]).to_numpy(np.float64) for c in wanted)
-        problems += _sums(table, rung.proba_prefix, np.asarray(total, dtype=np.float64))
-    return problems
+        elif not any(p.key in wanted for p in cells):
+            total = sum(pd.to_numeric(table.frame[c]) for c in wanted)
+            sums.append((rung.proba_prefix, pd.Series(total, index=table.frame.index)))
+    return sums
 
 
 def columns(spec: BundleSpec, table: Table) -> list[str]:
@@ -64,31 +60,3 @@ def columns(spec: BundleSpec, table: Table) -> list[str]:
         for c in spec.interrogation.classes
         if f"{rung.proba_prefix}{c}" in table.frame.columns
     ]
-
-
-def _sums(
-    table: Table, prefix: str, total: np.ndarray[tuple[int], np.dtype[np.float64]]
-) -> list[Problem]:
-    rows = np.flatnonzero(np.abs(total - 1.0) > SUM_TOLERANCE)
-    problems = []
-    for row in rows[:MAX_PER_CHECK]:
-        where = "" if table.row_lines is not None else f" (row {int(row) + 1:,})"
-        problems.append(
-            Problem(
-                f"the probabilities {prefix}<class> sum to {total[row]:.4g}, not 1{where}",
-                file=table.file,
-                line=table.line(int(row)),
-                key=f"{prefix}*",
-                hint=SUM_HINT,
-            )
-        )
-    if len(rows) > MAX_PER_CHECK:
-        problems.append(
-            Problem(
-                f"{len(rows) - MAX_PER_CHECK:,} more rows like this",
-                file=table.file,
-                line=table.line(int(rows[MAX_PER_CHECK])),
-                key=f"{prefix}*",
-            )
-        )
-    return problems
