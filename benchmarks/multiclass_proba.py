@@ -41,6 +41,25 @@ def timed(runs: int, fn: Callable[[], object]) -> str:
     return f"{statistics.median(times):.3f} s ({min(times):.3f}–{max(times):.3f})"
 
 
+def measure(rows: int, runs: int) -> str:
+    """One table row: the three timings at `rows` rows."""
+    truth, proba = data(rows)
+    predicted = proba.argmax(axis=1)
+    stats = multiproba.build(truth, proba, 512)
+    rng = np.random.default_rng(1)
+    names = [str(c) for c in range(10)]
+
+    def confusion() -> object:
+        matrix = multiclass.build_stats(names, truth, predicted, None)
+        return bootstrap(matrix.resampled(rng, 1000), multiclass.all_metrics)
+
+    return (
+        f"| {rows:,} | {timed(runs, lambda: multiproba.build(truth, proba, 512))} | "
+        f"{timed(runs, lambda: multiproba.intervals(stats, rng, 1000, 512))} | "
+        f"{timed(runs, confusion)} |"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -49,23 +68,8 @@ def main() -> int:
     print(f"runs: {args.runs}; median (min–max); 1,000 resamples\n")
     print("| rows | probability pass | probability bootstrap | confusion pass + bootstrap |")
     print("|---:|---:|---:|---:|")
-    names = [str(c) for c in range(10)]
     for rows in args.rows:
-        truth, proba = data(rows)
-        predicted = proba.argmax(axis=1)
-        stats = multiproba.build(truth, proba, 512)
-        rng = np.random.default_rng(1)
-
-        def confusion() -> object:
-            matrix = multiclass.build_stats(names, truth, predicted, None)
-            return bootstrap(matrix.resampled(rng, 1000), multiclass.all_metrics)
-
-        print(
-            f"| {rows:,} | {timed(args.runs, lambda: multiproba.build(truth, proba, 512))} | "
-            f"{timed(args.runs, lambda: multiproba.intervals(stats, rng, 1000, 512))} | "
-            f"{timed(args.runs, confusion)} |",
-            flush=True,
-        )
+        print(measure(rows, args.runs), flush=True)
     return 0
 
 

@@ -30,8 +30,6 @@ from dsreport.analyse.intervals import percentile_intervals
 Array = NDArray[np.float64]
 SUM_TOLERANCE = 0.01
 """A row of probabilities may sum to 1 ± this (rounding in a CSV); it is renormalised."""
-
-
 EXACT_TOLERANCE = 1e-6
 """A row within this of 1 is floating-point error and is taken as it is: dividing it by its
 sum would break ties between rows and move the AUC."""
@@ -107,10 +105,6 @@ class ProbaStats:
     """Top-label histogram: the top probability as score, 'top class is true' as positive."""
     rows: RowMeans
     """log_loss, brier and (when defined) macro_roc_auc as means of per-row values."""
-
-    @property
-    def n(self) -> int:
-        return self.top.n
 
 
 def build(truth: NDArray[np.int64], proba: Array, groups: int) -> ProbaStats:
