@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -472,3 +473,21 @@ def test_top_label_chart_is_drawn_from_the_facts(split_facts: Any) -> None:
     )
     assert f"({int(rows[0][3]):,} cases)" in chart.alt
     assert "Mean top-class probability" in chart.svg
+
+
+def test_poor_calibration_check_reads_the_top_label_ece(
+    digits: MulticlassData, tmp_path: Path
+) -> None:
+    # The regularised logistic regression is underconfident: right far more often than
+    # its top probability says.
+    spec_dict = spec("multiclass")
+    spec_dict["system_design"]["scores_are_probabilities"] = True
+    facts = analyse(load(write_bundle(tmp_path / "b", spec_dict, multiclass_frame(digits))))
+    ece = metric(facts, "ece", "lr")
+    assert ece.value.value > 0.05
+    found = [f for f in facts.findings if f.id == "poor-calibration"]
+    assert len(found) == 1
+    assert found[0].message == (
+        f"Expected calibration error is {ece.value.text} while the design reads scores as "
+        "probabilities (limit 0.050)."
+    )
