@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import asdict
+from typing import Any
 
 from dsreport import __version__
 from dsreport.analyse import format as F
@@ -174,6 +175,15 @@ def _budgets(bundle: Bundle) -> list[BudgetFact]:
     return out
 
 
+def _per_class_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for k in ("precision", "recall", "f1"):
+        out[f"{k}_text"] = F.fmt(k, row[k])
+        bounds = row.get(f"{k}_interval")
+        out[f"{k}_interval_text"] = F.fmt_interval(k, *bounds) if bounds else None
+    return out
+
+
 def _environment() -> dict[str, str]:
     import platform
     from importlib.metadata import PackageNotFoundError, version
@@ -202,17 +212,16 @@ def _charts(ev: Evaluation | None) -> ChartsFact:
     for rung, curves in ev.curves.items():
         # a curve that does not exist (one class only in the test rows) is left out,
         # never given as an empty list of points
-        if curves["roc"]:
+        if curves.get("roc"):
             charts.roc[rung] = [list(p) for p in curves["roc"]]
-        if curves["pr"]:
+        if curves.get("pr"):
             charts.pr[rung] = [list(p) for p in curves["pr"]]
-        if curves["calibration"]:
+        if curves.get("calibration"):
             charts.calibration[rung] = curves["calibration"]
+        if curves.get("top_label_calibration"):
+            charts.top_label_calibration[rung] = curves["top_label_calibration"]
     charts.confusion = ev.confusion
-    charts.per_class = [
-        {**row, **{f"{k}_text": F.fmt(k, row[k]) for k in ("precision", "recall", "f1")}}
-        for row in ev.per_class
-    ]
+    charts.per_class = [_per_class_row(row) for row in ev.per_class]
     charts.residuals = ev.residuals
     return charts
 

@@ -292,11 +292,18 @@ class ChartsFact(_Fact):
     pr: dict[str, list[list[float]]] = Field(default_factory=dict)
     """rung -> [[recall, precision], ...]."""
     calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
-    """rung -> [[bin low, mean score, observed rate, count], ...]."""
+    """Binary: rung -> [[bin low edge, mean score, observed positive rate, count], ...] over
+    ten equal-count score bins (empty bins left out)."""
+    top_label_calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
+    """Multiclass with per-class probabilities: rung -> [[bin low edge, mean top-class
+    probability, share of rows whose top class is the true one, count], ...] over ten
+    equal-count bins of the top-class probability (empty bins left out)."""
     confusion: dict[str, Any] | None = None
     """{labels, matrix (rows: truth, columns: prediction), threshold}."""
     per_class: list[dict[str, Any]] = Field(default_factory=list)
-    """{class, precision, recall, f1, support, and *_text renderings}."""
+    """{class, precision, recall, f1, support, *_interval ([low, high] at 95%, or None where
+    undefined: Wilson for precision and recall, bootstrap for F1), and *_text and
+    *_interval_text renderings}."""
     residuals: dict[str, Any] | None = None
     """{quantiles, zero_targets, points: [[actual, predicted], ...]}."""
 
