@@ -139,6 +139,8 @@ FOLDERS.update(
         "one-class-only": _built(NO_EXAMPLE),
         "constant-scores": _built(NO_EXAMPLE),
         "metric-no-target": _built(NO_EXAMPLE),
+        "reviewed-own-verdicts": _built(NO_EXAMPLE),
+        "latency-per-batch": _built(NO_EXAMPLE),
         "no-reviewed-examples": _built(
             NO_REVIEW, NO_EXAMPLE, warnings=tuple(MESSAGES["no-reviewed-examples"][1])
         ),

@@ -10,7 +10,6 @@ from dsreport import __version__
 from dsreport.analyse import format as F
 from dsreport.analyse.compare import Comparison, paired, unpaired
 from dsreport.analyse.facts import (
-    BudgetFact,
     ChartsFact,
     ComparisonFact,
     DataFact,
@@ -36,6 +35,7 @@ from dsreport.analyse.operations import operations_fact
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
+from dsreport.analyse.rungfacts import budgets, cost_num, cv_facts, latency_num
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.evaluation import Metric
 from dsreport.load.loader import Bundle
@@ -159,24 +159,6 @@ def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list
     out = []
     for rung in ladder.rungs:
         value = _rung_value(bundle, rung.id, name, metrics) if name else None
-        latency = (
-            None
-            if rung.latency_ms is None
-            else Num(
-                value=rung.latency_ms,
-                text=f"{F.sig(rung.latency_ms, 3)} ms",
-                text_pm=f"{F.sig(rung.latency_ms, 2)} ms",
-            )
-        )
-        cost = (
-            None
-            if rung.cost is None
-            else Num(
-                value=rung.cost,
-                text=f"{F.sig(rung.cost, 3)} {unit}",
-                text_pm=f"{F.sig(rung.cost, 2)} {unit}",
-            )
-        )
         out.append(
             RungFact(
                 id=rung.id,
@@ -187,8 +169,9 @@ def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list
                 chosen=rung.id == ladder.chosen,
                 baseline=rung.id == ladder.baseline,
                 headline=num(name, value) if name else None,
-                latency_ms=latency,
-                cost=cost,
+                latency_ms=latency_num(rung.latency_ms, rung.latency),
+                cost=cost_num(rung.cost, unit),
+                cv_metrics=cv_facts(rung),
             )
         )
     return out
@@ -319,48 +302,6 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
     return data
 
 
-def _budgets(bundle: Bundle) -> list[BudgetFact]:
-    ov = bundle.spec.operator_view
-    chosen = next(r for r in bundle.spec.ladder.rungs if r.id == bundle.spec.ladder.chosen)
-    out = []
-    pairs = [
-        (
-            "latency",
-            ov.latency.budget_ms,
-            ov.latency.measured_ms,
-            chosen.latency_ms,
-            f" ms ({ov.latency.percentile})",
-        ),
-        ("cost", ov.cost.budget, ov.cost.measured, chosen.cost, f" {ov.cost.unit}"),
-    ]
-    for name, budget, measured, from_rung, unit in pairs:
-        value = measured if measured is not None else from_rung
-        source = (
-            "operator view"
-            if measured is not None
-            else f"rung {chosen.name}"
-            if from_rung is not None
-            else "not measured"
-        )
-
-        def as_num(x: float | None, unit: str = unit) -> Num | None:
-            if x is None:
-                return None
-            return Num(value=x, text=F.sig(x, 3) + unit, text_pm=F.sig(x, 2) + unit)
-
-        within = None if budget is None or value is None else value <= budget
-        out.append(
-            BudgetFact(
-                name=name,
-                budget=as_num(budget),
-                measured=as_num(value),
-                source=source,
-                within=within,
-            )
-        )
-    return out
-
-
 def _environment() -> dict[str, str]:
     import platform
     from importlib.metadata import PackageNotFoundError, version
@@ -396,6 +337,7 @@ def analyse(bundle: Bundle) -> Facts:
             bundle.reviewed,
             section.sampling if section else None,
             section.random_sample if section else True,
+            section.verdicts() if section else None,
         )
     comparisons = _comparisons(bundle, headline, ev, checks)
     slices = _slices(metrics, headline, checks)
@@ -449,7 +391,7 @@ def analyse(bundle: Bundle) -> Facts:
         recommendation=recommend(headline, findings),
         operations=operations_fact(spec, ev, checks),
         checks=asdict(checks),
-        budgets=_budgets(bundle),
+        budgets=budgets(spec),
         environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),

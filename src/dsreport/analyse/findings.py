@@ -330,7 +330,7 @@ def budgets(c: Context) -> list[FindingFact]:
             )
         )
     cost = ov.cost.measured if ov.cost.measured is not None else (chosen.cost if chosen else None)
-    if cost is not None and cost > ov.cost.budget:
+    if cost is not None and ov.cost.budget is not None and cost > ov.cost.budget:
         out.append(
             _f(
                 "cost-over-budget",
