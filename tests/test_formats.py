@@ -17,6 +17,7 @@ from dsreport.bundle.evaluation import Rung
 from dsreport.load.loader import collect_problems, load_bundle
 from dsreport.load.namechecks import nearest_metric
 from helpers import BUNDLES, EXAMPLES, Run, edit, edit_yaml
+from report_helpers import pdf_text, squeeze
 
 REVIEW_HEADER = "id,input,model_output,expected_output,verdict,error_category,severity,note\n"
 
@@ -163,12 +164,16 @@ def test_cost_without_a_budget_is_shown_but_not_judged(bundle: Callable[[str], P
     assert "cost-over-budget" not in {f.id for f in facts.findings}
 
 
-def test_a_bundle_without_cost_builds_every_artifact(
+def test_a_bundle_without_cost_or_judged_reviews_builds_every_artifact(
     bundle: Callable[[str], Path], cli: Callable[..., Run], tmp_path: Path
 ) -> None:
+    """Every renderer copes with no cost at all and with a review that has no error rate."""
     path = bundle("good-binary")
     edit_yaml(path, "  cost: {budget: 500, unit: EUR per month}\n", "")
     edit_yaml(path, ", latency_ms: 20, cost: 100}", ", latency_ms: 20}")
+    (path / "data" / "reviewed.csv").write_text(
+        REVIEW_HEADER + "1,x,y,?,ambiguous,,,\n2,x,y,y,not_applicable,,,\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
     result = cli("build", path, "-o", out, "--only", "facts,summary,ds,pm,engineer")
     assert result.exit_code == 0, result.stderr
@@ -180,9 +185,22 @@ def test_a_bundle_without_cost_builds_every_artifact(
         "source": "not measured",
         "within": None,
     }
+    assert facts["review"]["error_rate"] is None
     summary = (out / "churn-radar-summary.md").read_text(encoding="utf-8")
     assert "| cost | not set | not measured |" in summary
-    assert {p.suffix for p in out.iterdir()} >= {".json", ".md", ".pdf", ".pptx", ".zip"}
+    text = squeeze(pdf_text(out / "churn-radar-report.pdf"))
+    assert (
+        squeeze(
+            "2 reviewed examples. By verdict: ambiguous 1, not applicable 1. No case was judged "
+            "correct, partial or incorrect, so there is no error rate."
+        )
+        in text
+    )
+    assert {p.name for p in out.iterdir()} >= {
+        "churn-radar-deck.pptx",
+        "churn-radar-handoff.zip",
+        "churn-radar-report.pdf",
+    }
 
 
 # --- cross-validation --------------------------------------------------------------------------
