@@ -607,7 +607,7 @@ def test_hostile_markup_reaches_every_text_field(tmp_path: Path) -> None:
             assert kept(loc), f"{loc} holds no payload"
     fields = {loc for loc in text_fields() if loc[-1] != "<key>"}
     assert fields - covered - set(KEEP) == set()
-    assert len(covered) >= 60
+    assert len(covered) >= 59  # split names now must name the predictions' splits (KEEP)
 
 
 @_only("xml-illegal")
