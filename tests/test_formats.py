@@ -377,13 +377,36 @@ def test_a_multiclass_hint_names_a_prediction_column(tmp_path: Path) -> None:
     path = tmp_path / "digit-routing"
     shutil.copytree(EXAMPLES / "digit-routing", path)
     edit_yaml(path, "      score_column: pred_templates\n", "")
+    lines = (path / "dsreport.yaml").read_text(encoding="utf-8").splitlines()
+    line = 1 + next(i for i, text in enumerate(lines) if text.strip() == "- id: templates")
     found = [(p.format(), p.hint) for p in collect_problems(path)]
     assert found == [
         (
-            "warning: dsreport.yaml:271: ladder.rungs[0]: rung 'templates' has reported values "
+            f"warning: dsreport.yaml:{line}: ladder.rungs[0]: rung 'templates' has reported values "
             "only, so comparing the chosen rung 'logreg' with it is weak (no paired test on the "
             "same rows)",
             "add its predictions as a column `pred_templates` to data/predictions.csv and set "
             "`score_column: pred_templates`",
         )
+    ]
+
+
+def test_many_undeclared_split_values_are_reported_a_few_then_counted(
+    bundle: Callable[[str], Path],
+) -> None:
+    path = bundle("undeclared-split")
+    rows = "".join(f"1{i:02d},1,s{i},0.5,0.5\n" for i in range(8))
+    (path / "data" / "predictions.csv").write_text(
+        "id,label,split,score_rules,score_gbm\n001,1,test,0.7,0.9\n002,0,test,0.2,0.1\n" + rows,
+        encoding="utf-8",
+    )
+    found = problems(path)
+    assert found[0] == (
+        "error: dsreport.yaml:55: interrogation.predictions.split_column: 3 more split values "
+        "are not declared"
+    )
+    assert found[1:] == [
+        f"error: data/predictions.csv:{4 + i}: split: split 's{i}' (1 row) is not declared in "
+        "system_design.data.splits"
+        for i in range(5)
     ]

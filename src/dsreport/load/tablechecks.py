@@ -150,27 +150,32 @@ def _splits(spec: BundleSpec, table: Table, column: str, loc: Loc, out: Collecto
     would quietly leave its rows out of every headline number."""
     codes, texts = factor(table.frame[column])
     declared = [s.name for s in spec.system_design.data.splits]
+    found = ", ".join(texts[:MAX_PER_CHECK]) + (", ..." if len(texts) > MAX_PER_CHECK else "")
     problems: list[Problem] = []
     if "test" not in texts:
         out.add(
             loc,
             f"no row of {table.file} has the split 'test', so nothing is evaluated as the test "
-            f"split (splits found: {', '.join(texts)})",
+            f"split (splits found: {found})",
             "name the held-out rows' split `test`",
         )
     listed = ", ".join(declared)
     if not declared:
         out.add(
             loc,
-            f"the predictions' splits ({', '.join(texts)}) are not declared in "
-            "system_design.data.splits",
+            f"the predictions' splits ({found}) are not declared in system_design.data.splits",
             "declare them (name and rows), so a misspelt split is caught",
             warning=True,
         )
         return problems
-    for code, text in enumerate(texts):
-        if text in declared:
-            continue
+    undeclared = [(code, text) for code, text in enumerate(texts) if text not in declared]
+    if len(undeclared) > MAX_PER_CHECK:
+        out.add(
+            loc,
+            f"{len(undeclared) - MAX_PER_CHECK:,} more split values are not declared",
+            "is this the split column?",
+        )
+    for code, text in undeclared[:MAX_PER_CHECK]:
         rows = np.flatnonzero(codes == code)
         close = did_you_mean(text, declared)
         problems.append(
