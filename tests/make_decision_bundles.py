@@ -59,7 +59,10 @@ def _base(task: str) -> dict[str, Any]:
                 {"name": "y", "type": "number", "description": "An output.", "example": "1"}
             ],
             "model_structure": "A model.",
-            "data": {"description": "Some data."},
+            "data": {
+                "description": "Some data.",
+                "splits": [{"name": "train"}, {"name": "test"}],
+            },
             "metric_choice": "Because.",
         },
         "interrogation": {"seed": SEED, "checks": {"bootstrap_resamples": 400}},
