@@ -209,3 +209,39 @@ def test_leftovers_of_an_older_dsreport_are_removed(previous: Path, tmp_path: Pa
     assert [p.name for p in out.iterdir() if p.name.startswith(".dsreport")] == [alive.name]
     alive.rmdir()
     assert _hashes(out) == before
+
+
+def test_a_stopped_batch_stops_the_builds_in_its_worker_processes(tmp_path: Path) -> None:
+    """`dsreport build A B -j 2` builds each bundle in a process of its own. SIGTERM to the
+    command (a CI job's timeout) stops those builds too: neither commits."""
+    bundles = []
+    for name in ("north", "south"):
+        root = tmp_path / name
+        shutil.copytree(BUNDLE, root)
+        spec = root / "dsreport.yaml"
+        spec.write_text(
+            spec.read_text("utf-8").replace("slug: tumour-triage", f"slug: {name}"), "utf-8"
+        )
+        bundles.append(str(root))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "dsreport.cli", "build", *bundles, "-o", str(out)]
+    command += ["--only", "facts,summary,ds", "-j", "2", "--force"]
+    env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    deadline = time.monotonic() + 120
+
+    def staging(name: str) -> bool:
+        folder = out / name
+        return folder.is_dir() and any(p.name.startswith(".dsreport-") for p in folder.iterdir())
+
+    while not (staging("north") and staging("south")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the builds never reached their staging folders"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dsreport.buildtool import stop
 from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.errors import DsreportError, UsageError
 from dsreport.result import BuildResult
@@ -116,6 +117,7 @@ def build_many(
 
     items = plan(bundles, Path(out_root))
     workers = max(1, min(jobs or default_jobs(), len(items)))
+    calls: list[Call] = []
 
     def run(item: BatchItem) -> BatchItem:
         label = str(item.bundle)
@@ -125,12 +127,14 @@ def build_many(
             if workers == 1:
                 item.result = _build_one(item.bundle, item.out_dir, {**options, "jobs": jobs})
             else:  # one process each, one core each: the builds are the parallelism
+                stop.check()  # no new build once a stop is asked for
                 call = Call(
                     "dsreport.buildtool.batch:_build_one",
                     item.bundle,
                     item.out_dir,
                     {**options, "jobs": 1},
                 )
+                calls.append(call)
                 try:
                     item.result = call.result()
                 finally:
@@ -144,5 +148,13 @@ def build_many(
 
     if workers == 1:
         return [run(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, items))
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = [pool.submit(run, item) for item in items]
+        return [future.result() for future in futures]
+    except BaseException:
+        for call in calls:  # stopped too: each build undoes its own swap if it is in one
+            call.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
