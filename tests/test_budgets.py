@@ -243,3 +243,13 @@ def test_a_long_cell_is_refused_with_its_line(bundle: Callable[[str], Path]) -> 
         "error: data/reviewed.csv:3: note: the cell has more than 5,000 characters, the most "
         "a report lays out"
     ]
+
+
+def test_an_absurd_level_is_no_internal_error(bundle: Callable[[str], Path]) -> None:
+    """A worst case of -6.7e161 (found by the schema fuzz test) overflowed a square in the
+    pilot size: it is a finite number, so the analysis must carry it."""
+    from dsreport.api import check
+
+    path = bundle("good-binary")
+    edit_yaml(path, "worst_case: 0.6}", "worst_case: -6.7e+161}")
+    assert check(path).recommendation is not None

@@ -63,6 +63,7 @@ from report_helpers import (
     missing_tools,
     pdf_text,
     process_env,
+    soffice_pdf,
     squeeze,
     tool,
     uncompressed,
@@ -695,9 +696,7 @@ def test_libreoffice_opening_the_deck_makes_no_request(
     judge (tests/test_deck_links.py shows the judge sees a fetch when there is one)."""
     run = runs[name]
     assert run.server is not None
-    command = ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless"]
-    command += ["--convert-to", "pdf", "--outdir", str(tmp_path), str(run.file("-deck.pptx"))]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    proc = soffice_pdf(run.file("-deck.pptx"), tmp_path)
     assert proc.returncode == 0 and list(tmp_path.glob("*.pdf")), proc.stderr
     assert (run.server.connections, run.server.requests) == (0, [])
 

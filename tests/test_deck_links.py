@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from corpus.make import Draft, _rezip, _theme, linked_picture_template
 from dsreport.api import build, validate
 from dsreport.errors import BuildError
 from dsreport.load.pptxcheck import check_output_deck, find_refusal
-from report_helpers import LoopbackServer
+from report_helpers import LoopbackServer, soffice_pdf
 
 MASTER = "ppt/slideMasters/slideMaster1.xml"
 MASTER_RELS = "ppt/slideMasters/_rels/slideMaster1.xml.rels"
@@ -139,23 +138,9 @@ def test_the_output_deck_is_checked_before_it_is_written(
 
 
 def _soffice_requests(deck: Path, server: LoopbackServer, tmp_path: Path) -> list[str]:
-    proc = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(deck),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert proc.returncode == 0 and (tmp_path / "pdf" / f"{deck.stem}.pdf").is_file(), proc.stderr
+    outdir = tmp_path / deck.stem
+    proc = soffice_pdf(deck, outdir)
+    assert proc.returncode == 0 and (outdir / f"{deck.stem}.pdf").is_file(), proc.stderr
     return list(server.requests)
 
 

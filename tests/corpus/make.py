@@ -665,6 +665,17 @@ def hostile_markup(root: Path, host: Host) -> None:
     draft.write(root)
 
 
+def _edit_texts(draft: Draft, prose: Callable[[str], str], text: Callable[[Loc, str], str]) -> None:
+    """Every text field of the draft rewritten: prose files by `prose`, the rest (inline
+    prose included) by `text`, which hears where the value sits."""
+    for loc, field in list(text_locations(draft.spec)):
+        value = get_at(draft.spec, loc)
+        if field.kind == "prose" and is_prose_path(value):
+            draft.files[value] = prose(draft.files[value].decode()).encode()
+        else:
+            set_at(draft.spec, loc, text(loc, value))
+
+
 def _illegal(text: str, chars: str = ILLEGAL) -> str:
     """`text` with XML-illegal characters inside it: cleaned, it reads as before."""
     return f"{text[:1]}{chars}{text[1:]}" if text else chars
@@ -677,13 +688,7 @@ def xml_illegal(root: Path, host: Host) -> None:
     names, slice values and error categories, which become chart series and categories."""
     draft = Draft.full()
     spec = draft.spec
-    for loc, field in list(text_locations(spec)):
-        value = get_at(spec, loc)
-        if field.kind == "prose" and is_prose_path(value):
-            text = draft.files[value].decode()
-            draft.files[value] = _illegal(text, ILLEGAL_BYTES).encode()
-        else:
-            set_at(spec, loc, _illegal(value))
+    _edit_texts(draft, lambda text: _illegal(text, ILLEGAL_BYTES), lambda loc, text: _illegal(text))
     for rung in spec["ladder"]["rungs"]:
         for key in ("metrics", "train_metrics"):
             rung[key] = {_illegal(k): v for k, v in rung.get(key, {}).items()}
@@ -708,17 +713,11 @@ def pr_text(root: Path, host: Host) -> None:
     so that it still names what it named once the controls are dropped), every prose file,
     and the reviewed examples' and predictions' text cells (categories, slice values)."""
     draft = Draft.full()
-    spec = draft.spec
-    for loc, field in list(text_locations(spec)):
-        value = get_at(spec, loc)
-        if field.kind == "prose" and is_prose_path(value):
-            text = draft.files[value].decode()
-            draft.files[value] = f"{PINGS} {BIDI}{text}".encode()
-        elif kept(loc):
-            set_at(spec, loc, _illegal(value, BIDI))
-        else:
-            text = f"{value[:1]}{BIDI}{value[1:]} {PINGS}"
-            set_at(spec, loc, text[: field.max_length] if field.max_length else text)
+
+    def text(loc: Loc, value: str) -> str:
+        return _illegal(value, BIDI) if kept(loc) else f"{_illegal(value, BIDI)} {PINGS}"
+
+    _edit_texts(draft, lambda prose: f"{PINGS} {BIDI}{prose}", text)
     for row in draft.reviewed:
         row[5] = f"{row[5]} {PINGS}" if row[5] else ""
         row[7] = f"{BIDI}{row[7]} {PINGS}"

@@ -79,48 +79,35 @@ def svg_problems(data: bytes, path: str, *, line: int | None, key: str) -> list[
 
 
 def _size_problems(data: bytes, path: str, key: str) -> list[Problem]:
+    def refused(what: str, line: int | None, hint: str) -> list[Problem]:
+        return [Problem(f"SVG '{path}' {what}", file=path, line=line or 1, key=key, hint=hint)]
+
     try:
         root = etree.parse(io.BytesIO(data), _PARSER).getroot()
     except etree.XMLSyntaxError as exc:
-        return [
-            Problem(
-                f"SVG '{path}' is not well-formed XML ({exc.msg})",
-                file=path,
-                line=exc.lineno or 1,
-                key=key,
-                hint="save the SVG again from the drawing program",
-            )
-        ]
+        return refused(
+            f"is not well-formed XML ({exc.msg})",
+            exc.lineno,
+            "save the SVG again from the drawing program",
+        )
     depth, deepest = _depth(root)
     if depth > MAX_DEPTH:
-        return [
-            Problem(
-                f"SVG '{path}' nests its elements {depth} levels deep, over the limit of "
-                f"{MAX_DEPTH}",
-                file=path,
-                line=deepest.sourceline or 1,
-                key=key,
-                hint="flatten the drawing's groups, or save it as PNG",
-            )
-        ]
+        return refused(
+            f"nests its elements {depth} levels deep, over the limit of {MAX_DEPTH}",
+            deepest.sourceline,
+            "flatten the drawing's groups, or save it as PNG",
+        )
     drawn = expanded_size(root, MAX_ELEMENTS)
-    if drawn is None or drawn > MAX_ELEMENTS:
+    if drawn is None:
+        what = "refers to itself through its references (<use>, url(#...)), which never ends"
+    elif drawn > MAX_ELEMENTS:
         what = (
-            "refers to itself through its references (<use>, url(#...)), which never ends"
-            if drawn is None
-            else f"draws more than {MAX_ELEMENTS:,} elements once its references "
+            f"draws more than {MAX_ELEMENTS:,} elements once its references "
             "(<use>, url(#...)) are expanded"
         )
-        return [
-            Problem(
-                f"SVG '{path}' {what}",
-                file=path,
-                line=root.sourceline or 1,
-                key=key,
-                hint="simplify the diagram, or save it as PNG",
-            )
-        ]
-    return []
+    else:
+        return []
+    return refused(what, root.sourceline, "simplify the diagram, or save it as PNG")
 
 
 def _elements(node: etree._Element) -> Iterator[etree._Element]:
