@@ -88,6 +88,8 @@ def _in_folder(folder: Path, slug: str | None) -> Path:
 def _from_pdf(path: Path, data: bytes, limit: int, slug: str | None) -> tuple[str, bytes]:
     """The attached facts of a PDF: (attachment name, bytes)."""
     import io
+    import logging
+    import warnings
 
     from pypdf import PdfReader, apply_configuration, get_configuration
 
@@ -99,8 +101,12 @@ def _from_pdf(path: Path, data: bytes, limit: int, slug: str | None) -> tuple[st
         brotli_maximum_output_length=limit,
         maximum_declared_stream_length=limit,
     )
+    quiet = logging.getLogger("pypdf")  # its complaints are not ours to print: one line is
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL + 1)
     try:
-        with apply_configuration(capped):
+        with apply_configuration(capped), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             names = sorted(n for n in reader.attachments if str(n).endswith(FACTS_SUFFIX))
             if not names:
@@ -110,10 +116,10 @@ def _from_pdf(path: Path, data: bytes, limit: int, slug: str | None) -> tuple[st
             contents = reader.attachments[name]
     except PreviousError:
         raise
-    except Exception as exc:  # any failure of an untrusted PDF is the file's, not a bug
-        raise _fail(
-            path, f"not a readable PDF ({type(exc).__name__}: damaged or not a PDF); {WHAT}"
-        ) from None
+    except Exception:  # any failure of an untrusted PDF is the file's, not a bug
+        raise _fail(path, f"not a readable PDF (damaged, or not a PDF); {WHAT}") from None
+    finally:
+        quiet.setLevel(level)
     if not contents or len(contents[0]) > limit:
         raise _fail(path, f"the attached {name} is empty or over the {human_size(limit)} limit")
     return str(name), contents[0]
