@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from dsreport.bundle.fields import clean_text
 from dsreport.errors import DsreportError
 from dsreport.load.paths import LoadOptions, human_size
 
@@ -92,6 +93,7 @@ def _from_pdf(path: Path, data: bytes, limit: int, slug: str | None) -> tuple[st
     import warnings
 
     from pypdf import PdfReader, apply_configuration, get_configuration
+    from pypdf.errors import LimitReachedError
 
     capped = get_configuration().with_overwrites(
         jbig2dec_binary=None,  # never run an external decoder on untrusted streams
@@ -116,6 +118,12 @@ def _from_pdf(path: Path, data: bytes, limit: int, slug: str | None) -> tuple[st
             contents = reader.attachments[name]
     except PreviousError:
         raise
+    except LimitReachedError:
+        raise _fail(
+            path,
+            f"the PDF's streams expand past the {human_size(limit)} limit for a previous "
+            "review (raise it with --max-file-size)",
+        ) from None
     except Exception:  # any failure of an untrusted PDF is the file's, not a bug
         raise _fail(path, f"not a readable PDF (damaged, or not a PDF); {WHAT}") from None
     finally:
@@ -146,6 +154,18 @@ def _version(path: Path, data: Any) -> None:
         )
 
 
+def _cleaned(value: Any) -> Any:
+    """Every string as bundle text is: without the control characters a terminal would obey
+    (the last review's messages reach `dsreport diff`'s output and every artifact)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _cleaned(v) for k, v in value.items()}
+    return value
+
+
 def _facts(path: Path, raw: bytes) -> Facts:
     from pydantic import ValidationError
 
@@ -159,8 +179,8 @@ def _facts(path: Path, raw: bytes) -> Facts:
         raise _fail(path, f"not a dsreport facts object; {WHAT}")
     _version(path, data)
     try:
-        return Facts.model_validate(data)
-    except (ValidationError, RecursionError) as exc:
+        return Facts.model_validate(_cleaned(data))
+    except (ValidationError, RecursionError) as exc:  # nesting deep enough to exhaust the stack
         errors = exc.errors() if isinstance(exc, ValidationError) else []
         if not errors:
             raise _fail(path, "does not match the facts schema") from None

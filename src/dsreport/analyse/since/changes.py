@@ -68,7 +68,7 @@ def finding_changes(before: Facts, after: Facts) -> list[FindingChangeFact]:
                     message_pm=f.message_pm,
                 )
             )
-    out.sort(key=lambda c: (ORDER[c.status], -RANK[c.severity]))
+    out.sort(key=lambda c: (ORDER[c.status], -RANK[c.severity], not c.escalated))
     return out
 
 

@@ -127,7 +127,8 @@ class SinceFact(_Fact):
     """The chosen model's test metrics present in both reviews: the decision metric first,
     then the headline, then metrics with a target, then the rest."""
     findings: list[FindingChangeFact] = Field(default_factory=list)
-    """Raised, then still open, then resolved; most severe first within each."""
+    """Raised, then still open, then resolved; most severe first within each (escalated
+    first among findings still open at one severity)."""
     changes: list[ChangeFact] = Field(default_factory=list)
     """Ladder, contract, thresholds and targets, budgets, operator view, data, monitoring."""
     breaking: bool = False
