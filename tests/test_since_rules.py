@@ -362,3 +362,17 @@ def test_the_last_reviews_text_is_cleaned_like_bundle_text(example: Facts, tmp_p
     path = tmp_path / f"{SLUG}-facts.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert read_previous(path).facts.findings[0].message == "]0;owned[31mred text"
+
+
+def test_the_bundle_inside_the_last_facts_is_held_to_the_bundle_model(
+    example: Facts, tmp_path: Path
+) -> None:
+    data = json.loads(example.model_dump_json())
+    del data["bundle"]["ladder"]["chosen"]
+    path = tmp_path / f"{SLUG}-facts.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DsreportError) as caught:
+        read_previous(path)
+    assert caught.value.message == (
+        f"{path}: does not match the facts schema: bundle.ladder.chosen: field required"
+    )

@@ -11,7 +11,7 @@ import click
 
 from dsreport import __version__
 from dsreport.buildcmd import build
-from dsreport.console import Out, handle_errors, max_size, size_option
+from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
 from dsreport.diffcmd import diff
 
 
@@ -112,13 +112,7 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 @main.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option(
-    "--fail-on",
-    type=click.Choice(["info", "warning", "critical"]),
-    default="critical",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity is present.",
-)
+@fail_on_option("Exit 1 when a finding at or above this severity is present.")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print findings and the recommendation as JSON."
 )

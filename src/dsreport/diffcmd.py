@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dsreport.console import Out, handle_errors, max_size, size_option
+from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
 
 if TYPE_CHECKING:
     from dsreport.analyse.since.model import SinceFact
@@ -27,13 +27,7 @@ VERDICTS = {
 @click.command()
 @click.argument("previous", type=click.Path(path_type=Path))
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option(
-    "--fail-on",
-    type=click.Choice(["info", "warning", "critical"]),
-    default="critical",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity appeared since the last review.",
-)
+@fail_on_option("Exit 1 when a finding at or above this severity appeared since the last review.")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @size_option
 @handle_errors

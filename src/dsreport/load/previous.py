@@ -170,6 +170,7 @@ def _facts(path: Path, raw: bytes) -> Facts:
     from pydantic import ValidationError
 
     from dsreport.analyse.facts import Facts
+    from dsreport.bundle.spec import BundleSpec
 
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -178,14 +179,18 @@ def _facts(path: Path, raw: bytes) -> Facts:
     if not isinstance(data, dict):
         raise _fail(path, f"not a dsreport facts object; {WHAT}")
     _version(path, data)
+    prefix: tuple[str, ...] = ()
     try:
-        return Facts.model_validate(_cleaned(data))
+        facts = Facts.model_validate(_cleaned(data))
+        prefix = ("bundle",)  # the normalised bundle it carries is held to the bundle's model
+        spec = BundleSpec.model_validate(facts.bundle)
+        return facts.model_copy(update={"bundle": spec.model_dump(mode="json", by_alias=True)})
     except (ValidationError, RecursionError) as exc:  # nesting deep enough to exhaust the stack
         errors = exc.errors() if isinstance(exc, ValidationError) else []
         if not errors:
             raise _fail(path, "does not match the facts schema") from None
         first = errors[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top)"
+        where = ".".join(str(part) for part in (*prefix, *first["loc"]))
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise _fail(
             path, f"does not match the facts schema: {where}: {first['msg'].lower()}{more}"
