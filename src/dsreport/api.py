@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dsreport.errors import DsreportError, Problem, UsageError
+from dsreport.errors import Problem
+from dsreport.importers import example as _examples
 from dsreport.load.paths import LoadOptions
 from dsreport.progress import SILENT, Progress
 from dsreport.result import BuildResult
@@ -17,11 +17,7 @@ if TYPE_CHECKING:
     from dsreport.analyse.facts import Facts
     from dsreport.load.loader import Bundle
 
-TASK_EXAMPLES = {
-    "binary": "tumour-triage",
-    "multiclass": "digit-routing",
-    "regression": "disease-progression",
-}
+TASK_EXAMPLES = _examples.TASK_EXAMPLES
 
 
 def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
@@ -158,24 +154,8 @@ def json_schema_text() -> str:
 
 
 def init_bundle(directory: str | Path, task: str = "binary") -> Path:
-    """Write a complete, commented example bundle for `task` into `directory`."""
-    from dsreport.resources import resource_dir
+    """Write the complete, commented example bundle for `task` into `directory`, named
+    after the folder (project name and slug)."""
+    from dsreport.importers.example import init_from_example
 
-    if task not in TASK_EXAMPLES:
-        raise UsageError(f"unknown task '{task}'", hint="use binary, multiclass or regression")
-    target = Path(directory)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(
-            f"{target} already exists and is not empty",
-            hint="choose a new folder; init never overwrites files",
-        )
-    source = resource_dir("examples") / TASK_EXAMPLES[task]
-    if not (source / "dsreport.yaml").is_file():
-        raise DsreportError(
-            f"the {task} example bundle is missing from this installation",
-            hint="reinstall dsreport: the installation is incomplete",
-        )
-    shutil.copytree(
-        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-    )
-    return target
+    return init_from_example(directory, task)
