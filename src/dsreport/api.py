@@ -15,6 +15,7 @@ from dsreport.result import BuildResult
 
 if TYPE_CHECKING:
     from dsreport.analyse.facts import Facts
+    from dsreport.importers.predictions import Started
     from dsreport.load.loader import Bundle
 
 TASK_EXAMPLES = _examples.TASK_EXAMPLES
@@ -159,3 +160,17 @@ def init_bundle(directory: str | Path, task: str = "binary") -> Path:
     from dsreport.importers.example import init_from_example
 
     return init_from_example(directory, task)
+
+
+def init_from_predictions(
+    directory: str | Path,
+    predictions: str | Path,
+    *,
+    task: str | None = None,
+    chosen: str | None = None,
+) -> Started:
+    """Write a bundle in `directory` around a predictions table: the task and the columns
+    are inferred; what only a person can write is left open (`dsreport validate` lists it)."""
+    from dsreport.importers.predictions import init_from_predictions as _init
+
+    return _init(directory, predictions, task=task, chosen=chosen)

@@ -49,6 +49,7 @@ QUESTIONS: Final = {
     "ladder.chosen": "Which rung ships?",
     "ladder.rungs[].kind": "Is this rung today's heuristic, a simple model or a complex one?",
     "ladder.rungs[].decision": "Was this rung kept, dropped or chosen?",
+    "ladder.rungs[].score_column": "Which column holds this rung's score of the positive class?",
     "ladder.rungs[].reason": "Why was this rung kept, dropped or chosen, with the numbers?",
     "interrogation.threshold": "At what score does the product act (the operating threshold)?",
     "interrogation.positive_label": "Which class is the one to catch (the positive class)?",
