@@ -19,6 +19,7 @@ from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.exampletext import example_text_problems
 from dsreport.load.messages import dotted, validation_problems
+from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
 from dsreport.load.paths import Limits, LoadOptions, read_checked
 from dsreport.load.svgcheck import svg_problems
@@ -73,7 +74,7 @@ def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
     bundle, problems = _load(Path(path), options or LoadOptions())
     if bundle is None or any(p.severity == "error" for p in problems):
         raise BundleError(problems)
-    bundle.warnings = [p for p in problems if p.severity == "warning"]
+    bundle.warnings = sort_problems([p for p in problems if p.severity == "warning"])
     return bundle
 
 
@@ -181,6 +182,7 @@ def _read(
     except ValidationError as exc:
         return None, problems + validation_problems(exc, doc, BundleSpec), doc
     problems += check_spec(spec, doc)
+    problems += check_names_and_comparisons(spec, doc)
     problems += check_deck_template(spec, doc, files)
     problems += example_text_problems(doc, spec.project.slug or slugify(spec.project.name), files)
     predictions = _table(spec.interrogation.predictions, tables)
