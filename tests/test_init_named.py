@@ -81,10 +81,10 @@ def test_open_items_are_errors_with_their_question(
         "error: dsreport.yaml:26: operator_view.success_metric.optimal: to write: what would "
         "be perfect?",
         "  hint: write your answer in place of TODO",
-        "error: dsreport.yaml:33: operator_view.fallback: to write: What happens when the "
+        "error: dsreport.yaml:31: operator_view.fallback: to write: What happens when the "
         "model fails or cannot answer: fall back to rules, ask the user, or show no result?",
         "  hint: write your answer in place of TODO",
-        "error: dsreport.yaml:54: ladder.rungs[0].kind: to write: Is this rung today's "
+        "error: dsreport.yaml:52: ladder.rungs[0].kind: to write: Is this rung today's "
         "heuristic, a simple model or a complex one?",
         "  hint: write your answer in place of TODO",
         "3 errors, 0 warnings",

@@ -174,3 +174,21 @@ def init_from_predictions(
     from dsreport.importers.predictions import init_from_predictions as _init
 
     return _init(directory, predictions, task=task, chosen=chosen)
+
+
+def import_mlflow(
+    runs: Sequence[str],
+    into: str | Path,
+    *,
+    rungs: dict[str, str] | None = None,
+    chosen: str | None = None,
+    uri: str | None = None,
+    task: str | None = None,
+    table: str | None = None,
+) -> Started:
+    """Write a bundle in `into` from MLflow runs (simplest first): one rung per run, its
+    metrics, the chosen run's signature, input example and environment, and the runs'
+    evaluation or predictions tables. Needs `dsreport[mlflow]`; docs/import.md."""
+    from dsreport.importers.mlflowimport import import_mlflow as _import
+
+    return _import(list(runs), into, rungs=rungs, chosen=chosen, uri=uri, task=task, table=table)

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from dsreport.bundle.fields import Model, Number, TablePath, Text
 from dsreport.bundle.latency import LatencyValue, either
+from dsreport.bundle.provenance import ModelReference
 from dsreport.vocabulary import VERDICTS, Verdict
 
 Direction = Literal["higher_is_better", "lower_is_better"]
@@ -64,6 +65,8 @@ class Rung(Model):
     """Multiclass: columns `<prefix><class>` hold this rung's per-class probabilities, one per
     declared class, each in [0, 1], each row summing to 1 (within ±0.01; renormalised). They
     give top-k accuracy, macro ROC AUC, log loss, Brier score and top-label calibration."""
+    model: ModelReference | None = None
+    """The rung's model file, referenced by URI and SHA-256 (`dsreport import mlflow`)."""
 
     @model_validator(mode="after")
     def _per_request(self) -> Rung:

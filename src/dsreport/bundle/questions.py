@@ -41,6 +41,8 @@ QUESTIONS: Final = {
     "operator_view.safest_default": "When in doubt, what is the safest thing the system can do?",
     "system_design.inputs": "What does a request carry? Name, type and meaning of each input "
     "field.",
+    "system_design.outputs": "What does a response carry? Name, type and meaning of each "
+    "output field.",
     "system_design.model_structure": "How is the model built: algorithm, features, "
     "post-processing?",
     "system_design.data.description": "How were the training and test data built: sources, "

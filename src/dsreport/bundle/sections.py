@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from dsreport.bundle.fields import CodePath, ImagePath, Model, Number, Prose, Text
 from dsreport.bundle.latency import LatencyValue, either
+from dsreport.bundle.provenance import Environment
 
 FieldType = Literal["integer", "number", "string", "boolean", "category", "datetime", "array"]
 
@@ -282,3 +283,6 @@ class SystemDesign(Model):
     """`module:function` the handoff's contract test calls, relative to the code files."""
     tolerance: Tolerance = Field(default_factory=Tolerance)
     """Tolerance of the handoff's contract test when it compares numeric outputs."""
+    environment: Environment | None = None
+    """Python version and pinned packages the chosen model runs with (`dsreport import
+    mlflow` reads them from the run's requirements.txt and python_env.yaml)."""

@@ -318,3 +318,9 @@ def _round_between(low: float, high: float) -> float:
         if low < t <= high:
             return t
     return high
+
+
+def most_probable(frame: pd.DataFrame, prefix: str, classes: list[str]) -> list[str]:
+    """Each row's class of highest probability in `<prefix><class>` (the first on ties)."""
+    values = frame[[prefix + c for c in classes]].apply(pd.to_numeric).to_numpy(dtype=float)
+    return [classes[i] for i in values.argmax(axis=1)]

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dsreport.bundle.questions import todo
 from dsreport.errors import BundleError, UsageError
-from dsreport.importers.columns import InferenceError, Inferred, RungColumns, infer
+from dsreport.importers.columns import InferenceError, Inferred, RungColumns, infer, most_probable
 from dsreport.importers.writer import skeleton, write_bundle
 from dsreport.load.tables import Table, read_table
 
@@ -96,10 +95,8 @@ def _table_with_ids(frame: pd.DataFrame, found: Inferred) -> tuple[pd.DataFrame,
         found.notes.append(f"no id column: '{name}' is the row number")
     for rung in found.rungs:
         if rung.derived_score and rung.proba_prefix and rung.score:
-            probabilities = frame[[rung.proba_prefix + c for c in found.classes]]
-            values = probabilities.apply(pd.to_numeric).to_numpy(dtype=float)
             frame = frame.assign(
-                **{rung.score: np.asarray(found.classes, dtype=object)[values.argmax(axis=1)]}
+                **{rung.score: most_probable(frame, rung.proba_prefix, found.classes)}
             )
             rewritten = True
     return frame, rewritten
@@ -149,9 +146,10 @@ def splits(frame: pd.DataFrame, found: Inferred) -> list[dict[str, Any]]:
     return [{"name": str(name), "rows": int(n)} for name, n in sorted(counts.items())]
 
 
-def ladder(rungs: list[RungColumns], chosen: str | None) -> dict[str, Any]:
+def ladder(rungs: list[RungColumns], chosen: str | None, *, scored: bool = True) -> dict[str, Any]:
     """One rung per model in the source, in its order (the first is the baseline). With
-    one rung it is the chosen one; with several, `chosen` names it or the choice is open."""
+    one rung it is the chosen one; with several, `chosen` names it or the choice is open.
+    `scored`: every rung has predictions, so a missing score column is an open item."""
     if chosen is None and len(rungs) == 1:
         chosen = rungs[0].id
     out = []
@@ -165,7 +163,8 @@ def ladder(rungs: list[RungColumns], chosen: str | None) -> dict[str, Any]:
             entry["description"] = rung.description
         entry["decision"] = "chosen" if rung.id == chosen else todo("ladder.rungs[].decision")
         entry["reason"] = todo("ladder.rungs[].reason")
-        entry["score_column"] = rung.score or todo("ladder.rungs[].score_column")
+        if rung.score or scored:
+            entry["score_column"] = rung.score or todo("ladder.rungs[].score_column")
         if rung.proba_prefix:
             entry["proba_prefix"] = rung.proba_prefix
         out.append(entry)
