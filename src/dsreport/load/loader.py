@@ -23,6 +23,7 @@ from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
 from dsreport.load.paths import Limits, LoadOptions, read_checked
 from dsreport.load.svgcheck import svg_problems
+from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
@@ -187,6 +188,10 @@ def _read(
     problems += example_text_problems(doc, spec.project.slug or slugify(spec.project.name), files)
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
+    if reviewed is not None:
+        problems += adopt_review_synonyms(reviewed)
+    if predictions is not None:
+        problems += undeclared_probabilities(spec, predictions)
     problems += check_tables(spec, doc, predictions, reviewed)
     if open_items or any(p.severity == "error" for p in problems):
         return None, problems, doc
