@@ -68,3 +68,12 @@ def test_undeclared_probability_columns_are_pointed_out(tmp_path: Path) -> None:
             "AUC, log loss and calibration",
         )
     ]
+
+
+def test_the_import_doc_names_every_metric_mapping() -> None:
+    from dsreport.importers.mlflowmap import MLFLOW_NAMES
+    from helpers import REPO
+
+    text = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
+    for mlflow_name, name in MLFLOW_NAMES.items():
+        assert f"| `{mlflow_name}` | `{name}` |" in text

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pandas as pd
 import yaml
@@ -64,8 +65,16 @@ class RunData:
 def tracking_uri(given: str | None) -> str:
     """The tracking URI to read: as given, else MLFLOW_TRACKING_URI, else ./mlruns."""
     if given:
-        path = Path(given)
-        return path.resolve().as_uri() if "://" not in given and path.exists() else given
+        if given.startswith("file:"):
+            given = urlparse(given).path  # a missing store would be created, not read
+        elif ":" in given and not Path(given).exists():
+            return given  # http(s): and the other schemes MLflow knows
+        if not Path(given).is_dir():
+            raise UsageError(
+                f"tracking URI {given}: no such folder",
+                hint="give an mlruns folder, a file: URI or a server's URL",
+            )
+        return Path(given).resolve().as_uri()
     if os.environ.get("MLFLOW_TRACKING_URI"):
         return os.environ["MLFLOW_TRACKING_URI"]
     if Path("mlruns").is_dir():
