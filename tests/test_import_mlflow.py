@@ -51,6 +51,7 @@ def imported(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_validate_lists_only_the_human_written_parts(imported: Path) -> None:
     assert set(open_items(imported)) == {
+        "project.authors",
         "ecosystem.problem",
         "ecosystem.current_process",
         "ecosystem.users",

@@ -181,7 +181,7 @@ class Interrogation(Model):
     """Declared class labels (classification); labels outside them are errors."""
     top_k: int = Field(default=3, ge=1, examples=[3])
     """k of top-k accuracy (multiclass, when per-class scores are given)."""
-    seed: int = Field(default=20240101, examples=[20240101])
+    seed: int = Field(default=20240101, ge=0, examples=[20240101])
     """Seed for every bootstrap, so results are reproducible."""
     metrics: list[Metric] = Field(default_factory=list)
     """Precomputed metric values (overall, per split, per slice)."""

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 from dsreport.errors import DsreportError, UsageError
-from dsreport.load.loader import slugify
 from dsreport.resources import resource_dir
 
 TASK_EXAMPLES = {
@@ -62,6 +61,8 @@ def init_from_example(directory: str | Path, task: str = "binary") -> Path:
 def renamed(text: str, title: str) -> str:
     """The example's YAML with the project's name, slug and title comment set to `title`,
     comments and layout kept."""
+    from dsreport.load.loader import slugify
+
     project = re.search(r"(?m)^project:\n((?:[ #].*\n|\n)*)", text)
     if project is None:
         return text

@@ -47,13 +47,11 @@ def import_mlflow(
     task = task or _task(data)
     merged = M.merge_tables(data, ids, task)
     notes = list(merged.notes if merged else [])
-    authors = sorted({run.tags["mlflow.user"] for run in data if run.tags.get("mlflow.user")})
-    spec = skeleton(Path(into), task, authors=[{"name": a} for a in authors] or None)
+    spec = skeleton(Path(into), task)  # MLflow's user tag is a login, not an author
     first = next((run.start_date for run in data if run.start_date), None)
     if first:
         spec["project"]["date"] = first
     ship = data[ids.index(chosen)] if chosen else data[-1]
-    spec["project"]["version"] = f"MLflow run {ship.id[:8]}"
     spec["system_design"].update(_design(ship, task, merged, notes))
     spec["ladder"], spec["interrogation"] = _evidence(data, ids, chosen, task, merged, notes)
     files = {PREDICTIONS: csv_bytes(merged.frame)} if merged else {}

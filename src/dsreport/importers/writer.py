@@ -40,9 +40,7 @@ SECTIONS = {
 }
 
 
-def skeleton(
-    folder: Path, task: str, *, authors: list[dict[str, str]] | None = None
-) -> dict[str, Any]:
+def skeleton(folder: Path, task: str) -> dict[str, Any]:
     """The parts of a bundle no source holds, each an open item; `project` named after
     `folder`."""
     title = title_of(folder)
@@ -55,7 +53,7 @@ def skeleton(
             "version": "1.0.0",
             "date": dt.date.today().isoformat(),
             "task": task,
-            "authors": authors or todo("project.authors"),
+            "authors": todo("project.authors"),
         },
         "ecosystem": {
             **{k: todo(f"ecosystem.{k}") for k in ("problem", "current_process", "users")},

@@ -3,7 +3,8 @@
 `dsreport init DIR` starts from a complete example so its structure guides the author; a
 report that still tells the example's story would be wrong, so every text value equal to
 the example's at the same key, and every file identical to the example's, is a warning
-(one per section), until it is rewritten. The examples themselves are not warned about.
+(one per section), until it is rewritten. The examples themselves are not warned about,
+nor is a bundle that shares a phrase or two with one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from dsreport.load.yamlsrc import Loc, YamlDoc
 
 MIN_CHARS = 12
 """Shorter values (ids, metric names, column names) are the same in any bundle."""
+CLAIM = 3
+"""A bundle shares at least this many texts (or a file) with the example it was started
+from; a hand-written one that happens to name a rung as an example does is left alone."""
 SHOWN = 5
 
 
@@ -49,6 +53,13 @@ def example_text_problems(doc: YamlDoc, slug: str, files: dict[str, bytes]) -> l
         for loc, text in _texts(doc.data, ()):
             if (pattern(dotted(loc)), text) in example.texts:
                 found.setdefault(str(loc[0]), []).append(loc)
+        same = [
+            name
+            for name in sorted(files)
+            if example.files.get(name) == hashlib.sha256(files[name]).hexdigest()
+        ]
+        if not same and sum(len(locs) for locs in found.values()) < CLAIM:
+            continue
         for section, locs in found.items():
             keys = [dotted(loc[1:]) for loc in locs]
             more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
@@ -65,16 +76,15 @@ def example_text_problems(doc: YamlDoc, slug: str, files: dict[str, bytes]) -> l
                     severity="warning",
                 )
             )
-        for name in sorted(files):
-            if example.files.get(name) == hashlib.sha256(files[name]).hexdigest():
-                out.append(
-                    Problem(
-                        f"this is the {example.name} example's file, unchanged",
-                        file=name,
-                        hint="replace it with your own",
-                        severity="warning",
-                    )
-                )
+        out += [
+            Problem(
+                f"this is the {example.name} example's file, unchanged",
+                file=name,
+                hint="replace it with your own",
+                severity="warning",
+            )
+            for name in same
+        ]
     return out
 
 

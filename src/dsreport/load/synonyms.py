@@ -57,14 +57,16 @@ def adopt_review_synonyms(table: Table) -> list[Problem]:
 
 
 def column_hint(column: str, columns: list[str], key: str) -> str | None:
-    """The hint for a predictions column the table lacks: a column that usually holds it,
-    else a close spelling, else the columns there are."""
+    """The hint for a predictions column the table lacks: a close spelling, else a column
+    that usually holds what `key` names, else the columns there are."""
+    close = suggest(column, columns)
+    if close and close.startswith("did you mean"):
+        return close
     names = PREDICTION_SYNONYMS.get(key, ())
-    if column.lower() in names or key in PREDICTION_SYNONYMS:
-        found = [c for c in columns if c.lower() in names and c != column]
-        if len(found) == 1:
-            return f"the table has '{found[0]}': set `{key}: {found[0]}` if it holds this"
-    return suggest(column, columns)
+    found = [c for c in columns if c.lower() in names and c != column]
+    if len(found) == 1:
+        return f"the table has '{found[0]}': set `{key}: {found[0]}` if it holds this"
+    return close
 
 
 def undeclared_probabilities(spec: BundleSpec, table: Table) -> list[Problem]:
