@@ -20,34 +20,7 @@ from sklearn.preprocessing import StandardScaler
 from dsreport import api
 from dsreport.load.loader import load_bundle
 from helpers import Run
-from openitems import fill_open_items, open_items
-
-HUMAN = {
-    "project.authors",
-    "ecosystem.problem",
-    "ecosystem.current_process",
-    "ecosystem.users",
-    "ecosystem.business_value",
-    *(
-        f"ecosystem.statement.{k}"
-        for k in ("product", "feature", "for_product", "in_system", "improves", "achieve")
-    ),
-    *(
-        f"operator_view.success_metric.{k}"
-        for k in ("metric", "optimal", "acceptable", "worst_case")
-    ),
-    "operator_view.latency.class",
-    "operator_view.cost.budget",
-    "operator_view.fallback",
-    "operator_view.safest_default",
-    "system_design.inputs",
-    "system_design.model_structure",
-    "system_design.data.description",
-    "system_design.metric_choice",
-    "audiences.owners",
-    "audiences.pm.decision",
-}
-"""What no predictions table can say: the open items of every bundle started from one."""
+from openitems import HUMAN, fill_open_items, open_items
 
 
 def _binary(folder: Path) -> tuple[Path, pd.DataFrame]:

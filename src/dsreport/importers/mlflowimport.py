@@ -14,7 +14,7 @@ from dsreport.errors import UsageError
 from dsreport.importers import mlflowmap as M
 from dsreport.importers.columns import RungColumns
 from dsreport.importers.mlflowrun import RunData, csv_bytes, read_runs, tracking_uri
-from dsreport.importers.predictions import Started, ladder, outputs
+from dsreport.importers.predictions import Started, ladder, outputs, predictions_section
 from dsreport.importers.writer import skeleton, write_bundle
 
 PREDICTIONS = "data/predictions.csv"
@@ -162,34 +162,9 @@ def _evidence(
     out = ladder(rungs, chosen, scored=False)  # a run without a table keeps its metrics
     for entry in out["rungs"]:
         entry.update(extra[entry["id"]])
-    interrogation: dict[str, Any] = {}
-    if merged is not None:
-        inferred = merged.inferred
-        if task == "binary":
-            interrogation["threshold"] = (
-                inferred.threshold
-                if inferred.threshold is not None
-                else todo("interrogation.threshold")
-            )
-            interrogation["positive_label"] = inferred.positive or todo(
-                "interrogation.positive_label"
-            )
-        if inferred.classes:
-            interrogation["classes"] = inferred.classes
+    interrogation = predictions_section(merged.inferred, PREDICTIONS) if merged else {}
     if metrics:
         interrogation["metrics"] = metrics
-    if merged is not None:
-        inferred = merged.inferred
-        predictions: dict[str, Any] = {
-            "path": PREDICTIONS,
-            "id_column": merged.id_column,
-            "label_column": inferred.truth,
-        }
-        if inferred.split:
-            predictions["split_column"] = inferred.split
-        if inferred.slices:
-            predictions["slice_columns"] = inferred.slices
-        interrogation["predictions"] = predictions
     return out, interrogation
 
 

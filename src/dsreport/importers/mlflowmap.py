@@ -321,7 +321,8 @@ def merge_tables(runs: list[RunData], ids: list[str], task: str | None) -> Merge
     merged = base[keep].copy()
     if first.id is None:
         merged.insert(0, "id", [str(i) for i in range(1, len(merged) + 1)])
-    id_column = first.id or "id"
+        first.id = "id"
+    id_column = first.id
     columns: dict[str, RungColumns] = {}
     for rung, run, inferred in found:
         assert run.table is not None

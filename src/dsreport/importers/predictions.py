@@ -73,7 +73,7 @@ def init_from_predictions(
     if found.probabilities:
         spec["system_design"]["scores_are_probabilities"] = True
     spec["ladder"] = ladder(found.rungs, chosen)
-    spec["interrogation"] = interrogation(found, name)
+    spec["interrogation"] = predictions_section(found, name)
     target = write_bundle(
         directory,
         spec,
@@ -175,7 +175,8 @@ def ladder(rungs: list[RungColumns], chosen: str | None, *, scored: bool = True)
     }
 
 
-def interrogation(found: Inferred, path: str) -> dict[str, Any]:
+def predictions_section(found: Inferred, path: str) -> dict[str, Any]:
+    """`interrogation` for a predictions table at `path` whose columns are `found`."""
     out: dict[str, Any] = {}
     if found.task == "binary":
         out["threshold"] = (
