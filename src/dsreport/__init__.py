@@ -1,8 +1,9 @@
 """dsreport: one results bundle in, three audience-tuned artifacts out.
 
-The API is `validate`, `load_bundle`, `check`, `build`, `build_many`, `watch`,
-`init_bundle`, `init_from_predictions`, `import_mlflow` and `json_schema`
-(`dsreport.load` is the loading subpackage, so the loader is `load_bundle`).
+The API is `validate`, `load_bundle`, `check`, `build`, `build_many`, `watch`, `diff`,
+`init_bundle`, `init_from_predictions`, `import_mlflow`, `json_schema` and
+`facts_schema` (`dsreport.load` is the loading subpackage, so the loader is
+`load_bundle`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from dsreport.api import (
         build,
         check,
+        diff,
+        facts_schema,
         import_mlflow,
         init_bundle,
         init_from_predictions,
@@ -31,6 +34,8 @@ _LAZY = {
     "build_many": "dsreport.batch",
     "watch": "dsreport.watch",
     "check": "dsreport.api",
+    "diff": "dsreport.api",
+    "facts_schema": "dsreport.api",
     "init_bundle": "dsreport.api",
     "init_from_predictions": "dsreport.api",
     "import_mlflow": "dsreport.api",
@@ -62,6 +67,8 @@ __all__ = [
     "build",
     "build_many",
     "check",
+    "diff",
+    "facts_schema",
     "import_mlflow",
     "init_bundle",
     "init_from_predictions",

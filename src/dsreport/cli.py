@@ -11,8 +11,9 @@ import click
 
 from dsreport import __version__
 from dsreport.buildcmd import build
-from dsreport.console import Out, handle_errors, max_size, size_option
-from dsreport.errors import UsageError
+from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
+from dsreport.diffcmd import diff
+from dsreport.importcmd import import_, report_start
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,16 +54,7 @@ def init(directory: Path, task: str | None, predictions: Path | None, chosen: st
         )
         return
     started = init_from_predictions(directory, predictions, task=task, chosen=chosen)
-    _report_start(out, started, directory)
-
-
-def _report_start(out: Out, started: Any, directory: Path) -> None:
-    for note in started.notes:
-        out.info(f"  {note}")
-    out.info(
-        f"wrote {directory / 'dsreport.yaml'}; `dsreport validate {directory}` lists what is "
-        "left for you to write"
-    )
+    report_start(out, started, directory)
 
 
 @main.command()
@@ -111,12 +103,17 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     type=click.Path(path_type=Path),
     help="Write the schema to this file instead of standard output.",
 )
+@click.option("--facts", "of_facts", is_flag=True, help="The schema of facts.json instead.")
 @handle_errors
-def schema(out_file: Path | None) -> None:
+def schema(out_file: Path | None, of_facts: bool) -> None:
     """Print the JSON Schema of dsreport.yaml (for editors: `# yaml-language-server: $schema=`)."""
-    from dsreport.api import json_schema_text
+    from dsreport.api import facts_schema, json_schema_text
 
-    text = json_schema_text()
+    text = (
+        json.dumps(facts_schema(), indent=2, ensure_ascii=False) + "\n"
+        if of_facts
+        else json_schema_text()
+    )
     if out_file is None:
         click.echo(text, nl=False)
     else:
@@ -128,13 +125,7 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 @main.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option(
-    "--fail-on",
-    type=click.Choice(["info", "warning", "critical"]),
-    default="critical",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity is present.",
-)
+@fail_on_option("Exit 1 when a finding at or above this severity is present.")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print findings and the recommendation as JSON."
 )
@@ -199,58 +190,8 @@ def _print_findings(facts: Any) -> None:
 
 
 main.add_command(build)
-
-
-@main.group(name="import")
-def import_() -> None:
-    """Start a bundle from where the numbers already live."""
-
-
-@import_.command(name="mlflow")
-@click.argument("runs", nargs=-1)
-@click.option(
-    "--into", type=click.Path(path_type=Path), required=True, help="The bundle folder to write."
-)
-@click.option(
-    "--rung",
-    "rungs",
-    multiple=True,
-    metavar="ID=RUN",
-    help="Name a run's rung (repeatable); else the run's name.",
-)
-@click.option("--chosen", metavar="ID", help="The rung that ships.")
-@click.option(
-    "--tracking-uri",
-    "uri",
-    help="An mlruns folder, a file: URI or a server's URL [default: MLFLOW_TRACKING_URI, "
-    "else ./mlruns].",
-)
-@click.option("--task", type=click.Choice(["binary", "multiclass", "regression"]))
-@click.option("--table", metavar="ARTIFACT", help="The runs' predictions table artifact.")
-@handle_errors
-def import_mlflow(
-    runs: tuple[str, ...],
-    into: Path,
-    rungs: tuple[str, ...],
-    chosen: str | None,
-    uri: str | None,
-    task: str | None,
-    table: str | None,
-) -> None:
-    """Write a bundle from MLflow runs RUN..., simplest first (the first is the baseline):
-    one rung per run, with its metrics, model signature, environment and predictions."""
-    from dsreport.api import import_mlflow as run_import
-
-    named: dict[str, str] = {}
-    for pair in rungs:
-        rung, sep, run = pair.partition("=")
-        if not sep or not rung or not run:
-            raise UsageError(f"--rung {pair}: expected ID=RUN", hint="e.g. --rung logreg=4c0056ac")
-        named[rung] = run
-    started = run_import(
-        list(runs), into, rungs=named, chosen=chosen, uri=uri, task=task, table=table
-    )
-    _report_start(Out(), started, into)
+main.add_command(diff)
+main.add_command(import_)
 
 
 if __name__ == "__main__":  # pragma: no cover
