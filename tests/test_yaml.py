@@ -419,3 +419,12 @@ def test_a_non_text_key_is_located_on_its_own_line(bundle: Callable[[str], Path]
     edit_yaml(path, "  task: binary\n", "  task: binary\n  1: x\n")
     problems = collect_problems(path)
     assert [p.line for p in problems] == [6]
+
+
+def test_a_lone_dot_is_text_not_a_number() -> None:
+    from dsreport.load.yamlsrc import parse_yaml
+
+    doc, problems = parse_yaml("a: .\nb: .5\nc: -.5\n", "dsreport.yaml")
+    assert problems == []
+    assert doc is not None
+    assert (doc.data["a"], doc.data["b"], doc.data["c"]) == (".", 0.5, -0.5)
