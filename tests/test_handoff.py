@@ -26,7 +26,8 @@ from dsreport.bundle.sections import ContractField
 from dsreport.errors import BuildError, BundleError
 from dsreport.load.loader import load_bundle
 from dsreport.render.base import RenderContext, get_renderer
-from dsreport.render.handoff import contract
+from dsreport import contract
+from dsreport.render.handoff.contract import py_type
 from helpers import EXAMPLES, TESTS, edit_yaml
 
 NAMES = ["tumour-triage", "digit-routing", "disease-progression"]
@@ -445,7 +446,7 @@ def test_contract_fields_map_to_json_schema_and_python_types() -> None:
         "description": "Per-class scores.",
         "examples": [[0.25, 0.75]],
     }
-    assert contract.py_type(scores) == "Optional[List[float]]"
+    assert py_type(scores) == "Optional[List[float]]"
     plan = ContractField.model_validate(
         {
             "name": "plan",
@@ -458,7 +459,7 @@ def test_contract_fields_map_to_json_schema_and_python_types() -> None:
     )
     assert contract.field_schema(plan)["enum"] == ["monthly", "yearly", None]
     assert contract.example_value(plan) == (True, None)
-    assert contract.py_type(plan) == "Optional[Literal['monthly', 'yearly']]"
+    assert py_type(plan) == "Optional[Literal['monthly', 'yearly']]"
     when = ContractField.model_validate(
         {"name": "at", "type": "datetime", "description": "When.", "example": "soon"}
     )

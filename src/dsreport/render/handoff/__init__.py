@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dsreport import contract as schemas
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.handoff import cards, contract
 from dsreport.render.handoff.codefiles import code_files
@@ -71,8 +72,8 @@ class HandoffRenderer(Renderer):
                 text(
                     "schema.json.j2",
                     side=side,
-                    properties_json=as_json(contract.properties(fields)),
-                    required_json=as_json(contract.required(fields)),
+                    properties_json=as_json(schemas.properties(fields)),
+                    required_json=as_json(schemas.required(fields)),
                 ),
                 "handoff/schema.json.j2",
             )

@@ -10,12 +10,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from dsreport import contract
 from dsreport.analyse.facts import Facts, MetricFact, RungFact
 from dsreport.bundle.sections import ContractField
+from dsreport.contract import plain
 from dsreport.load.loader import Bundle
-from dsreport.render.handoff import cards, contract
+from dsreport.render.handoff import cards
+from dsreport.render.handoff import contract as examples_of
 from dsreport.render.handoff.codefiles import CodeFiles
-from dsreport.render.handoff.contract import plain
 from dsreport.render.handoff.monitor import signals
 
 
@@ -81,7 +83,7 @@ def context(facts: Facts, bundle: Bundle, code: CodeFiles, package: str) -> dict
     if bundle.reviewed is not None:
         frame = bundle.reviewed.frame.astype("string").fillna("")
         reviewed = [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
-    examples = contract.examples(design.inputs, design.outputs, reviewed)
+    examples = examples_of.examples(design.inputs, design.outputs, reviewed)
     chosen_id = spec.ladder.chosen
     metrics = cards.card_metrics(facts, chosen_id)
     overall: list[MetricFact] = [m for m in metrics if m.slice_key is None]
