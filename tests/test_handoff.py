@@ -20,13 +20,13 @@ import jsonschema
 import pytest
 
 import dsreport
+from dsreport import contract
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
 from dsreport.bundle.sections import ContractField
 from dsreport.errors import BuildError, BundleError
 from dsreport.load.loader import load_bundle
 from dsreport.render.base import RenderContext, get_renderer
-from dsreport import contract
 from dsreport.render.handoff.contract import py_type
 from helpers import EXAMPLES, TESTS, edit_yaml
 

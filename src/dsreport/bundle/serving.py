@@ -26,7 +26,6 @@ PICKLE_FORMATS = frozenset({"joblib", "pickle"})
 """Formats whose loading runs code stored in the file."""
 
 
-
 class ModelFile(Model):
     """One model file (or folder) of the chosen rung, with the SHA-256 it must have."""
 
