@@ -36,6 +36,7 @@ from dsreport.analyse.operations import operations_fact
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
+from dsreport.analyse.serving import feature_facts, golden_fact, setting_facts
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.evaluation import Metric
 from dsreport.load.loader import Bundle
@@ -447,7 +448,13 @@ def analyse(bundle: Bundle) -> Facts:
         data=data,
         findings=findings,
         recommendation=recommend(headline, findings),
-        operations=operations_fact(spec, ev, checks),
+        operations=operations_fact(spec, ev, checks).model_copy(
+            update={
+                "settings": setting_facts(spec, ev),
+                "features": feature_facts(spec, bundle.predictions, checks),
+                "golden": golden_fact(spec, bundle.golden),
+            }
+        ),
         checks=asdict(checks),
         budgets=_budgets(bundle),
         environment=_environment(),

@@ -116,6 +116,8 @@ class SliceDefinition(Model):
     """The slice column in the predictions table."""
     field: Text = Field(examples=["tenure_months"])
     """The request field the slice is computed from."""
+    aggregate: Literal["sum"] | None = Field(default=None, examples=["sum"])
+    """For an array field: bin the sum of its items."""
     bins: list[SliceBin] = Field(
         default_factory=list,
         examples=[[{"value": "new", "below": 12}, {"value": "loyal"}]],

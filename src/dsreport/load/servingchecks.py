@@ -106,7 +106,9 @@ def _check_slices(spec: BundleSpec, out: Collector) -> None:
                 f"'{item.field}' is not an input field: production requests cannot be sliced by it",
                 suggest(item.field, list(inputs)),
             )
-        elif item.bins and source.type not in NUMERIC:
+        elif item.aggregate is not None and source.type != "array":
+            out.add((*base, index, "aggregate"), f"'{item.field}' is not an array field")
+        elif item.bins and source.type not in NUMERIC and item.aggregate is None:
             out.add((*base, index, "bins"), f"bins need a numeric field; '{item.field}' is not")
     for index, column in enumerate(section.slice_columns):
         if column not in defined:
