@@ -107,11 +107,22 @@ class Setting:
         )
 
 
-def slice_yaml(key: str, field: str, labels: Sequence[str], cuts: Any, aggregate: str = "") -> str:
-    """One `slice_definitions` entry: bins from ascending cuts, as `np.digitize` cuts them."""
+def slice_yaml(
+    key: str,
+    field: str,
+    labels: Sequence[str],
+    cuts: Any = (),
+    aggregate: str = "",
+    values: dict[str, str] | None = None,
+) -> str:
+    """One `slice_definitions` entry: bins from ascending cuts, as `np.digitize` cuts them,
+    or a mapping of field values to slice values."""
     lines = [f"      - key: {key}", f"        field: {field}"]
     if aggregate:
         lines.append(f"        aggregate: {aggregate}")
+    if values:
+        pairs = ", ".join(f"{kit.q(k)}: {kit.q(v)}" for k, v in values.items())
+        return "\n".join([*lines, f"        values: {{{pairs}}}"])
     lines.append("        bins:")
     for index, label in enumerate(labels):
         below = f", below: {float(cuts[index])!r}" if index < len(cuts) else ""

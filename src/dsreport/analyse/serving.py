@@ -96,11 +96,9 @@ def _row(
             "recall": _ratio("recall", tp, int(np.sum(high))),
             "precision": _ratio("precision", tp, int(np.sum(at))),
         }
-    text = num("score" if quantity != "prediction" else "value", value)
-    assert text is not None
     return SettingRowFact(
         value=value,
-        text=text.text,
+        text=f"{value:g}",
         default=value == default,
         flagged=_share(float(np.mean(at)) if n else math.nan),
         metrics=metrics,

@@ -123,6 +123,8 @@ class SliceDefinition(Model):
         examples=[[{"value": "new", "below": 12}, {"value": "loyal"}]],
     )
     """Numeric bins, ascending; without bins the slice value is the field's value."""
+    values: dict[Text, Text] = Field(default_factory=dict, examples=[{"M": "men", "F": "women"}])
+    """Without bins: the slice value of each field value, when they differ."""
 
     @model_validator(mode="after")
     def _ascending(self) -> SliceDefinition:

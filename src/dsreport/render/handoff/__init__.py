@@ -103,6 +103,7 @@ class HandoffRenderer(Renderer):
         floor, unparsed = minimum_python({k: v for k, v in files.items() if k.endswith(".py")})
         view["min_python"] = f"{floor[0]}.{floor[1]}"
         view["python_version"] = bundle.environment.python or view["min_python"]
+        view["venv_python"] = ".".join(view["python_version"].split(".")[:2])
         for name in unparsed:
             ctx.notes.append(f"handoff: {name} is not Python 3 that vermin can read")
         files["requirements.txt"] = text(

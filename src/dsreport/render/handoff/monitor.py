@@ -232,6 +232,8 @@ def _slice_definition(spec: BundleSpec, key: str, value: str) -> dict[str, Any] 
                 definition["aggregate"] = item.aggregate
             if item.bins:
                 definition["bins"] = [{"value": b.value, "below": b.below} for b in item.bins]
+            elif item.values:
+                definition["values"] = dict(item.values)
             return definition
     return None
 
