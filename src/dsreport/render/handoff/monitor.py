@@ -72,7 +72,7 @@ def prediction_fields(spec: BundleSpec) -> dict[str, Any]:
         out["confidence_field"] = first.field if first else None
     else:
         out["score_field"] = score
-    return out
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _floor(m: MetricFact, sid: str, kind: str, subject: str) -> Signal | None:
@@ -231,7 +231,10 @@ def _slice_definition(spec: BundleSpec, key: str, value: str) -> dict[str, Any] 
             if item.aggregate:
                 definition["aggregate"] = item.aggregate
             if item.bins:
-                definition["bins"] = [{"value": b.value, "below": b.below} for b in item.bins]
+                definition["bins"] = [
+                    {"value": b.value, **({} if b.below is None else {"below": b.below})}
+                    for b in item.bins
+                ]
             elif item.values:
                 definition["values"] = dict(item.values)
             return definition

@@ -114,6 +114,13 @@ def _model_view(bundle: Bundle, model: ModelPackage) -> dict[str, Any]:
         "bundle_python": bundle.environment.python,
         "number_fields": [f.name for f in design.inputs if f.type == "number"],
         "array_fields": [f.name for f in design.inputs if f.type == "array"],
+        "bounded_fields": [
+            f.name
+            for f in design.inputs
+            if f.type != "array"
+            and (f.constraints.minimum, f.constraints.maximum, f.constraints.allowed)
+            != (None, None, None)
+        ],
         "pinned_count": len(bundle.environment.requirements),
     }
 
