@@ -376,7 +376,7 @@ def test_nan_infinity_and_malformed_arrays_are_rejected_with_the_field_name(
         assert [(p.field, p.rule) for p in found] == [("mean_radius", "finite")]
     for literal in ("NaN", "Infinity", "-Infinity"):
         with pytest.raises(checks.ContractError):
-            checks.loads('{"mean_radius": %s}' % literal)
+            checks.loads('{"mean_radius": ' + literal + "}")
 
 
 def test_serve_falls_back_on_nan_and_logs_the_field_and_rule_never_the_value(
