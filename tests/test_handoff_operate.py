@@ -156,6 +156,44 @@ def test_requirements_pin_the_model_environment_and_name_the_python(
     assert f"evaluated with Python {package_python(packages['tumour-triage'])}" in text
 
 
+def test_the_environment_is_read_from_an_mlflow_run_s_files(tmp_path: Path) -> None:
+    bundle = copy_example(tmp_path)
+    text = (bundle / "dsreport.yaml").read_text(encoding="utf-8")
+    start = text.index("      python: ")
+    end = text.index("    training_code:")
+    (bundle / "dsreport.yaml").write_text(
+        text[:start]
+        + "      files: [mlflow/requirements.txt, mlflow/python_env.yaml, mlflow/conda.yaml]\n"
+        + text[end:],
+        encoding="utf-8",
+    )
+    (bundle / "mlflow").mkdir()
+    (bundle / "mlflow" / "requirements.txt").write_text(
+        "mlflow==2.19.0\nscikit-learn==1.9.1  # the model\ncloudpickle>=3\n", encoding="utf-8"
+    )
+    (bundle / "mlflow" / "python_env.yaml").write_text(
+        "python: 3.11.7\nbuild_dependencies: [pip]\ndependencies: [-r requirements.txt]\n",
+        encoding="utf-8",
+    )
+    (bundle / "mlflow" / "conda.yaml").write_text(
+        "dependencies:\n- python=3.11.7\n- pip:\n  - skops==0.16.0\n", encoding="utf-8"
+    )
+    loaded = load_bundle(bundle)
+    assert loaded.environment.python == "3.11.7"
+    assert loaded.environment.requirements == [
+        "mlflow==2.19.0",
+        "scikit-learn==1.9.1",
+        "cloudpickle>=3",
+        "skops==0.16.0",
+    ]
+    assert [(p.key, p.message) for p in loaded.warnings if "pinned" in p.message] == [
+        (
+            "system_design.model.environment.files[0]",
+            "mlflow/requirements.txt line 3: 'cloudpickle>=3' is not pinned to one version",
+        )
+    ]
+
+
 def test_a_model_file_that_does_not_match_its_hash_fails_validate(tmp_path: Path) -> None:
     bundle = copy_example(tmp_path)
     path = bundle / "model" / "tumour-triage.skops"

@@ -95,7 +95,7 @@ def _yaml_environment(
 
 
 def resolve_environment(
-    spec: BundleSpec, files: dict[str, bytes], out: Collector | None = None
+    spec: BundleSpec, files: dict[str, bytes], out: Collector
 ) -> ResolvedEnvironment:
     """Merge the declared environment with the files it names; report what does not fit."""
     model = spec.system_design.model
@@ -121,12 +121,11 @@ def resolve_environment(
             ]
             continue
         python, packages, problems = _yaml_environment(str(name), data)
-        if out is not None:
-            out.problems += problems
+        out.problems += problems
         found += [(loc, line, name, number) for number, line in packages]
         known = env.python or ""
         agree = not (python and known) or python.startswith(known) or known.startswith(python)
-        if out is not None and not agree:
+        if not agree:
             out.add(
                 loc,
                 f"{name} says Python {python}, the bundle says {env.python}",
@@ -142,8 +141,7 @@ def resolve_environment(
         try:
             requirement = Requirement(line)
         except InvalidRequirement:
-            if out is not None:
-                out.add(loc, f"{where}'{line}' is not a requirement", "write name==version")
+            out.add(loc, f"{where}'{line}' is not a requirement", "write name==version")
             continue
         key = requirement.name.lower().replace("_", "-")
         if key in seen:
@@ -153,7 +151,7 @@ def resolve_environment(
         specs = list(requirement.specifier)
         pinned = len(specs) == 1 and specs[0].operator in ("==", "===")
         pinned = pinned and "*" not in specs[0].version
-        if out is not None and not pinned:
+        if not pinned:
             out.add(
                 loc,
                 f"{where}'{line}' is not pinned to one version",
@@ -163,12 +161,14 @@ def resolve_environment(
     return env
 
 
-def check_model(spec: BundleSpec, doc: YamlDoc, files: dict[str, bytes]) -> list[Problem]:
-    """Hashes against the declared ones, formats, and the environment."""
+def check_model(
+    spec: BundleSpec, doc: YamlDoc, files: dict[str, bytes]
+) -> tuple[list[Problem], ResolvedEnvironment]:
+    """Hashes against the declared ones, formats, and the environment, resolved."""
     model = spec.system_design.model
     out = Collector(doc)
     if model is None:
-        return out.problems
+        return out.problems, ResolvedEnvironment()
     base = ("system_design", "model")
     for index, item in enumerate(model.files):
         loc = (*base, "files", index)
@@ -200,5 +200,5 @@ def check_model(spec: BundleSpec, doc: YamlDoc, files: dict[str, bytes]) -> list
             "set system_design.entry_point to module:function",
             warning=True,
         )
-    resolve_environment(spec, files, out)
-    return out.problems
+    environment = resolve_environment(spec, files, out)
+    return out.problems, environment

@@ -16,7 +16,7 @@ from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
-from dsreport.load.artifacts import ResolvedEnvironment, check_model, resolve_environment
+from dsreport.load.artifacts import ResolvedEnvironment, check_model
 from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.golden import GoldenRow, read_golden
@@ -175,7 +175,8 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
     problems += check_spec(spec, doc)
     problems += check_serving(spec, doc)
     problems += check_deck_template(spec, doc, files)
-    problems += check_model(spec, doc, files)
+    model_problems, environment = check_model(spec, doc, files)
+    problems += model_problems
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
     problems += check_tables(spec, doc, predictions, reviewed)
@@ -197,7 +198,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
         prose_sources=prose_sources,
         digest=digest.hexdigest(),
         golden=golden,
-        environment=resolve_environment(spec, files),
+        environment=environment,
     )
     return bundle, problems
 
