@@ -241,6 +241,11 @@ def test_the_hugging_face_card_loads_offline_with_the_facts_as_eval_results(
     built = examples[name]
     card = ModelCard.load(built.root / "MODEL_CARD.md")
     assert card.data.model_name == name
+    assert card.data.license == "cc-by-4.0"
+    assert card.data.library_name == "sklearn"
+    pipeline = "tabular-regression" if name == "disease-progression" else "tabular-classification"
+    assert card.data.pipeline_tag == pipeline
+    assert "## How to get started with the model" in card.text
     got = [
         (r.metric_type, r.metric_value, r.dataset_split, r.dataset_config)
         for r in card.data.eval_results

@@ -297,6 +297,24 @@ def test_the_contract_test_runs_the_real_model_on_the_golden_set_without_a_skip(
     assert collected.count("test_the_golden_set_gets_its_responses[") == len(golden)
 
 
+def test_without_the_model_s_packages_the_model_tests_skip_and_say_why(
+    packages: dict[str, Package], tmp_path: Path
+) -> None:
+    package = copy_package(packages["tumour-triage"], tmp_path)
+    code = (
+        "import sys, pytest; sys.modules['skops'] = None; "
+        "sys.exit(pytest.main(['-q', '-rs', '-p', 'no:cacheprovider']))"
+    )
+    test = run(["-c", code], package.root / "code")
+    assert test.returncode == 0, test.stdout + test.stderr
+    assert (
+        "the model's requirements are not installed: No module named 'skops' "
+        "(pip install -r ../requirements.txt)" in test.stdout
+    )
+    golden = len(package.lines("contract/golden.jsonl"))
+    assert f"{golden + 2} skipped" in test.stdout  # the golden rows and the example, twice
+
+
 def test_golden_rows_cover_both_sides_of_every_setting_and_every_class(
     packages: dict[str, Package],
 ) -> None:
@@ -649,3 +667,14 @@ def test_a_fresh_environment_from_requirements_runs_the_real_model_on_the_golden
     moved = contract_test(package.root, python)
     assert moved.returncode == 1
     assert "FAILED test_contract.py::test_the_golden_set_gets_its_responses" in moved.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_model_card_s_get_started_snippet_runs(name: str, packages: dict[str, Package]) -> None:
+    card = (packages[name].root / "MODEL_CARD.md").read_text(encoding="utf-8")
+    section = card.split("## How to get started with the model", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    result = run(["-c", code], packages[name].root)
+    assert result.returncode == 0, result.stderr
+    first = packages[name].lines("contract/examples.jsonl")[0]["response"]
+    assert result.stdout.strip().startswith("{" + repr(next(iter(first)))), result.stdout

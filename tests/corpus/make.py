@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
+import hashlib
 import io
 import json
 import os
@@ -230,6 +231,23 @@ KEEP: dict[Loc, str] = {
     ("interrogation", "predictions", "slice_columns", "*"): "names a column",
     ("interrogation", "checks", "<key>"): "names a check threshold",
     ("audiences", "branding", "layout_map", "*"): "names a layout of the deck template",
+    ("system_design", "model", "trusted_types", "*"): "names a type skops may build",
+    ("system_design", "model", "environment", "requirements", "*"): "a pinned requirement",
+    ("system_design", "settings", "*", "field"): "names an output field",
+    ("system_design", "settings", "*", "decides"): "names an output field",
+    ("system_design", "settings", "*", "at_or_above"): "an allowed value of an output",
+    ("system_design", "settings", "*", "below"): "an allowed value of an output",
+    ("interrogation", "predictions", "slice_definitions", "*", "key"): "names a slice column",
+    ("interrogation", "predictions", "slice_definitions", "*", "field"): "names an input field",
+    ("interrogation", "predictions", "slice_definitions", "*", "bins", "*", "value"): (
+        "names a slice value"
+    ),
+    ("interrogation", "predictions", "slice_definitions", "*", "values", "*"): (
+        "names a slice value"
+    ),
+    ("interrogation", "predictions", "slice_definitions", "*", "values", "<key>"): (
+        "a value of the input field"
+    ),
 }
 """Text fields the hostile bundles leave alone, because their value must name something
 else in the bundle; each is exercised through what it names (a hostile metric name, slice
@@ -321,6 +339,8 @@ PROSE = {
     "prose/limitations.md": "- Trained on one country.\n- No data before 2024.\n",
 }
 PREDICTION_COLUMNS = ["id", "label", "split", "segment", "score_rules", "score_gbm"]
+MODEL = b"model bytes: copied and hashed, never loaded"
+MODEL_SHA256 = hashlib.sha256(MODEL).hexdigest()
 
 
 def full_spec() -> dict[str, Any]:
@@ -362,7 +382,12 @@ def full_spec() -> dict[str, Any]:
                 "worst_case": 0.6,
                 "unit": "share of churners caught",
             },
-            "latency": {"class": "seconds", "budget_ms": 300, "percentile": "p95"},
+            "latency": {
+                "class": "seconds",
+                "budget_ms": 300,
+                "percentile": "p95",
+                "schedule": "Every hour.",
+            },
             "cost": {"budget": 500, "unit": "EUR per month", "measured": 120},
             "failure_modes": [
                 {
@@ -374,6 +399,7 @@ def full_spec() -> dict[str, Any]:
             ],
             "fallback": "Fall back to the contract-end-date list.",
             "safest_default": "Keep today's list.",
+            "outcomes": {"source": "The CRM's cancellation records.", "delay_days": 60},
         },
         "system_design": {
             "inputs": [
@@ -446,6 +472,24 @@ def full_spec() -> dict[str, Any]:
             ],
             "code": [{"path": "code/predict.py", "role": "inference"}],
             "entry_point": "predict:predict",
+            "model": {
+                "files": [{"path": "model/churn.skops", "sha256": MODEL_SHA256}],
+                "library": "sklearn",
+                "trusted_types": ["numpy.float64"],
+                "environment": {"python": "3.11.7", "requirements": ["scikit-learn==1.9.1"]},
+                "training_code": "The churn repository, train.py.",
+            },
+            "settings": [
+                {
+                    "name": "threshold",
+                    "default": 0.5,
+                    "description": "At or above this score an agent calls.",
+                    "field": "churn_score",
+                    "decides": "action",
+                    "at_or_above": "call",
+                    "below": "wait",
+                }
+            ],
         },
         "ladder": {
             "chosen": "gbm",
@@ -507,6 +551,9 @@ def full_spec() -> dict[str, Any]:
                 "split_column": "split",
                 "slice_columns": ["segment"],
                 "missing_values": ["n/a"],
+                "slice_definitions": [
+                    {"key": "segment", "field": "plan", "values": {"monthly": "a", "yearly": "b"}}
+                ],
             },
             "reviewed_examples": {
                 "path": "data/reviewed.csv",
@@ -602,6 +649,7 @@ class Draft:
         files["img/diagram.svg"] = DIAGRAM.encode()
         files["img/logo.png"] = logo_png()
         files["code/predict.py"] = PREDICT.encode()
+        files["model/churn.skops"] = MODEL
         return cls(
             spec=full_spec(),
             predictions=prediction_rows(),

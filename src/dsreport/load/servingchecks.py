@@ -89,10 +89,8 @@ def _check_slices(spec: BundleSpec, out: Collector) -> None:
     if section is None:
         return
     inputs = {f.name: f for f in spec.system_design.inputs}
-    defined = set()
     base = ("interrogation", "predictions", "slice_definitions")
     for index, item in enumerate(section.slice_definitions):
-        defined.add(item.key)
         if item.key not in section.slice_columns:
             out.add(
                 (*base, index, "key"),
@@ -110,12 +108,3 @@ def _check_slices(spec: BundleSpec, out: Collector) -> None:
             out.add((*base, index, "aggregate"), f"'{item.field}' is not an array field")
         elif item.bins and source.type not in NUMERIC and item.aggregate is None:
             out.add((*base, index, "bins"), f"bins need a numeric field; '{item.field}' is not")
-    for index, column in enumerate(section.slice_columns):
-        if column not in defined:
-            out.add(
-                ("interrogation", "predictions", "slice_columns", index),
-                f"slice '{column}' has no slice_definitions entry: monitoring cannot compute it "
-                "from a request",
-                "add how the slice follows from a request field",
-                warning=True,
-            )

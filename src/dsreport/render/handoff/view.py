@@ -86,6 +86,15 @@ def _library_version(bundle: Bundle, library: str | None) -> str | None:
     return None
 
 
+def _undefined_slices(spec: Any) -> list[str]:
+    """Slice columns no definition says how to compute from a request."""
+    section = spec.interrogation.predictions
+    if section is None:
+        return []
+    defined = {d.key for d in section.slice_definitions}
+    return [c for c in section.slice_columns if c not in defined]
+
+
 def _model_view(bundle: Bundle, model: ModelPackage) -> dict[str, Any]:
     spec = bundle.spec
     design = spec.system_design
@@ -112,6 +121,7 @@ def _model_view(bundle: Bundle, model: ModelPackage) -> dict[str, Any]:
         "outcomes": outcomes,
         "outcomes_json": outcomes.model_dump() if outcomes else None,
         "bundle_python": bundle.environment.python,
+        "undefined_slices": _undefined_slices(spec),
         "number_fields": [f.name for f in design.inputs if f.type == "number"],
         "array_fields": [f.name for f in design.inputs if f.type == "array"],
         "bounded_fields": [
