@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 
-from dsreport.vocabulary import BINARY_METRICS, MULTICLASS_METRICS
+from dsreport.vocabulary import COMPUTED_METRICS, NOT_RATES
 
 RATE_METRICS = (
-    (frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece", "roc_auc", "average_precision"})
-    | frozenset(MULTICLASS_METRICS)
-    | {"error_rate", "mape", "smape", "share"}
-)
+    frozenset(COMPUTED_METRICS["binary"]) | frozenset(COMPUTED_METRICS["multiclass"])
+) - NOT_RATES | {
+    "error_rate",
+    "mape",
+    "smape",
+    "share",
+}
 
 
 def is_rate(metric: str) -> bool:

@@ -265,7 +265,7 @@ def _floors(facts: Facts, spec: BundleSpec) -> list[Signal]:
         if signal is not None:
             out.append(signal)
     for s in facts.slices:
-        if not s.judged or s.metric.name not in monitorable:
+        if not s.judged or not s.decision_metric or s.metric.name not in monitorable:
             continue
         definition = _slice_definition(spec, s.key, s.value)
         if definition is None:
