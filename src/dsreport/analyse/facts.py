@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.2"
+FACTS_VERSION = "1.3"
 
 
 class _Fact(BaseModel):
