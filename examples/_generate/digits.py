@@ -770,6 +770,7 @@ def spec_text(
         sm_acceptable="0.97",
         sm_worst="0.9",
         sm_unit=q("average quality of reading across the ten digits"),
+        lat_schedule="",
         lat_class="real_time",
         lat_budget="50",
         cost_budget="150",

@@ -765,6 +765,10 @@ def spec_text(
         sm_acceptable="45",
         sm_worst="55",
         sm_unit=q("typical miss, in progression points"),
+        lat_schedule=(
+            "\n    # When the batch runs; the handoff's batch interface quotes it.\n"
+            '    schedule: "Nightly at 02:00, so the list is ready for the morning reviews"'
+        ),
         lat_class="batch",
         lat_budget="1000",
         cost_budget="50",

@@ -104,7 +104,7 @@ operator_view:
     class: ${lat_class}
     budget_ms: ${lat_budget}
     # The percentile the budget applies to; the rungs' latency_ms are measured there.
-    percentile: p95
+    percentile: p95${lat_schedule}
   cost:
     budget: ${cost_budget}
     # Currency and period of every cost in this bundle, the rungs' included.

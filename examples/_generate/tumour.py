@@ -896,6 +896,7 @@ def spec_text(
         sm_acceptable="0.95",
         sm_worst="0.9",
         sm_unit=q("share of malignant aspirates in the senior-first queue"),
+        lat_schedule="",
         lat_class="seconds",
         lat_budget="500",
         cost_budget="100",

@@ -391,7 +391,7 @@ class SettingRowFact(_Fact):
     metrics: dict[str, Num]
     """binary: recall, precision, specificity; multiclass: accuracy of the rows at or above
     the gate, error_rate (wrong and at or above, over all rows); regression: recall and
-    precision of flagging the rows whose true value is at or above."""
+    precision of flagging the rows whose true value is at or above the default."""
     counts: dict[str, int]
     """The counts behind them (binary: tp, fp, fn, tn)."""
 

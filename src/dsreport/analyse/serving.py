@@ -88,10 +88,10 @@ def _row(
             "accuracy": _ratio("accuracy", correct, auto),
             "error_rate": _ratio("error_rate", auto - correct, n),
         }
-    else:
-        high = truth >= value
+    else:  # the cases that truly reach the default, whatever the cut
+        high = truth >= default
         tp = int(np.sum(at & high))
-        counts = {"flagged": int(np.sum(at)), "truly_at_or_above": int(np.sum(high)), "both": tp}
+        counts = {"flagged": int(np.sum(at)), "truly_at_default": int(np.sum(high)), "both": tp}
         metrics = {
             "recall": _ratio("recall", tp, int(np.sum(high))),
             "precision": _ratio("precision", tp, int(np.sum(at))),
