@@ -678,3 +678,23 @@ def test_the_model_card_s_get_started_snippet_runs(name: str, packages: dict[str
     assert result.returncode == 0, result.stderr
     first = packages[name].lines("contract/examples.jsonl")[0]["response"]
     assert result.stdout.strip().startswith("{" + repr(next(iter(first)))), result.stdout
+
+
+def test_bundle_text_never_becomes_code_in_the_generated_python(tmp_path: Path) -> None:
+    """Text that would close a docstring and run code stays data in every generated file."""
+    bundle = copy_example(tmp_path)
+    escape = '\\"\\"\\"\\nraise SystemExit(7)\\n\\"\\"\\"'
+    edit_yaml(bundle, 'name: "Tumour triage"', f'name: "Tumour {escape}"')
+    edit_yaml(
+        bundle,
+        'safest_default: "Put the case in the senior-first queue."',
+        f'safest_default: "Senior-first. {escape}"',
+    )
+    package = build_package(bundle, tmp_path / "out")
+    for path in sorted((package.root / "code").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        compile(source, str(path), "exec")
+        assert "\nraise SystemExit(7)\n" not in source, path.name
+    assert package.module("serve").SAFEST_DEFAULT.endswith('"""\nraise SystemExit(7)\n"""')
+    test = contract_test(package.root)
+    assert test.returncode == 0, test.stdout + test.stderr
