@@ -220,6 +220,7 @@ KEEP: dict[Loc, str] = {
     ("ladder", "rungs", "*", "proba_prefix"): "names predictions columns",
     ("ladder", "rungs", "*", "metrics", "<key>"): "names a metric (one hostile name is added)",
     ("ladder", "rungs", "*", "train_metrics", "<key>"): "names a metric",
+    ("system_design", "data", "splits", "*", "name"): "names a split of the predictions table",
     ("interrogation", "positive_label"): "names a class of the predictions table",
     ("interrogation", "classes", "*"): "the labels of the predictions table",
     ("interrogation", "metrics", "*", "name"): "names a metric (one hostile name is added)",
@@ -340,7 +341,38 @@ PROSE = {
 }
 PREDICTION_COLUMNS = ["id", "label", "split", "segment", "score_rules", "score_gbm"]
 MODEL = b"model bytes: copied and hashed, never loaded"
-MODEL_SHA256 = hashlib.sha256(MODEL).hexdigest()
+
+
+def add_serving(draft: Draft) -> None:
+    """What a handoff ships beyond the contract: a model file (plain bytes: dsreport never
+    loads one), its environment, a setting, outcomes, a schedule and a slice definition."""
+    spec = draft.spec
+    draft.files["model/churn.skops"] = MODEL
+    spec["operator_view"]["latency"]["schedule"] = "Every hour."
+    spec["operator_view"]["outcomes"] = {"source": "The CRM's cancellations.", "delay_days": 60}
+    design = spec["system_design"]
+    design["model"] = {
+        "files": [{"path": "model/churn.skops", "sha256": hashlib.sha256(MODEL).hexdigest()}],
+        "library": "sklearn",
+        "trusted_types": ["numpy.float64"],
+        "environment": {"python": "3.11.7", "requirements": ["scikit-learn==1.9.1"]},
+        "training_code": "The churn repository, train.py.",
+    }
+    allowed = design["outputs"][1]["constraints"]["allowed"]
+    design["settings"] = [
+        {
+            "name": "threshold",
+            "default": spec["interrogation"]["threshold"],
+            "description": "At or above this score an agent calls.",
+            "field": "churn_score",
+            "decides": "action",
+            "at_or_above": allowed[0],
+            "below": allowed[1],
+        }
+    ]
+    spec["interrogation"]["predictions"]["slice_definitions"] = [
+        {"key": "segment", "field": "plan", "values": {"monthly": "a", "yearly": "b"}}
+    ]
 
 
 def full_spec() -> dict[str, Any]:
@@ -382,12 +414,7 @@ def full_spec() -> dict[str, Any]:
                 "worst_case": 0.6,
                 "unit": "share of churners caught",
             },
-            "latency": {
-                "class": "seconds",
-                "budget_ms": 300,
-                "percentile": "p95",
-                "schedule": "Every hour.",
-            },
+            "latency": {"class": "seconds", "budget_ms": 300, "percentile": "p95"},
             "cost": {"budget": 500, "unit": "EUR per month", "measured": 120},
             "failure_modes": [
                 {
@@ -399,7 +426,6 @@ def full_spec() -> dict[str, Any]:
             ],
             "fallback": "Fall back to the contract-end-date list.",
             "safest_default": "Keep today's list.",
-            "outcomes": {"source": "The CRM's cancellation records.", "delay_days": 60},
         },
         "system_design": {
             "inputs": [
@@ -472,24 +498,6 @@ def full_spec() -> dict[str, Any]:
             ],
             "code": [{"path": "code/predict.py", "role": "inference"}],
             "entry_point": "predict:predict",
-            "model": {
-                "files": [{"path": "model/churn.skops", "sha256": MODEL_SHA256}],
-                "library": "sklearn",
-                "trusted_types": ["numpy.float64"],
-                "environment": {"python": "3.11.7", "requirements": ["scikit-learn==1.9.1"]},
-                "training_code": "The churn repository, train.py.",
-            },
-            "settings": [
-                {
-                    "name": "threshold",
-                    "default": 0.5,
-                    "description": "At or above this score an agent calls.",
-                    "field": "churn_score",
-                    "decides": "action",
-                    "at_or_above": "call",
-                    "below": "wait",
-                }
-            ],
         },
         "ladder": {
             "chosen": "gbm",
@@ -551,9 +559,6 @@ def full_spec() -> dict[str, Any]:
                 "split_column": "split",
                 "slice_columns": ["segment"],
                 "missing_values": ["n/a"],
-                "slice_definitions": [
-                    {"key": "segment", "field": "plan", "values": {"monthly": "a", "yearly": "b"}}
-                ],
             },
             "reviewed_examples": {
                 "path": "data/reviewed.csv",
@@ -649,7 +654,6 @@ class Draft:
         files["img/diagram.svg"] = DIAGRAM.encode()
         files["img/logo.png"] = logo_png()
         files["code/predict.py"] = PREDICT.encode()
-        files["model/churn.skops"] = MODEL
         return cls(
             spec=full_spec(),
             predictions=prediction_rows(),
@@ -681,6 +685,7 @@ def hostile_markup(root: Path, host: Host) -> None:
     prose field (every vector) and text field (one of each kind), the text cells of a few
     reviewed examples, a metric name, a split, a slice value and an error category."""
     draft = Draft.full()
+    add_serving(draft)
     spec = draft.spec
     for loc, field in list(text_locations(spec)):
         if kept(loc):
@@ -694,6 +699,8 @@ def hostile_markup(root: Path, host: Host) -> None:
         else:
             text = text_payload(host.url, host.secret, tag)
             set_at(spec, loc, text[: field.max_length] if field.max_length else text)
+    setting, action = spec["system_design"]["settings"][0], spec["system_design"]["outputs"][1]
+    setting["at_or_above"], setting["below"] = action["constraints"]["allowed"]  # hostile too
     short = f"<img src={host.url}/short.png onerror=alert(1)>{JINJA}"
     spec["interrogation"]["metrics"].append(
         {"name": f"<script>{short}</script>", "value": 0.5, "split": short}
