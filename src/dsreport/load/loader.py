@@ -21,6 +21,7 @@ from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.golden import GoldenRow, read_golden
 from dsreport.load.messages import dotted, validation_problems
+from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.paths import Limits, LoadOptions, read_checked, read_folder
 from dsreport.load.servingchecks import check_serving
 from dsreport.load.svgcheck import svg_problems
@@ -79,7 +80,7 @@ def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
     bundle, problems = _load(Path(path), options or LoadOptions())
     if bundle is None or any(p.severity == "error" for p in problems):
         raise BundleError(problems)
-    bundle.warnings = [p for p in problems if p.severity == "warning"]
+    bundle.warnings = sort_problems([p for p in problems if p.severity == "warning"])
     return bundle
 
 
@@ -173,6 +174,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
     except ValidationError as exc:
         return None, problems + validation_problems(exc, doc, BundleSpec)
     problems += check_spec(spec, doc)
+    problems += check_names_and_comparisons(spec, doc)
     problems += check_serving(spec, doc)
     problems += check_deck_template(spec, doc, files)
     model_problems, environment = check_model(spec, doc, files)
