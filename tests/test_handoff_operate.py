@@ -698,3 +698,35 @@ def test_bundle_text_never_becomes_code_in_the_generated_python(tmp_path: Path) 
     assert package.module("serve").SAFEST_DEFAULT.endswith('"""\nraise SystemExit(7)\n"""')
     test = contract_test(package.root)
     assert test.returncode == 0, test.stdout + test.stderr
+
+
+def test_a_model_folder_is_hashed_by_its_listing_and_verified_by_the_package(
+    tmp_path: Path,
+) -> None:
+    bundle = copy_example(tmp_path)
+    folder = bundle / "model" / "weights"
+    (folder / "layers").mkdir(parents=True)
+    (folder / "config.json").write_text('{"layers": 2}\n', encoding="utf-8")
+    (folder / "layers" / "0.bin").write_bytes(b"\x00\x01\x02")
+    listing = "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(folder).as_posix()}\n"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    )
+    digest = hashlib.sha256(listing.encode()).hexdigest()
+    edit_yaml(
+        bundle,
+        '        sha256: "50ca895a90914896ef755a0495fdaa94fa1a3c4b7cbb0e33076418d6715c8e17"\n',
+        '        sha256: "50ca895a90914896ef755a0495fdaa94fa1a3c4b7cbb0e33076418d6715c8e17"\n'
+        f'      - path: model/weights\n        sha256: "{digest}"\n',
+    )
+    package = build_package(bundle, tmp_path / "out")
+    assert (package.root / "model" / "weights" / "layers" / "0.bin").read_bytes() == b"\x00\x01\x02"
+    loader = package.module("handoff_model")
+    loader.verify()
+    (package.root / "model" / "weights" / "config.json").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(loader.ModelIntegrityError, match="model/weights has SHA-256"):
+        loader.verify()
+    (folder / "link").symlink_to(folder / "config.json")
+    errors = [p.message for p in collect_problems(bundle) if p.severity == "error"]
+    assert errors == ["'model/weights/link' is a symbolic link"]

@@ -119,6 +119,10 @@ def read_folder(
     if not path.is_dir():
         data, problem = read_checked(root, ref, cap, file=file, line=line, key=key)
         return (None, problem) if data is None else ({"": data}, None)
+
+    def refuse(message: str, hint: str | None = None) -> tuple[None, Problem]:
+        return None, Problem(message, file=file, line=line, key=key, hint=hint)
+
     out: dict[str, bytes] = {}
     total = 0
     pending = [path]
@@ -129,30 +133,19 @@ def read_folder(
             info = entry.lstat()
             where = f"'{ref.rstrip('/')}/{rel}'"
             if stat.S_ISLNK(info.st_mode):
-                return None, Problem(
-                    f"{where} is a symbolic link",
-                    file=file,
-                    line=line,
-                    key=key,
-                    hint="copy the file into the bundle",
-                )
+                return refuse(f"{where} is a symbolic link", "copy the file into the bundle")
             if stat.S_ISDIR(info.st_mode):
                 pending.append(entry)
                 continue
             if not stat.S_ISREG(info.st_mode):
-                return None, Problem(
-                    f"{where} is not a regular file", file=file, line=line, key=key
-                )
+                return refuse(f"{where} is not a regular file")
             total += info.st_size
             if total > cap:
-                return None, Problem(
+                return refuse(
                     f"folder '{ref}' is over the {human_size(cap)} limit",
-                    file=file,
-                    line=line,
-                    key=key,
-                    hint="make the model smaller, or raise the limit with --max-file-size",
+                    "make the model smaller, or raise the limit with --max-file-size",
                 )
             out[rel] = entry.read_bytes()
     if not out:
-        return None, Problem(f"folder '{ref}' holds no file", file=file, line=line, key=key)
+        return refuse(f"folder '{ref}' holds no file")
     return dict(sorted(out.items())), None
