@@ -36,6 +36,7 @@ from dsreport.analyse.review import review_facts
 from dsreport.analyse.rungfacts import budgets as budget_facts
 from dsreport.analyse.rungs import Overall, overall_table, rung_facts
 from dsreport.analyse.serving import feature_facts, golden_fact, setting_facts
+from dsreport.analyse.since.rows import row_digest
 from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.load.loader import Bundle
@@ -275,4 +276,5 @@ def analyse(bundle: Bundle) -> Facts:
         environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),
+        test_rows=row_digest(spec, bundle.predictions, ev),
     )

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.3"
+FACTS_VERSION = "1.4"
 
 
 class _Fact(BaseModel):
@@ -483,6 +483,20 @@ class OperationsFact(_Fact):
     golden: GoldenFact | None = None
 
 
+class RowsFact(_Fact):
+    """The chosen rung's output on every test row, so that a later review can compare its
+    model with this one on the same rows (`dsreport build --since`, docs/analysis.md)."""
+
+    rung: str
+    ids: list[str]
+    truth: list[str | float | None]
+    """The true class label (classification) or value (regression), row by row."""
+    output: list[str | float | None]
+    """The rung's score (binary), predicted label (multiclass) or predicted value."""
+    threshold: float | None = None
+    """The operating threshold the scores were judged at (binary)."""
+
+
 class Facts(_Fact):
     facts_version: str = FACTS_VERSION
     dsreport_version: str
@@ -523,3 +537,14 @@ class Facts(_Fact):
     warnings: list[ProblemFact] = Field(default_factory=list)
     bundle: dict[str, Any]
     """The normalised bundle: dsreport.yaml with defaults filled and prose files inlined."""
+    test_rows: RowsFact | None = None
+    """The chosen rung's test predictions row by row (up to 100,000 rows), kept so a later
+    review can pair its metrics with these."""
+    since: SinceFact | None = None
+    """What changed since the last review (`--since`)."""
+
+
+# the comparison's facts build on the ones above; Facts holds them, so it is built after
+from dsreport.analyse.since.model import SinceFact  # noqa: E402
+
+Facts.model_rebuild()
