@@ -112,8 +112,15 @@ def test_the_model_is_referenced_by_hash_and_its_environment_kept(
         assert path.name == "model.pkl"
         assert rung.model.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
         assert rung.model.flavors == ["sklearn"]
-    environment = spec.system_design.environment
-    assert environment is not None
+    shipped = spec.system_design.model
+    assert shipped is not None
+    assert [(f.path, f.sha256) for f in shipped.files] == [
+        (
+            "model/model.pkl",
+            hashlib.sha256((imported / "model" / "model.pkl").read_bytes()).hexdigest(),
+        )
+    ]
+    environment = shipped.environment
     chosen = next(r for r in spec.ladder.rungs if r.id == "logreg")
     assert chosen.model is not None
     folder = Path(urlparse(chosen.model.uri).path).parent

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from dsreport.bundle.fields import Model, Number, TablePath, Text
 from dsreport.bundle.latency import LatencyValue, either
 from dsreport.bundle.provenance import ModelReference
+from dsreport.bundle.serving import SliceDefinition
 from dsreport.vocabulary import VERDICTS, Verdict
 
 Direction = Literal["higher_is_better", "lower_is_better"]
@@ -129,7 +130,9 @@ class Metric(Model):
 
 
 class Predictions(Model):
-    """A table of per-row predictions to compute metrics from."""
+    """A table of per-row predictions to compute metrics from. Columns named after a
+    request field (`system_design.inputs`) hold that row's request value: they give the
+    handoff's monitoring its per-field reference distributions and missing rates."""
 
     path: TablePath = Field(examples=["data/predictions.csv"])
     """CSV or Parquet file in the bundle."""
@@ -143,6 +146,8 @@ class Predictions(Model):
     """Columns whose values define slices; metrics are computed per value."""
     missing_values: list[Text] = Field(default_factory=list, examples=[[""]])
     """Cell values read as missing. Nothing is missing unless listed (so 'NA' stays text)."""
+    slice_definitions: list[SliceDefinition] = Field(default_factory=list)
+    """How each slice column follows from a request field, so monitoring can slice too."""
 
 
 class ReviewedExamples(Model):

@@ -1,8 +1,7 @@
-"""Where a rung's model and its environment come from, when an importer knows.
+"""Where a rung's model comes from, when an importer knows.
 
-`dsreport import mlflow` fills these: each rung's logged model is referenced by its URI
-and SHA-256 (never copied, never loaded), and the chosen run's pinned packages and Python
-version become the environment the handoff's engineers recreate.
+`dsreport import mlflow` references each rung's logged model by its URI and SHA-256
+(never loaded); the chosen rung's file is also copied into `system_design.model`.
 """
 
 from __future__ import annotations
@@ -27,14 +26,3 @@ class ModelReference(Model):
     """The MLflow run that logged it."""
     flavors: list[Text] = Field(default_factory=list, examples=[["sklearn"]])
     """MLflow flavours the model was logged with (how it is loaded)."""
-
-
-class Environment(Model):
-    """The Python environment the model runs in."""
-
-    python: Text | None = Field(default=None, pattern=r"^3\.\d+(\.\d+)?$", examples=["3.11.7"])
-    """Python version the model was trained and evaluated with."""
-    requirements: list[Text] = Field(
-        default_factory=list, examples=[["scikit-learn==1.9.1", "pandas==2.2.3"]]
-    )
-    """Pinned packages (`name==version`), as in a requirements file."""

@@ -6,14 +6,22 @@ written with the parts no run holds left open (`writer.skeleton`).
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from dsreport.bundle.questions import todo
+from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.errors import UsageError
 from dsreport.importers import mlflowmap as M
 from dsreport.importers.columns import RungColumns
-from dsreport.importers.mlflowrun import RunData, csv_bytes, read_runs, tracking_uri
+from dsreport.importers.mlflowrun import (
+    LoggedModel,
+    RunData,
+    csv_bytes,
+    read_runs,
+    tracking_uri,
+)
 from dsreport.importers.predictions import Started, ladder, outputs, predictions_section
 from dsreport.importers.writer import skeleton, write_bundle
 
@@ -38,7 +46,21 @@ def import_mlflow(
     unknown = [run for run in named.values() if run not in runs]
     runs = [*runs, *(r for r in unknown if r not in runs)]
     location = tracking_uri(uri)
-    data = read_runs(runs, location, table)
+    with tempfile.TemporaryDirectory() as scratch:
+        return _write(runs, into, named, chosen, location, task, table, Path(scratch))
+
+
+def _write(
+    runs: list[str],
+    into: str | Path,
+    named: dict[str, str],
+    chosen: str | None,
+    location: str,
+    task: str | None,
+    table: str | None,
+    scratch: Path,
+) -> Started:
+    data = read_runs(runs, location, scratch, table)
     ids = M.rung_ids(data, {run: rung for rung, run in named.items()})
     if chosen is not None and chosen not in ids:
         raise UsageError(f"--chosen {chosen} is not a rung", hint="rungs: " + ", ".join(ids))
@@ -55,6 +77,9 @@ def import_mlflow(
     spec["system_design"].update(_design(ship, task, merged, notes))
     spec["ladder"], spec["interrogation"] = _evidence(data, ids, chosen, task, merged, notes)
     files = {PREDICTIONS: csv_bytes(merged.frame)} if merged else {}
+    shipped = ship.model.file if ship.model else None
+    if shipped is not None and "model" in spec["system_design"]:
+        files[spec["system_design"]["model"]["files"][0]["path"]] = shipped.read_bytes()
     target = write_bundle(
         into, spec, files, command=f"dsreport import mlflow {' '.join(r[:8] for r in runs)}"
     )
@@ -105,12 +130,29 @@ def _design(
             out["scores_are_probabilities"] = True
     elif "outputs" not in out:
         out["outputs"] = todo("system_design.outputs")
-    if model is not None and (model.python or model.requirements):
-        environment: dict[str, Any] = {}
-        if model.python:
-            environment["python"] = model.python
-        if model.requirements:
-            environment["requirements"] = model.requirements
+    if model is not None and model.file is not None:
+        if model.file.suffix.lower() in MODEL_SUFFIXES:
+            out["model"] = _shipped(model)
+        else:
+            notes.append(
+                f"run {ship.name}: {model.file.name} is not a model file the handoff ships"
+            )
+    return out
+
+
+def _shipped(model: LoggedModel) -> dict[str, Any]:
+    """`system_design.model`: the chosen run's model file, copied and hashed, and its
+    environment (the pinned packages and Python version MLflow recorded)."""
+    assert model.file is not None
+    out: dict[str, Any] = {"files": [{"path": f"model/{model.file.name}", "sha256": model.sha256}]}
+    if "sklearn" in model.flavors:
+        out["library"] = "sklearn"
+    environment: dict[str, Any] = {}
+    if model.python:
+        environment["python"] = model.python
+    if model.requirements:
+        environment["requirements"] = model.requirements
+    if environment:
         out["environment"] = environment
     return out
 

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +46,8 @@ class LoggedModel:
     """The first row of the input example, by column."""
     requirements: list[str] = field(default_factory=list)
     python: str | None = None
+    file: Path | None = None
+    """The fetched model file (in a scratch folder, gone after the import)."""
 
 
 @dataclass
@@ -104,8 +105,11 @@ def _environment(uri: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def read_runs(run_ids: list[str], uri: str, table: str | None = None) -> list[RunData]:
-    """Every run's metrics, parameters, logged model and table."""
+def read_runs(
+    run_ids: list[str], uri: str, scratch: Path, table: str | None = None
+) -> list[RunData]:
+    """Every run's metrics, parameters, logged model and table; fetched files go to
+    `scratch`, which the caller removes."""
     try:
         with _environment(uri):
             from mlflow.exceptions import MlflowException
@@ -115,7 +119,7 @@ def read_runs(run_ids: list[str], uri: str, table: str | None = None) -> list[Ru
             "importing from MLflow needs mlflow-skinny, which is not installed",
             hint="pip install 'dsreport[mlflow]'",
         ) from exc
-    with _environment(uri), tempfile.TemporaryDirectory() as scratch:
+    with _environment(uri):
         client = MlflowClient(tracking_uri=uri)
         out = []
         for run_id in run_ids:
@@ -193,16 +197,22 @@ def _model(uri: str, scratch: Path) -> LoggedModel:
         None,
     )
     digest = ""
+    fetched = None
     if file:
         fetched = _fetch(uri, str(file), scratch)
         if fetched is not None and fetched.is_file():
             digest = _sha256(fetched)
+            kept = scratch.parent / "files" / fetched.name
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            fetched.replace(kept)
+            fetched = kept
     signature = {
         side: json.loads(text)
         for side, text in (meta.get("signature") or {}).items()
         if side in ("inputs", "outputs") and isinstance(text, str)
     }
     model = LoggedModel(
+        file=fetched if file and fetched is not None and fetched.is_file() else None,
         uri=f"{uri}/{file}" if file else uri,
         sha256=digest,
         flavors=[f for f in flavors if f != "python_function"],

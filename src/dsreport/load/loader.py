@@ -13,15 +13,19 @@ from pydantic import ValidationError
 
 from dsreport.bundle.fields import FileMarker, ProseMarker, clean_text, is_prose_path
 from dsreport.bundle.introspect import iter_marked
+from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
+from dsreport.load.artifacts import ResolvedEnvironment, check_model
 from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.exampletext import example_text_problems
+from dsreport.load.golden import GoldenRow, read_golden
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
-from dsreport.load.paths import Limits, LoadOptions, read_checked
+from dsreport.load.paths import Limits, LoadOptions, read_checked, read_folder
+from dsreport.load.servingchecks import check_serving
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_tables
@@ -44,6 +48,10 @@ class Bundle:
     prose_sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     digest: str = ""
+    golden: list[GoldenRow] = field(default_factory=list)
+    """The golden set's rows, read and checked against the contract."""
+    environment: ResolvedEnvironment = field(default_factory=ResolvedEnvironment)
+    """The model's Python version and pinned packages."""
 
     @property
     def slug(self) -> str:
@@ -135,6 +143,7 @@ def _read(
             None,
         )
     files: dict[str, bytes] = {SPEC_FILE: raw}
+    text_inputs = _text_inputs(doc.data)
     prose_sources: dict[str, str] = {}
     tables: dict[str, Table] = {}
     for loc, marker, value, container in list(iter_marked(BundleSpec, doc.data)):
@@ -176,6 +185,7 @@ def _read(
                 files,
                 tables,
                 container if marker.what == "table" else {},
+                text_inputs,
             )
     open_items += take_open_items(doc)
     try:
@@ -184,8 +194,11 @@ def _read(
         return None, problems + validation_problems(exc, doc, BundleSpec), doc
     problems += check_spec(spec, doc)
     problems += check_names_and_comparisons(spec, doc)
+    problems += check_serving(spec, doc)
     problems += check_deck_template(spec, doc, files)
     problems += example_text_problems(doc, spec.project.slug or slugify(spec.project.name), files)
+    model_problems, environment = check_model(spec, doc, files)
+    problems += model_problems
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
     if reviewed is not None:
@@ -193,6 +206,8 @@ def _read(
     if predictions is not None:
         problems += undeclared_probabilities(spec, predictions)
     problems += check_tables(spec, doc, predictions, reviewed)
+    golden, golden_problems = read_golden(spec, files, predictions)
+    problems += golden_problems
     if open_items or any(p.severity == "error" for p in problems):
         return None, problems, doc
     digest = hashlib.sha256()
@@ -208,6 +223,8 @@ def _read(
         files=files,
         prose_sources=prose_sources,
         digest=digest.hexdigest(),
+        golden=golden,
+        environment=environment,
     )
     return bundle, problems, doc
 
@@ -226,7 +243,10 @@ def _read_file(
     files: dict[str, bytes],
     tables: dict[str, Table],
     section: dict[str, Any],
+    text_inputs: list[str],
 ) -> list[Problem]:
+    if marker.what == "model file":
+        return _read_model(root, value, line, key, limits, files)
     suffix = Path(value).suffix.lower()
     if suffix not in {k.lower() for k in marker.kinds}:
         return [
@@ -250,6 +270,7 @@ def _read_file(
         columns = [section.get("label_column", "label"), section.get("split_column")]
         slices = section.get("slice_columns")
         columns += slices if isinstance(slices, list) else []
+        columns += text_inputs
         table, table_problems = read_table(
             data,
             value,
@@ -259,4 +280,47 @@ def _read_file(
         if table is None:
             return table_problems
         tables[value] = table
+    return []
+
+
+def _text_inputs(data: dict[str, Any]) -> list[str]:
+    """Input fields whose prediction columns are read as text (categories keep "01")."""
+    design = data.get("system_design")
+    inputs = design.get("inputs") if isinstance(design, dict) else None
+    if not isinstance(inputs, list):
+        return []
+    return [
+        str(f.get("name"))
+        for f in inputs
+        if isinstance(f, dict) and f.get("type") in ("category", "string", "boolean", "datetime")
+    ]
+
+
+def _read_model(
+    root: Path,
+    value: str,
+    line: int | None,
+    key: str,
+    limits: Limits,
+    files: dict[str, bytes],
+) -> list[Problem]:
+    """A model file, or every file of a model folder, as bytes; never loaded."""
+    parts, problem = read_folder(root, value, limits.file_bytes, file=SPEC_FILE, line=line, key=key)
+    if parts is None:
+        return [problem] if problem else []
+    if list(parts) == [""]:
+        suffix = Path(value).suffix.lower()
+        if suffix not in MODEL_SUFFIXES:
+            return [
+                Problem(
+                    f"'{value}' is not a model file ({', '.join(MODEL_SUFFIXES)}) or a folder",
+                    file=SPEC_FILE,
+                    line=line,
+                    key=key,
+                )
+            ]
+        files[value] = parts[""]
+    else:
+        folder = value.rstrip("/")
+        files.update({f"{folder}/{rel}": data for rel, data in parts.items()})
     return []
