@@ -498,6 +498,7 @@ def full_spec() -> dict[str, Any]:
             ],
             "code": [{"path": "code/predict.py", "role": "inference"}],
             "entry_point": "predict:predict",
+            "environment": {"python": "3.11.7", "requirements": ["scikit-learn==1.9.1"]},
         },
         "ladder": {
             "chosen": "gbm",
@@ -527,6 +528,12 @@ def full_spec() -> dict[str, Any]:
                     "decision": "chosen",
                     "reason": "Best recall within budget.",
                     "score_column": "score_gbm",
+                    "model": {
+                        "uri": "runs:/4c0056ac/model/model.pkl",
+                        "sha256": "0" * 64,
+                        "run": "4c0056ac",
+                        "flavors": ["sklearn"],
+                    },
                 },
             ],
         },

@@ -19,12 +19,15 @@ from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.artifacts import ResolvedEnvironment, check_model
 from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
+from dsreport.load.exampletext import example_text_problems
 from dsreport.load.golden import GoldenRow, read_golden
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.namechecks import check_names_and_comparisons
+from dsreport.load.openitems import OpenItem, fold, take_open_items
 from dsreport.load.paths import Limits, LoadOptions, read_checked, read_folder
 from dsreport.load.servingchecks import check_serving
 from dsreport.load.svgcheck import svg_problems
+from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
@@ -91,9 +94,18 @@ def collect_problems(path: str | Path, options: LoadOptions | None = None) -> li
 
 
 def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem]]:
+    open_items: list[OpenItem] = []
+    bundle, problems, doc = _read(path, options, open_items)
+    return bundle, problems if doc is None else fold(problems, open_items, doc)
+
+
+def _read(
+    path: Path, options: LoadOptions, open_items: list[OpenItem]
+) -> tuple[Bundle | None, list[Problem], YamlDoc | None]:
+    """The bundle and its problems; `open_items` receives the values still to write."""
     root, problem = _locate_spec(path)
     if problem:
-        return None, [problem]
+        return None, [problem], None
     limits = options.limits
     raw, problem = read_checked(
         root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None, key="", adjustable=False
@@ -104,26 +116,32 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
             if "does not exist" in problem.message
             else problem.hint
         )
-        return None, [Problem(problem.message, file=SPEC_FILE, hint=hint)]
+        return None, [Problem(problem.message, file=SPEC_FILE, hint=hint)], None
     assert raw is not None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                "the file is not UTF-8 text",
-                file=SPEC_FILE,
-                line=raw[: exc.start].count(b"\n") + 1,
-                hint="save dsreport.yaml as UTF-8",
-            )
-        ]
+        return (
+            None,
+            [
+                Problem(
+                    "the file is not UTF-8 text",
+                    file=SPEC_FILE,
+                    line=raw[: exc.start].count(b"\n") + 1,
+                    hint="save dsreport.yaml as UTF-8",
+                )
+            ],
+            None,
+        )
     doc, problems = parse_yaml(text, SPEC_FILE)
     if doc is None:
-        return None, problems
+        return None, problems, None
     if not isinstance(doc.data, dict):
-        return None, [
-            Problem("the top level must be a mapping of keys to values", file=SPEC_FILE, line=1)
-        ]
+        return (
+            None,
+            [Problem("the top level must be a mapping of keys to values", file=SPEC_FILE, line=1)],
+            None,
+        )
     files: dict[str, bytes] = {SPEC_FILE: raw}
     text_inputs = _text_inputs(doc.data)
     prose_sources: dict[str, str] = {}
@@ -169,23 +187,29 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
                 container if marker.what == "table" else {},
                 text_inputs,
             )
+    open_items += take_open_items(doc)
     try:
         spec = BundleSpec.model_validate(doc.data)
     except ValidationError as exc:
-        return None, problems + validation_problems(exc, doc, BundleSpec)
+        return None, problems + validation_problems(exc, doc, BundleSpec), doc
     problems += check_spec(spec, doc)
     problems += check_names_and_comparisons(spec, doc)
     problems += check_serving(spec, doc)
     problems += check_deck_template(spec, doc, files)
+    problems += example_text_problems(doc, spec.project.slug or slugify(spec.project.name), files)
     model_problems, environment = check_model(spec, doc, files)
     problems += model_problems
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
+    if reviewed is not None:
+        problems += adopt_review_synonyms(reviewed)
+    if predictions is not None:
+        problems += undeclared_probabilities(spec, predictions)
     problems += check_tables(spec, doc, predictions, reviewed)
     golden, golden_problems = read_golden(spec, files, predictions)
     problems += golden_problems
-    if any(p.severity == "error" for p in problems):
-        return None, problems
+    if open_items or any(p.severity == "error" for p in problems):
+        return None, problems, doc
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(f"{name}\0{len(files[name])}\0".encode())
@@ -202,7 +226,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
         golden=golden,
         environment=environment,
     )
-    return bundle, problems
+    return bundle, problems, doc
 
 
 def _table(section: Any, tables: dict[str, Table]) -> Table | None:
