@@ -48,6 +48,9 @@ def _bundle(root: Path, files: dict[str, bytes], entry_point: bool = True) -> Pa
             "which Python would import instead of the test run's 'jsonschema' module",
         ),
         ("code/pluggy.py", "which Python would import instead of the test run's 'pluggy' module"),
+        ("code/numpy.py", "which Python would import instead of the test run's 'numpy' module"),
+        ("code/serve.py", "which is the name of a file the package generates"),
+        ("code/handoff_contract.py", "which is the name of a file the package generates"),
     ],
 )
 def test_a_code_file_the_test_run_would_pick_up_is_refused(

@@ -64,12 +64,13 @@ def _tree_digest(root: Path) -> str:
 
 def bundle_digest(root: Path, options: LoadOptions | None) -> str:
     """Every byte the loader may read from the bundle: dsreport.yaml and each file it names,
-    resolved as the loader resolves them (a symbolic link, a special file or a file over
-    its cap is hashed as the refusal the loader will give, never read)."""
+    resolved as the loader resolves them, every file of a model folder included (a symbolic
+    link, a special file or a file over its cap is hashed as the refusal the loader will
+    give, never read)."""
     from dsreport.bundle.fields import ProseMarker, is_prose_path
     from dsreport.bundle.introspect import iter_marked
     from dsreport.bundle.spec import BundleSpec
-    from dsreport.load.paths import cap_of, read_checked, resolve_inside
+    from dsreport.load.paths import cap_of, read_checked, read_folder, resolve_inside
     from dsreport.load.yamlsrc import parse_yaml
 
     limits = (options or LoadOptions()).limits
@@ -88,11 +89,17 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
     for _, marker, value, _ in iter_marked(BundleSpec, data):
         if isinstance(marker, ProseMarker) and not is_prose_path(value):
             continue
-        path, message, _ = resolve_inside(root, value, cap_of(marker, limits))
+        cap = cap_of(marker, limits)
+        path, message, _ = resolve_inside(root, value, cap, folder_ok=True)
         digest.update(f"\0{value}\0".encode())
-        if path is None:
+        if path is not None and path.is_dir():  # a model folder: every file in it
+            parts, problem = read_folder(root, value, cap, file="", line=None, key="")
+            message = problem.message if problem else None
+            for rel, blob in (parts or {}).items():
+                digest.update(f"{rel}\0{len(blob)}\0".encode() + blob)
+        if message is not None:
             digest.update(f"refused\0{message}".encode())
-        else:
+        elif path is not None and not path.is_dir():
             _hash_file(digest, path)
     return digest.hexdigest()
 
@@ -116,6 +123,7 @@ LIBRARIES = (
     "numpy",
     "pandas",
     "pyarrow",
+    "vermin",
 )
 """The libraries whose versions can change an output's bytes."""
 

@@ -11,11 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsreport.errors import BuildError
-from dsreport.load.codecheck import package_paths
+from dsreport.load.codecheck import GENERATED, package_paths
 from dsreport.load.loader import Bundle
-
-GENERATED = ("test_contract.py",)
-"""Files the package generates inside `code/`; a bundle file may not take their names."""
 
 
 @dataclass
