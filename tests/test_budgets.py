@@ -253,3 +253,45 @@ def test_an_absurd_level_is_no_internal_error(bundle: Callable[[str], Path]) -> 
     path = bundle("good-binary")
     edit_yaml(path, "worst_case: 0.6}", "worst_case: -6.7e+161}")
     assert check(path).recommendation is not None
+
+
+# --- the golden set ----------------------------------------------------------------------------
+
+
+def _golden(tmp_path: Path, edit: Callable[[list[str]], list[str]]) -> Path:
+    import shutil
+
+    root = tmp_path / "digits"
+    shutil.copytree(EXAMPLES / "digit-routing", root)
+    golden = root / "data" / "golden.jsonl"
+    golden.write_text("\n".join(edit(golden.read_text("utf-8").splitlines())) + "\n", "utf-8")
+    return root
+
+
+def test_golden_rows_are_strict_json_one_per_line(tmp_path: Path) -> None:
+    """A number too large for a float was read as Infinity (and failed the build when the
+    handoff wrote it back); U+2028 inside a value split the line in two."""
+
+    def edit(lines: list[str]) -> list[str]:
+        lines[0] = lines[0].replace('"pixels": [0,', '"pixels": [1e400,', 1)
+        lines[1] = lines[1].replace('"id": "', '"id": "\u2028', 1)
+        return lines
+
+    errors = [p for p in formatted(_golden(tmp_path, edit)) if "golden" in p]
+    assert errors == [
+        "error: data/golden.jsonl:1: not a JSON object: 1e400 is too large for a JSON number",
+        "error: data/golden.jsonl:2: id: id '\\u2028000096' is not a test row of"
+        " data/predictions.csv",  # one row, read whole, its id shown escaped
+    ]
+
+
+def test_a_golden_set_over_its_row_limit_is_refused_before_its_rows_are_checked(
+    tmp_path: Path,
+) -> None:
+    from dsreport.load.golden import GOLDEN_ROWS
+
+    root = _golden(tmp_path, lambda lines: lines * (GOLDEN_ROWS // len(lines) + 1))
+    errors = [p for p in formatted(root) if "golden" in p]
+    assert errors == [
+        f"error: data/golden.jsonl: the golden set holds more than {GOLDEN_ROWS:,} rows"
+    ]
