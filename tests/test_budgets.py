@@ -275,6 +275,7 @@ def test_golden_rows_are_strict_json_one_per_line(tmp_path: Path) -> None:
     def edit(lines: list[str]) -> list[str]:
         lines[0] = lines[0].replace('"pixels": [0,', '"pixels": [1e400,', 1)
         lines[1] = lines[1].replace('"id": "', '"id": "\u2028', 1)
+        lines[2] = lines[2].replace('"id": "', '"id": "\\u202e', 1)  # escaped: cleaned once read
         return lines
 
     errors = [p for p in formatted(_golden(tmp_path, edit)) if "golden" in p]

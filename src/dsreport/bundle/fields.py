@@ -34,6 +34,17 @@ def clean_text(value: str) -> str:
     return _FORBIDDEN.sub("", value)
 
 
+def clean_value(value: Any) -> Any:
+    """Every string (and key) of a JSON value cleaned as bundle text is."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
+    return value
+
+
 def clean_utf8(data: bytes) -> str:
     """`data` decoded as UTF-8 (raises UnicodeDecodeError) and cleaned; fast for the large,
     all-ASCII tables (a byte translation, not a regular expression)."""

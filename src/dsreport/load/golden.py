@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsreport import contract, strictjson
+from dsreport.bundle.fields import clean_value
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.tables import Table
@@ -138,7 +139,7 @@ def read_golden(
         if not line.strip():
             continue
         try:
-            item = strictjson.loads(line)
+            item = clean_value(strictjson.loads(line))  # its text as bundle text is
         except ValueError as exc:
             problems.append(
                 Problem(f"not a JSON object: {exc}", file=name, line=number, hint="one per line")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dsreport import strictjson
-from dsreport.bundle.fields import clean_text
+from dsreport.bundle.fields import clean_value
 from dsreport.errors import DsreportError
 from dsreport.load.paths import LoadOptions, human_size
 
@@ -155,18 +155,6 @@ def _version(path: Path, data: Any) -> None:
         )
 
 
-def _cleaned(value: Any) -> Any:
-    """Every string as bundle text is: without the control characters a terminal would obey
-    (the last review's messages reach `dsreport diff`'s output and every artifact)."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [_cleaned(v) for v in value]
-    if isinstance(value, dict):
-        return {clean_text(str(k)): _cleaned(v) for k, v in value.items()}
-    return value
-
-
 def _facts(path: Path, raw: bytes) -> Facts:
     from pydantic import ValidationError
 
@@ -182,7 +170,7 @@ def _facts(path: Path, raw: bytes) -> Facts:
     _version(path, data)
     prefix: tuple[str, ...] = ()
     try:
-        facts = Facts.model_validate(_cleaned(data))
+        facts = Facts.model_validate(clean_value(data))  # cleaned as bundle text is
         prefix = ("bundle",)  # the normalised bundle it carries is held to the bundle's model
         spec = BundleSpec.model_validate(facts.bundle)
         return facts.model_copy(update={"bundle": spec.model_dump(mode="json", by_alias=True)})
