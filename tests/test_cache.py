@@ -178,3 +178,20 @@ def test_the_key_covers_the_rendering_libraries(
         changed = {**real, name: "0.0.1"}
         monkeypatch.setattr(cache, "library_versions", lambda changed=changed: changed)
         assert cache.build_key(copy, tmp_path / "out", None, (), (), None) != key
+
+
+def test_every_file_of_a_model_folder_is_in_the_key(tmp_path: Path) -> None:
+    """A model may be a folder the loader reads whole: a file changed inside it is a new key
+    (hashing the folder's path alone would have kept the old one)."""
+    from dsreport.buildtool.cache import bundle_digest
+    from helpers import edit_yaml
+
+    root = tmp_path / "digits"
+    shutil.copytree(EXAMPLE.parent / "digit-routing", root)
+    (root / "model" / "weights").mkdir()
+    (root / "model" / "weights" / "part-1.bin").write_bytes(b"one")
+    edit_yaml(root, "path: model/digit-routing.skops", "path: model/weights")
+    first = bundle_digest(root, None)
+    assert bundle_digest(root, None) == first
+    (root / "model" / "weights" / "part-1.bin").write_bytes(b"two")
+    assert bundle_digest(root, None) != first
