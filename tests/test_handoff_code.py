@@ -2,9 +2,9 @@
 
 A bundle's code file that Python or pytest would pick up on its own in `code/` (a
 `conftest.py`, a test file, pytest's configuration, a module standing in for one the test
-run imports) is refused at load; and the generated test imports nothing from its own
-folder but the entry point, so a stand-in missed by the check still cannot fake the
-validator. Judged by running the contract test as the package's README says, in a fresh
+run imports, a module the package generates) is refused at load; and the generated test
+looks in its own folder only after the installed packages, so a stand-in missed by the
+check still cannot fake the validator. Judged by running the contract test as the package's README says, in a fresh
 process, and looking for the marker file each planted module writes when it runs.
 """
 
@@ -92,7 +92,8 @@ def test_a_stand_in_for_the_validator_is_never_imported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Had the load check missed it, a `jsonschema.py` in the package would still not be
-    imported by the contract test: the test leaves its own folder off the import path.
+    imported by the contract test: the test drops its own folder from the import path and
+    puts it back last, after the installed packages.
     A schema check that must fail still fails, so the real validator ran."""
     monkeypatch.setattr("dsreport.load.loader.check_code_files", lambda spec, doc: [])
     root = _bundle(tmp_path / "b", {"code/jsonschema.py": marker_code("jsonschema")})
