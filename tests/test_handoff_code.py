@@ -4,8 +4,9 @@ A bundle's code file that Python or pytest would pick up on its own in `code/` (
 `conftest.py`, a test file, pytest's configuration, a module standing in for one the test
 run imports, a module the package generates) is refused at load; and the generated test
 looks in its own folder only after the installed packages, so a stand-in missed by the
-check still cannot fake the validator. Judged by running the contract test as the package's README says, in a fresh
-process, and looking for the marker file each planted module writes when it runs.
+check still cannot fake the validator. Judged by running the contract test as the
+package's README says, in a fresh process, and looking for the marker file each planted
+module writes when it runs.
 """
 
 from __future__ import annotations
