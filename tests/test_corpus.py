@@ -201,12 +201,12 @@ GENERATED_CASES: dict[str, Case] = {
         "  hint: save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
     ),
     "symlink-to-host": _error(
-        "error: dsreport.yaml:192: interrogation.reviewed_examples.path: 'data/reviewed.csv' "
+        "error: dsreport.yaml:188: interrogation.reviewed_examples.path: 'data/reviewed.csv' "
         "is a symbolic link",
         "  hint: copy the file into the bundle",
     ),
     "special-file": _error(
-        "error: dsreport.yaml:183: interrogation.predictions.path: 'data/predictions.csv' is "
+        "error: dsreport.yaml:179: interrogation.predictions.path: 'data/predictions.csv' is "
         "not a regular file",
         "  hint: name a plain file inside the bundle",
     ),
@@ -222,35 +222,35 @@ GENERATED_CASES: dict[str, Case] = {
         "  hint: remove the DOCTYPE's entity declarations and write the text out",
     ),
     "pptx-external-link": _error(
-        "error: dsreport.yaml:220: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
         "fetch when opened",
         "  hint: embed the picture or font in the template instead of linking to it",
     ),
     "pptx-entity-link": _error(
-        "error: dsreport.yaml:210: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
         "fetch when opened",
         "  hint: embed the picture or font in the template instead of linking to it",
     ),
     "pptx-hyperlink-picture": _error(
-        "error: dsreport.yaml:210: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
         "fetch when opened",
         "  hint: embed the picture or font in the template instead of linking to it",
     ),
     "pptx-zip-bomb": _error(
-        "error: dsreport.yaml:220: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "expands to 300.1 MiB, over the 256.0 MiB a template may hold (a zip bomb?)",
         "  hint: save the template again from PowerPoint",
     ),
     "resamples-huge": _error(
-        "error: dsreport.yaml:186: interrogation.checks.bootstrap_resamples: 100,000,000 is "
+        "error: dsreport.yaml:192: interrogation.checks.bootstrap_resamples: 100,000,000 is "
         "not a whole number from 100 to 10,000",
         "  hint: the default is 1,000",
     ),
     "resamples-negative": _error(
-        "error: dsreport.yaml:186: interrogation.checks.bootstrap_resamples: -5 is not a "
+        "error: dsreport.yaml:192: interrogation.checks.bootstrap_resamples: -5 is not a "
         "whole number from 100 to 10,000",
         "  hint: the default is 1,000",
     ),
@@ -258,7 +258,7 @@ GENERATED_CASES: dict[str, Case] = {
         1,
         _refused(
             [
-                "error: dsreport.yaml:349: interrogation.classes: the list should have at most "
+                "error: dsreport.yaml:396: interrogation.classes: the list should have at most "
                 "100 items, not 1000"
             ]
         ),
