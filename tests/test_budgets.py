@@ -71,14 +71,21 @@ def test_resamples_times_classes_squared_is_bounded(tmp_path: Path) -> None:
     def budget(root: Path) -> list[str]:
         return [p for p in formatted(root) if "interrogation.c" in p]
 
+    def line_of_classes(root: Path) -> int:
+        lines = (root / "dsreport.yaml").read_text("utf-8").splitlines()
+        return next(n for n, text in enumerate(lines, start=1) if text.startswith("  classes:"))
+
     assert budget(_digits(tmp_path / "a", 100, 1000)) == []
-    assert budget(_digits(tmp_path / "b", 100, 1001)) == [
-        "error: dsreport.yaml:350: interrogation.checks.bootstrap_resamples: 1,001 resamples "
+    root = _digits(tmp_path / "b", 100, 1001)
+    assert budget(root) == [
+        f"error: dsreport.yaml:{line_of_classes(root) + 1}: "
+        "interrogation.checks.bootstrap_resamples: 1,001 resamples "
         "of 100 classes draw 10,010,000 cells, over the limit of 10,000,000"
     ]
-    assert budget(_digits(tmp_path / "c", 101, 100)) == [
-        "error: dsreport.yaml:349: interrogation.classes: the list should have at most 100 "
-        "items, not 101"
+    root = _digits(tmp_path / "c", 101, 100)
+    assert budget(root) == [
+        f"error: dsreport.yaml:{line_of_classes(root)}: interrogation.classes: the list should "
+        "have at most 100 items, not 101"
     ]
 
 
