@@ -7,9 +7,12 @@ files there on their own: `python -m` puts the folder first on the import path, 
 check pass) and a `pluggy.py` would run as pytest starts; pytest loads any `conftest.py`,
 reads `pytest.ini`, `pyproject.toml`, `tox.ini` or `setup.cfg` at the folder's top as its
 configuration, and collects and runs any `test_*.py` or `*_test.py`. A code file that would
-take such a name in the package is refused when the bundle is loaded, naming the file.
+take such a name in the package, or the name of a module the package generates
+(`handoff_contract.py`, `serve.py`, ...), is refused when the bundle is loaded, naming the
+file.
 (The generated test also drops its own folder from the import path before it imports
-anything, so a module missed here still cannot stand in for the validator.)
+pytest, and puts it back last, so a module missed here still cannot stand in for an
+installed one.)
 """
 
 from __future__ import annotations
