@@ -20,6 +20,7 @@ from dsreport.analyse.facts import (
     Num,
     ProblemFact,
     RungFact,
+    ShownFact,
     SliceFact,
 )
 from dsreport.analyse.findings import Context, run_checks
@@ -33,6 +34,7 @@ from dsreport.analyse.metricfacts import (
     targets,
 )
 from dsreport.analyse.operations import operations_fact
+from dsreport.analyse.outcomes import outcome_fact
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
@@ -150,7 +152,28 @@ def _headline(bundle: Bundle, metrics: list[MetricFact]) -> HeadlineFact | None:
         delta=delta,
         success_levels=levels,
         level_reached=reached,
+        shown=_shown(fact, base, levels),
     )
+
+
+def _shown(fact: MetricFact, base: float | None, levels: dict[str, Num]) -> ShownFact | None:
+    """The headline's value, the baseline's, the target and the levels at one precision."""
+    if fact.value.value is None:
+        return None
+    values = {
+        "ours": fact.value.value,
+        "today": base,
+        "target": fact.target.value if fact.target else None,
+        **{key: level.value for key, level in levels.items()},
+    }
+    others = ("today", "target", *levels)
+    text, text_pm = F.fmt_group(
+        F.kind_of(fact.name),
+        values,
+        change=("ours", "today"),
+        distinct=[("ours", other) for other in others],
+    )
+    return ShownFact(text=text, text_pm=text_pm)
 
 
 def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list[RungFact]:
@@ -448,6 +471,7 @@ def analyse(bundle: Bundle) -> Facts:
         findings=findings,
         recommendation=recommend(headline, findings),
         operations=operations_fact(spec, ev, checks),
+        outcome=outcome_fact(spec, ev, int(checks.bootstrap_resamples)),
         checks=asdict(checks),
         budgets=_budgets(bundle),
         environment=_environment(),

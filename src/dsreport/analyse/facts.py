@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.1"
+FACTS_VERSION = "1.2"
 
 
 class _Fact(BaseModel):
@@ -33,6 +33,17 @@ class IntervalFact(_Fact):
     """e.g. `81.2%–84.9%`."""
     text_pm: str
     method: Literal["reported", "wilson", "bootstrap"]
+
+
+class ShownFact(_Fact):
+    """Values shown side by side (ours, today, a target, the change), each printed at one
+    precision so that the change is the difference of the printed values and values that
+    differ never print alike (`dsreport.analyse.format.fmt_group`)."""
+
+    text: dict[str, str]
+    """For the staff DS report, by key (`ours`, `today`, `target`, `change`, ...)."""
+    text_pm: dict[str, str]
+    """For the deck: the report's strings rounded again, as far as the rule allows."""
 
 
 class MetricFact(_Fact):
@@ -65,6 +76,10 @@ class HeadlineFact(_Fact):
     success_levels: dict[str, Num] = Field(default_factory=dict)
     """optimal / acceptable / worst_case from the operator view, formatted."""
     level_reached: Literal["optimal", "acceptable", "below_acceptable", "below_worst"] | None = None
+    shown: ShownFact | None = None
+    """The value, the baseline's, the target, the change and the success levels, printed
+    together (keys `ours`, `today`, `target`, `change`, `optimal`, `acceptable`,
+    `worst_case`)."""
 
 
 class RungFact(_Fact):
@@ -265,6 +280,61 @@ class OperationsFact(_Fact):
     """Share of requests failing the input contract above which to alert (`max_reject_share`)."""
 
 
+class OutcomeCountFact(_Fact):
+    """One kind of result the product counts, per period: ours, today's, the target."""
+
+    kind: str
+    """`acted`, `not_acted`, `true_positive`, `false_positive`, `false_negative` or
+    `true_negative` (see the bundle's `ecosystem.outcome.counts`)."""
+    means: str
+    """The business's words for these cases."""
+    better: Literal["more", "fewer"]
+    count: int
+    """Cases of this kind among the chosen rung's test rows."""
+    n: int
+    """Test rows."""
+    ours: Num
+    """Per period: the test split's share scaled to the volume."""
+    interval: IntervalFact | None = None
+    """95% Wilson interval of the share, scaled to the volume."""
+    today: Num | None = None
+    today_interval: IntervalFact | None = None
+    today_source: Literal["baseline", "declared"] | None = None
+    """baseline: the baseline rung's count at the same gate; declared: the bundle's own."""
+    change: Num | None = None
+    """Ours minus today, per period."""
+    change_interval: IntervalFact | None = None
+    """95% interval of the change: a paired bootstrap over the test rows when today is the
+    baseline rung's; ours shifted by the declared figure otherwise."""
+    target: Num | None = None
+    target_met: bool | None = None
+    target_secured: bool | None = None
+    """True when the whole interval is on the right side of the target."""
+    shown: ShownFact
+    """`ours`, `today`, `target` and `change` printed together."""
+    by_rung: dict[str, Num] = Field(default_factory=dict)
+    """Per period, for every rung with predictions, by rung id."""
+
+
+class OutcomeFact(_Fact):
+    """The business outcome: what the product counts per period, computed from the
+    predictions for the chosen rung and today's process, against the target."""
+
+    unit: str
+    """What one case is (`aspirates`)."""
+    period: str
+    volume: Num
+    """Cases per period in production."""
+    gate: float
+    gate_text: str
+    """When the product acts, in words (`score at or above 0.2`)."""
+    rung: str
+    baseline: str
+    n: int
+    """Test rows the shares come from."""
+    counts: list[OutcomeCountFact]
+
+
 class Facts(_Fact):
     facts_version: str = FACTS_VERSION
     dsreport_version: str
@@ -290,6 +360,8 @@ class Facts(_Fact):
     budgets: list[BudgetFact] = Field(default_factory=list)
     operations: OperationsFact | None = None
     """Throughput and the monitoring references the handoff ships."""
+    outcome: OutcomeFact | None = None
+    """The business outcome per period, when the bundle declares what the product counts."""
     environment: dict[str, str] = Field(default_factory=dict)
     """Python and library versions the facts were computed with."""
     checks: dict[str, float] = Field(default_factory=dict)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -16,10 +16,10 @@ SlideKind = Literal[
 
 
 class Person(Model):
-    name: Text = Field(examples=["Ana Ruiz"])
-    """Full name."""
-    role: Text | None = Field(default=None, examples=["Data scientist"])
-    """Role or team."""
+    name: Text = Field(max_length=80, examples=["Ana Ruiz"])
+    """Full name (at most 80 characters)."""
+    role: Text | None = Field(default=None, max_length=80, examples=["Data scientist"])
+    """Role or team (at most 80 characters)."""
     email: Text | None = Field(
         default=None, pattern=r"^[^@\s]+@[^@\s]+$", examples=["ana@example.com"]
     )
@@ -27,10 +27,15 @@ class Person(Model):
 
 
 class PmAudience(Model):
-    decision: Text = Field(examples=["Approve a four-week pilot with two retention teams."])
-    """The decision asked of the product manager."""
-    next_steps: list[Text] = Field(default_factory=list, examples=[["Pilot in January"]])
-    """What happens after the decision."""
+    decision: Text = Field(
+        max_length=240, examples=["Approve a four-week pilot with two retention teams."]
+    )
+    """The decision asked of the product manager, in one or two sentences (at most 240
+    characters: the deck shows it on the second and the last slide)."""
+    next_steps: list[Annotated[Text, Field(max_length=140)]] = Field(
+        default_factory=list, max_length=5, examples=[["Pilot in January"]]
+    )
+    """What happens after the decision: at most five steps of at most 140 characters each."""
     slides: list[SlideKind] | None = Field(
         default=None, examples=[["title", "results", "decision"]]
     )

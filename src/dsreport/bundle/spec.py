@@ -17,8 +17,8 @@ Task = Literal["binary", "multiclass", "regression"]
 
 
 class Project(Model):
-    name: Text = Field(min_length=1, max_length=200, examples=["Churn radar"])
-    """Project name as the business knows it."""
+    name: Text = Field(min_length=1, max_length=80, examples=["Churn radar"])
+    """Project name as the business knows it (at most 80 characters: the title slide)."""
     slug: Text | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["churn-radar"]
     )

@@ -19,6 +19,7 @@ from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.paths import Limits, LoadOptions, read_checked
+from dsreport.load.pmchecks import check_pm
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
@@ -164,6 +165,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
         return None, problems + validation_problems(exc, doc, BundleSpec)
     problems += check_spec(spec, doc)
     problems += check_deck_template(spec, doc, files)
+    problems += check_pm(spec, doc)
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
     problems += check_tables(spec, doc, predictions, reviewed)

@@ -6,6 +6,7 @@ from typing import Any
 
 from dsreport.analyse.facts import BudgetFact, Num, RungFact
 from dsreport.analyse.recommend import COLOURS
+from dsreport.prose import paragraphs
 from dsreport.render.deck.blocks import headed
 from dsreport.render.deck.charts import Column, Reference, bar_chart
 from dsreport.render.deck.compose import Builder
@@ -13,7 +14,7 @@ from dsreport.render.deck.draw import set_notes, text_box
 from dsreport.render.deck.fit import Para
 from dsreport.render.deck.geometry import Box, inches
 from dsreport.render.deck.tables import Cell, table
-from dsreport.render.deck.words import FALLBACK, SEVERITY, cap, paragraphs
+from dsreport.render.deck.words import FALLBACK, SEVERITY, cap
 
 
 def _lower_first(text: str) -> str:

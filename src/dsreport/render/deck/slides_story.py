@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dsreport.analyse import format as F
+from dsreport.prose import paragraphs
 from dsreport.render.deck.blocks import badge, headed, headed_size, logo, shared
 from dsreport.render.deck.compose import Builder
 from dsreport.render.deck.draw import (
@@ -25,7 +26,6 @@ from dsreport.render.deck.words import (
     REACHED,
     cap,
     metric_name,
-    paragraphs,
     people,
 )
 

@@ -7,13 +7,9 @@ and joins words.
 
 from __future__ import annotations
 
-import html
-import re
-
 from dsreport.analyse.facts import Facts, MetricFact, RungFact
 from dsreport.analyse.recommend import COLOURS
 from dsreport.bundle.spec import BundleSpec
-from dsreport.render.markdown import to_plain
 
 FALLBACK = {
     "rules": "today's rules take over",
@@ -63,25 +59,10 @@ REACHED = {
     "below_acceptable": "below what we can ship",
     "below_worst": "worse than today's process",
 }
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
 def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def paragraphs(markdown: str | None) -> list[str]:
-    """Markdown prose -> plain paragraphs (each list item a paragraph of its own)."""
-    out: list[str] = []
-    for block in re.split(r"\n\s*\n", markdown or ""):
-        items: list[str] = []
-        for line in block.splitlines():
-            if _LIST_ITEM.match(line) or not items:
-                items.append(_LIST_ITEM.sub("", line))
-            else:
-                items[-1] += " " + line.strip()
-        out += [html.unescape(to_plain(item)) for item in items]
-    return [p for p in out if p]
 
 
 def metric_name(facts: Facts, spec: BundleSpec, metric: MetricFact) -> str:
