@@ -43,7 +43,7 @@ def gate_of(spec: BundleSpec) -> float:
 
 def gate_words(spec: BundleSpec) -> str:
     what = {"binary": "score", "multiclass": "confidence", "regression": "predicted value"}
-    return f"{what[spec.project.task]} at or above {gate_of(spec):,g}"
+    return f"{what[spec.project.task]} is at or above {gate_of(spec):,g}"
 
 
 def decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> tuple[Mask, Mask] | None:
@@ -162,11 +162,11 @@ def _count_fact(
         ours=_num(ours),
         interval=_scaled_wilson(k, n, decl.volume),
         shown=ShownFact(text={}, text_pm={}),
-        by_rung={
-            rung: _num(int(np.count_nonzero(select(count.kind, *pair))) * scale)
-            for rung, pair in masks.items()
-        },
     )
+    rungs = {
+        rung: int(np.count_nonzero(select(count.kind, *pair))) * scale
+        for rung, pair in masks.items()
+    }
     today = None
     if count.today is not None:
         today = count.today
@@ -191,12 +191,22 @@ def _count_fact(
         assert fact.interval is not None
         edge = fact.interval.low if better == "more" else fact.interval.high
         fact.target_secured = sign * edge >= sign * count.target
+    # one precision for every number of this count: ours, today, the target and the ladder
     text, text_pm = F.fmt_group(
         "count",
-        {"ours": ours, "today": today, "target": count.target},
+        {
+            "ours": ours,
+            "today": today,
+            "target": count.target,
+            **{f"rung {r}": v for r, v in rungs.items()},
+        },
         change=("ours", "today"),
         distinct=[("ours", "target"), ("ours", "today")],
     )
+    fact.by_rung = {
+        r: Num(value=v, text=text.pop(f"rung {r}"), text_pm=text_pm.pop(f"rung {r}"))
+        for r, v in rungs.items()
+    }
     fact.shown = ShownFact(text=text, text_pm=text_pm)
     return fact
 

@@ -11,7 +11,16 @@ from dsreport.bundle.fields import ImagePath, Model, PptxPath, Text
 Audience = Literal["pm", "ds", "engineer"]
 _ALL_AUDIENCES: tuple[Audience, ...] = ("pm", "ds", "engineer")
 SlideKind = Literal[
-    "title", "problem", "success", "results", "ladder", "examples", "risks", "cost", "decision"
+    "title",
+    "answer",
+    "problem",
+    "success",
+    "results",
+    "ladder",
+    "examples",
+    "risks",
+    "cost",
+    "decision",
 ]
 
 
@@ -57,6 +66,9 @@ class Branding(Model):
     """Logo image for the cover and title slide."""
     pptx_template: PptxPath | None = Field(default=None, examples=["brand/corporate.pptx"])
     """A corporate PowerPoint template whose layouts the deck uses."""
+    replace_template_accent: bool = Field(default=False, examples=[False])
+    """With a corporate template, the deck keeps the template's own accent colour; true puts
+    `accent` in its place."""
     layout_map: dict[SlideKind, Text] = Field(
         default_factory=dict, examples=[{"title": "Title Slide"}]
     )

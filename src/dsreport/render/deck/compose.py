@@ -22,6 +22,7 @@ from dsreport.render.deck.blocks import footer
 from dsreport.render.deck.draw import TITLE_SIZES, drop_empty_placeholders, set_title
 from dsreport.render.deck.package import build_datetime, save_bytes, set_core_properties
 from dsreport.render.deck.theme import Deck, open_deck
+from dsreport.render.deck.words import glossary, term_pattern
 
 MAX_SLIDES = 10
 
@@ -47,6 +48,7 @@ class Builder:
     ) -> Any:
         """A new slide on the layout chosen for `kind`, with its title set to fit."""
         slide = self.deck.prs.slides.add_slide(self.deck.layouts[kind].layout)
+        self.deck.slide_no = len(self.made) + 1
         text = f"{title} (continued)" if continued else title
         set_title(self.deck, slide, kind, text, sizes)
         self.made.append((kind, slide))
@@ -57,10 +59,11 @@ SlideBuilder = Callable[[Builder, int, bool], "int | None"]
 
 
 def _builders() -> dict[str, SlideBuilder]:
-    from dsreport.render.deck import slides_evidence, slides_risk, slides_story
+    from dsreport.render.deck import slides_answer, slides_evidence, slides_risk, slides_story
 
     return {
         "title": slides_story.title,
+        "answer": slides_answer.answer,
         "problem": slides_story.problem,
         "success": slides_story.success,
         "results": slides_evidence.results,
@@ -70,6 +73,34 @@ def _builders() -> dict[str, SlideBuilder]:
         "cost": slides_risk.cost,
         "decision": slides_story.decision,
     }
+
+
+def slide_text(slide: Any) -> str:
+    """Everything a slide shows in words: text frames, table cells, chart categories."""
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text_frame.text for row in shape.table.rows for cell in row.cells]
+        if shape.has_chart:
+            parts += [str(c) for c in shape.chart.plots[0].categories]
+    return "\n".join(parts)
+
+
+def gloss(builder: Builder) -> None:
+    """Each term of art the deck shows, explained in the notes of the slide it first
+    appears on."""
+    terms = glossary(builder.facts)
+    patterns = {term: term_pattern(term) for term in terms}
+    seen: set[str] = set()
+    for _, slide in builder.made:
+        text = slide_text(slide)
+        found = [t for t, p in patterns.items() if t not in seen and p.search(text)]
+        seen.update(found)
+        frame = slide.notes_slide.notes_text_frame
+        for term in found:
+            frame.add_paragraph().text = f"Term: {terms[term]}"
 
 
 def build_deck(ctx: RenderContext) -> bytes:
@@ -85,6 +116,7 @@ def build_deck(ctx: RenderContext) -> bytes:
         while start is not None:  # a builder returns a start only when `room` allows it
             room = len(builder.made) + 2 + later <= limit
             start = builders[kind](builder, start, room)
+    gloss(builder)
     total = len(builder.made)
     for page, (kind, slide) in enumerate(builder.made, start=1):
         drop_empty_placeholders(slide)
