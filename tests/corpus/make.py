@@ -194,7 +194,9 @@ def _annotation_fields(kind: Any, loc: Loc) -> dict[Loc, TextField]:
     if get_origin(kind) is Annotated:
         base, *meta = get_args(kind)
         text = _text_kind(base, meta)
-        return {loc: TextField(text)} if text else {}
+        inner = [c for m in meta for c in [m, *getattr(m, "metadata", [])]]
+        longest = next((m.max_length for m in inner if getattr(m, "max_length", None)), None)
+        return {loc: TextField(text, longest)} if text else {}
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return text_fields(kind, loc)
     origin = get_origin(kind)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from dsreport.bundle.fields import ImagePath, Model, PptxPath, Text
+from dsreport.bundle.fields import ImagePath, Model, PptxPath, Text, Text80
 
 Audience = Literal["pm", "ds", "engineer"]
 _ALL_AUDIENCES: tuple[Audience, ...] = ("pm", "ds", "engineer")
@@ -27,7 +27,7 @@ SlideKind = Literal[
 class Person(Model):
     name: Text = Field(max_length=80, examples=["Ana Ruiz"])
     """Full name (at most 80 characters)."""
-    role: Text | None = Field(default=None, max_length=80, examples=["Data scientist"])
+    role: Text80 | None = Field(default=None, examples=["Data scientist"])
     """Role or team (at most 80 characters)."""
     email: Text | None = Field(
         default=None, pattern=r"^[^@\s]+@[^@\s]+$", examples=["ana@example.com"]

@@ -92,6 +92,15 @@ class FileMarker:
     what: str
 
 
+def short(limit: int) -> Any:
+    """Text of at most `limit` characters (what a slide shows as it is), as a type that keeps
+    its limit inside an optional field."""
+    return Annotated[str, BeforeValidator(as_text), Field(max_length=limit)]
+
+
+Text60 = short(60)
+Text80 = short(80)
+Text100 = short(100)
 Prose = Annotated[str, BeforeValidator(as_text), ProseMarker()]
 Number = Annotated[float, BeforeValidator(_as_number), AllowInfNan(False)]
 

@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from dsreport.bundle.fields import CodePath, ImagePath, Model, Number, Prose, Text
+from dsreport.bundle.fields import (
+    CodePath,
+    ImagePath,
+    Model,
+    Number,
+    Prose,
+    Text,
+    Text60,
+    Text100,
+)
 from dsreport.bundle.outcome import Outcome
 
 FieldType = Literal["integer", "number", "string", "boolean", "category", "datetime", "array"]
@@ -29,11 +38,9 @@ class Statement(Model):
     achieve: Text = Field(max_length=100, examples=["contact 80% of churners a month ahead"])
     """The outcome expected, in the business's own units (at most 100 characters: a slide
     title)."""
-    increase: Text | None = Field(default=None, max_length=100, examples=["retained revenue"])
+    increase: Text100 | None = Field(default=None, examples=["retained revenue"])
     """What goes up (at most 100 characters)."""
-    reduce: Text | None = Field(
-        default=None, max_length=100, examples=["hours of manual list review"]
-    )
+    reduce: Text100 | None = Field(default=None, examples=["hours of manual list review"])
     """What goes down (at most 100 characters)."""
 
     def sentence(self) -> str:
@@ -81,7 +88,7 @@ class SuccessMetric(Model):
     """The value the product can ship with."""
     worst_case: Number = Field(examples=[0.6])
     """Below this the model does more harm than the current process."""
-    unit: Text | None = Field(default=None, max_length=60, examples=["share of churners caught"])
+    unit: Text60 | None = Field(default=None, examples=["share of churners caught"])
     """How to say the metric in plain words (at most 60 characters: a slide title)."""
 
     @model_validator(mode="after")

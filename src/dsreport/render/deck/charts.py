@@ -31,6 +31,8 @@ from dsreport.render.deck.words import plain
 
 AXIS_PT = 16.0
 LABEL_SIZES = (20.0, 18.0, 16.0, 14.0)
+GAP_WIDTH = 70
+"""Space between columns, in percent of a column's width."""
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,7 @@ def _add(
         body.set("rot", "0")
         body.set("vert", "horz")
     plot = chart.plots[0]
-    plot.gap_width = 70
+    plot.gap_width = GAP_WIDTH
     plot.vary_by_categories = False
     return frame
 
@@ -247,7 +249,8 @@ def column_chart(
     across the plot (the caller names it in the chart's heading, where no bar or error bar
     can hide its label), error bars for intervals, and alt text."""
     width_pt = box.w / EMU_PER_PT * 0.9 / max(len(columns), 1)
-    size = _fits(deck, [c.text for c in columns], width_pt)
+    bar_pt = width_pt / (1 + GAP_WIDTH / 100) * 0.9  # a label inside its column
+    size = _fits(deck, [c.text for c in columns], bar_pt)
     axis, labels = _category_labels(deck, [c.label for c in columns], width_pt)
     values = [value_of(c.text) for c in columns]
     groups = _split(columns)

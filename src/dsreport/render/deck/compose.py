@@ -120,6 +120,7 @@ def build_deck(ctx: RenderContext) -> bytes:
     total = len(builder.made)
     for page, (kind, slide) in enumerate(builder.made, start=1):
         drop_empty_placeholders(slide)
+        deck.slide_no = page
         if kind != "title":
             footer(deck, slide, kind, page, total)
     if deck.lacking:

@@ -84,7 +84,8 @@ def _layout(
             block_height(deck, right_w, Block("", risk, [size]), size) + inches(0.24),
         )
         if len(cards) * row + gaps + lower <= area.h:
-            return max(row, inches(0.6)), share
+            spare = (area.h - gaps - lower) // max(len(cards), 1)  # rows share what is left
+            return max(row, min(spare, inches(1.05))), share
     return row, share
 
 

@@ -278,7 +278,7 @@ def results(b: Builder, start: int, room: bool) -> int | None:
             Block(
                 "Big number",
                 [Para(view.big, bold=True, colour="accent")],
-                (60.0, 54.0, 48.0, 44.0, 40.0, 36.0, 32.0),
+                (60.0, 54.0, 48.0),
                 anchor="b",
             ),
             Block("Big number caption", view.caption, (20.0, 18.0, 16.0, 14.0)),

@@ -18,18 +18,15 @@ from dsreport.render.deck.blocks import (
 )
 from dsreport.render.deck.compose import Builder
 from dsreport.render.deck.draw import (
-    INSET_Y,
     fill_shape,
-    frame_of,
-    measure,
     panel,
     placeholder,
     rgb,
     set_notes,
     text_box,
 )
-from dsreport.render.deck.fit import BODY_SIZES, HEIGHT_SAFETY, Para, height, sentences
-from dsreport.render.deck.geometry import EMU_PER_PT, Box, inches
+from dsreport.render.deck.fit import BODY_SIZES, Para, sentences
+from dsreport.render.deck.geometry import Box, inches
 from dsreport.render.deck.theme import LIGHT
 from dsreport.render.deck.words import (
     REACHED,
@@ -77,7 +74,7 @@ def title(b: Builder, start: int, room: bool) -> int | None:
             sub_box.x, sub_box.y, sub_box.w, max(lowest - inches(0.2) - sub_box.y, inches(0.6))
         )
         badge_box = Box(badge_box.x, lowest, badge_box.w, badge_box.h)
-    owner = people(spec, contacts=False)[0]
+    owner = spec.audiences.owners[0].name
     lines = [
         Para(f"{statement.product} for {statement.for_product}", bold=True),
         Para(
@@ -251,17 +248,6 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
     ]
     pad = inches(0.1)
     wide = deck.width / deck.height >= WIDE
-    sizes = ASK_SIZES if wide else [s for s in ASK_SIZES if s <= 18.0]
-    most = area.top(inches(1.9))
-    frame = frame_of(most.inset(inches(0.25), pad), deck.family)
-    fitted = measure(deck, most.inset(inches(0.25), pad), ask_paras, sizes)
-    needed = height(fitted.paras, fitted.size, frame) / HEIGHT_SAFETY * EMU_PER_PT
-    ask = area.top(min(int(needed) + 2 * (pad + INSET_Y) + inches(0.1), most.h))
-    panel(slide, ask, rgb(deck, LIGHT), line=rgb(deck, "accent"), name="Panel: ask")
-    text_box(
-        deck, slide, ask.inset(inches(0.25), pad), ask_paras, sizes, name="Decision", anchor="m"
-    )
-    rest = area.below(ask, inches(0.3))
     rec = facts.recommendation
     label = (
         f"{rec.label}: the conditions"
@@ -289,30 +275,46 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
             Block("Next steps", steps or [Para("No next steps are given.", colour="muted")], LISTS),
         ]
 
-    many = SHOWN
-    if not wide:  # 4:3: as many whole items as fit one under the other; the slide says the rest
-        gaps = 3 * inches(0.08)
-        while (
-            many > 1
-            and sum(block_height(deck, rest.w, block, block.sizes[-1]) for block in blocks(many))
-            + gaps
-            > rest.h
-        ):
-            many -= 1
-    _, items_block, _, steps_block = blocks(many)
-    items, steps = list(items_block.paras), list(steps_block.paras)
-    if not wide:  # 4:3: one under the other, the full width, each as tall as it needs
-        stack(deck, slide, rest, blocks(many), gap=inches(0.08))
-    else:
-        first, second = rest.cols(0, 6), rest.cols(6, 6)
-        size = shared(
-            [
-                headed_size(deck, first, items, is_list=True),
-                headed_size(deck, second, steps, is_list=True),
-            ]
+    def fits(rest: Box, many: int) -> bool:
+        """Whether `many` items of each list fit `rest` at the floor size."""
+        parts = blocks(many)
+        if not wide:  # one under the other
+            need = sum(block_height(deck, rest.w, p, p.sizes[-1]) for p in parts)
+            return need + 3 * inches(0.08) <= rest.h
+        width = rest.cols(0, 6).w
+        return all(
+            sum(block_height(deck, width, p, p.sizes[-1]) for p in pair) + inches(0.1) <= rest.h
+            for pair in (parts[:2], parts[2:])
         )
-        headed(deck, slide, first, label, items, is_list=True, cap=size)
-        headed(deck, slide, second, "Next steps", steps, is_list=True, cap=size)
+
+    inner_w = area.w - 2 * inches(0.25)
+    ask_h, rest = 0, area
+    for size in ASK_SIZES:  # the largest ask that leaves room for a first item of each list
+        text = Block("Decision", ask_paras, [size])
+        ask_h = block_height(deck, inner_w, text, size) + 2 * pad + inches(0.1)
+        rest = area.below(area.top(ask_h), inches(0.3))
+        if fits(rest, 1):
+            break
+    ask = area.top(ask_h)
+    panel(slide, ask, rgb(deck, LIGHT), line=rgb(deck, "accent"), name="Panel: ask")
+    text_box(
+        deck,
+        slide,
+        ask.inset(inches(0.25), pad),
+        ask_paras,
+        [s for s in ASK_SIZES if s <= size],
+        name="Decision",
+        anchor="m",
+    )
+    many = SHOWN  # as many whole items as fit; the slide says how many more are in the notes
+    while many > 1 and not fits(rest, many):
+        many -= 1
+    parts = blocks(many)
+    if not wide:  # 4:3: one under the other, the full width, each as tall as it needs
+        stack(deck, slide, rest, parts, gap=inches(0.08))
+    else:
+        stack(deck, slide, rest.cols(0, 6), parts[:2], gap=inches(0.1))
+        stack(deck, slide, rest.cols(6, 6), parts[2:], gap=inches(0.1))
     set_notes(
         slide,
         [

@@ -53,8 +53,9 @@ class Deck:
     accent: str
     layouts: dict[str, LayoutChoice]
     footer: str
-    """What the footer says: the project and its version."""
+    """What the footer says: the project's name."""
     date: str
+    """What the date placeholder says: the version and the build date."""
     notes: list[str] = field(default_factory=list)
     """Messages for the user (ctx.notes): fallbacks taken; warnings start `warning: `."""
     lacking: set[str] = field(default_factory=set)
@@ -177,8 +178,8 @@ def open_deck(ctx: RenderContext, kinds: list[str]) -> Deck:
     layouts = plan_layouts(prs, kinds, layout_map(spec))
     notes += [f"deck: {message}" for _, message in describe(layouts)]
     project = spec.project
-    footer = f"{project.name} · v{project.version}"
-    deck = Deck(prs, measured.family, accent, layouts, footer, F.fmt_date(ctx.facts.build_date))
+    date = f"v{project.version} · {F.fmt_date(ctx.facts.build_date)}"
+    deck = Deck(prs, measured.family, accent, layouts, project.name, date)
     deck.notes = notes
     if measured.note:
         deck.warn(measured.note)

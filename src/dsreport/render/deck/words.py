@@ -121,7 +121,7 @@ def metric_name(facts: Facts, spec: BundleSpec, metric: MetricFact) -> str:
     the glossary's plain words."""
     unit = spec.operator_view.success_metric.unit
     if unit and metric.name == spec.operator_view.success_metric.metric:
-        return unit
+        return str(unit)
     return metric.label_pm
 
 
