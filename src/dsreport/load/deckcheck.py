@@ -229,8 +229,12 @@ def check_deck_template(spec: BundleSpec, doc: YamlDoc, files: dict[str, bytes])
     names = sorted({str(lay.name) for m in prs.slide_masters for lay in m.slide_layouts})
     choices = plan_layouts(prs, slide_kinds(spec), layout_map(spec))
     width, height = int(prs.slide_width), int(prs.slide_height)
+    said: set[str] = set()
     for kind, choice in choices.items():
         for message in layout_problems(choice.layout, kind, width, height):
+            if message in said:  # one layout, many slide kinds: said once
+                continue
+            said.add(message)
             out.add(
                 ("audiences", "branding", "layout_map", kind)
                 if kind in branding.layout_map

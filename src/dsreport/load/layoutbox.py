@@ -111,17 +111,17 @@ def layout_problems(layout: Any, kind: str, width: int, height: int) -> list[str
     if placed and (
         title.h < MIN_TITLE_H or title.w < MIN_TITLE_W or title.bottom > height or title.x < 0
     ):
-        out.append(
+        return [
             f"layout '{layout.name}' has a title placeholder {title.w / inches:.1f} in wide and "
             f"{title.h / inches:.1f} in high, where a slide title needs at least "
             f"{MIN_TITLE_W / inches:.0f} in by {MIN_TITLE_H / inches:.1f} in"
-        )
+        ]
     if kind != "title":
         body = content_rect(layout, width, height, int(0.25 * inches), int(0.3 * inches))
         if body.h < MIN_BODY_H or body.w < MIN_BODY_W:
             out.append(
                 f"layout '{layout.name}' leaves {body.w / inches:.1f} in by "
-                f"{body.h / inches:.1f} in under its title for the {kind} slide's body, where "
-                f"it needs at least {MIN_BODY_W / inches:.0f} in by {MIN_BODY_H / inches:.0f} in"
+                f"{body.h / inches:.1f} in under its title for a slide's body, where it "
+                f"needs at least {MIN_BODY_W / inches:.0f} in by {MIN_BODY_H / inches:.0f} in"
             )
     return out
