@@ -38,6 +38,7 @@ def paragraphs(markdown: str | None, *, headings: bool = True) -> list[str]:
 
 
 def lead(markdown: str | None) -> str:
-    """The first paragraph of `markdown` that is not a heading: what a slide quotes."""
-    found = paragraphs(markdown, headings=False)
+    """The first paragraph of `markdown` that is not a heading (else the first there is):
+    what a slide quotes."""
+    found = paragraphs(markdown, headings=False) or paragraphs(markdown)
     return found[0] if found else ""

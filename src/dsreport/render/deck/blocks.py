@@ -47,39 +47,6 @@ def badge(deck: Deck, slide: Any, box: Box, rec: RecommendationFact) -> None:
     )
 
 
-def big_number(
-    deck: Deck,
-    slide: Any,
-    box: Box,
-    value: str,
-    caption: Sequence[Para],
-    *,
-    colour: str = "accent",
-    sizes: Sequence[float] = (66.0, 60.0, 54.0, 48.0, 40.0, 32.0),
-    value_share: float = 0.62,
-) -> None:
-    """A number set large, with a caption under it saying what it is."""
-    top = Box(box.x, box.y, box.w, int(box.h * value_share))
-    text_box(
-        deck,
-        slide,
-        top,
-        [Para(value, bold=True, colour=colour)],
-        sizes,
-        name="Big number",
-        anchor="b",
-    )
-    rest = box.below(top, 0)
-    text_box(
-        deck,
-        slide,
-        rest,
-        caption,
-        (20.0, 18.0, 16.0, 14.0),
-        name="Big number caption",
-    )
-
-
 @dataclass(frozen=True)
 class Block:
     """One text box of a vertical stack: its paragraphs and its sizes, largest first."""
@@ -129,9 +96,6 @@ def more_in_notes(n: int) -> Para:
     return Para(f"+ {n} more in the speaker notes", colour="muted")
 
 
-_more = more_in_notes
-
-
 def _parts(box: Box) -> tuple[Box, Box]:
     head = box.top(HEAD_H)
     return head, box.below(head, inches(0.05))
@@ -147,7 +111,7 @@ def headed_size(
 ) -> float:
     """The size the body of `headed(box, ...)` would be set at."""
     return measure(
-        deck, _parts(box)[1], body, sizes, is_list=is_list, more=_more if is_list else None
+        deck, _parts(box)[1], body, sizes, is_list=is_list, more=more_in_notes if is_list else None
     ).size
 
 
@@ -181,7 +145,7 @@ def headed(
         sizes,
         name="Body",
         is_list=is_list,
-        more=_more if is_list else None,
+        more=more_in_notes if is_list else None,
         cap=cap,
     )
 

@@ -133,7 +133,7 @@ def answer(b: Builder, start: int, room: bool) -> int | None:
         first = facts.outcome.counts[0]
         title = f"{label}: {cards[0][0]} {first.means} {per(facts.outcome)}"
     elif cards:
-        title = f"{label}: {cards[0][1]} {cards[0][0]}"
+        title = f"{label}: {cards[0][1]} at {cards[0][0]}"
     else:
         title = label
     slide = b.new("answer", title)

@@ -214,7 +214,7 @@ def _metric_view(b: Builder) -> ResultView | None:
         series=cap(name),
         alt=alt,
         reference=reference,
-        footnote=f"{cap(name)}: {m.label}.{better}",
+        footnote=f"Measured as {m.label}.{better}",
         notes=_headline_notes(name, h, comparison, b),
     )
 

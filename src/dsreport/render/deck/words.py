@@ -43,24 +43,6 @@ SEVERITY = {
     "warning": ("Watch", COLOURS["ship_with_conditions"]),
     "info": ("Note", "#595959"),
 }
-CONCERN = {
-    "target-missed": "Target missed",
-    "target-not-secured": "Thin margin",
-    "latency-over-budget": "Too slow",
-    "cost-over-budget": "Too costly",
-    "suspiciously-perfect": "Too good to be true",
-    "ladder-jump": "Too good to be true",
-    "gain-inside-noise": "Simpler option",
-    "accuracy-on-imbalanced-classes": "Misleading measure",
-    "slice-left-behind": "A group falls behind",
-    "test-set-too-small": "Small test set",
-    "review-too-small": "Few reviewed cases",
-    "train-test-gap": "Learns its data too well",
-    "poor-calibration": "Scores are not probabilities",
-    "mixed-thresholds": "Mixed settings",
-    "reported-differs": "Numbers disagree",
-}
-"""A few plain words naming what each finding is about, as the lead of its condition."""
 HARM = {"low": "minor", "medium": "moderate", "high": "serious", "critical": "critical"}
 _IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
 
@@ -262,12 +244,12 @@ def range_words(low_text: str, high_text: str) -> str:
 
 
 def target_line(count: OutcomeCountFact) -> str:
-    """`at most 70: met, but it could be as many as 100`."""
+    """`at most 70, met, but it could be as many as 100`."""
     goal = target_words(count)
     if count.target_met is False:
-        return f"{goal}: missed"
+        return f"{goal}, missed"
     if count.target_secured is False and count.interval is not None:
         low, _, high = count.interval.text_pm.partition("–")
         edge = f"as many as {high}" if count.better == "fewer" else f"as few as {low}"
-        return f"{goal}: met, but it could be {edge}"
-    return f"{goal}: met"
+        return f"{goal}, met, but it could be {edge}"
+    return f"{goal}, met"
