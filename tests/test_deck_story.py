@@ -170,6 +170,9 @@ def _pairs(node: Any) -> list[tuple[str, str]]:
             out += [(node["text"][k], node["text_pm"][k]) for k in node["text"]]
         if isinstance(node.get("message"), str) and isinstance(node.get("message_pm"), str):
             out.append((node["message"], node["message_pm"]))
+        for key in ("conditions", "reasons"):  # the recommendation's, shown as they are
+            if isinstance(node.get(key), list):
+                out += [(t, t) for t in node[key] if isinstance(t, str)]
         for value in node.values():
             out += _pairs(value)
     elif isinstance(node, list):

@@ -41,9 +41,10 @@ This page is generated from the models in `src/dsreport/bundle/`
 example: the id column, the label column, optional split and slice columns,
 and one column per rung named by the rung's `score_column` (binary: the score
 of the positive class, in [0, 1]; multiclass: the predicted label, with
-per-class scores in `<proba_prefix><class>` columns; regression: the predicted
-value). Cells are read as text: identifiers keep leading zeros and nothing is
-missing unless listed in `missing_values`.
+optional per-class probabilities in `<proba_prefix><class>` columns, each row
+summing to 1; regression: the predicted value). Cells are read as text:
+identifiers keep leading zeros and nothing is missing unless listed in
+`missing_values`.
 
 **Reviewed examples** (`interrogation.reviewed_examples.path`): columns
 `id, input, model_output, expected_output, verdict, error_category, severity,

@@ -21,13 +21,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
-from dsreport.vocabulary import BINARY_METRICS, MULTICLASS_METRICS
+from dsreport.vocabulary import COMPUTED_METRICS, NOT_RATES
 
 RATE_METRICS = (
-    (frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece", "roc_auc", "average_precision"})
-    | frozenset(MULTICLASS_METRICS)
-    | {"error_rate", "mape", "smape", "share"}
-)
+    frozenset(COMPUTED_METRICS["binary"]) | frozenset(COMPUTED_METRICS["multiclass"])
+) - NOT_RATES | {
+    "error_rate",
+    "mape",
+    "smape",
+    "share",
+}
 Kind = Literal["rate", "number", "count"]
 """rate: a share printed in percent; number: significant digits; count: significant digits,
 whole numbers from 1 up (a count per period is an estimate: 52.6 benign cases is 53)."""

@@ -144,9 +144,10 @@ def _count_fact(
     count: OutcomeCount,
     masks: dict[str, tuple[Mask, Mask]],
     resamples: int,
+    rung: str,
 ) -> OutcomeCountFact:
     ladder = spec.ladder
-    acted, positive = masks[ladder.chosen]
+    acted, positive = masks[rung]
     n = len(acted)
     scale = decl.volume / n
     mine = select(count.kind, acted, positive)
@@ -175,7 +176,7 @@ def _count_fact(
         fact.change_interval = _change_interval(
             fact.interval.low - today, fact.interval.high - today
         )
-    elif ladder.baseline in masks and ladder.baseline != ladder.chosen:
+    elif ladder.baseline in masks:
         theirs = select(count.kind, *masks[ladder.baseline])
         today = int(np.count_nonzero(theirs)) * scale
         fact.today, fact.today_source = _num(today), "baseline"
@@ -211,17 +212,21 @@ def _count_fact(
     return fact
 
 
-def outcome_fact(spec: BundleSpec, ev: Evaluation | None, resamples: int) -> OutcomeFact | None:
-    """The declared outcome computed from the predictions; None when either is missing."""
+def outcome_fact(
+    spec: BundleSpec, ev: Evaluation | None, resamples: int, rung: str | None = None
+) -> OutcomeFact | None:
+    """The declared outcome computed from the predictions for `rung` (the rung the
+    recommendation is about; the chosen rung by default); None when either is missing."""
     decl = spec.ecosystem.outcome
     if decl is None or ev is None:
         return None
     masks = {}
-    for rung in spec.ladder.rungs:
-        pair = decisions(spec, ev, rung.id)
+    for each in spec.ladder.rungs:
+        pair = decisions(spec, ev, each.id)
         if pair is not None and len(pair[0]):
-            masks[rung.id] = pair
-    if spec.ladder.chosen not in masks:
+            masks[each.id] = pair
+    rung = rung or spec.ladder.chosen
+    if rung not in masks:
         return None
     return OutcomeFact(
         unit=decl.unit,
@@ -229,10 +234,10 @@ def outcome_fact(spec: BundleSpec, ev: Evaluation | None, resamples: int) -> Out
         volume=_num(decl.volume),
         gate=gate_of(spec),
         gate_text=gate_words(spec),
-        rung=spec.ladder.chosen,
+        rung=rung,
         baseline=spec.ladder.baseline,
-        n=len(masks[spec.ladder.chosen][0]),
-        counts=[_count_fact(spec, decl, c, masks, resamples) for c in decl.counts],
+        n=len(masks[rung][0]),
+        counts=[_count_fact(spec, decl, c, masks, resamples, rung) for c in decl.counts],
     )
 
 

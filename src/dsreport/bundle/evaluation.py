@@ -38,7 +38,9 @@ class Rung(Model):
     """Predictions column of this rung: the positive-class score (binary), the predicted
     label (multiclass) or the predicted value (regression)."""
     proba_prefix: Text | None = Field(default=None, examples=["proba_gbm_"])
-    """Multiclass: columns `<prefix><class>` hold this rung's per-class scores (for top-k)."""
+    """Multiclass: columns `<prefix><class>` hold this rung's per-class probabilities, one per
+    declared class, each in [0, 1], each row summing to 1 (within ±0.01; renormalised). They
+    give top-k accuracy, macro ROC AUC, log loss, Brier score and top-label calibration."""
 
 
 class Ladder(Model):

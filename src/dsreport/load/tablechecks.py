@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dsreport.analyse import multiproba
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
+from dsreport.load import probachecks
 from dsreport.load.checks import Collector, suggest
 from dsreport.load.columns import blank, outside
 from dsreport.load.tables import Table
@@ -31,12 +33,14 @@ def _rows(
     column: str,
     hint: str | None = None,
     warning: bool = False,
+    values: pd.Series | None = None,
 ) -> list[Problem]:
-    """One problem per offending row (the first few), then a count of the rest."""
+    """One problem per offending row (the first few), then a count of the rest. The row's
+    value is its cell in `column`, or in `values` when given (`column` is then only the key)."""
     rows = np.flatnonzero(mask.to_numpy())
     problems = []
     for row in rows[:MAX_PER_CHECK]:
-        cell = table.frame[column].iloc[row]
+        cell = (table.frame[column] if values is None else values).iloc[row]
         shown = cell.item() if hasattr(cell, "item") else cell
         text = f"'{shown}'" if len(str(shown)) <= 60 else f"'{str(shown)[:57]}...'"
         where = "" if table.row_lines is not None else f" (row {int(row) + 1:,})"
@@ -146,10 +150,31 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
                 "prediction {value} is not one of the classes",
                 column,
             )
+    if task == "multiclass" and classes:
+        cells = [
+            p
+            for column in probachecks.columns(spec, table)
+            for p in _numeric(table, column, (0.0, 1.0), probachecks.CELL_HINT)
+        ]
+        problems += cells
+        for prefix, total in probachecks.row_sums(spec, table, out, cells):
+            problems += _rows(
+                table,
+                (total - 1.0).abs() > multiproba.SUM_TOLERANCE,
+                "row sum {value} of " + prefix + "<class> is not 1",
+                f"{prefix}*",
+                probachecks.SUM_HINT,
+                values=total.map("{:.4g}".format),
+            )
     return problems
 
 
-def _numeric(table: Table, column: str, bounds: tuple[float, float] | None) -> list[Problem]:
+def _numeric(
+    table: Table,
+    column: str,
+    bounds: tuple[float, float] | None,
+    hint: str = "scores must be probabilities of the positive class",
+) -> list[Problem]:
     raw = table.frame[column]
     values = pd.to_numeric(raw, errors="coerce")
     empty = blank(raw)
@@ -174,7 +199,7 @@ def _numeric(table: Table, column: str, bounds: tuple[float, float] | None) -> l
             beyond,
             f"score {{value}} is outside [{low:g}, {high:g}]",
             column,
-            "scores must be probabilities of the positive class",
+            hint,
         )
     return problems
 

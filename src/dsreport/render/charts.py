@@ -192,17 +192,25 @@ def curves(facts: Facts, kind: str) -> Chart | None:
 
 
 def calibration(facts: Facts) -> Chart | None:
+    """The binary calibration curve, or the multiclass top-label one: the same chart."""
     chosen = next((r for r in facts.ladder if r.chosen), None)
-    if chosen is None or chosen.id not in facts.charts.calibration:
+    binary = chosen is not None and chosen.id in facts.charts.calibration
+    curves = facts.charts.calibration if binary else facts.charts.top_label_calibration
+    if chosen is None or chosen.id not in curves:
         return None
     plt = _setup()
-    rows = facts.charts.calibration[chosen.id]
+    rows = curves[chosen.id]
     fig, ax = plt.subplots(figsize=(3.1, 3.0))
     ax.plot([0, 1], [0, 1], color="#CCCCCC", linewidth=0.8, linestyle=":")
     sizes = [max(12.0, min(120.0, r[3] / 3)) for r in rows]
     ax.scatter([r[1] for r in rows], [r[2] for r in rows], s=sizes, color=accent(facts), zorder=3)
     ax.plot([r[1] for r in rows], [r[2] for r in rows], color=accent(facts), linewidth=1)
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted score", ylabel="Observed rate")
+    xlabel, ylabel = (
+        ("Mean predicted score", "Observed rate")
+        if binary
+        else ("Mean top-class probability", "Share where the top class is right")
+    )
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=xlabel, ylabel=ylabel)
     ece = next(
         (
             m
@@ -211,17 +219,18 @@ def calibration(facts: Facts) -> Chart | None:
         ),
         None,
     )
-    title = "Calibration" + (f": expected calibration error {ece.value.text}" if ece else "")
+    what = "Calibration" if binary else "Top-label calibration"
+    title = what + (f": expected calibration error {ece.value.text}" if ece else "")
     alt = (
-        "Calibration plot: observed positive rate against mean score in ten bins: "
-        + "; ".join(f"{r[1]:.2f} → {r[2]:.2f}" for r in rows)
-        + "."
+        f"{what} plot: {ylabel.lower()} against {xlabel.lower()} in {len(rows)} equal-count "
+        "bins: " + "; ".join(f"{r[1]:.2f} → {r[2]:.2f} ({int(r[3]):,} cases)" for r in rows) + "."
     )
+    scores = "score" if binary else "top-class probability"
     return Chart(
         "calibration",
         title,
         alt,
-        "Ten equal-width score bins; dot size shows the "
+        f"Ten equal-count bins of the {scores} (bins of tied values merge); dot size shows the "
         "number of cases; the dotted diagonal is perfect calibration.",
         _svg(fig),
     )
@@ -307,11 +316,19 @@ def residuals(facts: Facts) -> Chart | None:
 
 
 def slices(facts: Facts) -> Chart | None:
-    judged = list(facts.slices)
+    judged = [s for s in facts.slices if s.decision_metric]
     if facts.headline is None or not judged:
         return None
     plt = _setup()
-    metric = facts.headline.metric
+    first = judged[0].metric
+    metric = next(
+        (
+            m
+            for m in facts.metrics
+            if (m.name, m.rung, m.split, m.slice_key) == (first.name, first.rung, "test", None)
+        ),
+        first,
+    )
     judged = judged[:40]
     fig, ax = plt.subplots(figsize=(6.3, 0.28 * len(judged) + 1.0))
     for y, s in enumerate(judged[::-1]):

@@ -96,6 +96,24 @@ def more_in_notes(n: int) -> Para:
     return Para(f"+ {n} more in the speaker notes", colour="muted")
 
 
+def first_items(
+    deck: Deck, box: Box, items: Sequence[Para], most: int, sizes: Sequence[float] = BODY_SIZES
+) -> list[Para]:
+    """At most `most` of `items`, as many as fit the body of `headed(box, ...)` whole at the
+    floor size (at least one), and a line saying how many more are in the speaker notes."""
+    body = _parts(box)[1]
+    floor = sizes[-1]
+
+    def chosen(many: int) -> list[Para]:
+        more = [more_in_notes(len(items) - many)] if len(items) > many else []
+        return [*items[:many], *more]
+
+    many = min(most, len(items))
+    while many > 1 and block_height(deck, body.w, Block("", chosen(many), [floor]), floor) > body.h:
+        many -= 1
+    return chosen(many)
+
+
 def _parts(box: Box) -> tuple[Box, Box]:
     head = box.top(HEAD_H)
     return head, box.below(head, inches(0.05))

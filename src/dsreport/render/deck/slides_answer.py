@@ -23,6 +23,7 @@ from dsreport.render.deck.words import (
     chosen,
     metric_name,
     per,
+    recommended,
     status_words,
     target_words,
     top_risks,
@@ -129,7 +130,10 @@ def answer(b: Builder, start: int, room: bool) -> int | None:
     rec = facts.recommendation
     cards, card_notes = _cards(b)
     label = rec.label if rec else "No recommendation"
-    if facts.outcome is not None and cards:
+    if rec is not None and rec.instead_of is not None:  # a simpler rung does as well
+        others = {r.id: r.name for r in facts.ladder}
+        title = f"{label}: {rec.rung_name} instead of {others.get(rec.instead_of, rec.instead_of)}"
+    elif facts.outcome is not None and cards:
         first = facts.outcome.counts[0]
         title = f"{label}: {cards[0][0]} {first.means} {per(facts.outcome)}"
     elif cards:
@@ -164,7 +168,7 @@ def answer(b: Builder, start: int, room: bool) -> int | None:
         (20.0, 18.0, 16.0, 14.0),
         name="Top risk",
     )
-    ours = chosen(facts)
+    ours = recommended(facts)
     set_notes(
         slide,
         [

@@ -29,6 +29,7 @@ from dsreport.render.deck.words import (
     metric_name,
     per,
     range_words,
+    recommended,
     target_line,
     target_words,
 )
@@ -80,7 +81,7 @@ def _headline_caption(b: Builder, h: HeadlineFact) -> str:
 
 def _outcome_view(b: Builder) -> ResultView | None:
     facts = b.facts
-    outcome, ours, base = facts.outcome, chosen(facts), baseline(facts)
+    outcome, ours, base = facts.outcome, recommended(facts), baseline(facts)
     if outcome is None or ours is None or not outcome.counts:
         return None
     count = outcome.counts[0]
@@ -235,7 +236,7 @@ def _headline_notes(name: str, h: HeadlineFact, c: ComparisonFact | None, b: Bui
             f"Difference likely between {c.interval.text_pm} ({_noise(c)}; "
             f"{F.fmt_count(c.n)} cases, {c.method})."
         )
-    for s in b.facts.slices:
+    for s in (s for s in b.facts.slices if s.decision_metric):
         flag = " — below target" if s.below_target else ""
         small = "" if s.judged else " (too few cases to judge)"
         notes.append(

@@ -7,7 +7,7 @@ from typing import Any
 from dsreport.analyse.facts import BudgetFact, Num, RungFact
 from dsreport.analyse.recommend import COLOURS
 from dsreport.prose import lead, paragraphs
-from dsreport.render.deck.blocks import Block, headed, more_in_notes, stack
+from dsreport.render.deck.blocks import Block, first_items, headed, stack
 from dsreport.render.deck.charts import Column, Reference, bar_chart
 from dsreport.render.deck.compose import Builder
 from dsreport.render.deck.draw import set_notes, text_box
@@ -88,7 +88,7 @@ def risks(b: Builder, start: int, room: bool) -> int | None:
         for f in concerns
         if f.severity != "critical"
     ]
-    listed = items[:SHOWN] + ([more_in_notes(len(items) - SHOWN)] if len(items) > SHOWN else [])
+    listed = first_items(deck, right, items, SHOWN)
     headed(
         deck,
         slide,

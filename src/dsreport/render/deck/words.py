@@ -111,6 +111,13 @@ def chosen(facts: Facts) -> RungFact | None:
     return next((r for r in facts.ladder if r.chosen), None)
 
 
+def recommended(facts: Facts) -> RungFact | None:
+    """The rung the recommendation is about: the chosen one, or a simpler one it prefers."""
+    rec = facts.recommendation
+    wanted = rec.rung if rec and rec.rung else None
+    return next((r for r in facts.ladder if r.id == wanted), None) or chosen(facts)
+
+
 def baseline(facts: Facts) -> RungFact | None:
     return next((r for r in facts.ladder if r.baseline and not r.chosen), None)
 
