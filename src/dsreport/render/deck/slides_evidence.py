@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsreport.analyse import format as F
-from dsreport.analyse.facts import ComparisonFact, ExampleFact, HeadlineFact
+from dsreport.analyse.facts import ComparisonFact, ExampleFact, HeadlineFact, IntervalFact
 from dsreport.render.deck.blocks import Block, badge, block_height, stack
 from dsreport.render.deck.charts import Column, Reference, column_chart
 from dsreport.render.deck.compose import Builder
@@ -79,6 +79,12 @@ def _headline_caption(b: Builder, h: HeadlineFact) -> str:
     return text + "."
 
 
+def _column(label: str, text: str, ours: bool, interval: IntervalFact | None) -> Column:
+    """A chart column, with the likely range as its error bar when there is one."""
+    low, high = (interval.low, interval.high) if interval else (None, None)
+    return Column(label, text, ours, low, high)
+
+
 def _outcome_view(b: Builder) -> ResultView | None:
     facts = b.facts
     outcome, ours, base = facts.outcome, recommended(facts), baseline(facts)
@@ -106,26 +112,8 @@ def _outcome_view(b: Builder) -> ResultView | None:
     columns = []
     if today:
         label = base.name if count.today_source == "baseline" and base else "Today"
-        interval = count.today_interval
-        columns.append(
-            Column(
-                label,
-                shown["today"],
-                False,
-                interval.low if interval else None,
-                interval.high if interval else None,
-            )
-        )
-    interval = count.interval
-    columns.append(
-        Column(
-            ours.name,
-            shown["ours"],
-            True,
-            interval.low if interval else None,
-            interval.high if interval else None,
-        )
-    )
+        columns.append(_column(label, shown["today"], False, count.today_interval))
+    columns.append(_column(ours.name, shown["ours"], True, count.interval))
     reference = Reference("Target", shown["target"]) if count.target is not None else None
     parts = [f"{c.label} {c.text}" for c in columns]
     alt = (
@@ -185,15 +173,7 @@ def _metric_view(b: Builder) -> ResultView | None:
     if base is not None and "today" in shown:
         columns.append(Column(base.name, shown["today"]))
     interval = m.interval
-    columns.append(
-        Column(
-            ours.name,
-            shown["ours"],
-            True,
-            interval.low if interval else None,
-            interval.high if interval else None,
-        )
-    )
+    columns.append(_column(ours.name, shown["ours"], True, interval))
     reference = Reference("Target", shown["target"]) if "target" in shown else None
     better = "" if higher(m) else " Lower is better."
     alt = (

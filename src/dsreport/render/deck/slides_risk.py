@@ -14,7 +14,7 @@ from dsreport.render.deck.draw import set_notes, text_box
 from dsreport.render.deck.fit import Para
 from dsreport.render.deck.geometry import Box, inches
 from dsreport.render.deck.tables import Cell, table
-from dsreport.render.deck.words import FALLBACK, SEVERITY, cap, lower_first, outcome_risks
+from dsreport.render.deck.words import FALLBACK, SEVERITY, cap, lower_first, ranked_risks
 
 
 def risks(b: Builder, start: int, room: bool) -> int | None:
@@ -60,34 +60,12 @@ def risks(b: Builder, start: int, room: bool) -> int | None:
         )
     else:
         headed(deck, slide, left, "If it fails", [Para(lead(ov.fallback))])
-    outcome_items = [
-        Para(text, lead="Watch:", lead_colour=SEVERITY["warning"][1], bullet=True, gap=0.4)
-        for text in outcome_risks(facts.outcome)
-    ]
-    concerns = [f for f in facts.findings if f.severity != "info"]
-    items = [
-        Para(
-            f.message_pm,
-            lead=f"{SEVERITY[f.severity][0]}:",
-            lead_colour=SEVERITY[f.severity][1],
-            bullet=True,
-            gap=0.4,
-        )
-        for f in concerns
-        if f.severity == "critical"
-    ]
-    items += outcome_items
-    items += [
-        Para(
-            f.message_pm,
-            lead=f"{SEVERITY[f.severity][0]}:",
-            lead_colour=SEVERITY[f.severity][1],
-            bullet=True,
-            gap=0.4,
-        )
-        for f in concerns
-        if f.severity != "critical"
-    ]
+
+    def item(severity: str, text: str) -> Para:
+        word, colour = SEVERITY[severity]
+        return Para(text, lead=f"{word}:", lead_colour=colour, bullet=True, gap=0.4)
+
+    items = [item(severity, text) for severity, text in ranked_risks(facts)]
     listed = first_items(deck, right, items, SHOWN)
     headed(
         deck,

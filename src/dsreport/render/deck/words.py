@@ -152,6 +152,14 @@ def change_words(count: OutcomeCountFact) -> str:
     return f"{text.lstrip('+−')} {'more' if more else 'fewer'} than today"
 
 
+def _could_be(count: OutcomeCountFact) -> str:
+    """`as many as 100` when the likely range of a count that meets its target crosses it."""
+    if count.target_met is False or count.target_secured is not False or not count.interval:
+        return ""
+    low, _, high = count.interval.text_pm.partition("–")
+    return f"as many as {high}" if count.better == "fewer" else f"as few as {low}"
+
+
 def status_words(count: OutcomeCountFact) -> str:
     """How the count stands against its target, with the likely range when it crosses it."""
     if count.target is None:
@@ -159,11 +167,8 @@ def status_words(count: OutcomeCountFact) -> str:
     goal = target_words(count)
     if count.target_met is False:
         return f"misses the target of {goal}"
-    if count.target_secured is False and count.interval is not None:
-        low, _, high = count.interval.text_pm.partition("–")
-        edge = f"as many as {high}" if count.better == "fewer" else f"as few as {low}"
-        return f"meets the target of {goal}, but could be {edge}"
-    return f"meets the target of {goal}"
+    edge = _could_be(count)
+    return f"meets the target of {goal}" + (f", but could be {edge}" if edge else "")
 
 
 def outcome_risks(outcome: OutcomeFact | None) -> list[str]:
@@ -194,13 +199,21 @@ def outcome_risks(outcome: OutcomeFact | None) -> list[str]:
     ]
 
 
-def top_risks(facts: Facts) -> list[str]:
-    """The risks the facts name, most severe first: critical findings, then outcome targets
-    missed or not secured, then the other findings' plain-language messages."""
+def ranked_risks(facts: Facts) -> list[tuple[str, str]]:
+    """(severity, sentence) of the risks the facts name, most severe first: critical
+    findings, then outcome targets missed or not secured, then the other findings."""
     concerns: list[FindingFact] = [f for f in facts.findings if f.severity != "info"]
-    critical = [f.message_pm for f in concerns if f.severity == "critical"]
-    rest = [f.message_pm for f in concerns if f.severity != "critical"]
-    return list(dict.fromkeys([*critical, *outcome_risks(facts.outcome), *rest]))
+    ranked: list[tuple[str, str]] = [
+        (f.severity, f.message_pm) for f in concerns if f.severity == "critical"
+    ]
+    ranked += [("warning", text) for text in outcome_risks(facts.outcome)]
+    ranked += [(f.severity, f.message_pm) for f in concerns if f.severity != "critical"]
+    return list({text: (severity, text) for severity, text in reversed(ranked)}.values())[::-1]
+
+
+def top_risks(facts: Facts) -> list[str]:
+    """The risks' sentences, most severe first."""
+    return [text for _, text in ranked_risks(facts)]
 
 
 # --- the glossary -------------------------------------------------------------------------------
@@ -255,8 +268,5 @@ def target_line(count: OutcomeCountFact) -> str:
     goal = target_words(count)
     if count.target_met is False:
         return f"{goal}, missed"
-    if count.target_secured is False and count.interval is not None:
-        low, _, high = count.interval.text_pm.partition("–")
-        edge = f"as many as {high}" if count.better == "fewer" else f"as few as {low}"
-        return f"{goal}, met, but it could be {edge}"
-    return f"{goal}, met"
+    edge = _could_be(count)
+    return f"{goal}, met" + (f", but it could be {edge}" if edge else "")
