@@ -39,7 +39,7 @@ def make(path: Path, *, font: str = FONT, colour: str = COLOUR) -> Path:
             'name="Confidential"/><p:cNvSpPr txBox="1"/><p:nvPr userDrawn="1"/></p:nvSpPr>'
             f'<p:spPr><a:xfrm><a:off x="{Inches(0.5)}" y="{BAND_TOP}"/><a:ext '
             f'cx="{Inches(4)}" cy="{Inches(0.35)}"/></a:xfrm><a:prstGeom prst="rect">'
-            '<a:avLst/></a:prstGeom></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r>'
+            "<a:avLst/></a:prstGeom></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r>"
             f'<a:rPr lang="en-GB" sz="1000"/><a:t>CONFIDENTIAL · internal use only</a:t></a:r>'
             "</a:p></p:txBody></p:sp>"
         )

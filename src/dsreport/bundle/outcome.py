@@ -59,8 +59,8 @@ class Outcome(Model):
     """Cases per period in production; the test split's shares are scaled to it."""
     unit: Text = Field(max_length=30, examples=["aspirates"])
     """What one case is, as a plural noun (at most 30 characters)."""
-    period: Text = Field(default="month", max_length=20, examples=["month"])
-    """The period `volume`, `target` and `today` are counted over (at most 20 characters)."""
+    period: Text = Field(default="month", max_length=30, examples=["month"])
+    """The period `volume`, `target` and `today` are counted over (at most 30 characters)."""
     gate: Number | None = Field(default=None, examples=[0.8])
     """Multiclass: the confidence at or above which the product acts; regression: the
     predicted value at or above which it acts. A binary task uses the operating threshold."""

@@ -23,8 +23,8 @@ class Project(Model):
         default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["churn-radar"]
     )
     """Prefix of every output file name; derived from `name` when absent."""
-    version: Text = Field(max_length=24, examples=["1.2.0"])
-    """Version of the model or report (text: `1.10` stays `1.10`; at most 24 characters)."""
+    version: Text = Field(max_length=32, examples=["1.2.0"])
+    """Version of the model or report (text: `1.10` stays `1.10`; at most 32 characters)."""
     date: dt.date = Field(examples=["2026-11-20"])
     """Date of the evaluation; the build date of the outputs unless SOURCE_DATE_EPOCH is set."""
     task: Task = Field(examples=["binary"])

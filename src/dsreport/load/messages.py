@@ -71,7 +71,7 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
         return "must not be empty", "give it a name, such as recall"
     if kind == "string_pattern_mismatch":
         return f"{_show(value)} does not have the expected form ({ctx.get('pattern')})", None
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         limit = ctx.get("max_length")
         size = len(str(value)) if isinstance(value, str) else None
         return (

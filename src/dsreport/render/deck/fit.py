@@ -23,8 +23,6 @@ WIDTH_SAFETY = 0.98
 HEIGHT_SAFETY = 0.97
 BULLET_EM = 1.0
 """Hanging indent of a bulleted paragraph, in em of its size."""
-COMFORT = 18.0
-"""Below this size, text is shortened at a sentence boundary before it is shrunk further."""
 FLOOR = 14.0
 BODY_SIZES = (24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 

@@ -131,7 +131,9 @@ def fit_table(
     family: str,
     sizes: Sequence[float] = TABLE_SIZES,
 ) -> TableFit:
-    """The largest size at which `rows` (header first) fit `height`, shortening if need be."""
+    """The largest size at which `rows` (header first) fit `height` whole; else, at the
+    floor, as many whole rows as fit (the caller says how many more are in the notes), and
+    only a cell too tall for the slide on its own is cut short."""
     limit = height * HEIGHT_SAFETY
     table = [[Cell(clean(c.text), c.bold, c.colour) for c in row] for row in rows]
     whole = [s for s in sizes if _words_fit(table, widths, s, family)] or [sizes[-1]]
@@ -139,21 +141,19 @@ def fit_table(
         heights = [_height(row, widths, size, family, limit) for row in table]
         if sum(heights) <= limit:
             return TableFit(size, table, heights, 0)
-    size = whole[-1]  # nothing fits whole: cut cells to a few lines at the floor size
-    for lines in (3, 2):
-        clipped = _clipped(table, widths, size, family, lines)
+    size = whole[-1]  # too tall at the floor: leave out the last rows, whole (the caller
+    heights = [_height(row, widths, size, family, limit) for row in table]  # says so)
+    kept = len(table)
+    while kept > 2 and sum(heights[:kept]) > limit:
+        kept -= 1
+    if sum(heights[:kept]) <= limit:
+        return TableFit(size, table[:kept], heights[:kept], len(table) - kept)
+    for lines in (3, 2, 1):  # a cell too tall for the slide even alone: cut it short
+        clipped = _clipped(table[:kept], widths, size, family, lines)
         heights = [_height(row, widths, size, family, limit) for row in clipped]
         if sum(heights) <= limit:
-            return TableFit(size, clipped, heights, 0)
-    size = sizes[-1]
-    clipped = _clipped(table, widths, size, family, 1)
-    heights = [_height(row, widths, size, family, limit) for row in clipped]
-    dropped = 0
-    while len(clipped) > 1 and sum(heights) > limit:
-        clipped.pop()
-        heights.pop()
-        dropped += 1
-    return TableFit(size, clipped, heights, dropped)
+            break
+    return TableFit(size, clipped, heights, len(table) - kept)
 
 
 def _rule_below(cell: Any, colour: str, width: int) -> None:
@@ -186,11 +186,8 @@ def table(
     ]
     widths = column_widths(rows, weights, box.w, deck.family, sizes[-1])
     fitted = fit_table(rows, widths, box.h, deck.family, sizes)
-    for original, kept in zip(rows, [*fitted.rows, *([None] * fitted.dropped)], strict=False):
-        texts = [clean(c.text) for c in original]
-        if kept is None:
-            deck.shortened(f"{name} (a row)", " · ".join(texts), "")
-            continue
+    for original, kept in zip(rows, fitted.rows, strict=False):  # dropped rows: said by the
+        texts = [clean(c.text) for c in original]  # caller, "+ N more in the speaker notes"
         for before, after in zip(texts, [c.text for c in kept], strict=True):
             if before != after:
                 deck.shortened(f"{name} (a cell)", before, after)
