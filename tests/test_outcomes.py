@@ -186,3 +186,28 @@ def test_a_long_first_paragraph_of_quoted_prose_is_an_error(tmp_path: Path) -> N
             "350, because the deck quotes it on a slide",
         )
     ]
+
+
+def test_outcome_words_are_bundle_text_printed_as_written(tmp_path: Path) -> None:
+    """What the product counts is the author's text: escaped in the report, never run or
+    compiled as a template, and shown as written on the deck."""
+    from pptx import Presentation
+
+    from report_helpers import missing_tools, pdf_text, squeeze
+
+    root = _copy(tmp_path, "tumour-triage")
+    hostile = "<script>alert(1)</script>{{ 7*7 }} cases"
+    edit_yaml(root, '"benign cases sent to the senior reader"', f'"{hostile}"')
+    result = dsreport.build(root, tmp_path / "out", only=["pm", "ds"], formats=["pdf", "html"])
+    html = next(p for p in result.artifacts if p.name.endswith(".html")).read_text("utf-8")
+    html = html.replace("\u200b", "")  # break chances in long tokens
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }} cases" in html
+    assert "<script>" not in html and "49 cases" not in html
+    deck = next(p for p in result.artifacts if p.name.endswith("-deck.pptx"))
+    words = [
+        s.text_frame.text for s in Presentation(str(deck)).slides[1].shapes if s.has_text_frame
+    ]
+    assert any(hostile in w for w in words)
+    if not missing_tools():
+        pdf = next(p for p in result.artifacts if p.name.endswith("-report.pdf"))
+        assert squeeze(hostile) in squeeze(pdf_text(pdf))

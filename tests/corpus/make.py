@@ -355,16 +355,6 @@ def full_spec() -> dict[str, Any]:
                 "increase": "retained revenue",
                 "reduce": "hours of manual list review",
             },
-            "outcome": {
-                "volume": 2000,
-                "unit": "customers",
-                "period": "month",
-                "counts": [
-                    {"kind": "true_positive", "means": "churners called in time", "target": 60},
-                    {"kind": "false_positive", "means": "calls to customers who stay"},
-                    {"kind": "acted", "means": "customers on the call list", "better": "fewer"},
-                ],
-            },
         },
         "operator_view": {
             "success_metric": {

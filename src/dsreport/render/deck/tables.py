@@ -114,6 +114,8 @@ def column_widths(
             for word in clean(cell.text).split():
                 width = metrics.width_em(word) * size * EMU_PER_PT / WIDTH_SAFETY + 2 * CELL_X
                 need[c] = max(need[c], width + 1)
+    if sum(need) > total:  # words too long for any layout: they will break, within the box
+        return [int(total * n / sum(need)) for n in need]
     short = sum(max(n - w, 0.0) for n, w in zip(need, widths, strict=True))
     spare = sum(max(w - n, 0.0) for n, w in zip(need, widths, strict=True))
     if short <= 0 or spare <= 0:

@@ -36,7 +36,6 @@ MUTED = "#595959"
 GREY = "#A6A6A6"
 LIGHT = "#F2F2F2"
 DEFAULT_ACCENT = "#0072B2"
-MARGIN = inches(0.6)
 FOOTER_H = inches(0.4)
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
