@@ -636,6 +636,12 @@ def hostile_markup(root: Path, host: Host) -> None:
     reviewed examples, a metric name, a split, a slice value and an error category."""
     draft = Draft.full()
     spec = draft.spec
+    spec["ecosystem"]["outcome"] = {  # here only: other cases keep their line numbers
+        "volume": 2000,
+        "unit": "customers",
+        "period": "month",
+        "counts": [{"kind": "false_positive", "means": "calls to customers who stay"}],
+    }
     for loc, field in list(text_locations(spec)):
         if kept(loc):
             continue
