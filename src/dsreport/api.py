@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Sequence
@@ -52,8 +53,12 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    since: str | Path | None = None,
 ) -> BuildResult:
     """Load, analyse and render a bundle into `out_dir`, atomically.
+
+    `since` is the last review (its PDF, facts.json or output folder): every artifact
+    then says what changed since, and whether it matters.
 
     Unless `force`, an unchanged bundle (same files, templates, options and dsreport)
     whose outputs are intact is not rebuilt (the result says `cached`), and a bundle
@@ -67,6 +72,8 @@ def build(
         root = root.parent  # the key covers the whole folder, however it was named
     cache = BuildCache(Path(out_dir))
     key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
+    if since is not None:  # the outputs depend on the last review too
+        key = hashlib.sha256(f"{key}:{since_digest(Path(since))}".encode()).hexdigest()
     if not force and (hit := cache.lookup(root, key)) is not None:
         return hit
     from dsreport.pipeline import build as _build
@@ -81,9 +88,44 @@ def build(
         force=force,
         jobs=jobs,
         progress=progress or SILENT,
+        since=since,
     )
     cache.store(root, key, result)
     return result
+
+
+def since_digest(path: Path) -> str:
+    """The bytes a `since` build depends on: the file, or a folder's facts files."""
+    digest = hashlib.sha256()
+    files = sorted(path.glob("*-facts.json")) if path.is_dir() else [path]
+    for file in files:
+        try:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+        except OSError:
+            continue  # the build itself says what is wrong with it
+    return digest.hexdigest()
+
+
+def diff(previous: str | Path, bundle: str | Path, options: LoadOptions | None = None) -> Facts:
+    """What changed from the last review (`previous`: its PDF, facts.json or output folder)
+    to `bundle`: the facts, with `since` holding the comparison."""
+    from dsreport.analyse.engine import analyse
+    from dsreport.analyse.since.compose import with_since
+    from dsreport.load.previous import read_previous
+
+    loaded = load_bundle(bundle, options)
+    before = read_previous(previous, options, loaded.slug)
+    return with_since(analyse(loaded), before)
+
+
+def facts_schema() -> dict[str, Any]:
+    """The JSON Schema of facts.json (what `--since` validates the last review against)."""
+    from dsreport.analyse.facts import Facts
+
+    schema: dict[str, Any] = Facts.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dsreport facts (facts.json)"
+    return schema
 
 
 def check(path: str | Path, options: LoadOptions | None = None) -> Facts:

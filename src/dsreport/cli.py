@@ -11,7 +11,8 @@ import click
 
 from dsreport import __version__
 from dsreport.buildcmd import build
-from dsreport.console import Out, handle_errors, max_size, size_option
+from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
+from dsreport.diffcmd import diff
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,12 +90,17 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     type=click.Path(path_type=Path),
     help="Write the schema to this file instead of standard output.",
 )
+@click.option("--facts", "of_facts", is_flag=True, help="The schema of facts.json instead.")
 @handle_errors
-def schema(out_file: Path | None) -> None:
+def schema(out_file: Path | None, of_facts: bool) -> None:
     """Print the JSON Schema of dsreport.yaml (for editors: `# yaml-language-server: $schema=`)."""
-    from dsreport.api import json_schema_text
+    from dsreport.api import facts_schema, json_schema_text
 
-    text = json_schema_text()
+    text = (
+        json.dumps(facts_schema(), indent=2, ensure_ascii=False) + "\n"
+        if of_facts
+        else json_schema_text()
+    )
     if out_file is None:
         click.echo(text, nl=False)
     else:
@@ -106,13 +112,7 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 @main.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option(
-    "--fail-on",
-    type=click.Choice(["info", "warning", "critical"]),
-    default="critical",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity is present.",
-)
+@fail_on_option("Exit 1 when a finding at or above this severity is present.")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print findings and the recommendation as JSON."
 )
@@ -177,6 +177,7 @@ def _print_findings(facts: Any) -> None:
 
 
 main.add_command(build)
+main.add_command(diff)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -138,3 +138,14 @@ size_option = click.option(
     help="Largest table, image or code file read from a bundle (e.g. 500M). Defaults: 2G "
     "for tables, 50M for other files; dsreport.yaml and prose are capped at 2M.",
 )
+
+
+def fail_on_option(help_text: str) -> Callable[[F], F]:
+    """`--fail-on info|warning|critical` (default critical): the CI gate of check and diff."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(["info", "warning", "critical"]),
+        default="critical",
+        show_default=True,
+        help=help_text,
+    )

@@ -5,7 +5,7 @@ Kept in one place so validation, analysis and the docs agree.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
 BINARY_METRICS: Final = (
     "precision",
@@ -44,7 +44,14 @@ COMPUTED_METRICS: Final = {
 }
 LOWER_IS_BETTER: Final = frozenset({"log_loss", "brier", "ece", "mae", "rmse", "mape", "smape"})
 
-VERDICTS: Final = ("correct", "incorrect", "partial")
+JUDGED_VERDICTS: Final = ("correct", "incorrect", "partial")
+"""Verdicts that judge the output: the review's error rate is counted over these."""
+UNJUDGED_VERDICTS: Final = ("ambiguous", "not_applicable")
+"""Verdicts that do not: the reviewer could not tell (`ambiguous`), or the case is outside
+what the model is asked to do (`not_applicable`). Counted, shown, never errors nor correct."""
+Verdict = Literal["correct", "incorrect", "partial", "ambiguous", "not_applicable"]
+VERDICTS: Final[tuple[str, ...]] = get_args(Verdict)
+ERROR_VERDICTS: Final = ("incorrect", "partial")
 SEVERITIES: Final = ("none", "low", "medium", "high", "critical")
 REVIEW_COLUMNS: Final = (
     "id",
@@ -56,6 +63,34 @@ REVIEW_COLUMNS: Final = (
     "severity",
     "note",
 )
+
+METRIC_ALIASES: Final = {
+    "auc": "roc_auc",
+    "auroc": "roc_auc",
+    "rocauc": "roc_auc",
+    "sensitivity": "recall",
+    "tpr": "recall",
+    "true_positive_rate": "recall",
+    "ppv": "precision",
+    "tnr": "specificity",
+    "true_negative_rate": "specificity",
+    "ap": "average_precision",
+    "auprc": "average_precision",
+    "pr_auc": "average_precision",
+    "f1_score": "f1",
+    "f_score": "f1",
+    "logloss": "log_loss",
+    "cross_entropy": "log_loss",
+    "brier_score": "brier",
+    "r_squared": "r2",
+    "mean_absolute_error": "mae",
+    "root_mean_squared_error": "rmse",
+    "mean_absolute_percentage_error": "mape",
+    "rsquared": "r2",
+    "top_k": "top_k_accuracy",
+    "bacc": "balanced_accuracy",
+}
+"""Other names for metrics dsreport knows; `validate` suggests the known name."""
 
 # name -> (label for the staff DS report, plain words for the PM deck)
 GLOSSARY: Final = {
@@ -128,5 +163,7 @@ DEFINITIONS: Final = {
     "when no actual value is zero.",
     "smape": "Symmetric MAPE: mean of 2·|prediction − actual| / (|actual| + |prediction|).",
     "r2": "Coefficient of determination: 1 − residual sum of squares / total sum of squares.",
-    "error_rate": "Share of reviewed examples judged incorrect or partially correct.",
+    "error_rate": "Share of the judged reviewed examples (verdict correct, partial or "
+    "incorrect) that are incorrect or partially correct; ambiguous and not-applicable cases "
+    "are left out.",
 }

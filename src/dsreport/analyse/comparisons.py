@@ -22,7 +22,10 @@ from dsreport.vocabulary import COMPUTED_METRICS
 Overall = dict[tuple[str, str], MetricFact]
 
 
-def _fact(c: Comparison, other_simpler: bool, decision: bool, targeted: bool) -> ComparisonFact:
+def comparison_fact(
+    c: Comparison, other_simpler: bool, decision: bool, targeted: bool
+) -> ComparisonFact:
+    """One comparison, formatted: the difference and its interval in points or units."""
     delta = Num(
         value=c.delta,
         text=F.fmt_delta(c.metric, c.delta),
@@ -64,11 +67,8 @@ def _fact(c: Comparison, other_simpler: bool, decision: bool, targeted: bool) ->
 
 def _cv(rung: Rung, metric: str) -> tuple[float, int] | None:
     """(standard deviation, folds) of the rung's cross-validation scores, when declared."""
-    scores = getattr(rung, "cv_scores", None) or {}
-    found = scores.get(metric) if isinstance(scores, dict) else None
-    if found is None:
-        return None
-    return (float(found.std), int(found.folds))
+    found = rung.cv_metrics.get(metric)
+    return None if found is None else (found.std, found.folds)
 
 
 def _estimate(fact: MetricFact, rung: Rung) -> Estimate:
@@ -123,6 +123,8 @@ def comparison_facts(
             else:
                 a, b = _estimate(mine, chosen), _estimate(theirs, other)
                 result = unpaired(name, chosen.id, other.id, a, b, lower)
-            out.append(_fact(result, simpler(other, chosen), name == decision, name in targeted))
+            out.append(
+                comparison_fact(result, simpler(other, chosen), name == decision, name in targeted)
+            )
     out.sort(key=lambda x: (not x.decision_metric, names.index(x.metric)))
     return out

@@ -19,7 +19,6 @@ from dsreport.analyse.checks import Context, run_checks
 from dsreport.analyse.comparisons import comparison_facts
 from dsreport.analyse.decision import choose, imbalanced
 from dsreport.analyse.facts import (
-    BudgetFact,
     ChartsFact,
     DataFact,
     Facts,
@@ -36,7 +35,9 @@ from dsreport.analyse.overlap import overlap
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
+from dsreport.analyse.rungfacts import budgets as budget_facts
 from dsreport.analyse.rungs import Overall, overall_table, rung_facts
+from dsreport.analyse.since.rows import row_digest
 from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.load.loader import Bundle
@@ -156,48 +157,6 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
     return data
 
 
-def _budgets(bundle: Bundle) -> list[BudgetFact]:
-    ov = bundle.spec.operator_view
-    chosen = next(r for r in bundle.spec.ladder.rungs if r.id == bundle.spec.ladder.chosen)
-    out = []
-    pairs = [
-        (
-            "latency",
-            ov.latency.budget_ms,
-            ov.latency.measured_ms,
-            chosen.latency_ms,
-            f" ms ({ov.latency.percentile})",
-        ),
-        ("cost", ov.cost.budget, ov.cost.measured, chosen.cost, f" {ov.cost.unit}"),
-    ]
-    for name, budget, measured, from_rung, unit in pairs:
-        value = measured if measured is not None else from_rung
-        source = (
-            "operator view"
-            if measured is not None
-            else f"rung {chosen.name}"
-            if from_rung is not None
-            else "not measured"
-        )
-
-        def as_num(x: float | None, unit: str = unit) -> Num | None:
-            if x is None:
-                return None
-            return Num(value=x, text=F.sig(x, 3) + unit, text_pm=F.sig(x, 2) + unit)
-
-        within = None if budget is None or value is None else value <= budget
-        out.append(
-            BudgetFact(
-                name=name,
-                budget=as_num(budget),
-                measured=as_num(value),
-                source=source,
-                within=within,
-            )
-        )
-    return out
-
-
 def _per_class_row(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for k in ("precision", "recall", "f1"):
@@ -280,11 +239,12 @@ def analyse(bundle: Bundle) -> Facts:
             bundle.reviewed,
             section.sampling if section else None,
             section.random_sample if section else True,
+            section.verdicts() if section else None,
         )
     comparisons = comparison_facts(spec, ev, checks, overall, names, dm, set(goals))
     baselines = baseline_facts(spec, ev, chosen_overall, names)
     slices = slice_facts(metrics, chosen_overall, names, spec.ladder.chosen, dm, checks)
-    budgets = _budgets(bundle)
+    budgets = budget_facts(spec)
     context = Context(
         spec=spec,
         checks=checks,
@@ -335,4 +295,5 @@ def analyse(bundle: Bundle) -> Facts:
         environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),
+        test_rows=row_digest(spec, bundle.predictions, ev),
     )

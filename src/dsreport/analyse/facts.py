@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.3"
+FACTS_VERSION = "1.4"
 
 
 class _Fact(BaseModel):
@@ -84,6 +84,18 @@ class HeadlineFact(_Fact):
     `worst_case`)."""
 
 
+class CrossValidationFact(_Fact):
+    """One metric's cross-validation scores for a rung, as the bundle gives them."""
+
+    metric: str
+    mean: Num
+    std: Num
+    """Spread of the fold scores (their standard deviation)."""
+    folds: int
+    text: str
+    """e.g. `79.0% ± 3.0 pts over 5 folds`."""
+
+
 class RungFact(_Fact):
     id: str
     name: str
@@ -96,6 +108,7 @@ class RungFact(_Fact):
     decision_value: Num | None = None
     """The rung's value of the decision metric (`Facts.decision_metric`), test split."""
     latency_ms: Num | None = None
+    """Per request; `text` adds the latency as the bundle gave it (unit, batch) when it differs."""
     cost: Num | None = None
     complexity: int = 0
     """Declared complexity: 0 heuristic, 1 simple, 2 complex."""
@@ -104,6 +117,8 @@ class RungFact(_Fact):
     known), and strictly simpler on at least one of them (docs/analysis.md)."""
     more_complex_than_chosen: bool = False
     """The chosen rung is simpler than this one, by the same rule."""
+    cv_metrics: dict[str, CrossValidationFact] = Field(default_factory=dict)
+    """Cross-validation scores by metric name, when the bundle gives them."""
 
 
 class ExampleFact(_Fact):
@@ -132,6 +147,10 @@ class ReviewFact(_Fact):
     representative: bool = True
     """False when the cases were not drawn at random: the error rate is then not the model's."""
     by_verdict: dict[str, int]
+    judged: int | None = None
+    """Cases with a verdict that judges the output (correct, partial, incorrect): the error
+    rate's and the category shares' denominator. Ambiguous and not-applicable cases count
+    in `n` and `by_verdict` only."""
     error_rate: Num | None = None
     error_interval: IntervalFact | None = None
     categories: list[CategoryFact] = Field(default_factory=list)
@@ -460,6 +479,20 @@ class OutcomeFact(_Fact):
     counts: list[OutcomeCountFact]
 
 
+class RowsFact(_Fact):
+    """The chosen rung's output on every test row, so that a later review can compare its
+    model with this one on the same rows (`dsreport build --since`, docs/analysis.md)."""
+
+    rung: str
+    ids: list[str]
+    truth: list[str | float | None]
+    """The true class label (classification) or value (regression), row by row."""
+    output: list[str | float | None]
+    """The rung's score (binary), predicted label (multiclass) or predicted value."""
+    threshold: float | None = None
+    """The operating threshold the scores were judged at (binary)."""
+
+
 class Facts(_Fact):
     facts_version: str = FACTS_VERSION
     dsreport_version: str
@@ -502,3 +535,14 @@ class Facts(_Fact):
     warnings: list[ProblemFact] = Field(default_factory=list)
     bundle: dict[str, Any]
     """The normalised bundle: dsreport.yaml with defaults filled and prose files inlined."""
+    test_rows: RowsFact | None = None
+    """The chosen rung's test predictions row by row (up to 100,000 rows), kept so a later
+    review can pair its metrics with these."""
+    since: SinceFact | None = None
+    """What changed since the last review (`--since`)."""
+
+
+# the comparison's facts build on the ones above; Facts holds them, so it is built after
+from dsreport.analyse.since.model import SinceFact  # noqa: E402
+
+Facts.model_rebuild()

@@ -191,6 +191,12 @@ def count_estimate(value: float, *, audience: str = "ds") -> str:
     return text if audience == "ds" else reround(text, "count")
 
 
+def fmt_plain(value: float) -> str:
+    """A bundle constant as written (a threshold, a bound): 0.2, 500, 1e-06."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
 def fmt_count(n: int) -> str:
     return f"{n:,}"
 

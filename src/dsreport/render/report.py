@@ -111,7 +111,9 @@ class HtmlReport:
             "facts": facts,
             "spec": spec,
             "charts": charts,
-            "sections": SECTIONS,
+            "sections": SECTIONS[:1]
+            + [("since", "Since the last review")] * bool(facts.since)
+            + SECTIONS[1:],
             "overall_metrics": overall,
             "other_splits": others,
             "appendix_rows": rows,

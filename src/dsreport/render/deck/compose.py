@@ -21,6 +21,7 @@ from dsreport.render.base import RenderContext
 from dsreport.render.deck.blocks import footer
 from dsreport.render.deck.draw import TITLE_SIZES, drop_empty_placeholders, set_title
 from dsreport.render.deck.package import build_datetime, save_bytes, set_core_properties
+from dsreport.render.deck.slides_since import since_slide
 from dsreport.render.deck.theme import Deck, open_deck
 from dsreport.render.deck.words import glossary, term_pattern
 
@@ -110,12 +111,15 @@ def build_deck(ctx: RenderContext) -> bytes:
     builder = Builder(deck, ctx.facts, ctx.bundle)
     builders = _builders()
     limit = max(MAX_SLIDES, len(kinds))
+    after = "answer" if "answer" in kinds else kinds[0]
     for index, kind in enumerate(kinds):
         later = len(kinds) - index - 1
         start: int | None = 0
         while start is not None:  # a builder returns a start only when `room` allows it
             room = len(builder.made) + 2 + later <= limit
             start = builders[kind](builder, start, room)
+        if kind == after:  # what changed since the last review (--since), after the answer
+            since_slide(builder)
     gloss(builder)
     total = len(builder.made)
     for page, (kind, slide) in enumerate(builder.made, start=1):

@@ -96,6 +96,8 @@ class HandoffRenderer(Renderer):
         files["MODEL_CARD.md"] = text(
             "MODEL_CARD.md.j2", front_matter=cards.hf_front_matter(facts, bundle.spec, chosen)
         ).encode("utf-8")
+        if facts.since is not None:  # what changed since the last review (--since)
+            files["CHANGELOG.md"] = text("CHANGELOG.md.j2", since=facts.since).encode("utf-8")
         listing = sorted([*files, "README.md", MANIFEST])
         files["README.md"] = text("README.md.j2", files=listing).encode("utf-8")
         files[MANIFEST] = manifest(files)
