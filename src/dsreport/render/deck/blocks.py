@@ -65,17 +65,37 @@ def block_height(deck: Deck, width: int, block: Block, size: float) -> int:
     return int(needed / HEIGHT_SAFETY * EMU_PER_PT) + 2 * INSET_Y + 1
 
 
-def stack(deck: Deck, slide: Any, box: Box, blocks: Sequence[Block], gap: int = inches(0.1)) -> Box:
-    """Blocks one under another in `box`, each as tall as its text needs, all stepping down
-    their sizes together until the stack fits; returns the part of `box` left below."""
+def stack_step(deck: Deck, box: Box, blocks: Sequence[Block], gap: int = inches(0.1)) -> int:
+    """The first step down the blocks' sizes at which they fit one under another in `box`
+    (the last step when none does)."""
     steps = max(len(b.sizes) for b in blocks)
     for step in range(steps):
-        sizes = [b.sizes[min(step, len(b.sizes) - 1)] for b in blocks]
-        heights = [block_height(deck, box.w, b, s) for b, s in zip(blocks, sizes, strict=True)]
+        heights = [block_height(deck, box.w, b, _at(b, step)) for b in blocks]
         if sum(heights) + gap * (len(blocks) - 1) <= box.h:
-            break
+            return step
+    return steps - 1
+
+
+def _at(block: Block, step: int) -> float:
+    return block.sizes[min(step, len(block.sizes) - 1)]
+
+
+def stack(
+    deck: Deck,
+    slide: Any,
+    box: Box,
+    blocks: Sequence[Block],
+    gap: int = inches(0.1),
+    step: int | None = None,
+) -> Box:
+    """Blocks one under another in `box`, each as tall as its text needs, all stepping down
+    their sizes together until the stack fits (or at `step`, shared with a sibling stack);
+    returns the part of `box` left below."""
+    step = stack_step(deck, box, blocks, gap) if step is None else step
     top = box.y
-    for block, size, tall in zip(blocks, sizes, heights, strict=True):
+    for block in blocks:
+        size = _at(block, step)
+        tall = block_height(deck, box.w, block, size)
         part = Box(box.x, top, box.w, min(tall, box.bottom - top))
         text_box(deck, slide, part, block.paras, [size], name=block.name, anchor=block.anchor)
         top = part.bottom + gap

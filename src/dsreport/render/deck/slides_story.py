@@ -15,6 +15,7 @@ from dsreport.render.deck.blocks import (
     more_in_notes,
     shared,
     stack,
+    stack_step,
 )
 from dsreport.render.deck.compose import Builder
 from dsreport.render.deck.draw import (
@@ -288,13 +289,19 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
         )
 
     inner_w = area.w - 2 * inches(0.25)
-    ask_h, rest = 0, area
-    for size in ASK_SIZES:  # the largest ask that leaves room for a first item of each list
+
+    def room_under(size: float) -> tuple[int, Box]:
         text = Block("Decision", ask_paras, [size])
         ask_h = block_height(deck, inner_w, text, size) + 2 * pad + inches(0.1)
-        rest = area.below(area.top(ask_h), inches(0.3))
-        if fits(rest, 1):
-            break
+        return ask_h, area.below(area.top(ask_h), inches(0.3))
+
+    wanted = max(1, min(SHOWN, max(len(listed), len(next_steps))))
+    # the largest ask that leaves room for the lists' first items (all of them if it can)
+    size = next(
+        (s for s in ASK_SIZES if fits(room_under(s)[1], wanted)),
+        next((s for s in ASK_SIZES if fits(room_under(s)[1], 1)), ASK_SIZES[-1]),
+    )
+    ask_h, rest = room_under(size)
     ask = area.top(ask_h)
     panel(slide, ask, rgb(deck, LIGHT), line=rgb(deck, "accent"), name="Panel: ask")
     text_box(
@@ -313,8 +320,10 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
     if not wide:  # 4:3: one under the other, the full width, each as tall as it needs
         stack(deck, slide, rest, parts, gap=inches(0.08))
     else:
-        stack(deck, slide, rest.cols(0, 6), parts[:2], gap=inches(0.1))
-        stack(deck, slide, rest.cols(6, 6), parts[2:], gap=inches(0.1))
+        columns = ((rest.cols(0, 6), parts[:2]), (rest.cols(6, 6), parts[2:]))
+        step = max(stack_step(deck, box, pair) for box, pair in columns)  # one size for both
+        for box, pair in columns:
+            stack(deck, slide, box, pair, step=step)
     set_notes(
         slide,
         [
