@@ -88,6 +88,14 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
         shutil.copytree(original, bundle)
         retrain(bundle)
         edit_yaml(bundle, "uses it.\n  threshold: 0.2\n", "uses it.\n  threshold: 0.3\n")
+        # the served setting moves with the threshold; the golden responses were the old
+        # model's, so a retrained model ships without them until they are regenerated
+        edit_yaml(
+            bundle,
+            "    - name: threshold\n      default: 0.2\n",
+            "    - name: threshold\n      default: 0.3\n",
+        )
+        edit_yaml(bundle, "  golden_set:\n    path: data/golden.jsonl\n", "")
         edit_yaml(
             bundle,
             "    - name: mean_area\n      type: number",

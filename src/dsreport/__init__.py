@@ -1,8 +1,9 @@
 """dsreport: one results bundle in, three audience-tuned artifacts out.
 
 The API is `validate`, `load_bundle`, `check`, `build`, `build_many`, `watch`, `diff`,
-`init_bundle`, `json_schema` and `facts_schema` (`dsreport.load` is the loading subpackage, so the
-loader is `load_bundle`).
+`init_bundle`, `init_from_predictions`, `import_mlflow`, `json_schema` and
+`facts_schema` (`dsreport.load` is the loading subpackage, so the loader is
+`load_bundle`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
         check,
         diff,
         facts_schema,
+        import_mlflow,
         init_bundle,
+        init_from_predictions,
         json_schema,
         load_bundle,
         validate,
@@ -34,6 +37,8 @@ _LAZY = {
     "diff": "dsreport.api",
     "facts_schema": "dsreport.api",
     "init_bundle": "dsreport.api",
+    "init_from_predictions": "dsreport.api",
+    "import_mlflow": "dsreport.api",
     "json_schema": "dsreport.api",
     "load_bundle": "dsreport.api",
     "validate": "dsreport.api",
@@ -64,7 +69,9 @@ __all__ = [
     "check",
     "diff",
     "facts_schema",
+    "import_mlflow",
     "init_bundle",
+    "init_from_predictions",
     "json_schema",
     "load_bundle",
     "validate",

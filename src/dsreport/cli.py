@@ -13,6 +13,7 @@ from dsreport import __version__
 from dsreport.buildcmd import build
 from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
 from dsreport.diffcmd import diff
+from dsreport.importcmd import import_, report_start
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,20 +29,32 @@ def main(verbose: bool) -> None:
 @click.option(
     "--task",
     type=click.Choice(["binary", "multiclass", "regression"]),
-    default="binary",
-    show_default=True,
-    help="Kind of model the bundle describes.",
+    default=None,
+    help="Kind of model the bundle describes [default: binary; inferred with --from-predictions].",
 )
+@click.option(
+    "--from-predictions",
+    "predictions",
+    type=click.Path(path_type=Path),
+    help="Start from this predictions table (CSV or Parquet): task and columns are inferred.",
+)
+@click.option("--chosen", help="With --from-predictions: the rung that ships.")
 @handle_errors
-def init(directory: Path, task: str) -> None:
-    """Write a complete, commented example bundle into DIRECTORY."""
-    from dsreport.api import init_bundle
+def init(directory: Path, task: str | None, predictions: Path | None, chosen: str | None) -> None:
+    """Write a bundle into DIRECTORY, named after it: the task's complete, commented example,
+    or, with --from-predictions, a bundle around your predictions table."""
+    from dsreport.api import init_bundle, init_from_predictions
 
-    init_bundle(directory, task)
-    Out().info(
-        f"wrote a {task} bundle to {directory}; edit {directory / 'dsreport.yaml'}, "
-        f"then run: dsreport build {directory} -o OUT"
-    )
+    out = Out()
+    if predictions is None:
+        init_bundle(directory, task or "binary")
+        out.info(
+            f"wrote a {task or 'binary'} bundle to {directory}; edit "
+            f"{directory / 'dsreport.yaml'}, then run: dsreport build {directory} -o OUT"
+        )
+        return
+    started = init_from_predictions(directory, predictions, task=task, chosen=chosen)
+    report_start(out, started, directory)
 
 
 @main.command()
@@ -178,6 +191,7 @@ def _print_findings(facts: Any) -> None:
 
 main.add_command(build)
 main.add_command(diff)
+main.add_command(import_)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,8 +21,8 @@ class Out:
     def __init__(self, quiet: bool = False) -> None:
         from rich.console import Console
 
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
-        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+        self.out = Console(highlight=False, soft_wrap=True, emoji=False)
         self.quiet = quiet
 
     def problem(self, problem: Problem) -> None:

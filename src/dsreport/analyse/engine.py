@@ -37,6 +37,7 @@ from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
 from dsreport.analyse.rungfacts import budgets as budget_facts
 from dsreport.analyse.rungs import Overall, overall_table, rung_facts
+from dsreport.analyse.serving import feature_facts, golden_fact, setting_facts
 from dsreport.analyse.since.rows import row_digest
 from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
@@ -288,7 +289,13 @@ def analyse(bundle: Bundle) -> Facts:
         data=data,
         findings=findings,
         recommendation=recommendation,
-        operations=operations_fact(spec, ev, checks),
+        operations=operations_fact(spec, ev, checks).model_copy(
+            update={
+                "settings": setting_facts(spec, ev),
+                "features": feature_facts(spec, bundle.predictions, checks),
+                "golden": golden_fact(spec, bundle.golden),
+            }
+        ),
         outcome=outcome_fact(spec, ev, resamples, recommendation.rung or spec.ladder.chosen),
         checks=asdict(checks),
         budgets=budgets,

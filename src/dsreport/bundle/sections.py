@@ -18,6 +18,7 @@ from dsreport.bundle.fields import (
 )
 from dsreport.bundle.latency import LatencyValue, either
 from dsreport.bundle.outcome import Outcome
+from dsreport.bundle.serving import GoldenSet, ModelArtifacts, Outcomes, Setting
 
 FieldType = Literal["integer", "number", "string", "boolean", "category", "datetime", "array"]
 
@@ -122,6 +123,8 @@ class Latency(Model):
         default=None, examples=[{"value": 1.2, "unit": "s", "batch_size": 256}]
     )
     """The measured latency in its own unit and batch size, instead of `measured_ms`."""
+    schedule: Text | None = Field(default=None, examples=["Nightly at 02:00 UTC"])
+    """When a batch runs (class `batch`): the handoff's batch interface quotes it."""
 
     @model_validator(mode="after")
     def _per_request(self) -> Latency:
@@ -175,6 +178,8 @@ class OperatorView(Model):
         max_length=100, examples=["Show no risk score; keep today's list."]
     )
     """What the system does when in doubt (at most 100 characters: a slide title)."""
+    outcomes: Outcomes | None = None
+    """Where production's true outcomes come from, and their delay (for metric floors)."""
 
 
 class Constraints(Model):
@@ -192,6 +197,10 @@ class Constraints(Model):
     """Longest allowed text, in characters."""
     nullable: bool = Field(default=False, examples=[False])
     """Whether `null` is a valid value."""
+    min_items: int | None = Field(default=None, ge=0, examples=[64])
+    """Fewest items of an array field."""
+    max_items: int | None = Field(default=None, ge=0, examples=[64])
+    """Most items of an array field."""
 
 
 class ContractField(Model):
@@ -202,7 +211,8 @@ class ContractField(Model):
     type: FieldType = Field(examples=["integer"])
     """Value type in the contract."""
     items: FieldType | None = Field(default=None, examples=["number"])
-    """Type of each item, for an `array` field."""
+    """Type of each item, for an `array` field; `minimum`, `maximum`, `allowed`, `pattern`
+    and `max_length` then apply to each item, `min_items` and `max_items` to the array."""
     description: Text = Field(examples=["Months since the first contract started."])
     """What the field means, in one sentence."""
     required: bool = Field(default=True, examples=[True])
@@ -295,6 +305,13 @@ class SystemDesign(Model):
     entry_point: Text | None = Field(
         default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", examples=["predict:predict"]
     )
-    """`module:function` the handoff's contract test calls, relative to the code files."""
+    """`module:function` the handoff's contract test calls, relative to the code files:
+    `function(request, **settings)`, plus `model=` the loaded model when `model` is given."""
+    model: ModelArtifacts | None = None
+    """The chosen rung's model files, copied and hashed (never loaded by dsreport)."""
+    settings: list[Setting] = Field(default_factory=list)
+    """Thresholds and gates the engineers may move, each with its documented default."""
+    golden_set: GoldenSet | None = None
+    """Test rows with the responses the shipped model must give them."""
     tolerance: Tolerance = Field(default_factory=Tolerance)
     """Tolerance of the handoff's contract test when it compares numeric outputs."""
