@@ -21,7 +21,13 @@ import corporate
 import dsreport
 from dsreport.analyse import format as F
 from dsreport.analyse.facts import Facts
-from dsreport.render.deck.words import glossary, term_pattern, top_risks
+from dsreport.render.deck.words import (
+    glossary,
+    plain,
+    ranked_conditions,
+    term_pattern,
+    top_risks,
+)
 from helpers import EXAMPLES, edit_yaml
 from report_helpers import missing_tools, pdf_text, squeeze
 from test_deck import (
@@ -119,6 +125,25 @@ def test_the_results_slide_charts_the_outcome_with_today_and_the_target(
     assert f"likely {count.interval.text_pm}" in shapes["Big number caption"]
     assert "Today:" in shapes["Against today"] and "Target:" in shapes["Against today"]
     assert shapes["Caption"].startswith(f"Measured as {facts.headline.metric.label}: ")
+
+
+def test_the_decision_slide_lists_the_sharpest_conditions_first(built: dict[str, Any]) -> None:
+    """Digit routing: the analysis lists the error-rate condition fourth, after three whose
+    ranges barely reach below their targets; the slide shows the group that misses its
+    target and the error rate (its range reaching furthest past the 0.5% accepted) first."""
+    prs, _, result = built["digit-routing"]
+    facts: Facts = result.facts
+    analysis = [t.metric for t in facts.recommendation.terms]
+    assert analysis.index("auto_entry_error_rate") >= 3
+    ranked = ranked_conditions(facts)
+    assert sorted(ranked) == sorted(facts.recommendation.conditions)
+    (first, second) = (
+        next(t for t in facts.recommendation.terms if t.text == text) for text in ranked[:2]
+    )
+    assert (first.metric, first.slice) == ("accuracy", "ink_band = medium")
+    assert (second.metric, second.slice) == ("auto_entry_error_rate", None)
+    shown = texts(prs.slides[-1])["Conditions"].split("\n")
+    assert shown[:2] == [plain(text) for text in ranked[:2]]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -36,6 +36,7 @@ from dsreport.render.deck.words import (
     levels,
     metric_name,
     people,
+    ranked_conditions,
 )
 
 SUBTITLES = ("subTitle", "body", "obj")
@@ -257,7 +258,7 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
         if rec
         else "Recommendation"
     )
-    listed = (rec.conditions or rec.reasons) if rec else []
+    listed = (ranked_conditions(facts) or rec.reasons) if rec else []
     next_steps = spec.audiences.pm.next_steps
 
     def blocks(many: int) -> list[Block]:
@@ -328,7 +329,7 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
         slide,
         [
             f"The decision: {spec.audiences.pm.decision}",
-            *[f"Condition: {c}" for c in (rec.conditions if rec else [])],
+            *[f"Condition: {c}" for c in ranked_conditions(facts)],
             *[f"Next step: {s}" for s in spec.audiences.pm.next_steps],
             f"Retraining: {spec.audiences.retraining}" if spec.audiences.retraining else "",
             "Questions: " + "; ".join(people(spec)) + ".",
