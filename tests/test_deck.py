@@ -597,6 +597,10 @@ def stress(root: Path, kind: str, words: int = 5000) -> None:
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     fields = text_fields()
     spec["audiences"]["pm"]["next_steps"] = ["step"] * 5
+    allowed = [
+        list(o["constraints"]["allowed"]) if "allowed" in o.get("constraints", {}) else None
+        for o in spec["system_design"]["outputs"]
+    ]
     for loc, found in list(text_locations(spec, fields)):
         if kept(loc):
             continue
@@ -606,6 +610,9 @@ def stress(root: Path, kind: str, words: int = 5000) -> None:
         else:
             value = fill(kind, found.max_length, words)
         set_at(spec, loc, value)
+    for field, before in zip(spec["system_design"]["outputs"], allowed, strict=True):
+        if before is not None:  # the golden set's responses and the settings name them
+            field["constraints"]["allowed"] = before
     path.write_text(yaml.safe_dump(spec, allow_unicode=True, width=10**9), encoding="utf-8")
     reviewed = root / "data" / "reviewed.csv"
     rows = list(csv.DictReader(reviewed.open(encoding="utf-8", newline="")))

@@ -7,7 +7,7 @@ from typing import Any
 from dsreport.analyse.facts import BudgetFact, Num, RungFact
 from dsreport.analyse.recommend import COLOURS
 from dsreport.prose import lead, paragraphs
-from dsreport.render.deck.blocks import Block, first_items, headed, stack
+from dsreport.render.deck.blocks import Block, first_items, headed, more_in_notes, stack
 from dsreport.render.deck.charts import Column, Reference, bar_chart
 from dsreport.render.deck.compose import Builder
 from dsreport.render.deck.draw import set_notes, text_box
@@ -45,7 +45,7 @@ def risks(b: Builder, start: int, room: bool) -> int | None:
                 deck,
                 slide,
                 line,
-                [Para(f"+ {len(modes) - shown} more in the speaker notes", colour="muted")],
+                [more_in_notes(len(modes) - shown)],
                 (16.0, 14.0),
                 name="More",
             )
