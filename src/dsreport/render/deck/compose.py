@@ -60,7 +60,13 @@ SlideBuilder = Callable[[Builder, int, bool], "int | None"]
 
 
 def _builders() -> dict[str, SlideBuilder]:
-    from dsreport.render.deck import slides_answer, slides_evidence, slides_risk, slides_story
+    from dsreport.render.deck import (
+        slides_answer,
+        slides_evidence,
+        slides_risk,
+        slides_story,
+        slides_tried,
+    )
 
     return {
         "title": slides_story.title,
@@ -68,8 +74,8 @@ def _builders() -> dict[str, SlideBuilder]:
         "problem": slides_story.problem,
         "success": slides_story.success,
         "results": slides_evidence.results,
-        "ladder": slides_evidence.ladder,
-        "examples": slides_evidence.examples,
+        "ladder": slides_tried.ladder,
+        "examples": slides_tried.examples,
         "risks": slides_risk.risks,
         "cost": slides_risk.cost,
         "decision": slides_story.decision,
