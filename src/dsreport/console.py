@@ -45,6 +45,11 @@ class Out:
         if not self.quiet:
             self.out.print(text, markup=False)
 
+    def warning(self, text: str) -> None:
+        """A build's warning that is not a bundle problem (text the deck had to shorten)."""
+        if not self.quiet:
+            self.err.print(f"warning: {text}", style="yellow", markup=False)
+
 
 def _terminate_like_interrupt() -> None:
     """SIGTERM (a CI job's timeout, `kill`) takes Ctrl-C's path: the staging folder is
