@@ -24,12 +24,15 @@ import yaml
 from fontTools.ttLib import TTFont
 from lxml import etree
 from pptx import Presentation
+from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 import dsreport
+from corpus.make import kept, set_at, text_fields, text_locations
 from dsreport.analyse.facts import Facts
 from dsreport.load.loader import LoadOptions
 from dsreport.load.paths import Limits
+from dsreport.load.pmchecks import LEADS
 from helpers import EXAMPLES, REPO, edit_yaml
 
 EXAMPLE_NAMES = ("tumour-triage", "digit-routing", "disease-progression")
@@ -67,17 +70,34 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, P
 
 
 @cache
-def _font(bold: bool) -> tuple[dict[int, float], float]:
-    font = TTFont(str(FONTS / ("Carlito-Bold.ttf" if bold else "Carlito-Regular.ttf")))
+def font_file(family: str, bold: bool) -> str:
+    """The file a family is drawn with: Carlito for Calibri (shipped), else fontconfig's."""
+    if family == "Calibri":
+        return str(FONTS / ("Carlito-Bold.ttf" if bold else "Carlito-Regular.ttf"))
+    style = "bold" if bold else "regular"
+    found = subprocess.run(
+        ["fc-match", "--format=%{family}|%{file}", f"{family}:weight={style}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    names, _, path = found.partition("|")
+    assert family in names.split(","), f"{family} is not installed: {names}"
+    return path
+
+
+@cache
+def _font(bold: bool, family: str = "Calibri") -> tuple[dict[int, float], float]:
+    font = TTFont(font_file(family, bold))
     upm = font["head"].unitsPerEm
     widths = {c: font["hmtx"][g][0] / upm for c, g in font.getBestCmap().items()}
     hhea = font["hhea"]
     return widths, (hhea.ascent - hhea.descent + hhea.lineGap) / upm
 
 
-def _advance(char: str, bold: bool) -> tuple[float, bool]:
+def _advance(char: str, bold: bool, family: str = "Calibri") -> tuple[float, bool]:
     """Width in em; True when the font lacks the glyph (measured 1.25 em, a fallback font's)."""
-    widths, _ = _font(bold)
+    widths, _ = _font(bold, family)
     if ord(char) in widths:
         return widths[ord(char)], False
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -89,10 +109,12 @@ def _breakable(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def paragraph_height(runs: list[tuple[str, float, bool]], width: float) -> float:
+def paragraph_height(
+    runs: list[tuple[str, float, bool]], width: float, family: str = "Calibri"
+) -> float:
     """Greedy word wrap of styled runs [(text, size pt, bold)] in `width` pt; height in pt."""
     glyphs = [
-        (ch, size * _advance(ch, bold)[0], _advance(ch, bold)[1], size)
+        (ch, size * _advance(ch, bold, family)[0], _advance(ch, bold, family)[1], size)
         for text, size, bold in runs
         for ch in text
     ]
@@ -120,7 +142,7 @@ def paragraph_height(runs: list[tuple[str, float, bool]], width: float) -> float
         pen += full
     size = max(g[3] for g in glyphs)
     lacks = any(g[2] for g in glyphs)
-    return lines * size * (1.5 if lacks else _font(False)[1])
+    return lines * size * (1.5 if lacks else _font(False, family)[1])
 
 
 def _attr(element: Any, name: str, default: int) -> int:
@@ -128,14 +150,14 @@ def _attr(element: Any, name: str, default: int) -> int:
     return int(value) if value is not None else default
 
 
-def frame_height(frame: Any, width_pt: float) -> tuple[float, list[float]]:
+def frame_height(frame: Any, width_pt: float, family: str = "Calibri") -> tuple[float, list[float]]:
     """Height of a text frame's paragraphs wrapped in `width_pt`, and every run's size."""
     total, sizes = 0.0, []
     for index, paragraph in enumerate(frame.paragraphs):
         runs = []
         for run in paragraph.runs:
             assert run.font.size is not None, f"run without a size: {run.text!r}"
-            assert run.font.name == "Calibri", f"run not in the deck font: {run.font.name}"
+            assert run.font.name == family, f"run not in the deck font: {run.font.name}"
             assert not ILLEGAL.search(run.text)
             runs.append((run.text, run.font.size.pt, bool(run.font.bold)))
             sizes.append(run.font.size.pt)
@@ -147,14 +169,25 @@ def frame_height(frame: Any, width_pt: float) -> tuple[float, list[float]]:
             before = ppr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}spcBef")
             if before is not None and len(before):
                 total += int(before[0].get("val")) / 100
-        total += paragraph_height(runs, width_pt - indent)
+        total += paragraph_height(runs, width_pt - indent, family)
     return total, sizes
+
+
+FOOTER_TYPES = ("ftr", "sldNum", "dt")
+
+
+def is_footer(shape: Any) -> bool:
+    """The template's footer, date and slide-number placeholders (set at the template's own
+    size, usually below the body's 14 pt floor)."""
+    return shape.is_placeholder and shape.element.ph.get("type") in FOOTER_TYPES
 
 
 def text_frames(prs: Any) -> Iterator[tuple[int, str, Any, float, float]]:
     """(slide number, name, text frame, inner width pt, inner height pt) for every frame."""
     for number, slide in enumerate(prs.slides, start=1):
         for shape in slide.shapes:
+            if is_footer(shape):
+                continue
             if shape.has_text_frame and shape.text_frame.text.strip():
                 body = shape.text_frame._txBody.bodyPr
                 width = shape.width - _attr(body, "lIns", 91440) - _attr(body, "rIns", 91440)
@@ -170,9 +203,9 @@ def text_frames(prs: Any) -> Iterator[tuple[int, str, Any, float, float]]:
                         yield number, name, cell.text_frame, width / EMU_PER_PT, height / EMU_PER_PT
 
 
-def assert_text_fits(prs: Any) -> None:
+def assert_text_fits(prs: Any, family: str = "Calibri") -> None:
     for number, name, frame, width, height in text_frames(prs):
-        needed, sizes = frame_height(frame, width)
+        needed, sizes = frame_height(frame, width, family)
         assert needed <= height + 0.5, (
             f"slide {number}, {name}: needs {needed:.1f} pt, has {height:.1f} pt: "
             f"{frame.text[:80]!r}"
@@ -203,7 +236,7 @@ def assert_inside_and_apart(prs: Any) -> None:
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_deck_opens_and_every_part_reparses(examples: dict[str, Any], name: str) -> None:
     prs, path, _ = examples[name]
-    assert len(prs.slides) == 9
+    assert len(prs.slides) == 10
     assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))  # 16:9
     with zipfile.ZipFile(path) as package:
         for entry in package.namelist():
@@ -217,12 +250,14 @@ def test_deck_opens_and_every_part_reparses(examples: dict[str, Any], name: str)
 
 
 def test_slide_titles_are_sentences_from_the_facts(examples: dict[str, Any]) -> None:
-    prs, _, _ = examples["tumour-triage"]
+    prs, _, facts = examples["tumour-triage"]
+    label = facts.recommendation.label
     assert [slide.shapes.title.text_frame.text for slide in prs.slides] == [
         "Tumour triage",
+        f"{label}: 53 benign cases sent to the senior reader a month",
         "We want to improve how early a senior reader sees a malignant aspirate",
         "Success means 95% or more of malignant aspirates in the senior-first queue",
-        "Share of malignant aspirates in the senior-first queue: 95%, meeting the 95% target",
+        "Benign cases sent to the senior reader: 53 a month with Logistic regression, 145 today",
         "We tried 4 approaches, simplest first, and chose Logistic regression",
         "What it looks like: cases a reviewer checked",
         "When in doubt: put the case in the senior-first queue.",
@@ -236,45 +271,76 @@ def _charts(slide: Any) -> list[Any]:
     return [shape for shape in slide.shapes if shape.has_chart]
 
 
-def _labels(series: Any) -> list[str]:
+def _labels(series: Any) -> list[tuple[str, str]]:
+    """(number format, shown flag) of each point's data label: labels show the value."""
     out = []
     for index in range(len(series.values)):
-        label = series.points[index].data_label
-        out.append(label.text_frame.text if label.has_text_frame else "")
+        dlbl = series.points[index].data_label._dLbl
+        if dlbl is None:
+            out.append(("", "0"))
+            continue
+        fmt = dlbl.find(qn("c:numFmt"))
+        shown = dlbl.find(qn("c:showVal"))
+        out.append((fmt.get("formatCode"), shown.get("val")))
     return out
+
+
+def _excel(value: float, code: str) -> str:
+    """What an Excel number format of the kinds the deck uses prints for `value`."""
+    percent = code.endswith("%")
+    decimals = len(code.rstrip("%").split(".")[1]) if "." in code else 0
+    number = value * 100 if percent else value
+    text = f"{number:,.{decimals}f}" if code.startswith("#,##") else f"{number:.{decimals}f}"
+    return text + ("%" if percent else "")
+
+
+def _printed(series: Any) -> list[str]:
+    return [
+        _excel(value, code) if shown == "1" else ""
+        for value, (code, shown) in zip(series.values, _labels(series), strict=True)
+    ]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_chart_data_equal_the_facts(examples: dict[str, Any], name: str) -> None:
     prs, path, facts = examples[name]
     slides = list(prs.slides)
-    head = facts.headline
+    count = facts.outcome.counts[0]
     base = next(r for r in facts.ladder if r.baseline)
     ours = next(r for r in facts.ladder if r.chosen)
     assert sum(len(_charts(s)) for s in slides) == 3  # each one is checked below
-    (results,) = _charts(slides[3])
-    bars, target = results.chart.plots[0].series[0], results.chart.plots[1].series[0]
-    assert list(bars.values) == [head.baseline.value, head.metric.value.value]
-    assert list(results.chart.plots[0].categories) == [f"Today: {base.name}", f"Ours: {ours.name}"]
-    assert _labels(bars) == [head.baseline.text_pm, head.metric.value.text_pm]
-    assert list(target.values) == [head.metric.target.value] * 2
-    latency, cost = _charts(slides[7])
+    (results,) = _charts(slides[4])
+    plot = results.chart.plots[0]
+    shown = count.shown.text_pm
+    by_series = [_printed(series) for series in plot.series]  # ranged and bare columns
+    printed = ["".join(texts[i] for texts in by_series) for i in range(len(plot.categories))]
+    assert printed == [shown["today"], shown["ours"]]  # the labels print the facts' strings
+    today = base.name if count.today_source == "baseline" else "Today"
+    assert [c.replace("\n", " ") for c in plot.categories] == [today, ours.name]
+    (target,) = results.chart.plots[1].series
+    assert list(target.values) == [float(shown["target"].replace(",", ""))] * 2
+    trend = target._element.find(qn("c:trendline"))  # the dashed line spans the whole plot
+    assert trend.find(qn("c:forward")).get("val") == trend.find(qn("c:backward")).get("val")
+    latency, cost = _charts(slides[8])
     budgets = {b.name: b for b in facts.budgets}
     for chart, what in ((latency, "latency"), (cost, "cost")):
         series = chart.chart.plots[0].series[0]
         nums = [r.latency_ms if what == "latency" else r.cost for r in facts.ladder]
-        assert list(series.values) == [n.value for n in nums] + [budgets[what].budget.value]
-        assert _labels(series) == [n.text_pm for n in nums] + [
-            f"Budget {budgets[what].budget.text_pm}"
+        texts = [n.text_pm.split(" ")[0] for n in nums] + [
+            budgets[what].budget.text_pm.split(" ")[0]
         ]
+        assert _printed(series) == texts
         assert list(chart.chart.plots[0].categories) == [r.name for r in facts.ladder] + ["Budget"]
-    with zipfile.ZipFile(path) as package:  # "Edit Data" opens the same numbers
+    with zipfile.ZipFile(path) as package:  # "Edit Data" opens the numbers the slide prints
         books = [n for n in package.namelist() if n.endswith(".xlsx")]
         assert len(books) == 3
         with zipfile.ZipFile(io.BytesIO(package.read(sorted(books)[0]))) as book:
             sheet = book.read("xl/worksheets/sheet1.xml").decode()
         cells = {float(v) for v in re.findall(r"<v>([-0-9.eE+]+)</v>", sheet)}
-        assert {head.baseline.value, head.metric.value.value} <= cells
+        assert {
+            float(shown["today"].replace(",", "")),
+            float(shown["ours"].replace(",", "")),
+        } <= cells
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -289,8 +355,9 @@ def test_every_slide_has_notes_and_every_chart_alt_text(
             if shape.has_chart or shape.shape_type == 13:  # 13: picture
                 descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
                 assert descr and len(descr) > 20, f"slide {number}: {shape.name} has no alt text"
-    notes = prs.slides[3].notes_slide.notes_text_frame.text
+    notes = prs.slides[4].notes_slide.notes_text_frame.text
     assert facts.headline.metric.interval.text_pm in notes  # the detail a PM may be asked about
+    assert facts.outcome.counts[0].interval.text_pm in notes
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -302,9 +369,11 @@ def test_example_text_fits_by_font_metrics(examples: dict[str, Any], name: str) 
 
 def test_numbers_are_the_facts_pm_strings(examples: dict[str, Any]) -> None:
     prs, _, facts = examples["digit-routing"]
-    results = " ".join(s.text_frame.text for s in prs.slides[3].shapes if s.has_text_frame)
-    assert facts.headline.metric.value.text_pm in results  # 98%, not 97.6%
-    assert facts.headline.metric.value.text not in results
+    shapes = {s.name: s.text_frame.text for s in prs.slides[4].shapes if s.has_text_frame}
+    results = " ".join(shapes.values())
+    count = facts.outcome.counts[0]
+    assert shapes["Big number"] == count.shown.text_pm["ours"] == "890,000"
+    assert count.shown.text["ours"] not in results  # 894,000 is the report's
     assert "Recommendation: Ship with conditions" in results  # the badge, in words
 
 
@@ -344,12 +413,13 @@ def test_a_long_list_continues_on_a_second_slide(tmp_path: Path) -> None:
     spec["operator_view"]["failure_modes"] = [
         {**modes[i % 3], "name": f"Failure {i}: {modes[i % 3]['name']}"} for i in range(14)
     ]
+    spec["audiences"]["pm"]["slides"] = ["title", "answer", "risks", "decision"]
     (root / "dsreport.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
     prs, _, _ = build(root, tmp_path / "out")
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
-    assert len(titles) == 10
-    assert titles[7].endswith("(continued)") and titles[7].startswith(titles[6][:20])
-    assert "Failure 13" in prs.slides[6].notes_slide.notes_text_frame.text
+    assert len(titles) == 5
+    assert titles[3].endswith("(continued)") and titles[3].startswith(titles[2][:20])
+    assert "Failure 13" in prs.slides[2].notes_slide.notes_text_frame.text
     assert_text_fits(prs)
 
 
@@ -382,10 +452,10 @@ def test_xml_illegal_characters_are_cleaned_everywhere(tmp_path: Path) -> None:
                 etree.fromstring(text.encode())
                 assert not ILLEGAL.search(text), entry
                 assert "&#27;" not in text and "_x001B_" not in text, entry
-    (chart,) = _charts(prs.slides[3])
-    assert list(chart.chart.plots[0].categories)[1] == "Ours: Logistic regression"
+    (chart,) = _charts(prs.slides[4])
+    assert list(chart.chart.plots[0].categories)[1] == "Logistic regression"
     assert prs.slides[0].shapes.title.text_frame.text == "Tumour triage"
-    assert "bad cell" in prs.slides[5].notes_slide.notes_text_frame.text
+    assert "bad cell" in prs.slides[6].notes_slide.notes_text_frame.text
 
 
 # --- templates ----------------------------------------------------------------------------------
@@ -465,14 +535,14 @@ def test_a_file_that_is_not_a_deck_warns_and_uses_the_default_theme(tmp_path: Pa
     edit_yaml(root, '    accent: "#0072B2"', "    pptx_template: brand/corporate.pptx")
     assert any("cannot be read" in p.message for p in dsreport.validate(root))
     prs, _, result = build(root, tmp_path / "out")
-    assert len(prs.slides) == 9 and any("default theme" in n for n in result.notes)
+    assert len(prs.slides) == 10 and any("default theme" in n for n in result.notes)
 
 
 def test_branding_accent_replaces_the_accent_only(tmp_path: Path) -> None:
     root = copy_example(tmp_path, "tumour-triage")
     edit_yaml(root, '    accent: "#0072B2"', '    accent: "#CC79A7"')
     prs, deck, _ = build(root, tmp_path / "out")
-    (chart,) = _charts(prs.slides[3])
+    (chart,) = _charts(prs.slides[4])
     bars = chart.chart.plots[0].series[0]
     assert str(bars.points[1].format.fill.fore_color.rgb) == "CC79A7"  # ours
     assert str(bars.points[0].format.fill.fore_color.rgb) == "A6A6A6"  # today: grey
@@ -513,36 +583,36 @@ def long_text(kind: str, words: int) -> str:
     return " ".join(pool[i % len(pool)] for i in range(words)) + "."
 
 
+def fill(kind: str, limit: int | None, words: int = 5000) -> str:
+    """`words` words of `kind`, or as many characters as a field with a limit may hold."""
+    text = long_text(kind, words if limit is None else limit)
+    return text if limit is None else text[:limit].rstrip()
+
+
 def stress(root: Path, kind: str, words: int = 5000) -> None:
-    """Every prose and text field of the bundle becomes `words` words of `kind`."""
+    """Every text field of the bundle as long as it may be: a field with a length limit
+    (what slides show) at its limit, a quoted prose field with a first paragraph at its
+    limit and thousands of words after it, anything else `words` words of `kind`."""
     path = root / "dsreport.yaml"
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-
-    def text() -> str:
-        return long_text(kind, words)
-
-    project, eco, ov = spec["project"], spec["ecosystem"], spec["operator_view"]
-    project.update(name=text()[:200], summary=text(), limitations=text())  # name: 200 at most
-    for person in [
-        *project["authors"],
-        *spec["audiences"]["owners"],
-        *spec["audiences"]["contacts"],
-    ]:
-        person.update(name=text(), role=text())
-    for key in ("problem", "current_process", "users", "business_value"):
-        eco[key] = text()
-    eco["statement"] = {key: text() for key in eco["statement"]}
-    ov["success_metric"]["unit"] = text()
-    ov["cost"]["unit"] = text()
-    ov.update(fallback=text(), safest_default=text())
-    for mode in ov["failure_modes"]:
-        mode.update(name=text(), impact=text(), detail=text())
-    for rung in spec["ladder"]["rungs"]:
-        rung.update(name=text(), description=text(), reason=text())
-    pm = spec["audiences"]["pm"]
-    pm.update(decision=text(), next_steps=[text() for _ in range(6)])
-    spec["audiences"]["retraining"] = text()
-    spec["interrogation"]["reviewed_examples"]["sampling"] = text()
+    fields = text_fields()
+    spec["audiences"]["pm"]["next_steps"] = ["step"] * 5
+    allowed = [
+        list(o["constraints"]["allowed"]) if "allowed" in o.get("constraints", {}) else None
+        for o in spec["system_design"]["outputs"]
+    ]
+    for loc, found in list(text_locations(spec, fields)):
+        if kept(loc):
+            continue
+        lead = LEADS.get(tuple(p for p in loc if isinstance(p, str)))
+        if lead is not None:
+            value = fill(kind, lead) + "\n\n" + fill(kind, None, words)
+        else:
+            value = fill(kind, found.max_length, words)
+        set_at(spec, loc, value)
+    for field, before in zip(spec["system_design"]["outputs"], allowed, strict=True):
+        if before is not None:  # the golden set's responses and the settings name them
+            field["constraints"]["allowed"] = before
     path.write_text(yaml.safe_dump(spec, allow_unicode=True, width=10**9), encoding="utf-8")
     reviewed = root / "data" / "reviewed.csv"
     rows = list(csv.DictReader(reviewed.open(encoding="utf-8", newline="")))
@@ -564,12 +634,15 @@ def test_stress_bundle_text_fits_and_nothing_overlaps(tmp_path: Path, kind: str)
     stress(root, kind)
     big = LoadOptions(limits=Limits(yaml_bytes=64 * 1024**2, prose_bytes=64 * 1024**2))
     prs, _, result = build(root, tmp_path / "out", options=big)
-    assert 9 <= len(prs.slides) <= 10
+    assert len(prs.slides) == 10
     assert_text_fits(prs)
     assert_inside_and_apart(prs)
     for slide in prs.slides:
         assert slide.notes_slide.notes_text_frame.text.strip()
-    if kind != "latin":
+    shortened = [n for n in result.notes if n.startswith("warning: ") and "shortened" in n]
+    if kind == "latin":  # fit by design: only the reviewed cases, 300 words each, are cut
+        assert shortened and all(n.startswith("warning: deck: slide 7: Case") for n in shortened)
+    else:
         assert any("fallback font" in note for note in result.notes)
 
 
@@ -599,4 +672,4 @@ def test_libreoffice_converts_every_example(examples: dict[str, Any], tmp_path: 
         )
         pdf = tmp_path / f"{name}-deck.pdf"
         assert proc.returncode == 0 and pdf.is_file(), proc.stderr
-        assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 9
+        assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 10

@@ -81,12 +81,14 @@ def hostile_tumour(root: Path, server: LoopbackServer, secret: Path) -> Path:
     spec["ecosystem"]["users"] = markdown_payload(url, secret, "users")
     spec["operator_view"]["fallback"] = markdown_payload(url, secret, "fallback")
     spec["system_design"]["model_structure"] = markdown_payload(url, secret, "structure")
-    # Plain text fields: shown as text, escaped, never parsed.
-    spec["project"]["authors"][0]["role"] = payload(url, secret, "role")
-    spec["ecosystem"]["statement"]["improves"] = payload(url, secret, "statement")
-    spec["operator_view"]["safest_default"] = payload(url, secret, "default")
+    # Plain text fields: shown as text, escaped, never parsed. A text a slide shows has a
+    # length limit, so it gets a payload that fits it.
+    spec["project"]["authors"][0]["role"] = f"<script>fetch('{url}/role')</script>"[:80]
+    spec["ecosystem"]["statement"]["improves"] = f"<script>fetch('{url}/st')</script>{JINJA}"
+    spec["operator_view"]["safest_default"] = f"<img src={url}/d.png onerror=alert(1)>{JINJA}"
     mode = spec["operator_view"]["failure_modes"][0]
-    for key in ("name", "impact", "detail"):
+    mode["name"] = f"<b>{JINJA}</b>"
+    for key in ("impact", "detail"):
         mode[key] = payload(url, secret, f"failure-{key}")
     spec["system_design"]["data"]["leakage_guards"][0] = payload(url, secret, "guard")
     for rung in spec["ladder"]["rungs"]:

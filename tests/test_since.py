@@ -177,11 +177,12 @@ def test_the_pdf_has_the_section_after_the_executive_summary(pair: Pair) -> None
     assert squeeze(since.verdict) in flat
 
 
-def test_the_deck_has_a_slide_after_the_title(pair: Pair) -> None:
+def test_the_deck_has_a_slide_after_the_answer(pair: Pair) -> None:
     since = pair.facts.since
     assert since is not None
     deck = Presentation(str(pair.second / f"{SLUG}-deck.pptx"))
-    slide = deck.slides[1]
+    assert deck.slides[1].shapes.title.text.startswith(pair.facts.recommendation.label)
+    slide = deck.slides[2]  # the answer first, then what changed since the last review
     assert slide.shapes.title.text == since.verdict_pm
     tables = [s.table for s in slide.shapes if s.has_table]
     cells = [[c.text for c in row.cells] for row in tables[0].rows]

@@ -24,7 +24,7 @@ from helpers import BUNDLES, REPO
     ("metric", "value", "ds", "pm"),
     [
         ("recall", 0.8123, "81.2%", "81%"),
-        ("error_rate", 0.0449, "4.5%", "4%"),
+        ("error_rate", 0.0449, "4.5%", "5%"),  # the deck rounds the report's 4.5%, half up
         ("roc_auc", 0.87654, "0.877", "0.88"),
         ("mae", 0.000123456, "0.000123", "0.00012"),
         ("mae", -0.5, "−0.500", "−0.50"),
@@ -57,6 +57,60 @@ def test_fmt_interval() -> None:
 def test_fmt_delta(metric: str, delta: float, ds: str, pm: str) -> None:
     assert F.fmt_delta(metric, delta) == ds
     assert F.fmt_delta(metric, delta, audience="pm") == pm
+
+
+@pytest.mark.parametrize(
+    ("value", "ds", "pm"),
+    [
+        (0.995, "99.5%", "99.5%"),
+        (0.99996, "99.996%", "99.996%"),
+        (1.0, "100.0%", "100%"),
+        (0.0004, "0.04%", "0.04%"),
+        (0.0, "0.0%", "0%"),
+        (0.004, "0.4%", "0.4%"),
+    ],
+)
+def test_rates_are_never_rounded_to_0_or_100_percent_unless_they_are(
+    value: float, ds: str, pm: str
+) -> None:
+    assert F.fmt("recall", value) == ds
+    assert F.fmt("recall", value, audience="pm") == pm
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "pm"),
+    [
+        ("97.6%", "rate", "98%"),
+        ("44.7", "number", "45"),
+        ("1,850", "count", "1,900"),
+        ("+8.4 pts", "rate", "+8 pts"),
+        ("0.0264", "number", "0.026"),
+        ("99.5%", "rate", "99.5%"),
+    ],
+)
+def test_the_deck_rounds_the_reports_number_again(text: str, kind: F.Kind, pm: str) -> None:
+    assert F.reround(text, kind) == pm
+
+
+def test_values_shown_together_add_up_and_stay_apart() -> None:
+    # 97.6% and 89.2% differ by 8.4 points: 98% and 89% with "+8 pts" would not add up
+    ds, pm = F.fmt_group("rate", {"ours": 0.9761, "today": 0.8915}, change=("ours", "today"))
+    assert ds == {"ours": "97.6%", "today": "89.2%", "change": "+8.4 pts"}
+    assert pm == ds
+    # 44.7 against a target of 45: "45 against 45" would hide it
+    ds, pm = F.fmt_group("number", {"ours": 44.726, "target": 45.0}, distinct=[("ours", "target")])
+    assert pm == {"ours": "44.7", "target": "45.0"}
+    # counts shown together share one precision, and the change is their difference
+    ds, pm = F.fmt_group(
+        "count", {"ours": 52.63, "today": 144.74, "target": 70}, change=("ours", "today")
+    )
+    assert pm == {"ours": "53", "today": "145", "target": "70", "change": "−92"}
+    ds, pm = F.fmt_group("count", {"ours": 894444.4, "today": 0.0}, change=("ours", "today"))
+    assert ds == {"ours": "894,000", "today": "0", "change": "+894,000"}
+    assert pm == {"ours": "890,000", "today": "0", "change": "+890,000"}
+    # a plain case keeps the deck's fewer digits
+    ds, pm = F.fmt_group("rate", {"ours": 0.81, "today": 0.62}, change=("ours", "today"))
+    assert pm == {"ours": "81%", "today": "62%", "change": "+19 pts"}
 
 
 @pytest.mark.parametrize(

@@ -595,6 +595,44 @@ over test fields (1,000 resamples, seed {kit.SEED}).
 # ---------------------------------------------------------------------------- dsreport.yaml
 
 
+def outcome_yaml() -> str:
+    """The centre counts fields a month; today every field is keyed, nothing entered
+    automatically."""
+    return kit.outcome_yaml(
+        FIELDS_PER_MONTH,
+        "digit fields",
+        "month",
+        GATE,
+        [
+            kit.Count(
+                "acted",
+                "fields entered automatically",
+                "The gain. Today no field is entered without a keyer; the operations "
+                "team's goal is 85% of fields.",
+                better="more",
+                target=0.85 * FIELDS_PER_MONTH,
+                today=0,
+            ),
+            kit.Count(
+                "false_positive",
+                "wrong digits entered without a keyer",
+                "The risk. Operations accepts at most 0.5% wrong automatic entries (the rate "
+                "its spot checks find in keyed fields), about 4,000 a month at the goal.",
+                target=0.005 * 0.85 * FIELDS_PER_MONTH // 1000 * 1000,
+                today=0,
+            ),
+            kit.Count(
+                "not_acted",
+                "fields keyed by hand",
+                "The keyers' work: today every field.",
+                better="fewer",
+                target=0.15 * FIELDS_PER_MONTH,
+                today=FIELDS_PER_MONTH,
+            ),
+        ],
+    )
+
+
 def spec_text(
     f: dict[str, Any], example: str, rungs: list[Rung], metrics: list[MetricValue]
 ) -> str:
@@ -765,6 +803,7 @@ def spec_text(
         ),
         statement_comment=kit.comment(sentence, 2),
         **{k: q(v) for k, v in statement.items()},
+        outcome=outcome_yaml(),
         sm_metric="macro_f1",
         sm_optimal="0.99",
         sm_acceptable="0.97",

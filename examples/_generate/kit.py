@@ -114,6 +114,39 @@ def bullet_list(items: Sequence[str], indent: int) -> str:
 
 
 @dataclass
+class Count:
+    """One kind of result the product counts (ecosystem.outcome.counts)."""
+
+    kind: str
+    means: str
+    why: str
+    """The comment above it: where its target or today's figure comes from."""
+    better: str | None = None
+    target: float | None = None
+    today: float | None = None
+
+
+def outcome_yaml(
+    volume: float, unit: str, period: str, gate: float | None, counts: Sequence[Count]
+) -> str:
+    """The `outcome:` mapping's body, indented under `ecosystem:`."""
+    lines = [f"    volume: {fmt_num(volume)}", f"    unit: {q(unit)}", f"    period: {q(period)}"]
+    if gate is not None:
+        lines.append(f"    gate: {fmt_num(gate)}")
+    lines.append("    counts:")
+    for count in counts:
+        lines.append(comment(count.why, 6))
+        lines.append(f"      - kind: {count.kind}")
+        lines.append(f"        means: {q(count.means)}")
+        for key in ("better", "target", "today"):
+            value = getattr(count, key)
+            if value is not None:
+                shown = value if isinstance(value, str) else fmt_num(value)
+                lines.append(f"        {key}: {shown}")
+    return "\n".join(lines)
+
+
+@dataclass
 class FailureMode:
     name: str
     impact: str

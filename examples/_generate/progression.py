@@ -641,6 +641,39 @@ between {TOLERANCE} and {2 * TOLERANCE}, and incorrect beyond {2 * TOLERANCE}.
 # ---------------------------------------------------------------------------- dsreport.yaml
 
 
+def outcome_yaml(f: dict[str, Any]) -> str:
+    """The team counts patients a year at the annual review; a predicted progression of
+    PRIORITY or more puts a patient on the priority list."""
+    per_patient = PATIENTS / f["n_test"]
+    return kit.outcome_yaml(
+        PATIENTS,
+        "patients",
+        "year",
+        PRIORITY,
+        [
+            kit.Count(
+                "true_positive",
+                "fast progressors on the priority list",
+                f"The gain: patients who progress to {PRIORITY} or more and get an early call. "
+                "The team's goal is 60% of them, the priority recall target.",
+                target=round(f["rapid"] * per_patient * 0.6, -1),
+            ),
+            kit.Count(
+                "false_negative",
+                "fast progressors left off the list",
+                "The risk: they wait for the routine annual review.",
+            ),
+            kit.Count(
+                "acted",
+                "patients on the priority list",
+                "The nurses' capacity: about 3,000 priority calls a year.",
+                better="fewer",
+                target=3000,
+            ),
+        ],
+    )
+
+
 def spec_text(
     f: dict[str, Any], inputs: list[Field], rungs: list[Rung], metrics: list[MetricValue]
 ) -> str:
@@ -760,6 +793,7 @@ def spec_text(
         ),
         statement_comment=kit.comment(sentence, 2),
         **{k: q(v) for k, v in statement.items()},
+        outcome=outcome_yaml(f),
         sm_metric="mae",
         sm_optimal="35",
         sm_acceptable="45",

@@ -82,6 +82,16 @@ ${statement_comment}
     achieve: ${st_achieve}
     increase: ${st_increase}
     reduce: ${st_reduce}
+  # What the product counts per period, and what each kind of result means. dsreport
+  # computes every count from data/predictions.csv for the chosen rung and for today's
+  # process, scales the test split's shares to `volume`, and compares them with the
+  # target. The product "acts" on a case when the chosen rung's output passes the gate
+  # (binary: the operating threshold); a case is "positive" when it should be acted on.
+  # `kind` is acted, not_acted, true_positive, false_positive, false_negative or
+  # true_negative; `better` says whether more or fewer is better, `today` gives today's
+  # figure when today's process does not act at the same gate.
+  outcome:
+${outcome}
 
 # ----------------------------------------------------------------------------
 # operator_view: success as the people running the product see it, how long

@@ -706,6 +706,44 @@ Intervals are percentile bootstraps over test cases (1,000 resamples, seed
 # ---------------------------------------------------------------------------- dsreport.yaml
 
 
+def outcome_yaml(f: dict[str, Any]) -> str:
+    """The lab counts aspirates a month; its targets come from today's rule and the recall
+    target."""
+    base = f["rungs"]["size_rule"]
+    per_case = REQUESTS_PER_MONTH / f["n_test"]
+    today_benign = f["false_flags"](base) * per_case
+    benign_goal = 5 * round(today_benign / 2 / 5)
+    missed_goal = round(f["malignant"] * per_case * 0.05)
+    return kit.outcome_yaml(
+        REQUESTS_PER_MONTH,
+        "aspirates",
+        "month",
+        None,
+        [
+            kit.Count(
+                "false_positive",
+                "benign cases sent to the senior reader",
+                f"The gain: each costs about {SENIOR_MINUTES_PER_CASE} minutes of senior time. "
+                f"The lab's goal is half of what today's rule sends there (about "
+                f"{today_benign:.0f} a month).",
+                target=benign_goal,
+            ),
+            kit.Count(
+                "false_negative",
+                "malignant cases left in arrival order",
+                "The risk: at most 5% of the malignant cases, the recall target.",
+                target=missed_goal,
+            ),
+            kit.Count(
+                "acted",
+                "cases in the senior-first queue",
+                "The senior's workload; a shorter queue is read sooner.",
+                better="fewer",
+            ),
+        ],
+    )
+
+
 def spec_text(
     f: dict[str, Any], inputs: list[Field], rungs: list[Rung], metrics: list[MetricValue]
 ) -> str:
@@ -891,6 +929,7 @@ def spec_text(
         ),
         statement_comment=kit.comment(sentence, 2),
         **{k: q(v) for k, v in statement.items()},
+        outcome=outcome_yaml(f),
         sm_metric="recall",
         sm_optimal="0.98",
         sm_acceptable="0.95",

@@ -46,6 +46,11 @@ class Out:
         if not self.quiet:
             self.out.print(text, markup=False)
 
+    def warning(self, text: str) -> None:
+        """A build's warning that is not a bundle problem (text the deck had to shorten)."""
+        if not self.quiet:
+            self.err.print(f"warning: {text}", style="yellow", markup=False)
+
 
 def handle_errors(func: F) -> F:
     """The one place failures become messages: `error: FILE:LINE: ...`, a hint, an exit code.

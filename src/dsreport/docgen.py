@@ -100,7 +100,14 @@ the deck, the PDF and the handoff print the same strings. `facts_version`
 (major.minor) versions the shape: a minor bump only adds keys.
 
 Numbers come as `{value, text, text_pm}`: the raw value, the string the staff
-DS report prints and the (shorter) string the PM deck prints.
+DS report prints and the (shorter) string the PM deck prints. The rounding rule:
+`text` gives rates as percentages with one decimal and other values to three
+significant digits; `text_pm` is `text` rounded again, half up, to whole
+percentages and two significant digits; a bound never reads 0% or 100% unless it
+is. Values shown side by side come as a `ShownFact` (`shown`), printed at one
+precision so that the change is the difference of the printed values and values
+that differ never print alike; `text_pm` there keeps more digits only when that
+is what it takes.
 
 This page is generated from `src/dsreport/analyse/facts.py`
 (`python -m dsreport.docgen`); do not edit it by hand.

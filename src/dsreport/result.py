@@ -10,6 +10,26 @@ from typing import Any
 from dsreport.analyse.facts import Facts
 from dsreport.errors import Problem
 
+WARNING = "warning: "
+"""A renderer note that starts so is a warning: text shortened to fit, a font substituted.
+It goes to standard error and into the build report's warnings."""
+
+
+def note_warnings(notes: list[str]) -> list[dict[str, object]]:
+    """The warnings among renderer notes, shaped like a bundle problem's `as_dict`."""
+    return [
+        {
+            "severity": "warning",
+            "file": None,
+            "line": None,
+            "key": None,
+            "message": note.removeprefix(WARNING),
+            "hint": None,
+        }
+        for note in notes
+        if note.startswith(WARNING)
+    ]
+
 
 @dataclass
 class BuildResult:
@@ -51,6 +71,6 @@ class BuildResult:
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
             "recommendation": rec.model_dump() if rec else None,
             "findings": [f.model_dump() for f in self.facts.findings],
-            "warnings": [w.as_dict() for w in self.warnings],
+            "warnings": [w.as_dict() for w in self.warnings] + note_warnings(self.notes),
             "notes": self.notes,
         }

@@ -196,7 +196,9 @@ def _annotation_fields(kind: Any, loc: Loc) -> dict[Loc, TextField]:
     if get_origin(kind) is Annotated:
         base, *meta = get_args(kind)
         text = _text_kind(base, meta)
-        return {loc: TextField(text)} if text else {}
+        inner = [c for m in meta for c in [m, *getattr(m, "metadata", [])]]
+        longest = next((m.max_length for m in inner if getattr(m, "max_length", None)), None)
+        return {loc: TextField(text, longest)} if text else {}
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return text_fields(kind, loc)
     origin = get_origin(kind)
@@ -694,6 +696,12 @@ def hostile_markup(root: Path, host: Host) -> None:
     draft = Draft.full()
     add_serving(draft)
     spec = draft.spec
+    spec["ecosystem"]["outcome"] = {  # here only: other cases keep their line numbers
+        "volume": 2000,
+        "unit": "customers",
+        "period": "month",
+        "counts": [{"kind": "false_positive", "means": "calls to customers who stay"}],
+    }
     for loc, field in list(text_locations(spec)):
         if kept(loc):
             continue
@@ -705,7 +713,9 @@ def hostile_markup(root: Path, host: Host) -> None:
             set_at(spec, loc, markdown_payload(host.url, host.secret, tag))
         else:
             text = text_payload(host.url, host.secret, tag)
-            set_at(spec, loc, text[: field.max_length] if field.max_length else text)
+            if field.max_length and len(text) > field.max_length:  # a text a slide shows
+                text = f"{JINJA}<script>{tag}"[: field.max_length]
+            set_at(spec, loc, text)
     setting, action = spec["system_design"]["settings"][0], spec["system_design"]["outputs"][1]
     setting["at_or_above"], setting["below"] = action["constraints"]["allowed"]  # hostile too
     short = f"<img src={host.url}/short.png onerror=alert(1)>{JINJA}"
@@ -871,27 +881,32 @@ def long_words(count: int) -> str:
 
 
 def layout_text(root: Path, host: Host) -> None:
-    """Text that strains the layout: 5,000 words in the PM's decision (a slide) and in a
-    prose file, a 300-character unbroken token in names, headings, table cells and chart
-    labels, and CJK, Arabic, Hebrew and emoji text everywhere a name is shown."""
+    """Text that strains the layout: every text a slide shows at its length limit (the PM's
+    decision, the product's name, a failure mode, rung names, next steps), 5,000 words in a
+    prose file after a first paragraph at its limit, a 300-character unbroken token in
+    names, headings, table cells and chart labels wherever no limit applies, and CJK,
+    Arabic, Hebrew and emoji text everywhere a name is shown."""
     draft = Draft.full()
     spec = draft.spec
     token = "x" * 150 + "y" * 150
     mixed = " ".join(SCRIPTS.values())
     spec["project"]["name"] = f"{SCRIPTS['cjk']} {SCRIPTS['emoji']}"
     spec["project"]["summary"] = f"{SCRIPTS['arabic']} — {SCRIPTS['hebrew']} — {token}"
-    spec["audiences"]["pm"]["decision"] = long_words(5000)
-    draft.files["prose/problem.md"] = f"# {mixed}\n\n{long_words(5000)}\n\n{token}\n".encode()
-    spec["ecosystem"]["statement"]["product"] = token
+    spec["audiences"]["pm"]["decision"] = long_words(5000)[:240].rstrip()
+    lead = long_words(300)[:350].rstrip()
+    draft.files["prose/problem.md"] = (
+        f"# {mixed}\n\n{lead}\n\n{long_words(5000)}\n\n{token}\n".encode()
+    )
+    spec["ecosystem"]["statement"]["product"] = token[:60]
     spec["ecosystem"]["users"] = f"{SCRIPTS['hebrew']} {token}"
-    spec["operator_view"]["failure_modes"][0]["name"] = token
+    spec["operator_view"]["failure_modes"][0]["name"] = token[:60]
     spec["operator_view"]["safest_default"] = SCRIPTS["arabic"]
     spec["system_design"]["data"]["leakage_guards"] = [token, SCRIPTS["cjk"]]
     rungs = spec["ladder"]["rungs"]
     rungs[0]["name"] = f"{SCRIPTS['arabic']} {SCRIPTS['emoji']}"
-    rungs[1]["name"] = token
+    rungs[1]["name"] = token[:40]
     rungs[1]["reason"] = f"{mixed} {token}"
-    spec["audiences"]["pm"]["next_steps"] = [token, SCRIPTS["hebrew"], SCRIPTS["emoji"]]
+    spec["audiences"]["pm"]["next_steps"] = [token[:140], SCRIPTS["hebrew"], SCRIPTS["emoji"]]
     labels = {"a": token, "b": SCRIPTS["cjk"], "c": SCRIPTS["arabic"] + SCRIPTS["emoji"]}
     for row in draft.predictions:
         row[3] = labels[row[3]]

@@ -26,9 +26,11 @@ from dsreport.analyse.facts import (
     MetricFact,
     Num,
     ProblemFact,
+    ShownFact,
 )
 from dsreport.analyse.metricfacts import from_computed, from_reported, num, same_place, targets
 from dsreport.analyse.operations import operations_fact
+from dsreport.analyse.outcomes import outcome_fact
 from dsreport.analyse.overlap import overlap
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
@@ -116,7 +118,28 @@ def _headline(bundle: Bundle, overall: Overall) -> HeadlineFact | None:
         delta=delta,
         success_levels=levels,
         level_reached=reached,
+        shown=_shown(fact, base, levels),
     )
+
+
+def _shown(fact: MetricFact, base: float | None, levels: dict[str, Num]) -> ShownFact | None:
+    """The headline's value, the baseline's, the target and the levels at one precision."""
+    if fact.value.value is None:
+        return None
+    values = {
+        "ours": fact.value.value,
+        "today": base,
+        "target": fact.target.value if fact.target else None,
+        **{key: level.value for key, level in levels.items()},
+    }
+    others = ("today", "target", *levels)
+    text, text_pm = F.fmt_group(
+        F.kind_of(fact.name),
+        values,
+        change=("ours", "today"),
+        distinct=[("ours", other) for other in others],
+    )
+    return ShownFact(text=text, text_pm=text_pm)
 
 
 def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
@@ -244,6 +267,8 @@ def analyse(bundle: Bundle) -> Facts:
         budgets=budgets,
     )
     findings = run_checks(context)
+    recommendation = recommend(context, findings)
+    resamples = int(checks.bootstrap_resamples)
     return Facts(
         dsreport_version=__version__,
         slug=bundle.slug,
@@ -263,7 +288,7 @@ def analyse(bundle: Bundle) -> Facts:
         charts=_charts(ev),
         data=data,
         findings=findings,
-        recommendation=recommend(context, findings),
+        recommendation=recommendation,
         operations=operations_fact(spec, ev, checks).model_copy(
             update={
                 "settings": setting_facts(spec, ev),
@@ -271,6 +296,7 @@ def analyse(bundle: Bundle) -> Facts:
                 "golden": golden_fact(spec, bundle.golden),
             }
         ),
+        outcome=outcome_fact(spec, ev, resamples, recommendation.rung or spec.ladder.chosen),
         checks=asdict(checks),
         budgets=budgets,
         environment=_environment(),

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.4"
+FACTS_VERSION = "1.5"
 
 
 class _Fact(BaseModel):
@@ -35,6 +35,17 @@ class IntervalFact(_Fact):
     method: Literal["reported", "wilson", "bootstrap", "exact", "normal"]
     """exact: Clopper-Pearson (McNemar's discordant pairs); normal: unpaired, from two
     standard errors."""
+
+
+class ShownFact(_Fact):
+    """Values shown side by side (ours, today, a target, the change), each printed at one
+    precision so that the change is the difference of the printed values and values that
+    differ never print alike (`dsreport.analyse.format.fmt_group`)."""
+
+    text: dict[str, str]
+    """For the staff DS report, by key (`ours`, `today`, `target`, `change`, ...)."""
+    text_pm: dict[str, str]
+    """For the deck: the report's strings rounded again, as far as the rule allows."""
 
 
 class MetricFact(_Fact):
@@ -67,6 +78,10 @@ class HeadlineFact(_Fact):
     success_levels: dict[str, Num] = Field(default_factory=dict)
     """optimal / acceptable / worst_case from the operator view, formatted."""
     level_reached: Literal["optimal", "acceptable", "below_acceptable", "below_worst"] | None = None
+    shown: ShownFact | None = None
+    """The value, the baseline's, the target, the change and the success levels, printed
+    together (keys `ours`, `today`, `target`, `change`, `optimal`, `acceptable`,
+    `worst_case`)."""
 
 
 class CrossValidationFact(_Fact):
@@ -483,6 +498,62 @@ class OperationsFact(_Fact):
     golden: GoldenFact | None = None
 
 
+class OutcomeCountFact(_Fact):
+    """One kind of result the product counts, per period: ours, today's, the target."""
+
+    kind: str
+    """`acted`, `not_acted`, `true_positive`, `false_positive`, `false_negative` or
+    `true_negative` (see the bundle's `ecosystem.outcome.counts`)."""
+    means: str
+    """The business's words for these cases."""
+    better: Literal["more", "fewer"]
+    count: int
+    """Cases of this kind among the chosen rung's test rows."""
+    n: int
+    """Test rows."""
+    ours: Num
+    """Per period: the test split's share scaled to the volume."""
+    interval: IntervalFact | None = None
+    """95% Wilson interval of the share, scaled to the volume."""
+    today: Num | None = None
+    today_interval: IntervalFact | None = None
+    today_source: Literal["baseline", "declared"] | None = None
+    """baseline: the baseline rung's count at the same gate; declared: the bundle's own."""
+    change: Num | None = None
+    """Ours minus today, per period."""
+    change_interval: IntervalFact | None = None
+    """95% interval of the change: a paired bootstrap over the test rows when today is the
+    baseline rung's; ours shifted by the declared figure otherwise."""
+    target: Num | None = None
+    target_met: bool | None = None
+    target_secured: bool | None = None
+    """True when the whole interval is on the right side of the target."""
+    shown: ShownFact
+    """`ours`, `today`, `target` and `change` printed together."""
+    by_rung: dict[str, Num] = Field(default_factory=dict)
+    """Per period, for every rung with predictions, by rung id."""
+
+
+class OutcomeFact(_Fact):
+    """The business outcome: what the product counts per period, computed from the
+    predictions for the chosen rung and today's process, against the target."""
+
+    unit: str
+    """What one case is (`aspirates`)."""
+    period: str
+    volume: Num
+    """Cases per period in production."""
+    gate: float
+    gate_text: str
+    """When the product acts, in words (`score is at or above 0.2`)."""
+    rung: str
+    """The rung the recommendation is about (the chosen rung, or a simpler one preferred)."""
+    baseline: str
+    n: int
+    """Test rows the shares come from."""
+    counts: list[OutcomeCountFact]
+
+
 class RowsFact(_Fact):
     """The chosen rung's output on every test row, so that a later review can compare its
     model with this one on the same rows (`dsreport build --since`, docs/analysis.md)."""
@@ -530,6 +601,8 @@ class Facts(_Fact):
     budgets: list[BudgetFact] = Field(default_factory=list)
     operations: OperationsFact | None = None
     """Throughput and the monitoring references the handoff ships."""
+    outcome: OutcomeFact | None = None
+    """The business outcome per period, when the bundle declares what the product counts."""
     environment: dict[str, str] = Field(default_factory=dict)
     """Python and library versions the facts were computed with."""
     checks: dict[str, float] = Field(default_factory=dict)

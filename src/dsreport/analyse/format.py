@@ -1,12 +1,25 @@
 """Number formatting, decided once here so every artifact prints the same string.
 
-PM-facing strings use fewer significant digits than the staff DS report; both
-come from the same value, so they round consistently.
+The rounding rule, shared by every artifact:
+
+- The staff DS report prints rates as percentages with one decimal and other values to
+  three significant digits (`fmt(..., audience="ds")`).
+- The PM deck prints the report's number rounded again, half up, to fewer digits: whole
+  percentages and two significant digits (`fmt(..., audience="pm")`). So a deck's number
+  is always the report's number rounded, never a different rounding of the raw value.
+- A bound is never printed as 100% or 0% (or 0) unless it is: more decimals are shown.
+- Values shown together (ours, today, the target, the change) share one precision
+  (`fmt_group`): the change is the difference of the values as printed, so the numbers
+  add up, and two values that differ never print alike. The deck raises its precision,
+  up to the report's, until both hold.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal
 
 from dsreport.vocabulary import COMPUTED_METRICS, NOT_RATES
 
@@ -18,10 +31,25 @@ RATE_METRICS = (
     "smape",
     "share",
 }
+Kind = Literal["rate", "number", "count"]
+"""rate: a share printed in percent; number: significant digits; count: significant digits,
+whole numbers from 1 up (a count per period is an estimate: 52.6 benign cases is 53)."""
+DIGITS = {"ds": 3, "pm": 2}
+RATE_DECIMALS = {"ds": 1, "pm": 0}
+EXTRA = 4
+"""Most decimals added to tell apart values that differ, or keep a bound off 0% / 100%."""
 
 
 def is_rate(metric: str) -> bool:
     return metric in RATE_METRICS
+
+
+def kind_of(metric: str) -> Kind:
+    return "rate" if is_rate(metric) else "number"
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "−")
 
 
 def sig(value: float, digits: int) -> str:
@@ -35,21 +63,104 @@ def sig(value: float, digits: int) -> str:
     rounded = float(f"{value:.{digits - 1}e}")  # round first, so 9.9996 -> 10.0 has 3 digits
     magnitude = math.floor(math.log10(abs(rounded)))
     decimals = max(digits - 1 - magnitude, 0)
-    text = f"{rounded:,.{decimals}f}"
-    return text.replace("-", "−")
+    return _minus(f"{rounded:,.{decimals}f}")
+
+
+def _extreme(shown: Decimal, value: Decimal, kind: Kind) -> bool:
+    """A rounded value that reads 0 (or 100%) when the value is not exactly that."""
+    if shown == 0 and value != 0:
+        return True
+    return kind == "rate" and shown == 100 and value != 100
 
 
 def percent(value: float, decimals: int = 1) -> str:
+    """`value` (a share) in percent; never `100%` or `0%` unless it is exactly that."""
     if value is None or math.isnan(value):
         return "n/a"
-    return f"{value * 100:.{decimals}f}%".replace("-", "−")
+    scaled = _dec(value) * 100
+    places = decimals
+    shown = _round(scaled, places)
+    while _extreme(shown, scaled, "rate") and places < decimals + EXTRA:
+        places += 1
+        shown = _round(scaled, places)
+    return _text(shown, places) + "%"
+
+
+# --- decimal arithmetic: the deck rounds the report's printed numbers -------------------------
+
+
+def _dec(value: float) -> Decimal:
+    return Decimal(repr(float(value)))
+
+
+def _round(value: Decimal, places: int) -> Decimal:
+    """Half up to `places` decimals (negative: tens, hundreds, ...)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _text(value: Decimal, places: int, *, sign: bool = False) -> str:
+    text = f"{value:,.{max(places, 0)}f}"
+    if sign and value > 0:
+        text = "+" + text
+    if value == 0:
+        text = text.lstrip("-")
+    return _minus(text)
+
+
+def _sig_places(value: Decimal, digits: int) -> int:
+    """Decimals that keep `digits` significant digits of `value` (after rounding)."""
+    if value == 0:
+        return 0
+    places = digits - 1 - value.adjusted()
+    if _round(value, places).adjusted() > value.adjusted():  # 9.96 -> 10.0: one fewer
+        places -= 1
+    return places
+
+
+def _places(value: Decimal, kind: Kind, audience: str) -> int:
+    if kind == "rate":
+        return RATE_DECIMALS[audience]
+    places = _sig_places(value, DIGITS[audience])
+    if kind == "count" and abs(value) >= 1:
+        places = min(places, 0)
+    return places
+
+
+def parse(text: str) -> Decimal:
+    """The number a formatted string prints (`−3.1 pts` -> -3.1, `1,200` -> 1200)."""
+    core = text.replace("−", "-").replace(",", "").replace("%", "").replace("pts", "")
+    try:
+        return Decimal(core.strip().lstrip("+"))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a formatted number: {text!r}") from exc
+
+
+def decimals_of(text: str) -> int:
+    """Decimals a formatted number prints (`97.6%` -> 1; `1,200` -> 0)."""
+    core = text.replace("%", "").replace("pts", "").strip()
+    return len(core.split(".")[1]) if "." in core else 0
+
+
+def reround(text: str, kind: Kind) -> str:
+    """The deck's string for the report's string `text`: rounded again, half up."""
+    if text in ("n/a", "∞", "−∞"):
+        return text
+    value = parse(text)
+    scaled = value
+    places = _places(value, kind, "pm")
+    places = min(places, decimals_of(text))
+    shown = _round(scaled, places)
+    while _extreme(shown, value, kind) and places < decimals_of(text):
+        places += 1
+        shown = _round(scaled, places)
+    suffix = "%" if text.endswith("%") else " pts" if text.endswith("pts") else ""
+    return _text(shown, places, sign=text.startswith(("+", "−"))) + suffix
 
 
 def fmt(metric: str, value: float, *, audience: str = "ds") -> str:
     """The one way a metric value is written."""
-    if is_rate(metric):
-        return percent(value, 1 if audience == "ds" else 0)
-    return sig(value, 3 if audience == "ds" else 2)
+    text = percent(value, 1) if is_rate(metric) else sig(value, 3)
+    return text if audience == "ds" else reround(text, kind_of(metric))
 
 
 def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") -> str:
@@ -59,13 +170,25 @@ def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") 
 def fmt_delta(metric: str, delta: float, *, audience: str = "ds") -> str:
     """A signed difference: percentage points for rates."""
     if is_rate(metric):
-        decimals = 1 if audience == "ds" else 0
-        points = round(abs(delta) * 100, decimals)
-        sign = "" if points == 0 else "+" if delta > 0 else "−"
-        return f"{sign}{points:.{decimals}f} pts"
-    text = sig(abs(delta), 3 if audience == "ds" else 2)
-    sign = "" if text == "0" or float(text.replace(",", "")) == 0 else "+" if delta > 0 else "−"
-    return sign + text
+        text = _signed(_round(_dec(delta) * 100, 1), 1) + " pts"
+    else:
+        text = sig(abs(delta), 3)
+        text = text if text == "0" or delta == 0 else ("+" if delta > 0 else "−") + text
+    return text if audience == "ds" else reround(text, kind_of(metric))
+
+
+def _signed(value: Decimal, places: int) -> str:
+    return _text(value, places, sign=True)
+
+
+def count_estimate(value: float, *, audience: str = "ds") -> str:
+    """A count per period (an estimate, so rounded like a measurement: 52.6 -> 53)."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    exact = _dec(value)
+    places = _places(exact, "count", "ds")
+    text = _text(_round(exact, places), places)
+    return text if audience == "ds" else reround(text, "count")
 
 
 def fmt_plain(value: float) -> str:
@@ -80,6 +203,79 @@ def fmt_count(n: int) -> str:
 
 def p_value(p: float) -> str:
     return "< 0.001" if p < 0.001 else sig(p, 2)
+
+
+# --- values shown together ----------------------------------------------------------------------
+
+
+def _scaled(value: float, kind: Kind) -> Decimal:
+    return _dec(value) * 100 if kind == "rate" else _dec(value)
+
+
+def _common(values: Iterable[Decimal], kind: Kind, audience: str) -> int:
+    """One precision for values shown together: enough for the smallest non-zero one."""
+    return max((_places(v, kind, audience) for v in values if v != 0), default=0)
+
+
+def _group_ok(
+    shown: Mapping[str, Decimal],
+    exact: Mapping[str, Decimal],
+    kind: Kind,
+    distinct: Sequence[tuple[str, str]],
+) -> bool:
+    if any(_extreme(shown[k], exact[k], kind) for k in shown):
+        return False
+    return all(
+        shown[a] != shown[b] or exact[a] == exact[b]
+        for a, b in distinct
+        if a in shown and b in shown
+    )
+
+
+def _group_texts(
+    shown: Mapping[str, Decimal], places: int, kind: Kind, change: tuple[str, str] | None
+) -> dict[str, str]:
+    unit = "%" if kind == "rate" else ""
+    out = {k: _text(v, places) + unit for k, v in shown.items()}
+    if change is not None and change[0] in shown and change[1] in shown:
+        diff = shown[change[0]] - shown[change[1]]
+        out["change"] = _signed(diff, places) + (" pts" if kind == "rate" else "")
+    return out
+
+
+def fmt_group(
+    kind: Kind,
+    values: Mapping[str, float | None],
+    *,
+    change: tuple[str, str] | None = None,
+    distinct: Sequence[tuple[str, str]] = (),
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(report strings, deck strings) for `values` shown side by side, at one precision.
+
+    `change` = (a, b) adds the key `change`: a minus b as printed, so the three add up.
+    Each pair in `distinct` prints differently whenever its values differ. The deck's
+    strings round the report's again, at the coarsest precision (never finer than the
+    report's) at which the change still adds up and the distinct pairs still differ."""
+    exact = {k: _scaled(v, kind) for k, v in values.items() if v is not None and math.isfinite(v)}
+    if not exact:
+        return {}, {}
+    start = _common(exact.values(), kind, "ds")
+    places = start
+    ds = {k: _round(v, places) for k, v in exact.items()}
+    while not _group_ok(ds, exact, kind, distinct) and places < start + EXTRA:
+        places += 1
+        ds = {k: _round(v, places) for k, v in exact.items()}
+    report = _group_texts(ds, places, kind, change)
+    lowest = min(_common(ds.values(), kind, "pm"), places)
+    for pm_places in range(lowest, places + 1):
+        pm = {k: _round(v, pm_places) for k, v in ds.items()}
+        texts = _group_texts(pm, pm_places, kind, change)
+        adds = "change" not in report or parse(texts["change"]) == _round(
+            parse(report["change"]), pm_places
+        )
+        if adds and _group_ok(pm, ds, kind, distinct):
+            return report, texts
+    return report, dict(report)  # not reached: at the report's precision both hold
 
 
 _MONTHS = (

@@ -145,11 +145,16 @@ def _progress(out: Out, *, silent: bool = False) -> Iterator[Progress]:
 
 
 def _print_result(out: Out, result: BuildResult) -> None:
+    from dsreport.result import WARNING
+
     if not out.quiet:
         for problem in result.warnings:
             out.problem(problem)
     for note in result.notes:
-        out.info(f"note: {note}")
+        if note.startswith(WARNING):
+            out.warning(note.removeprefix(WARNING))
+        else:
+            out.info(f"note: {note}")
     if result.analysis_reused:
         out.info("only prose changed: the analysis was reused")
     for path in result.artifacts:

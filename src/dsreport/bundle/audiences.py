@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from dsreport.bundle.fields import ImagePath, Model, PptxPath, Text
+from dsreport.bundle.fields import ImagePath, Model, PptxPath, Text, Text80
 
 Audience = Literal["pm", "ds", "engineer"]
 _ALL_AUDIENCES: tuple[Audience, ...] = ("pm", "ds", "engineer")
 SlideKind = Literal[
-    "title", "problem", "success", "results", "ladder", "examples", "risks", "cost", "decision"
+    "title",
+    "answer",
+    "problem",
+    "success",
+    "results",
+    "ladder",
+    "examples",
+    "risks",
+    "cost",
+    "decision",
 ]
 
 
 class Person(Model):
-    name: Text = Field(examples=["Ana Ruiz"])
-    """Full name."""
-    role: Text | None = Field(default=None, examples=["Data scientist"])
-    """Role or team."""
+    name: Text = Field(max_length=80, examples=["Ana Ruiz"])
+    """Full name (at most 80 characters)."""
+    role: Text80 | None = Field(default=None, examples=["Data scientist"])
+    """Role or team (at most 80 characters)."""
     email: Text | None = Field(
         default=None, pattern=r"^[^@\s]+@[^@\s]+$", examples=["ana@example.com"]
     )
@@ -27,10 +36,15 @@ class Person(Model):
 
 
 class PmAudience(Model):
-    decision: Text = Field(examples=["Approve a four-week pilot with two retention teams."])
-    """The decision asked of the product manager."""
-    next_steps: list[Text] = Field(default_factory=list, examples=[["Pilot in January"]])
-    """What happens after the decision."""
+    decision: Text = Field(
+        max_length=240, examples=["Approve a four-week pilot with two retention teams."]
+    )
+    """The decision asked of the product manager, in one or two sentences (at most 240
+    characters: the deck shows it on the second and the last slide)."""
+    next_steps: list[Annotated[Text, Field(max_length=140)]] = Field(
+        default_factory=list, max_length=5, examples=[["Pilot in January"]]
+    )
+    """What happens after the decision: at most five steps of at most 140 characters each."""
     slides: list[SlideKind] | None = Field(
         default=None, examples=[["title", "results", "decision"]]
     )
@@ -52,6 +66,9 @@ class Branding(Model):
     """Logo image for the cover and title slide."""
     pptx_template: PptxPath | None = Field(default=None, examples=["brand/corporate.pptx"])
     """A corporate PowerPoint template whose layouts the deck uses."""
+    replace_template_accent: bool = Field(default=False, examples=[False])
+    """With a corporate template, the deck keeps the template's own accent colour; true puts
+    `accent` in its place."""
     layout_map: dict[SlideKind, Text] = Field(
         default_factory=dict, examples=[{"title": "Title Slide"}]
     )

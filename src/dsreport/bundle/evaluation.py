@@ -37,8 +37,8 @@ class Rung(Model):
 
     id: Text = Field(pattern=r"^[A-Za-z0-9_.-]+$", examples=["gbm"])
     """Short identifier, used by `ladder.chosen` and the predictions table."""
-    name: Text = Field(examples=["Gradient boosting"])
-    """Display name."""
+    name: Text = Field(max_length=40, examples=["Gradient boosting"])
+    """Display name (at most 40 characters: chart labels and table cells show it)."""
     kind: Literal["heuristic", "simple", "complex"] = Field(examples=["complex"])
     """heuristic (today's rules), simple or complex."""
     description: Text | None = Field(default=None, examples=["200 trees, depth 3."])

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
@@ -108,6 +108,15 @@ class FileMarker:
     what: str
 
 
+def short(limit: int) -> Any:
+    """Text of at most `limit` characters (what a slide shows as it is), as a type that keeps
+    its limit inside an optional field."""
+    return Annotated[str, BeforeValidator(as_text), StringConstraints(max_length=limit)]
+
+
+Text60 = short(60)
+Text80 = short(80)
+Text100 = short(100)
 Prose = Annotated[str, BeforeValidator(as_text), ProseMarker()]
 Number = Annotated[float, BeforeValidator(_as_number), AllowInfNan(False)]
 

@@ -6,8 +6,18 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from dsreport.bundle.fields import CodePath, ImagePath, Model, Number, Prose, Text
+from dsreport.bundle.fields import (
+    CodePath,
+    ImagePath,
+    Model,
+    Number,
+    Prose,
+    Text,
+    Text60,
+    Text100,
+)
 from dsreport.bundle.latency import LatencyValue, either
+from dsreport.bundle.outcome import Outcome
 from dsreport.bundle.serving import GoldenSet, ModelArtifacts, Outcomes, Setting
 
 FieldType = Literal["integer", "number", "string", "boolean", "category", "datetime", "array"]
@@ -17,22 +27,23 @@ class Statement(Model):
     """'[product] aims to improve [feature] for [for_product] in [system]. It will improve
     [improves]. We expect to achieve [achieve], increase [increase] and reduce [reduce].'"""
 
-    product: Text = Field(examples=["Churn radar"])
-    """The product or model's name, as the business knows it."""
-    feature: Text = Field(examples=["early churn detection"])
-    """The feature it improves."""
-    for_product: Text = Field(examples=["the retention desk"])
-    """The product or team the feature serves."""
-    in_system: Text = Field(examples=["the CRM"])
-    """The system it lives in."""
-    improves: Text = Field(examples=["how early agents reach at-risk customers"])
-    """What gets better, in one phrase."""
-    achieve: Text = Field(examples=["contact 80% of churners a month ahead"])
-    """The outcome expected, in the business's own units."""
-    increase: Text | None = Field(default=None, examples=["retained revenue"])
-    """What goes up."""
-    reduce: Text | None = Field(default=None, examples=["hours of manual list review"])
-    """What goes down."""
+    product: Text = Field(max_length=60, examples=["Churn radar"])
+    """The product or model's name, as the business knows it (at most 60 characters)."""
+    feature: Text = Field(max_length=100, examples=["early churn detection"])
+    """The feature it improves (at most 100 characters)."""
+    for_product: Text = Field(max_length=80, examples=["the retention desk"])
+    """The product or team the feature serves (at most 80 characters)."""
+    in_system: Text = Field(max_length=80, examples=["the CRM"])
+    """The system it lives in (at most 80 characters)."""
+    improves: Text = Field(max_length=100, examples=["how early agents reach at-risk customers"])
+    """What gets better, in one phrase (at most 100 characters: a slide title)."""
+    achieve: Text = Field(max_length=100, examples=["contact 80% of churners a month ahead"])
+    """The outcome expected, in the business's own units (at most 100 characters: a slide
+    title)."""
+    increase: Text100 | None = Field(default=None, examples=["retained revenue"])
+    """What goes up (at most 100 characters)."""
+    reduce: Text100 | None = Field(default=None, examples=["hours of manual list review"])
+    """What goes down (at most 100 characters)."""
 
     def sentence(self) -> str:
         text = (
@@ -63,6 +74,9 @@ class Ecosystem(Model):
     """What 'better' means in business terms."""
     statement: Statement
     """The one-sentence statement the ecosystem ends in."""
+    outcome: Outcome | None = None
+    """What the product counts per period, and what each kind of result means: the
+    analysis computes it for the chosen rung, today's process and the target."""
 
 
 class SuccessMetric(Model):
@@ -76,8 +90,8 @@ class SuccessMetric(Model):
     """The value the product can ship with."""
     worst_case: Number = Field(examples=[0.6])
     """Below this the model does more harm than the current process."""
-    unit: Text | None = Field(default=None, examples=["share of churners caught"])
-    """How to say the metric in plain words."""
+    unit: Text60 | None = Field(default=None, examples=["share of churners caught"])
+    """How to say the metric in plain words (at most 60 characters: a slide title)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> SuccessMetric:
@@ -126,8 +140,8 @@ class Cost(Model):
 
     budget: Number | None = Field(default=None, ge=0, examples=[500])
     """Running-cost budget, in `unit`; without one, cost is shown but not judged."""
-    unit: Text = Field(default="USD per month", examples=["EUR per month"])
-    """Currency and period of every cost in the bundle."""
+    unit: Text = Field(default="USD per month", max_length=30, examples=["EUR per month"])
+    """Currency and period of every cost in the bundle (at most 30 characters)."""
     measured: Number | None = Field(default=None, ge=0, examples=[120])
     """Measured cost of the chosen model (else taken from the ladder)."""
 
@@ -135,8 +149,8 @@ class Cost(Model):
 class FailureMode(Model):
     """One way the system can fail, and what happens then."""
 
-    name: Text = Field(examples=["Scoring service unavailable"])
-    """Short name."""
+    name: Text = Field(max_length=60, examples=["Scoring service unavailable"])
+    """Short name (at most 60 characters: a table cell on a slide)."""
     impact: Text = Field(examples=["The call list is not refreshed."])
     """What users see or lose."""
     fallback: Literal["rules", "ask_user", "no_result", "cached", "other"] = Field(
@@ -160,8 +174,10 @@ class OperatorView(Model):
     """Every failure mode you know of."""
     fallback: Prose = Field(examples=["Fall back to the contract-end-date list."])
     """The fallback behaviour as a whole."""
-    safest_default: Text = Field(examples=["Show no risk score; keep today's list."])
-    """What the system does when in doubt."""
+    safest_default: Text = Field(
+        max_length=100, examples=["Show no risk score; keep today's list."]
+    )
+    """What the system does when in doubt (at most 100 characters: a slide title)."""
     outcomes: Outcomes | None = None
     """Where production's true outcomes come from, and their delay (for metric floors)."""
 

@@ -17,14 +17,14 @@ Task = Literal["binary", "multiclass", "regression"]
 
 
 class Project(Model):
-    name: Text = Field(min_length=1, max_length=200, examples=["Churn radar"])
-    """Project name as the business knows it."""
+    name: Text = Field(min_length=1, max_length=80, examples=["Churn radar"])
+    """Project name as the business knows it (at most 80 characters: the title slide)."""
     slug: Text | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["churn-radar"]
     )
     """Prefix of every output file name; derived from `name` when absent."""
-    version: Text = Field(examples=["1.2.0"])
-    """Version of the model or report (text: `1.10` stays `1.10`)."""
+    version: Text = Field(max_length=32, examples=["1.2.0"])
+    """Version of the model or report (text: `1.10` stays `1.10`; at most 32 characters)."""
     date: dt.date = Field(examples=["2026-11-20"])
     """Date of the evaluation; the build date of the outputs unless SOURCE_DATE_EPOCH is set."""
     task: Task = Field(examples=["binary"])

@@ -18,6 +18,7 @@ from dsreport.bundle.audiences import SlideKind
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.checks import Collector
+from dsreport.load.layoutbox import layout_problems
 from dsreport.load.pptxcheck import package_problem
 from dsreport.load.yamlsrc import Loc, YamlDoc
 
@@ -177,6 +178,21 @@ def check_deck_template(spec: BundleSpec, doc: YamlDoc, files: dict[str, bytes])
         return out.problems
     names = sorted({str(lay.name) for m in prs.slide_masters for lay in m.slide_layouts})
     choices = plan_layouts(prs, slide_kinds(spec), layout_map(spec))
+    width, height = int(prs.slide_width), int(prs.slide_height)
+    said: set[str] = set()
+    for kind, choice in choices.items():
+        for message in layout_problems(choice.layout, kind, width, height):
+            if message in said:  # one layout, many slide kinds: said once
+                continue
+            said.add(message)
+            out.add(
+                ("audiences", "branding", "layout_map", kind)
+                if kind in branding.layout_map
+                else where,
+                message,
+                "fix the layout in the template, or map the slide to another layout in "
+                "audiences.branding.layout_map",
+            )
     for kinds, message in describe(choices):
         mapped = [k for k in kinds if k in branding.layout_map]
         out.add(

@@ -26,6 +26,7 @@ from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
 from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_folder
+from dsreport.load.pmchecks import check_pm
 from dsreport.load.prosecheck import check_prose
 from dsreport.load.servingchecks import check_serving
 from dsreport.load.svgcheck import svg_problems
@@ -200,6 +201,7 @@ def _read(
     problems += check_names_and_comparisons(spec, doc)
     problems += check_serving(spec, doc)
     problems += check_deck_template(spec, doc, files)
+    problems += check_pm(spec, doc)
     problems += example_text_problems(doc, spec.project.slug or slugify(spec.project.name), files)
     model_problems, environment = check_model(spec, doc, files)
     problems += model_problems

@@ -71,6 +71,14 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
         return "must not be empty", "give it a name, such as recall"
     if kind == "string_pattern_mismatch":
         return f"{_show(value)} does not have the expected form ({ctx.get('pattern')})", None
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
+        limit = ctx.get("max_length")
+        size = len(str(value)) if isinstance(value, str) else None
+        return (
+            f"is {size} characters long; it may be at most {limit}"
+            if size is not None
+            else f"may be at most {limit} characters long"
+        ), "say it shorter: the deck shows it as it is, and the report carries the detail"
     if kind in ("too_short", "too_long"):
         text = err["msg"].replace("List", "the list").replace("String", "the text")
         return text.replace(" after validation", ""), None

@@ -15,6 +15,10 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
+from dsreport.prose import to_plain
+
+__all__ = ["md_escape", "soft_breaks", "to_html", "to_plain"]
+
 TAGS = {
     "p",
     "br",
@@ -79,14 +83,6 @@ def _absolute_links(tag: str, attribute: str, value: str) -> str | None:
     ):
         return None
     return value
-
-
-def to_plain(text: str | None) -> str:
-    """Markdown to plain text (for alt text, titles and the deck)."""
-    if not text:
-        return ""
-    html = md.markdown(text, extensions=["tables", "sane_lists"])
-    return unescape(" ".join(nh3.clean(html, tags=set()).split()))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")

@@ -24,10 +24,11 @@ from dsreport.render.deck.fit import BULLET_EM, ELLIPSIS, Fitted, Frame, Para, f
 from dsreport.render.deck.fonts import face
 from dsreport.render.deck.geometry import EMU_PER_PT, Box, inches
 from dsreport.render.deck.theme import MUTED, Deck, hex_rgb
+from dsreport.render.deck.words import plain
 
 INSET_X = inches(0.08)
 INSET_Y = inches(0.04)
-TITLE_SIZES = (36.0, 34.0, 32.0, 30.0, 28.0, 26.0, 24.0)
+TITLE_SIZES = (36.0, 34.0, 32.0, 30.0, 28.0, 26.0, 24.0, 22.0, 20.0)
 _ANCHORS = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
 
 
@@ -58,10 +59,11 @@ def rgb(deck: Deck, colour: str) -> RGBColor:
     return hex_rgb(value)
 
 
-def _ppr(paragraph: Any, para: Para, size: float, align: str) -> None:
+def _ppr(paragraph: Any, para: Para, size: float, align: str | None) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     rtl = is_rtl(para.text)
-    ppr.set("algn", "r" if rtl and align == "l" else align)
+    if align is not None:  # None: the template's own alignment (a footer placeholder's)
+        ppr.set("algn", "r" if rtl and align == "l" else align)
     ppr.set("rtl", "1" if rtl else "0")
     indent = int(BULLET_EM * size * EMU_PER_PT) if para.bullet else 0
     ppr.set("marL", str(indent))
@@ -81,7 +83,9 @@ def _ppr(paragraph: Any, para: Para, size: float, align: str) -> None:
         etree.SubElement(ppr, qn("a:buNone"))
 
 
-def write(deck: Deck, shape: Any, fitted: Fitted, *, align: str = "l", anchor: str = "t") -> None:
+def write(
+    deck: Deck, shape: Any, fitted: Fitted, *, align: str | None = "l", anchor: str = "t"
+) -> None:
     """Write fitted paragraphs into a shape's text frame, replacing what it held."""
     frame = shape.text_frame
     frame.clear()
@@ -92,7 +96,7 @@ def write(deck: Deck, shape: Any, fitted: Fitted, *, align: str = "l", anchor: s
     for index, para in enumerate(fitted.paras):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         size = fitted.size * para.scale
-        text = clean(para.text)
+        text = plain(clean(para.text))
         _ppr(paragraph, para, size, align)
         if para.lead:
             _run(
@@ -143,6 +147,7 @@ def text_box(
     """A text box at `box` holding `paras` at the largest size of `sizes` (at most `cap`,
     so that sibling boxes can share one size) that fits."""
     fitted = measure(deck, box, paras, capped(sizes, cap), is_list=is_list, more=more)
+    report_cuts(deck, name, paras, fitted)
     shape = slide.shapes.add_textbox(Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h))
     shape.name = name
     _insets(shape, INSET_X, INSET_Y)
@@ -179,8 +184,19 @@ def fill_shape(
     _insets(shape, dx, dy)
     clean_paras = [replace(p, text=clean(p.text), lead=clean(p.lead)) for p in paras]
     fitted = fit(clean_paras, frame_of(box, deck.family, dx, dy), sizes)
+    report_cuts(deck, str(shape.name), paras, fitted)
     write(deck, shape, fitted, **kw)
     return fitted
+
+
+def report_cuts(deck: Deck, name: str, paras: Sequence[Para], fitted: Fitted) -> None:
+    """Warn when fitting cut or left out text: nothing on a slide is shortened silently."""
+    before = [clean(p.text) for p in paras if clean(p.text)]
+    after = [clean(p.text) for p in fitted.paras]
+    if fitted.dropped or any(a != b for a, b in zip(after, before, strict=False)):
+        cut = next((b for a, b in zip(after, before, strict=False) if a != b), before[-1])
+        kept = next((a for a, b in zip(after, before, strict=False) if a != b), "")
+        deck.shortened(name, cut, kept)
 
 
 def placeholder(slide: Any, types: Sequence[str]) -> Any | None:

@@ -1,10 +1,12 @@
 """Make text fit its box by the font's metrics; never rely on PowerPoint's autofit.
 
 Text is wrapped greedily into lines of the box's width, as PowerPoint and LibreOffice
-do. When it does not fit, the size steps down; below a comfortable size the text is
-shortened at a sentence boundary first, and at the floor size at a word boundary (or
-between characters, for scripts without spaces), always with an ellipsis. A list drops
-its last items instead and may say how many went to the speaker notes.
+do. When it does not fit, the size steps down to the floor. Slides show text that is
+short by construction (the bundle's slide texts have validated lengths), so cutting is
+the last resort: only when nothing fits whole at the floor is text shortened, at a
+sentence boundary, else at a word boundary (or between characters, for scripts without
+spaces), always with an ellipsis, and the build warns. A list drops its last items
+instead and says how many went to the speaker notes.
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ WIDTH_SAFETY = 0.98
 HEIGHT_SAFETY = 0.97
 BULLET_EM = 1.0
 """Hanging indent of a bulleted paragraph, in em of its size."""
-COMFORT = 18.0
-"""Below this size, text is shortened at a sentence boundary before it is shrunk further."""
 FLOOR = 14.0
 BODY_SIZES = (24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 
@@ -238,18 +238,18 @@ def fit(
     is_list: bool = False,
     more: Callable[[int], Para] | None = None,
 ) -> Fitted:
-    """The largest size in `sizes` at which `paras` fit `frame`. From `COMFORT` down, text
-    cut at a sentence boundary is preferred to a smaller size; at the floor, text is cut at
-    a word boundary (prose) or the last items are left out (lists)."""
+    """The largest size in `sizes` at which `paras` fit `frame` whole. Only when they fit at
+    no size is text cut, at the floor size: at a sentence boundary, else at a word boundary
+    (prose) or by leaving out the last items (lists). The caller warns about any cut
+    (`draw.report_cuts`)."""
     paras = [p for p in paras if p.text.strip()]
     for size in sizes:
         if fits(paras, size, frame):
             return Fitted(size, paras)
-        if size <= COMFORT:
-            cut = _sentence_cut(paras, size, frame, is_list)
-            if cut is not None:
-                return cut
-    floor = sizes[-1]
+    floor = sizes[-1]  # nothing fits whole: cut, at the floor, where the most text fits
+    cut = _sentence_cut(paras, floor, frame, is_list)
+    if cut is not None:
+        return cut
     if is_list:
         firsts = [replace(p, text=_first_sentence(p.text)) for p in paras]
         result = _squeeze(firsts, floor, frame, words=True, is_list=True, more=more)

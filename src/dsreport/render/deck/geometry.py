@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dsreport.load.layoutbox import Rect
+
 EMU_PER_INCH = 914400
 EMU_PER_PT = 12700
 COLUMNS = 12
@@ -16,19 +18,8 @@ def inches(value: float) -> int:
 
 
 @dataclass(frozen=True)
-class Box:
-    x: int
-    y: int
-    w: int
-    h: int
-
-    @property
-    def right(self) -> int:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.h
+class Box(Rect):
+    """A rectangle on the slide, with the grid's ways of cutting it."""
 
     def cols(self, start: int, span: int) -> Box:
         """Columns `start`..`start + span - 1` of this box's 12-column grid."""

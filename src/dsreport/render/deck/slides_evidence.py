@@ -1,22 +1,34 @@
-"""The evidence slides: results at a glance, how we got here, what it looks like."""
+"""The results slide: the outcome in the product's units against today and the target (or,
+without an outcome, the decision metric), its data-science metric as the caption."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from dsreport.analyse import format as F
-from dsreport.analyse.facts import ComparisonFact, ExampleFact, HeadlineFact
-from dsreport.render.deck.blocks import badge, big_number
+from dsreport.analyse.facts import ComparisonFact, HeadlineFact, IntervalFact
+from dsreport.render.deck.blocks import Block, badge, block_height, stack
 from dsreport.render.deck.charts import Column, Reference, column_chart
 from dsreport.render.deck.compose import Builder
-from dsreport.render.deck.draw import measure, panel, rgb, set_notes, text_box
-from dsreport.render.deck.fit import Para, sentences
+from dsreport.render.deck.draw import set_notes, text_box
+from dsreport.render.deck.fit import Para
 from dsreport.render.deck.geometry import inches
-from dsreport.render.deck.tables import Cell, table
-from dsreport.render.deck.theme import LIGHT
-from dsreport.render.deck.words import DECISION, KIND, VERDICT, baseline, cap, chosen, metric_name
-from dsreport.vocabulary import SEVERITIES
+from dsreport.render.deck.words import (
+    against_target,
+    baseline,
+    cap,
+    change_words,
+    chosen,
+    higher,
+    metric_name,
+    per,
+    range_words,
+    recommended,
+    target_line,
+    target_words,
+)
 
-CARD_SIZES = (20.0, 18.0, 16.0, 14.0)
-STAT_SIZES = (28.0, 26.0, 24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
+STAT_SIZES = (24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 
 
 def _noise(c: ComparisonFact | None) -> str:
@@ -25,6 +37,157 @@ def _noise(c: ComparisonFact | None) -> str:
     if not c.significant:
         return "within the noise"
     return "a real gain" if c.better else "a real loss"
+
+
+@dataclass
+class ResultView:
+    """What the results slide shows, whatever it is measured in."""
+
+    title: str
+    big: str
+    caption: list[Para]
+    stats: list[Para]
+    heading: str
+    columns: list[Column]
+    series: str
+    alt: str
+    reference: Reference | None = None
+    footnote: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _headline_caption(b: Builder, h: HeadlineFact) -> str:
+    """The data-science metric behind the outcome, in one line: the slide's caption."""
+    if h.shown is None:
+        return ""
+    shown = h.shown.text_pm
+    text = f"Measured as {h.metric.label}: " + against_target(
+        h.metric, shown["ours"], shown.get("target", "")
+    )
+    if "today" in shown:
+        text += f"; today {shown['today']}"
+    return text + "."
+
+
+def _column(label: str, text: str, ours: bool, interval: IntervalFact | None) -> Column:
+    """A chart column, with the likely range as its error bar when there is one."""
+    low, high = (interval.low, interval.high) if interval else (None, None)
+    return Column(label, text, ours, low, high)
+
+
+def _outcome_view(b: Builder) -> ResultView | None:
+    facts = b.facts
+    outcome, ours, base = facts.outcome, recommended(facts), baseline(facts)
+    if outcome is None or ours is None or not outcome.counts:
+        return None
+    count = outcome.counts[0]
+    shown = count.shown.text_pm
+    period = per(outcome)
+    today = count.today is not None
+    title = f"{cap(count.means)}: {shown['ours']} {period} with {ours.name}" + (
+        f", {shown['today']} today" if today else ""
+    )
+    likely = f"likely {count.interval.text_pm}" if count.interval else "no likely range known"
+    stats = []
+    if today:
+        who = f" ({base.name})" if count.today_source == "baseline" and base else ""
+        stats.append(Para(f"{shown['today']}{who}", lead="Today:"))
+        change = change_words(count)
+        if count.change_interval is not None:
+            low, _, high = count.change_interval.text_pm.partition(" to ")
+            change += f" (likely {range_words(low, high)})"
+        stats.append(Para(change, lead="Change:"))
+    if count.target is not None:
+        stats.append(Para(target_line(count), lead="Target:"))
+    columns = []
+    if today:
+        label = base.name if count.today_source == "baseline" and base else "Today"
+        columns.append(_column(label, shown["today"], False, count.today_interval))
+    columns.append(_column(ours.name, shown["ours"], True, count.interval))
+    reference = Reference("Target", shown["target"]) if count.target is not None else None
+    parts = [f"{c.label} {c.text}" for c in columns]
+    alt = (
+        f"Column chart of {count.means} {period}. "
+        + ". ".join(cap(p) for p in parts)
+        + (f", likely {count.interval.text_pm.replace('–', ' to ')}" if count.interval else "")
+        + "."
+        + (f" The dashed line is the target: {target_words(count)}." if reference else "")
+    )
+    notes = [
+        f"{cap(count.means)} {period}: {shown['ours']} with {ours.name} ({likely}); "
+        f"counted on {F.fmt_count(count.n)} test {outcome.unit} ({F.fmt_count(count.count)} "
+        f"of them) and scaled to {outcome.volume.text_pm} {outcome.unit} {period}.",
+        f"The product acts on a case when its {outcome.gate_text}.",
+    ]
+    for other in outcome.counts[1:]:
+        line = f"{cap(other.means)}: {other.shown.text_pm['ours']} {period}"
+        if other.interval is not None:
+            line += f" (likely {other.interval.text_pm})"
+        if other.today is not None:
+            line += f"; today {other.shown.text_pm['today']}"
+        notes.append(line + ".")
+    return ResultView(
+        title=title,
+        big=shown["ours"],
+        caption=[Para(f"{count.means} {period}", bold=True), Para(likely, colour="muted")],
+        stats=stats,
+        heading=f"{ours.name} against today"
+        + (f"; the dashed line is the target, {target_words(count)}" if reference else ""),
+        columns=columns,
+        series=f"{cap(count.means)} {period}",
+        alt=alt,
+        reference=reference,
+        footnote=_headline_caption(b, facts.headline) if facts.headline else "",
+        notes=notes,
+    )
+
+
+def _metric_view(b: Builder) -> ResultView | None:
+    facts = b.facts
+    h, ours, base = facts.headline, chosen(facts), baseline(facts)
+    if h is None or ours is None or h.shown is None:
+        return None
+    m, name = h.metric, metric_name(facts, b.spec, h.metric)
+    shown = h.shown.text_pm
+    title = f"{cap(name)}: " + against_target(m, shown["ours"], shown.get("target", ""))
+    span = f"likely {m.interval.text_pm}" if m.interval else "no likely range known"
+    comparison = next((c for c in facts.comparisons if base and c.other == base.id), None)
+    stats = []
+    if "target" in shown:
+        stats.append(Para(shown["target"], lead="Target:"))
+    if base is not None and "today" in shown:
+        noise = _noise(comparison)
+        change = f" ({shown['change']}{', ' + noise if noise else ''})" if "change" in shown else ""
+        stats.append(Para(f"{shown['today']}{change}", lead="Today:"))
+    columns = []
+    if base is not None and "today" in shown:
+        columns.append(Column(base.name, shown["today"]))
+    interval = m.interval
+    columns.append(_column(ours.name, shown["ours"], True, interval))
+    reference = Reference("Target", shown["target"]) if "target" in shown else None
+    better = "" if higher(m) else " Lower is better."
+    alt = (
+        f"Column chart of {name}. "
+        + ". ".join(cap(f"{c.label} {c.text}") for c in columns)
+        + (f", likely {interval.text_pm.replace('–', ' to ')}" if interval else "")
+        + "."
+        + (f" The dashed line is the {shown['target']} target." if reference else "")
+        + better
+    )
+    return ResultView(
+        title=title,
+        big=shown["ours"],
+        caption=[Para(ours.name, bold=True), Para(span, colour="muted")],
+        stats=stats,
+        heading=(f"{ours.name} against today's {base.name}" if base else ours.name)
+        + (f"; the dashed line is the {shown['target']} target" if reference else ""),
+        columns=columns,
+        series=cap(name),
+        alt=alt,
+        reference=reference,
+        footnote=f"Measured as {m.label}.{better}",
+        notes=_headline_notes(name, h, comparison, b),
+    )
 
 
 def _headline_notes(name: str, h: HeadlineFact, c: ComparisonFact | None, b: Builder) -> list[str]:
@@ -55,233 +218,67 @@ def _headline_notes(name: str, h: HeadlineFact, c: ComparisonFact | None, b: Bui
 
 def results(b: Builder, start: int, room: bool) -> int | None:
     deck, facts = b.deck, b.facts
-    h, ours, base = facts.headline, chosen(facts), baseline(facts)
-    if h is None or ours is None:
+    view = _outcome_view(b) or _metric_view(b)
+    if view is None:
         slide = b.new("results", "No headline result could be computed")
         set_notes(slide, ["The bundle has no headline metric for the chosen model."])
         return None
-    m, name = h.metric, metric_name(facts, b.spec, h.metric)
-    verdict = ""
-    if m.target is not None:
-        verdict = f", {'meeting' if m.target_met else 'missing'} the {m.target.text_pm} target"
-    slide = b.new("results", f"{cap(name)}: {m.value.text_pm}{verdict}")
+    slide = b.new("results", view.title)
     area = deck.content("results")
-    left, right = area.cols(0, 5), area.cols(5, 7).inset(inches(0.2), 0)
-    hero = left.top(int(left.h * 0.38))
-    span = f"likely {m.interval.text_pm}" if m.interval else "no interval known"
-    caption = [Para(ours.name, bold=True), Para(span, colour="muted")]
-    big_number(deck, slide, hero, m.value.text_pm, caption)
-    stats = left.below(hero, inches(0.15)).top(int(left.h * 0.38)).rows(2, inches(0.1))
-    comparison = next((c for c in facts.comparisons if base and c.other == base.id), None)
-    stat_paras = []
-    if m.target is not None:
-        stat_paras.append(("Target", stats[0], [Para(m.target.text_pm, lead="Target:")]))
-    if base is not None and h.baseline is not None:
-        noise = _noise(comparison)
-        change = f" ({h.delta.text_pm}{', ' + noise if noise else ''})" if h.delta else ""
-        stat_paras.append(
-            ("Today", stats[1], [Para(f"{h.baseline.text_pm}{change}", lead="Today:")])
+    body = area
+    if view.footnote:
+        note = Block("Caption", [Para(view.footnote, colour="muted")], (18.0, 16.0, 14.0))
+        tall = block_height(deck, area.w, note, 16.0)
+        body = area.top(area.h - tall - inches(0.1))
+        text_box(
+            deck,
+            slide,
+            area.below(body, inches(0.1)),
+            note.paras,
+            note.sizes,
+            name="Caption",
         )
-    size = min(
-        (measure(deck, box, paras, STAT_SIZES).size for _, box, paras in stat_paras),
-        default=STAT_SIZES[0],
-    )
-    for name_, box, paras in stat_paras:
-        text_box(deck, slide, box, paras, STAT_SIZES, name=name_, anchor="m", cap=size)
-    if facts.recommendation is not None:
-        badge(
-            deck, slide, left.below(stats[1], inches(0.25)).top(inches(0.75)), facts.recommendation
-        )
-    heading = right.top(inches(0.75))
-    question = f"{ours.name} against today's {base.name}" if base else f"{ours.name}"
-    text_box(
+    left, right = body.cols(0, 6), body.cols(6, 6).inset(inches(0.15), 0)
+    badge_h = inches(0.65) if facts.recommendation is not None else 0
+    column = left.top(left.h - badge_h - (inches(0.15) if badge_h else 0))
+    stack(
         deck,
         slide,
-        heading,
+        column,
         [
-            Para(
-                question
-                + (f"; the dashed line is the {m.target.text_pm} target" if m.target else ""),
-                bold=True,
-                colour="muted",
-            )
+            Block(
+                "Big number",
+                [Para(view.big, bold=True, colour="accent")],
+                (60.0, 54.0, 48.0),
+                anchor="b",
+            ),
+            Block("Big number caption", view.caption, (20.0, 18.0, 16.0, 14.0)),
+            Block("Against today", view.stats, STAT_SIZES),
         ],
-        (20.0, 18.0, 16.0, 14.0),
-        name="Chart title",
-        anchor="b",
+        gap=inches(0.12),
     )
-    columns = []
-    if base is not None and h.baseline is not None:
-        columns.append(Column(f"Today: {base.name}", h.baseline.value, h.baseline.text_pm))
-    interval = m.interval
-    columns.append(
-        Column(
-            f"Ours: {ours.name}",
-            m.value.value,
-            m.value.text_pm,
-            True,
-            interval.low if interval else None,
-            interval.high if interval else None,
-        )
+    if facts.recommendation is not None:
+        badge(deck, slide, left.below(column, inches(0.15)).top(badge_h), facts.recommendation)
+    title_block = Block(
+        "Chart title", [Para(view.heading, bold=True, colour="muted")], (20.0, 18.0, 16.0, 14.0)
     )
-    reference = (
-        Reference("Target", m.target.value, f"Target {m.target.text_pm}")
-        if m.target is not None and m.target.value is not None
-        else None
-    )
-    alt = (
-        f"Column chart of {name}: "
-        + "; ".join(f"{c.label} {c.text}" for c in columns)
-        + (f"; {reference.text}" if reference else "")
-        + (f"; ours likely {span}" if interval else "")
+    heading = right.top(block_height(deck, right.w, title_block, 16.0))
+    text_box(
+        deck, slide, heading, title_block.paras, title_block.sizes, name="Chart title", anchor="b"
     )
     column_chart(
         deck,
         slide,
         right.below(heading, inches(0.1)),
-        columns,
-        series=cap(name),
-        alt=alt,
-        reference=reference,
+        view.columns,
+        series=view.series,
+        alt=view.alt,
+        reference=view.reference,
     )
-    set_notes(slide, _headline_notes(name, h, comparison, b))
-    return None
-
-
-def ladder(b: Builder, start: int, room: bool) -> int | None:
-    deck, facts = b.deck, b.facts
-    rungs = facts.ladder[start:]
-    ours = chosen(facts)
-    title = (
-        f"We tried {len(facts.ladder)} approaches, simplest first, and chose {ours.name}"
-        if (ours)
-        else f"We tried {len(facts.ladder)} approaches, simplest first"
-    )
-    slide = b.new("ladder", title, continued=start > 0)
-    area = deck.content("ladder")
-    name = metric_name(facts, b.spec, facts.headline.metric) if facts.headline else "Result"
-    header = [
-        Cell("Approach"),
-        Cell("Result"),
-        Cell("Time per request"),
-        Cell("Running cost"),
-        Cell("Decision"),
-        Cell("Why"),
-    ]
-    rows = [
-        [
-            Cell(r.name),
-            Cell(r.headline.text_pm if r.headline else "–"),
-            Cell(r.latency_ms.text_pm if r.latency_ms else "–"),
-            Cell(r.cost.text_pm if r.cost else "–"),
-            Cell(cap(DECISION.get(r.decision, r.decision))),
-            Cell((sentences(r.reason) or [""])[0]),
-        ]
-        for r in rungs
-    ]
-    fitted = table(
-        deck,
-        slide,
-        area.top(area.h - inches(0.6)),
-        [header, *rows],
-        (2.3, 1.1, 1.5, 1.7, 1.3, 5.1),
-        name="Ladder",
-        aligns=("l", "r", "r", "r", "l", "l"),
-        highlight=[i for i, r in enumerate(rungs) if r.chosen],
-        alt=f"Table of the {len(facts.ladder)} approaches tried, with {name}, speed, "
-        "cost and decision",
-    )
-    shown = len(fitted.rows) - 1
-    left = len(rungs) - shown
-    words = f"Result: {name}. Ours is highlighted."
-    if left and not room:
-        words = f"+ {left} more approaches in the speaker notes. " + words
-    caption = area.below(area.top(sum(fitted.heights)), inches(0.1)).top(inches(0.5))
-    text_box(
-        deck, slide, caption, [Para(words, colour="muted")], (18.0, 16.0, 14.0), name="Caption"
-    )
-    set_notes(
-        slide,
-        [
-            f"{r.name} ({KIND.get(r.kind, r.kind)}, {DECISION.get(r.decision, r.decision)}): "
-            f"{name} {r.headline.text_pm if r.headline else 'not reported'}; "
-            f"speed {r.latency_ms.text_pm if r.latency_ms else 'not measured'}; "
-            f"cost {r.cost.text_pm if r.cost else 'not given'}. {r.reason}"
-            for r in facts.ladder
-        ],
-    )
-    return start + shown if left and room and shown else None
-
-
-def _pick(b: Builder) -> list[ExampleFact]:
-    review = b.facts.review
-    if review is None:
-        return []
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    worst = sorted(review.categories, key=lambda c: -rank.get(c.worst_severity or "", -1))
-    failures = [c.examples[0] for c in [*worst[:1], *review.categories] if c.examples]
-    failures = list({e.id: e for e in failures}.values())[:2]
-    return [*review.correct_examples[:1], *failures][:3]
-
-
-def examples(b: Builder, start: int, room: bool) -> int | None:
-    deck, review = b.deck, b.facts.review
-    picked = _pick(b)
-    if review is None or not picked:
-        b.deck.notes.append("deck: no reviewed examples, so the examples slide is left out")
-        return None
-    slide = b.new("examples", "What it looks like: cases a reviewer checked")
-    area = deck.content("examples")
-    span = 12 // len(picked)
-    category = {e.id: c.name for c in review.categories for e in c.examples}
-    cards = []
-    for index, example in enumerate(picked):
-        card = area.cols(index * span, span)
-        inner = card.inset(inches(0.2))
-        head = inner.top(inches(0.55))
-        kind = category.get(example.id, "")
-        body = [
-            Para(cap(kind) if kind else "A correct decision", bold=True, colour="muted"),
-            Para(example.input, lead="The case:", gap=0.5),
-            Para(example.model_output, lead="The model said:", gap=0.4),
-            Para(example.expected_output, lead="The right answer:", gap=0.4),
-            Para(example.note, colour="muted", gap=0.4),
-        ]
-        cards.append((card, head, inner.below(head, inches(0.1)), example, body))
-    size = min(measure(deck, box, body, CARD_SIZES).size for _, _, box, _, body in cards)
-    for index, (card, head, box, example, body) in enumerate(cards):
-        panel(slide, card, rgb(deck, LIGHT), name=f"Panel: case {index + 1}")
-        word, colour = VERDICT.get(example.verdict, (cap(example.verdict), "#595959"))
-        text_box(
-            deck,
-            slide,
-            head,
-            [Para(word, bold=True, colour=colour)],
-            (26.0, 24.0, 20.0),
-            name=f"Verdict {index + 1}",
-            anchor="b",
-        )
-        text_box(deck, slide, box, body, CARD_SIZES, name=f"Case {index + 1}", cap=size)
-    notes = [f"{review.n} cases were reviewed by a person. {review.sampling or ''}".strip()]
-    if not review.representative:
-        notes.append(
-            "They were not drawn at random, so they show what errors look like, "
-            "not how often they happen."
-        )
-    elif review.error_rate is not None:
-        notes.append(
-            f"Share wrong: {review.error_rate.text_pm}"
-            + (f" (likely {review.error_interval.text_pm})." if review.error_interval else ".")
-        )
-    notes += [
-        f"{cap(c.name)}: {F.fmt_count(c.count)} cases ({c.share.text_pm} of those reviewed), "
-        f"worst severity {c.worst_severity or 'not given'}."
-        for c in review.categories
-    ]
-    notes += [
-        f"Case {e.id} ({e.verdict}, severity {e.severity or 'none'}): {e.input}. Model: "
-        f"{e.model_output}. Right answer: {e.expected_output}. {e.note}"
-        for e in picked
-    ]
+    notes = list(view.notes)
+    if facts.headline is not None and facts.outcome is not None:
+        name = metric_name(facts, b.spec, facts.headline.metric)
+        comparison = next((c for c in facts.comparisons if c.other == facts.outcome.baseline), None)
+        notes += _headline_notes(name, facts.headline, comparison, b)
     set_notes(slide, notes)
     return None

@@ -6,26 +6,22 @@ from typing import Any
 
 from dsreport.analyse.facts import BudgetFact, Num, RungFact
 from dsreport.analyse.recommend import COLOURS
-from dsreport.render.deck.blocks import headed
+from dsreport.prose import lead, paragraphs
+from dsreport.render.deck.blocks import Block, first_items, headed, more_in_notes, stack
 from dsreport.render.deck.charts import Column, Reference, bar_chart
 from dsreport.render.deck.compose import Builder
 from dsreport.render.deck.draw import set_notes, text_box
 from dsreport.render.deck.fit import Para
 from dsreport.render.deck.geometry import Box, inches
 from dsreport.render.deck.tables import Cell, table
-from dsreport.render.deck.words import FALLBACK, SEVERITY, cap, paragraphs
-
-
-def _lower_first(text: str) -> str:
-    """`Put the case ...` -> `put the case ...`, leaving `LIS ...` alone."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+from dsreport.render.deck.words import FALLBACK, SEVERITY, cap, lower_first, ranked_risks
 
 
 def risks(b: Builder, start: int, room: bool) -> int | None:
     deck, spec, facts = b.deck, b.spec, b.facts
     ov = spec.operator_view
     modes = ov.failure_modes[start:]
-    slide = b.new("risks", f"When in doubt: {_lower_first(ov.safest_default)}", continued=start > 0)
+    slide = b.new("risks", f"When in doubt: {lower_first(ov.safest_default)}", continued=start > 0)
     area = deck.content("risks")
     left, right = area.cols(0, 7), area.cols(7, 5)
     shown = len(modes)
@@ -49,7 +45,7 @@ def risks(b: Builder, start: int, room: bool) -> int | None:
                 deck,
                 slide,
                 line,
-                [Para(f"+ {len(modes) - shown} more in the speaker notes", colour="muted")],
+                [more_in_notes(len(modes) - shown)],
                 (16.0, 14.0),
                 name="More",
             )
@@ -59,28 +55,24 @@ def risks(b: Builder, start: int, room: bool) -> int | None:
             slide,
             below.below(below.top(0), inches(0.2)),
             "If the model is unavailable",
-            [Para(p, gap=0.4) for p in paragraphs(ov.fallback)],
+            [Para(lead(ov.fallback))],
             sizes=(20.0, 18.0, 16.0, 14.0),
         )
     else:
-        headed(deck, slide, left, "If it fails", [Para(p) for p in paragraphs(ov.fallback)])
-    concerns = [f for f in facts.findings if f.severity != "info"]
-    items = [
-        Para(
-            f.message_pm,
-            lead=f"{SEVERITY[f.severity][0]}:",
-            lead_colour=SEVERITY[f.severity][1],
-            bullet=True,
-            gap=0.4,
-        )
-        for f in concerns
-    ]
+        headed(deck, slide, left, "If it fails", [Para(lead(ov.fallback))])
+
+    def item(severity: str, text: str) -> Para:
+        word, colour = SEVERITY[severity]
+        return Para(text, lead=f"{word}:", lead_colour=colour, bullet=True, gap=0.4)
+
+    items = [item(severity, text) for severity, text in ranked_risks(facts)]
+    listed = first_items(deck, right, items, SHOWN)
     headed(
         deck,
         slide,
         right,
         "What the checks found",
-        items or [Para("No check raised a concern.", colour="muted")],
+        listed or [Para("No check raised a concern.", colour="muted")],
         is_list=True,
     )
     set_notes(
@@ -121,6 +113,8 @@ def _measured(rung: RungFact, what: str) -> Num | None:
     return rung.latency_ms if what == "latency" else rung.cost
 
 
+SHOWN = 3
+"""Findings the slide lists, most severe first; the rest are in its speaker notes."""
 MAX_BARS = 6
 """Bars a budget chart has room for; a longer ladder shows its baseline, the chosen rung
 and the rungs tried last before it, and the speaker notes list every rung."""
@@ -137,13 +131,18 @@ def _few(rungs: list[RungFact]) -> list[RungFact]:
     return [r for r in rungs if r.id in keep]
 
 
+def _number(text: str) -> str:
+    """`0.67 ms` -> `0.67`: the unit is in the heading, not on every bar."""
+    return text.split(" ")[0]
+
+
 def _chart(
     b: Builder, slide: Any, box: Box, budget: BudgetFact | None, what: str, unit: str
 ) -> None:
     measured = [r for r in b.facts.ladder if _measured(r, what) is not None]
     shown = _few(measured)
     columns = [
-        Column(r.name, n.value, n.text_pm, r.chosen)
+        Column(r.name, _number(n.text_pm), r.chosen)
         for r in shown
         if (n := _measured(r, what)) is not None
     ]
@@ -159,14 +158,15 @@ def _chart(
         return
     ref = None
     if budget is not None and budget.budget is not None and budget.budget.value is not None:
-        ref = Reference("Budget", budget.budget.value, f"Budget {budget.budget.text_pm}")
+        ref = Reference("Budget", _number(budget.budget.text_pm))
     label = "Time per request" if what == "latency" else "Running cost"
     alt = (
-        f"Column chart of {label.lower()} by approach: "
-        + "; ".join(f"{c.label} {c.text}" for c in columns)
-        + (f"; {ref.text}" if ref else "")
+        f"Bar chart of {label.lower()} in {unit} by approach. "
+        + ". ".join(f"{c.label}: {c.text}" for c in columns)
+        + (f". The dashed bar is the budget: {ref.text}" if ref else "")
+        + "."
         + (
-            f" ({len(measured) - len(shown)} more in the speaker notes)"
+            f" {len(measured) - len(shown)} more approaches are in the speaker notes."
             if shown != measured
             else ""
         )
@@ -195,43 +195,38 @@ def cost(b: Builder, start: int, room: bool) -> int | None:
     )
     for column, (budget, label, what, measure_unit) in enumerate(halves):
         half = area.cols(column * 6, 6)
-        head = half.top(inches(0.45))
-        number = half.below(head, 0).top(inches(0.85))
-        status = half.below(number, 0).top(inches(0.5))
-        text_box(
-            deck,
-            slide,
-            head,
-            [Para(label, bold=True, colour="muted")],
-            (20.0, 18.0, 16.0, 14.0),
-            name=f"Heading {what}",
-            anchor="b",
-        )
         value = budget.measured.text_pm if budget and budget.measured else "Not measured"
-        text_box(
-            deck,
-            slide,
-            number,
-            [Para(value, bold=True, colour="accent")],
-            (44.0, 40.0, 36.0, 32.0, 28.0, 24.0, 20.0),
-            name=f"Measured {what}",
-            anchor="m",
-        )
         word, colour = _status(budget)
         limit = f"the budget is {budget.budget.text_pm}" if budget and budget.budget else ""
-        text_box(
+        rest = stack(
             deck,
             slide,
-            status,
+            half.top(int(half.h * 0.5)),
             [
-                Para(limit, lead=f"{word}:", lead_colour=colour)
-                if limit
-                else Para(word, bold=True, colour=colour)
+                Block(
+                    f"Heading {what}",
+                    [Para(f"{label} ({measure_unit})", bold=True, colour="muted")],
+                    (20.0, 18.0, 16.0, 14.0),
+                ),
+                Block(
+                    f"Measured {what}",
+                    [Para(value, bold=True, colour="accent")],
+                    (44.0, 40.0, 36.0, 32.0, 28.0, 24.0, 20.0),
+                ),
+                Block(
+                    f"Status {what}",
+                    [
+                        Para(limit, lead=f"{word}:", lead_colour=colour)
+                        if limit
+                        else Para(word, bold=True, colour=colour)
+                    ],
+                    (20.0, 18.0, 16.0, 14.0),
+                ),
             ],
-            (20.0, 18.0, 16.0, 14.0),
-            name=f"Status {what}",
+            gap=inches(0.05),
         )
-        _chart(b, slide, half.below(status, inches(0.15)), budget, what, measure_unit)
+        chart_box = half.below(Box(half.x, half.y, half.w, rest.y - half.y), inches(0.1))
+        _chart(b, slide, chart_box, budget, what, measure_unit)
     notes = []
     for budget, what in ((latency, "Speed"), (money, "Running cost")):
         if budget is not None:

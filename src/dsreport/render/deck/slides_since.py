@@ -1,7 +1,8 @@
 """The "since the last review" slide: what changed, and whether it matters (`--since`).
 
-Made right after the opening slide when the facts hold `since`; it borrows the layout of
-the first content slide, so a corporate template needs no layout of its own for it.
+Made right after the answer slide (else the opening one) when the facts hold `since`; it
+borrows the layout of the first content slide, so a corporate template needs no layout of
+its own for it.
 """
 
 from __future__ import annotations

@@ -3,33 +3,50 @@
 from __future__ import annotations
 
 from dsreport.analyse import format as F
-from dsreport.render.deck.blocks import badge, headed, headed_size, logo, shared
+from dsreport.load.layoutbox import reserved_top
+from dsreport.prose import lead, paragraphs
+from dsreport.render.deck.blocks import (
+    Block,
+    badge,
+    block_height,
+    headed,
+    headed_size,
+    logo,
+    more_in_notes,
+    shared,
+    stack,
+    stack_step,
+)
 from dsreport.render.deck.compose import Builder
 from dsreport.render.deck.draw import (
-    INSET_Y,
     fill_shape,
-    frame_of,
-    measure,
     panel,
     placeholder,
     rgb,
     set_notes,
     text_box,
 )
-from dsreport.render.deck.fit import BODY_SIZES, HEIGHT_SAFETY, Para, height, sentences
-from dsreport.render.deck.geometry import EMU_PER_PT, Box, inches
+from dsreport.render.deck.fit import BODY_SIZES, Para, sentences
+from dsreport.render.deck.geometry import Box, inches
 from dsreport.render.deck.theme import LIGHT
 from dsreport.render.deck.words import (
-    CONCERN,
-    LEVELS,
     REACHED,
     cap,
+    higher,
+    levels,
     metric_name,
-    paragraphs,
     people,
+    ranked_conditions,
 )
 
 SUBTITLES = ("subTitle", "body", "obj")
+HEADS = (22.0, 20.0, 18.0, 16.0, 14.0)
+LISTS = (20.0, 18.0, 16.0, 14.0)
+WIDE = 1.5
+"""Slides at least this much wider than tall (16:9) set lists side by side."""
+SHOWN = 3
+"""Conditions and next steps a 16:9 slide lists (one fewer at 4:3); the rest are in its
+speaker notes, and the slide says how many."""
 ASK_SIZES = (24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 SUB_SIZES = (28.0, 26.0, 24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 
@@ -50,15 +67,16 @@ def title(b: Builder, start: int, room: bool) -> int | None:
         else Box(head.x, head.bottom + inches(0.2), head.w, inches(1.3))
     )
     badge_box = Box(
-        sub_box.x, sub_box.bottom + inches(0.3), min(inches(6.4), sub_box.w), inches(0.75)
+        sub_box.x, sub_box.bottom + inches(0.3), min(inches(6.4), sub_box.w), inches(0.65)
     )
-    lowest = deck.height - inches(0.5) - badge_box.h
+    band = reserved_top(deck.layouts["title"].layout, deck.width, deck.height)
+    lowest = min(deck.height - inches(0.5), band - inches(0.15)) - badge_box.h
     if badge_box.y > lowest:  # a tall subtitle in a corporate layout: make room for the badge
         sub_box = Box(
-            sub_box.x, sub_box.y, sub_box.w, max(lowest - inches(0.3) - sub_box.y, inches(0.6))
+            sub_box.x, sub_box.y, sub_box.w, max(lowest - inches(0.2) - sub_box.y, inches(0.6))
         )
         badge_box = Box(badge_box.x, lowest, badge_box.w, badge_box.h)
-    owner = people(spec, contacts=False)[0]
+    owner = spec.audiences.owners[0].name
     lines = [
         Para(f"{statement.product} for {statement.for_product}", bold=True),
         Para(
@@ -100,8 +118,8 @@ def problem(b: Builder, start: int, room: bool) -> int | None:
     upper, lower = left.rows(2, inches(0.3))
     inner = right.inset(inches(0.25))
     blocks = [
-        (upper, "The problem", paragraphs(eco.problem)),
-        (lower, "How it is done today", paragraphs(eco.current_process)),
+        (upper, "The problem", [lead(eco.problem)]),
+        (lower, "How it is done today", [lead(eco.current_process)]),
         (inner, "What we propose", sentences(b.facts.statement)[:2]),
     ]
     bodies = [(box, head, [Para(p, gap=0.4) for p in texts]) for box, head, texts in blocks]
@@ -160,29 +178,25 @@ def success(b: Builder, start: int, room: bool) -> int | None:
         set_notes(slide, notes)
         return None
     name = metric_name(facts, spec, head.metric)
-    heading = right.top(inches(1.0))
-    text_box(
-        deck,
-        slide,
-        heading,
-        [Para(cap(name), bold=True, colour="accent")],
-        (22.0, 20.0, 18.0, 16.0, 14.0),
-        name="Levels heading",
-        anchor="b",
-    )
-    rows = right.below(heading, inches(0.15)).rows(4, inches(0.15))
+    title = Block("Levels heading", [Para(cap(name), bold=True, colour="accent")], HEADS)
+    heading = right.top(block_height(deck, right.w, title, 18.0))
+    text_box(deck, slide, heading, title.paras, title.sizes, name=title.name, anchor="b")
+    shown = head.shown.text_pm if head.shown else {}
+    rows = right.below(heading, inches(0.1)).rows(4, inches(0.1))
     reached = {"optimal": "optimal", "acceptable": "acceptable"}.get(head.level_reached or "")
-    for row, (key, label, gloss) in zip(rows, LEVELS, strict=False):
+    for row, (key, label, gloss) in zip(rows, levels(head.metric), strict=False):
         level = head.success_levels.get(key)
         if level is None:
             continue
         ours = key == reached
         panel(slide, row, rgb(deck, "accent" if ours else LIGHT), name=f"Panel: {key}")
         colour = "white" if ours else None
+        inner = row.inset(inches(0.15), 0)
+        split = int(inner.w * 0.7)
         text_box(
             deck,
             slide,
-            row.inset(inches(0.15), 0).cols(0, 8),
+            Box(inner.x, inner.y, split, inner.h),
             [Para(label, bold=True, colour=colour), Para(gloss, colour=colour or "muted")],
             (20.0, 18.0, 16.0, 14.0),
             name=f"Level: {key}",
@@ -191,8 +205,8 @@ def success(b: Builder, start: int, room: bool) -> int | None:
         text_box(
             deck,
             slide,
-            row.inset(inches(0.15), 0).cols(8, 4),
-            [Para(level.text_pm, bold=True, colour=colour)],
+            Box(inner.x + split, inner.y, inner.w - split, inner.h),
+            [Para(shown.get(key, level.text_pm), bold=True, colour=colour)],
             (32.0, 28.0, 24.0, 20.0, 16.0),
             name=f"Level value: {key}",
             align="r",
@@ -200,13 +214,15 @@ def success(b: Builder, start: int, room: bool) -> int | None:
         )
     words = REACHED.get(head.level_reached or "", "")
     below = head.level_reached in ("below_acceptable", "below_worst")
+    ours_text = shown.get("ours", head.metric.value.text_pm)
+    better = "" if higher(head.metric) else " (lower is better)"
     text_box(
         deck,
         slide,
         rows[3],
         [
             Para(
-                f"{head.metric.value.text_pm}, {words}",
+                f"{ours_text}, {words}{better}",
                 lead="Our model:",
                 bold=True,
                 colour=("#B3261E" if below else "accent"),
@@ -217,10 +233,9 @@ def success(b: Builder, start: int, room: bool) -> int | None:
         anchor="m",
     )
     notes.append(
-        f"{cap(name)} ({head.metric.label}): best case {head.success_levels['optimal'].text_pm}, "
-        f"acceptable {head.success_levels['acceptable'].text_pm}, worst case "
-        f"{head.success_levels['worst_case'].text_pm}. Our model: {head.metric.value.text_pm} "
-        f"({words})."
+        f"{cap(name)} ({head.metric.label}): best case {shown.get('optimal', '')}, "
+        f"acceptable {shown.get('acceptable', '')}, worst case {shown.get('worst_case', '')}"
+        f"{better}. Our model: {ours_text} ({words})."
     )
     set_notes(slide, notes)
     return None
@@ -234,42 +249,87 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
         Para(spec.audiences.pm.decision, lead="We ask you to decide:", lead_colour="accent")
     ]
     pad = inches(0.1)
-    most = area.top(inches(1.9))
-    frame = frame_of(most.inset(inches(0.25), pad), deck.family)
-    fitted = measure(deck, most.inset(inches(0.25), pad), ask_paras, ASK_SIZES)
-    needed = height(fitted.paras, fitted.size, frame) / HEIGHT_SAFETY * EMU_PER_PT
-    ask = area.top(min(int(needed) + 2 * (pad + INSET_Y) + inches(0.1), most.h))
+    wide = deck.width / deck.height >= WIDE
+    rec = facts.recommendation
+    label = (
+        f"{rec.label}: the conditions"
+        if rec and rec.conditions
+        else f"{rec.label}: why"
+        if rec
+        else "Recommendation"
+    )
+    listed = (ranked_conditions(facts) or rec.reasons) if rec else []
+    next_steps = spec.audiences.pm.next_steps
+
+    def blocks(many: int) -> list[Block]:
+        items = [Para(c, bullet=True, gap=0.3) for c in listed[:many]]
+        if len(listed) > many:
+            items.append(more_in_notes(len(listed) - many))
+        steps = [Para(s, bullet=True, gap=0.3) for s in next_steps[:many]]
+        if len(next_steps) > many:
+            steps.append(more_in_notes(len(next_steps) - many))
+        return [
+            Block("Heading: conditions", [Para(label, bold=True, colour="accent")], HEADS),
+            Block(
+                "Conditions", items or [Para("No check raised a concern.", colour="muted")], LISTS
+            ),
+            Block("Heading: next steps", [Para("Next steps", bold=True, colour="accent")], HEADS),
+            Block("Next steps", steps or [Para("No next steps are given.", colour="muted")], LISTS),
+        ]
+
+    def fits(rest: Box, many: int) -> bool:
+        """Whether `many` items of each list fit `rest` at the floor size."""
+        parts = blocks(many)
+        if not wide:  # one under the other
+            need = sum(block_height(deck, rest.w, p, p.sizes[-1]) for p in parts)
+            return need + 3 * inches(0.08) <= rest.h
+        width = rest.cols(0, 6).w
+        return all(
+            sum(block_height(deck, width, p, p.sizes[-1]) for p in pair) + inches(0.1) <= rest.h
+            for pair in (parts[:2], parts[2:])
+        )
+
+    inner_w = area.w - 2 * inches(0.25)
+
+    def room_under(size: float) -> tuple[int, Box]:
+        text = Block("Decision", ask_paras, [size])
+        ask_h = block_height(deck, inner_w, text, size) + 2 * pad + inches(0.1)
+        return ask_h, area.below(area.top(ask_h), inches(0.3))
+
+    wanted = max(1, min(SHOWN, max(len(listed), len(next_steps))))
+    # the largest ask that leaves room for the lists' first items (all of them if it can)
+    size = next(
+        (s for s in ASK_SIZES if fits(room_under(s)[1], wanted)),
+        next((s for s in ASK_SIZES if fits(room_under(s)[1], 1)), ASK_SIZES[-1]),
+    )
+    ask_h, rest = room_under(size)
+    ask = area.top(ask_h)
     panel(slide, ask, rgb(deck, LIGHT), line=rgb(deck, "accent"), name="Panel: ask")
     text_box(
-        deck, slide, ask.inset(inches(0.25), pad), ask_paras, ASK_SIZES, name="Decision", anchor="m"
+        deck,
+        slide,
+        ask.inset(inches(0.25), pad),
+        ask_paras,
+        [s for s in ASK_SIZES if s <= size],
+        name="Decision",
+        anchor="m",
     )
-    rest = area.below(ask, inches(0.3))
-    rec = facts.recommendation
-    seen: set[tuple[str, str]] = set()
-    items = []
-    for f in facts.findings:
-        lead = CONCERN.get(f.id, cap(f.title))
-        if f.severity != "info" and (lead, f.recommendation) not in seen:
-            seen.add((lead, f.recommendation))
-            items.append(Para(f.recommendation, lead=f"{lead}:", bullet=True, gap=0.3))
-    items = items or [Para("No check raised a concern.", colour="muted")]
-    label = f"Recommendation: {rec.label}" if rec else "Recommendation"
-    steps = [Para(s, bullet=True, gap=0.3) for s in spec.audiences.pm.next_steps] or [
-        Para("No next steps are given in the bundle.", colour="muted")
-    ]
-    size = shared(
-        [
-            headed_size(deck, rest.cols(0, 6), items, is_list=True),
-            headed_size(deck, rest.cols(6, 6), steps, is_list=True),
-        ]
-    )
-    headed(deck, slide, rest.cols(0, 6), label, items, is_list=True, cap=size)
-    headed(deck, slide, rest.cols(6, 6), "Next steps", steps, is_list=True, cap=size)
+    many = SHOWN  # as many whole items as fit; the slide says how many more are in the notes
+    while many > 1 and not fits(rest, many):
+        many -= 1
+    parts = blocks(many)
+    if not wide:  # 4:3: one under the other, the full width, each as tall as it needs
+        stack(deck, slide, rest, parts, gap=inches(0.08))
+    else:
+        columns = ((rest.cols(0, 6), parts[:2]), (rest.cols(6, 6), parts[2:]))
+        step = max(stack_step(deck, box, pair) for box, pair in columns)  # one size for both
+        for box, pair in columns:
+            stack(deck, slide, box, pair, step=step)
     set_notes(
         slide,
         [
             f"The decision: {spec.audiences.pm.decision}",
-            *[f"Condition: {c}" for c in (rec.conditions if rec else [])],
+            *[f"Condition: {c}" for c in ranked_conditions(facts)],
             *[f"Next step: {s}" for s in spec.audiences.pm.next_steps],
             f"Retraining: {spec.audiences.retraining}" if spec.audiences.retraining else "",
             "Questions: " + "; ".join(people(spec)) + ".",

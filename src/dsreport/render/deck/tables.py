@@ -19,14 +19,15 @@ from pptx.util import Emu
 
 from dsreport.render.deck.draw import clean, rgb, set_alt, write
 from dsreport.render.deck.fit import (
-    COMFORT,
     HEIGHT_SAFETY,
+    WIDTH_SAFETY,
     Fitted,
     Frame,
     Para,
     clip_lines,
     para_height,
 )
+from dsreport.render.deck.fonts import face
 from dsreport.render.deck.geometry import EMU_PER_PT, Box, inches
 from dsreport.render.deck.theme import LIGHT, MUTED, Deck
 
@@ -87,6 +88,44 @@ def _clipped(
     ]
 
 
+def _words_fit(
+    table: Sequence[Sequence[Cell]], widths: Sequence[int], size: float, family: str
+) -> bool:
+    """No word is wider than its column at `size`: a header never breaks mid-word."""
+    for row in table:
+        for cell, width in zip(row, widths, strict=True):
+            room = (width - 2 * CELL_X) / EMU_PER_PT * WIDTH_SAFETY
+            metrics = face(family, cell.bold)
+            if any(metrics.width_em(word) * size > room for word in cell.text.split()):
+                return False
+    return True
+
+
+def column_widths(
+    rows: Sequence[Sequence[Cell]], weights: Sequence[float], total: int, family: str, size: float
+) -> list[int]:
+    """Widths by `weights`, except that a column narrower than its longest word (at the
+    floor `size`) takes the room it needs from the columns with room to spare."""
+    widths = [total * w / sum(weights) for w in weights]
+    need = [2 * CELL_X + 1.0] * len(widths)
+    for row in rows:
+        for c, cell in enumerate(row):
+            metrics = face(family, cell.bold)
+            for word in clean(cell.text).split():
+                width = metrics.width_em(word) * size * EMU_PER_PT / WIDTH_SAFETY + 2 * CELL_X
+                need[c] = max(need[c], width + 1)
+    if sum(need) > total:  # words too long for any layout: they will break, within the box
+        return [int(total * n / sum(need)) for n in need]
+    short = sum(max(n - w, 0.0) for n, w in zip(need, widths, strict=True))
+    spare = sum(max(w - n, 0.0) for n, w in zip(need, widths, strict=True))
+    if short <= 0 or spare <= 0:
+        return [int(w) for w in widths]
+    take = min(short, spare)
+    return [
+        int(n if n > w else w - (w - n) * take / spare) for n, w in zip(need, widths, strict=True)
+    ]
+
+
 def fit_table(
     rows: Sequence[Sequence[Cell]],
     widths: Sequence[int],
@@ -94,24 +133,29 @@ def fit_table(
     family: str,
     sizes: Sequence[float] = TABLE_SIZES,
 ) -> TableFit:
-    """The largest size at which `rows` (header first) fit `height`, shortening if need be."""
+    """The largest size at which `rows` (header first) fit `height` whole; else, at the
+    floor, as many whole rows as fit (the caller says how many more are in the notes), and
+    only a cell too tall for the slide on its own is cut short."""
     limit = height * HEIGHT_SAFETY
     table = [[Cell(clean(c.text), c.bold, c.colour) for c in row] for row in rows]
-    for size in sizes:
-        for lines in (None, 3, 2) if size <= COMFORT else (None,):
-            clipped = table if lines is None else _clipped(table, widths, size, family, lines)
-            heights = [_height(row, widths, size, family, limit) for row in clipped]
-            if sum(heights) <= limit:
-                return TableFit(size, clipped, heights, 0)
-    size = sizes[-1]
-    clipped = _clipped(table, widths, size, family, 1)
-    heights = [_height(row, widths, size, family, limit) for row in clipped]
-    dropped = 0
-    while len(clipped) > 1 and sum(heights) > limit:
-        clipped.pop()
-        heights.pop()
-        dropped += 1
-    return TableFit(size, clipped, heights, dropped)
+    whole = [s for s in sizes if _words_fit(table, widths, s, family)] or [sizes[-1]]
+    for size in whole:
+        heights = [_height(row, widths, size, family, limit) for row in table]
+        if sum(heights) <= limit:
+            return TableFit(size, table, heights, 0)
+    size = whole[-1]  # too tall at the floor: leave out the last rows, whole (the caller
+    heights = [_height(row, widths, size, family, limit) for row in table]  # says so)
+    kept = len(table)
+    while kept > 2 and sum(heights[:kept]) > limit:
+        kept -= 1
+    if sum(heights[:kept]) <= limit:
+        return TableFit(size, table[:kept], heights[:kept], len(table) - kept)
+    for lines in (3, 2, 1):  # a cell too tall for the slide even alone: cut it short
+        clipped = _clipped(table[:kept], widths, size, family, lines)
+        heights = [_height(row, widths, size, family, limit) for row in clipped]
+        if sum(heights) <= limit:
+            break
+    return TableFit(size, clipped, heights, len(table) - kept)
 
 
 def _rule_below(cell: Any, colour: str, width: int) -> None:
@@ -142,9 +186,13 @@ def table(
         [replace(c, bold=True) if r == 0 or r - 1 in highlight else c for c in row]
         for r, row in enumerate(rows)
     ]
-    total = sum(weights)
-    widths = [int(box.w * w / total) for w in weights]
+    widths = column_widths(rows, weights, box.w, deck.family, sizes[-1])
     fitted = fit_table(rows, widths, box.h, deck.family, sizes)
+    for original, kept in zip(rows, fitted.rows, strict=False):  # dropped rows: said by the
+        texts = [clean(c.text) for c in original]  # caller, "+ N more in the speaker notes"
+        for before, after in zip(texts, [c.text for c in kept], strict=True):
+            if before != after:
+                deck.shortened(f"{name} (a cell)", before, after)
     shape = slide.shapes.add_table(
         len(fitted.rows), len(widths), Emu(box.x), Emu(box.y), Emu(box.w), Emu(sum(fitted.heights))
     )

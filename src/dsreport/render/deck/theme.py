@@ -24,20 +24,19 @@ from dsreport.load.deckcheck import (
     open_presentation,
     plan_layouts,
 )
+from dsreport.load.layoutbox import content_rect, title_rect
 from dsreport.render.base import RenderContext
-from dsreport.render.deck.fonts import DEFAULT_FAMILY, measurable
+from dsreport.render.deck.fonts import DEFAULT_FAMILY, resolve
 from dsreport.render.deck.geometry import Box, inches
 from dsreport.resources import asset
+from dsreport.result import WARNING
 
 INK = "#1F1F1F"
 MUTED = "#595959"
 GREY = "#A6A6A6"
 LIGHT = "#F2F2F2"
 DEFAULT_ACCENT = "#0072B2"
-MARGIN = inches(0.6)
 FOOTER_H = inches(0.4)
-BOTTOM = inches(0.7)
-"""Space kept free at the bottom of every slide for the footer."""
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 _SECTIONS = "{http://schemas.microsoft.com/office/powerpoint/2010/main}sectionLst"
@@ -49,14 +48,19 @@ class Deck:
 
     prs: Any
     family: str
-    """The font the deck names on every run (and measures with its twin)."""
+    """The font the deck names on every run (and measures with its file or twin)."""
     accent: str
     layouts: dict[str, LayoutChoice]
     footer: str
+    """What the footer says: the project's name."""
+    date: str
+    """What the date placeholder says: the version and the build date."""
     notes: list[str] = field(default_factory=list)
-    """Messages for the user (ctx.notes): fallbacks taken, text left out."""
+    """Messages for the user (ctx.notes): fallbacks taken; warnings start `warning: `."""
     lacking: set[str] = field(default_factory=set)
     """Characters the deck font lacks that the deck's text uses."""
+    slide_no: int = 0
+    """The slide being made (1-based), for messages."""
 
     @property
     def width(self) -> int:
@@ -66,21 +70,32 @@ class Deck:
     def height(self) -> int:
         return int(self.prs.slide_height)
 
+    def warn(self, message: str) -> None:
+        """Something the reader of the deck should know was changed (text shortened, a font
+        substituted): a warning on standard error and in `build --json`."""
+        if (line := f"{WARNING}deck: {message}") not in self.notes:
+            self.notes.append(line)
+
+    def shortened(self, name: str, before: str, after: str) -> None:
+        """Text that had to be cut to fit its box: say where, and what was kept."""
+        kept = f"kept “{after[:60]}{'…' if len(after) > 60 else ''}”" if after else "left out"
+        self.warn(
+            f"slide {self.slide_no}: {name} did not fit and was shortened ({kept}; "
+            f"{len(before)} characters in full, in the speaker notes or the report)"
+        )
+
     def title_box(self, kind: str) -> Box:
         """Where the title of a `kind` slide goes: its layout's title placeholder."""
-        for shape in self.layouts[kind].layout.placeholders:
-            ph = shape.element.ph
-            if ph is not None and ph.get("type") in ("title", "ctrTitle"):
-                return Box(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
-        return Box(MARGIN, inches(0.35), self.width - 2 * MARGIN, inches(1.15))
+        rect, _ = title_rect(self.layouts[kind].layout, self.width)
+        return Box(rect.x, rect.y, rect.w, rect.h)
 
     def content(self, kind: str) -> Box:
-        """The free area under the title, above the footer, on the title's left and right."""
-        title = self.title_box(kind)
-        left = max(title.x, inches(0.3))
-        right = min(title.right, self.width - inches(0.3))
-        top = title.bottom + inches(0.25)
-        return Box(left, top, right - left, self.height - BOTTOM - top)
+        """The free area under the title, above the template's footer band, on the title's
+        left and right."""
+        rect = content_rect(
+            self.layouts[kind].layout, self.width, self.height, inches(0.25), inches(0.3)
+        )
+        return Box(rect.x, rect.y, rect.w, rect.h)
 
 
 def hex_rgb(value: str) -> RGBColor:
@@ -128,6 +143,17 @@ def _drop_slides(prs: Any) -> None:
         ext.getparent().remove(ext)
 
 
+def _accent_of(ctx: RenderContext, prs: Any, default: bool) -> str:
+    """The default theme takes the bundle's accent; a corporate template keeps its own
+    unless the bundle asks to replace it (`replace_template_accent`)."""
+    branding = ctx.bundle.spec.audiences.branding
+    if default or (branding.replace_template_accent and branding.accent):
+        accent = branding.accent or DEFAULT_ACCENT
+        _set_accent(prs, accent)
+        return accent
+    return _accent(prs)
+
+
 def open_deck(ctx: RenderContext, kinds: list[str]) -> Deck:
     spec = ctx.bundle.spec
     branding = spec.audiences.branding
@@ -145,19 +171,15 @@ def open_deck(ctx: RenderContext, kinds: list[str]) -> Deck:
     if prs is None:
         prs = open_presentation(asset(THEME_ASSET).read_bytes())
     _drop_slides(prs)
-    accent = branding.accent or (DEFAULT_ACCENT if default else _accent(prs))
-    if default:  # the bundle's accent replaces the theme's accent, and nothing else
-        _set_accent(prs, accent)
-    named = _font(prs) or DEFAULT_FAMILY
-    family = measurable(re.sub(r"^\+m[nj]-lt$", DEFAULT_FAMILY, named))
-    if family is None:
-        family = DEFAULT_FAMILY
-        notes.append(
-            f"deck: the template's font {named} cannot be measured; text is set in "
-            f"{family} so that it fits"
-        )
+    accent = _accent_of(ctx, prs, default)
+    named = re.sub(r"^\+m[nj]-lt$", DEFAULT_FAMILY, _font(prs) or DEFAULT_FAMILY)
+    measured = resolve(named)
     layouts = plan_layouts(prs, kinds, layout_map(spec))
     notes += [f"deck: {message}" for _, message in describe(layouts)]
     project = spec.project
-    footer = f"{project.name} · v{project.version} · {F.fmt_date(ctx.facts.build_date)}"
-    return Deck(prs, family, accent, layouts, footer, notes)
+    date = f"v{project.version} · {F.fmt_date(ctx.facts.build_date)}"
+    deck = Deck(prs, measured.family, accent, layouts, project.name, date)
+    deck.notes = notes
+    if measured.note:
+        deck.warn(measured.note)
+    return deck
