@@ -228,12 +228,13 @@ def test_strict_json_writes_no_nan_and_escapes_line_separators() -> None:
             "the prose has 1,001 '<' characters, over the limit of 1,000 (Markdown "
             "reads each as the start of an HTML tag)",
         ),
-        ("word " * 20_001, "the prose has 100,005 characters, over the limit of 100,000"),
+        ("word " * 20_001, "the prose has 100,019 characters, over the limit of 100,000"),
     ],
 )
 def test_prose_budgets(bundle: Callable[[str], Path], text: str, problem: str | None) -> None:
     path = bundle("good-binary")
-    (path / "prose" / "problem.md").write_text(text, "utf-8")
+    # a short first paragraph: the deck quotes it, and has a limit of its own
+    (path / "prose" / "problem.md").write_text("The problem.\n\n" + text, "utf-8")
     expected = f"error: dsreport.yaml:10: ecosystem.problem: prose/problem.md: {problem}"
     assert formatted(path) == ([expected] if problem else [])
 
