@@ -258,7 +258,7 @@ GENERATED_CASES: dict[str, Case] = {
         1,
         _refused(
             [
-                "error: dsreport.yaml:396: interrogation.classes: the list should have at most "
+                "error: dsreport.yaml:429: interrogation.classes: the list should have at most "
                 "100 items, not 1000"
             ]
         ),

@@ -783,9 +783,15 @@ def pr_text(root: Path, host: Host) -> None:
     so that it still names what it named once the controls are dropped), every prose file,
     and the reviewed examples' and predictions' text cells (categories, slice values)."""
     draft = Draft.full()
+    limits = {loc: field.max_length for loc, field in text_locations(draft.spec)}
 
     def text(loc: Loc, value: str) -> str:
-        return _illegal(value, BIDI) if kept(loc) else f"{_illegal(value, BIDI)} {PINGS}"
+        if kept(loc):
+            return _illegal(value, BIDI)
+        most = limits.get(loc)
+        if most and len(value) + len(PINGS) + 1 > most:  # a text a slide shows, at its limit
+            return PINGS[: most - len(BIDI)] + BIDI
+        return f"{_illegal(value, BIDI)} {PINGS}"
 
     _edit_texts(draft, lambda prose: f"{PINGS} {BIDI}{prose}", text)
     for row in draft.reviewed:
@@ -854,7 +860,8 @@ def path_newline(root: Path, host: Host) -> None:
 def prose_brackets(root: Path, host: Host) -> None:
     """10 KB of `[` in a prose file: Markdown looks for the end of a link from each one."""
     draft = Draft.full()
-    draft.files["prose/problem.md"] = ("# The problem\n\n" + "[" * 10_000 + "\n").encode()
+    body = "Customers leave without warning.\n\n" + "[" * 10_000 + "\n"
+    draft.files["prose/problem.md"] = ("# The problem\n\n" + body).encode()
     draft.write(root)
 
 
