@@ -263,6 +263,26 @@ def test_every_number_on_the_deck_equals_the_reports(built: dict[str, Any], name
     assert checked > 40  # the deck is full of numbers, and every one was traced
 
 
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_an_acceptable_value_whose_range_falls_short_is_not_called_good_enough(
+    built: dict[str, Any], name: str
+) -> None:
+    """Each example's headline value reaches the acceptable level but its likely range
+    reaches past it (tumour-triage: recall 95.3%, 88.5%-98.2%, against 95%): the slide says
+    it could fall short instead of "good enough to ship"."""
+    prs, _, result = built[name]
+    head = result.facts.headline
+    assert head.level_reached == "acceptable"
+    acceptable = head.success_levels["acceptable"].value
+    if head.metric.direction == "higher_is_better":
+        assert head.metric.interval.low < acceptable
+    else:
+        assert head.metric.interval.high > acceptable
+    reached = texts(prs.slides[3])["Level reached"]
+    assert reached.startswith(f"Our model: {head.shown.text_pm['ours']}, acceptable, but could")
+    assert "good enough to ship" not in reached
+
+
 # --- words that follow the metric's direction -----------------------------------------------------
 
 

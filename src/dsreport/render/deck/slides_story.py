@@ -30,13 +30,13 @@ from dsreport.render.deck.fit import BODY_SIZES, Para, sentences
 from dsreport.render.deck.geometry import Box, inches
 from dsreport.render.deck.theme import LIGHT
 from dsreport.render.deck.words import (
-    REACHED,
     cap,
     higher,
     levels,
     metric_name,
     people,
     ranked_conditions,
+    reached_words,
 )
 
 SUBTITLES = ("subTitle", "body", "obj")
@@ -212,7 +212,7 @@ def success(b: Builder, start: int, room: bool) -> int | None:
             align="r",
             anchor="m",
         )
-    words = REACHED.get(head.level_reached or "", "")
+    words = reached_words(head)
     below = head.level_reached in ("below_acceptable", "below_worst")
     ours_text = shown.get("ours", head.metric.value.text_pm)
     better = "" if higher(head.metric) else " (lower is better)"

@@ -16,6 +16,7 @@ from dsreport.analyse.facts import (
     ConditionFact,
     Facts,
     FindingFact,
+    HeadlineFact,
     MetricFact,
     OutcomeCountFact,
     OutcomeFact,
@@ -82,6 +83,23 @@ REACHED = {
     "below_acceptable": "short of what we can ship",
     "below_worst": "worse than today's process",
 }
+
+
+def reached_words(head: HeadlineFact) -> str:
+    """What the level reached means to a PM; `acceptable, but could fall short` when the
+    value reaches a level its own likely range does not: "good enough to ship" must not
+    hide a range that falls short of it."""
+    words = REACHED.get(head.level_reached or "", "")
+    level = head.success_levels.get("acceptable")
+    interval = head.metric.interval
+    if head.level_reached not in ("optimal", "acceptable") or level is None or interval is None:
+        return words
+    if level.value is None:
+        return words
+    up = higher(head.metric)
+    if interval.low < level.value if up else interval.high > level.value:
+        return "acceptable, but could fall short"
+    return words
 
 
 def against_target(metric: MetricFact, ours: str, target: str) -> str:
