@@ -387,3 +387,11 @@ class LoopbackServer:
 
     def contacted(self) -> str:
         return f"{self.connections} connection(s), requests: {self.requests}"
+
+
+def soffice_pdf(deck: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
+    """LibreOffice converting `deck` to PDF in `outdir`, with a profile of its own there (so
+    runs side by side do not share one)."""
+    command = ["soffice", f"-env:UserInstallation=file://{outdir}/lo", "--headless"]
+    command += ["--convert-to", "pdf", "--outdir", str(outdir), str(deck)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)

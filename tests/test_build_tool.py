@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from dsreport.api import build
-from dsreport.batch import build_many, expand, slug_of
+from dsreport.buildtool.batch import build_many, expand, slug_of
+from dsreport.buildtool.progress import LogLines
+from dsreport.buildtool.watch import watch
 from dsreport.errors import BuildError, BundleError, Problem, UsageError
-from dsreport.progress import LogLines
 from dsreport.result import BuildResult
-from dsreport.watch import watch
 from helpers import Run, edit_yaml
 
 CHEAP = ["facts", "summary"]
@@ -166,6 +166,86 @@ def test_the_cli_builds_a_batch_and_exits_1_when_one_fails(
     assert f"wrote {out / 'north' / 'north-facts.json'}" in result.stdout.splitlines()
 
 
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_a_batch_reads_no_bundle_file_before_the_checked_loader(
+    bundle: Callable[[str], Path], tmp_path: Path, target: str
+) -> None:
+    """`dsreport build bundles/evil bundles/good`: the slug of each bundle was read with
+    `read_bytes()` before the loader's checks, so a dsreport.yaml linked to /dev/zero took
+    4 GB in seconds (and a FIFO would block). Now the evil one fails like a single build
+    and the good one builds; measured as a real process."""
+    import os
+    import subprocess
+    import sys
+
+    from report_helpers import process_env
+
+    good = _renamed(bundle, "good-binary", "north")
+    evil = tmp_path / "bundles" / "evil"
+    evil.mkdir()
+    if target == "fifo":
+        os.mkfifo(evil / "dsreport.yaml")
+    else:
+        (evil / "dsreport.yaml").symlink_to(target)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "dsreport.cli", "build", str(evil), str(good)]
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as err:
+        proc = subprocess.Popen(
+            [*command, "-o", str(out), "--only", "facts", "-j", "1"],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")},
+        )
+        timer = threading.Timer(30, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+    stderr = errors.read_text("utf-8")
+    assert usage.ru_maxrss * 1024 < 1024**3  # kilobytes on Linux
+    assert os.waitstatus_to_exitcode(status) == 1, stderr
+    what = "is a symbolic link" if target != "fifo" else "is not a regular file"
+    assert [line for line in stderr.splitlines() if not line.startswith("dsreport:")] == [
+        f"{evil}: failed",
+        f"error: dsreport.yaml: 'dsreport.yaml' {what}",
+        "  hint: copy the file into the bundle"
+        if target != "fifo"
+        else "  hint: name a plain file inside the bundle",
+        f"1 of 2 bundles built into {out}",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["north"]
+
+
+def test_an_output_folder_through_a_link_in_the_bundle_is_refused(
+    bundle: Callable[[str], Path], tmp_path: Path, run_dsreport: Callable[..., Run]
+) -> None:
+    """`dsreport build . -o out/`, as the examples advise, with `out -> /elsewhere` planted
+    in the bundle, wrote the outputs to /elsewhere. The link is refused before anything
+    is read or written there."""
+    root = bundle("good-binary")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not the bundle's\n", "utf-8")
+    (root / "out").symlink_to(elsewhere, target_is_directory=True)
+    result = run_dsreport("build", ".", "-o", "out/", "--only", "facts", cwd=root)
+    assert result.exit_code == 2, result.stderr
+    assert result.err_lines == [
+        f"error: the output folder out passes through {root / 'out'}, a symbolic link in the "
+        f"bundle (to {elsewhere})",
+        "  hint: write the outputs outside the bundle folder, or remove the link",
+    ]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+    (root / "out").unlink()
+    (root / "real").mkdir()
+    (root / "real" / "sub").symlink_to(elsewhere, target_is_directory=True)
+    deeper = run_dsreport("build", root, "-o", root / "real" / "sub" / "x", "--only", "facts")
+    assert deeper.exit_code == 2 and "a symbolic link in the bundle" in deeper.stderr
+    inside = run_dsreport("build", ".", "-o", "real/out", "--only", "facts", cwd=root)
+    assert inside.exit_code == 0, inside.stderr
+
+
 def _kind(result: BuildResult) -> str:
     if result.cached:
         return "cached"
@@ -279,7 +359,7 @@ def test_the_live_display_ticks_each_stage_on_a_terminal(
 
     from rich.console import Console
 
-    from dsreport.progress import LiveDisplay
+    from dsreport.buildtool.progress import LiveDisplay
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=80, color_system=None)

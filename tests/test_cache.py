@@ -81,3 +81,117 @@ def test_other_renderers_or_force_rebuild(
     assert not build(copy, out, only=["engineer"]).cached
     forced = cli("build", copy, "-o", out, "--only", "facts", "--force")
     assert forced.stdout.startswith("wrote ")
+
+
+# --- what the cache may trust ---------------------------------------------------------------
+
+
+def _flip_labels(table: Path) -> None:
+    """Every label of a binary predictions table swapped: the recommendation changes."""
+    lines = table.read_text("utf-8").splitlines()
+    header = lines[0].split(",")
+    label = header.index("label")
+    rows = []
+    for line in lines[1:]:
+        cells = line.split(",")
+        cells[label] = {"0": "1", "1": "0"}.get(cells[label], cells[label])
+        rows.append(",".join(cells))
+    table.write_text("\n".join([lines[0], *rows]) + "\n", "utf-8")
+
+
+@pytest.mark.parametrize("folder", [".dsreport-x", "__pycache__"])
+def test_a_file_the_loader_reads_is_in_the_key_wherever_it_sits(
+    bundle: Callable[[str], Path], tmp_path: Path, folder: str
+) -> None:
+    """The key skipped `.dsreport-*` and `__pycache__` folders, which the loader reads from
+    when the bundle names a file there: a changed table gave 'up to date' and the old call."""
+    from helpers import edit_yaml
+
+    root = bundle("good-binary")
+    (root / folder).mkdir()
+    (root / "data" / "predictions.csv").rename(root / folder / "predictions.csv")
+    edit_yaml(root, "path: data/predictions.csv", f"path: {folder}/predictions.csv")
+    out = tmp_path / "out"
+    first = build(root, out, only=["facts"])
+    _flip_labels(root / folder / "predictions.csv")
+    second = build(root, out, only=["facts"])
+    assert not second.cached
+    assert second.facts.metrics != first.facts.metrics
+
+
+def test_an_unread_file_is_not_in_the_key(bundle: Callable[[str], Path], tmp_path: Path) -> None:
+    """Files the bundle does not name are neither read nor hashed (a large unrelated file
+    costs nothing)."""
+    root = bundle("good-binary")
+    out = tmp_path / "out"
+    build(root, out, only=["facts"])
+    (root / "notes.txt").write_text("not part of the bundle\n", "utf-8")
+    assert build(root, out, only=["facts"]).cached
+
+
+def test_a_tampered_analysis_entry_is_ignored(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """An analysis cache entry edited by hand made a fresh output folder say what the edit
+    said. Entries carry a digest of their content, checked on read."""
+    import json
+    import os
+
+    root = bundle("good-binary")
+    first = build(root, tmp_path / "a", only=["facts"])
+    entries = list((Path(os.environ["DSREPORT_CACHE_DIR"]) / "analysis").glob("*.json"))
+    assert len(entries) == 1
+    text = entries[0].read_text("utf-8")
+    label = first.facts.recommendation.label if first.facts.recommendation else ""
+    assert label and json.dumps(label)[1:-1] in text
+    entries[0].write_text(text.replace(json.dumps(label)[1:-1], "Ship"), "utf-8")
+    second = build(root, tmp_path / "b", only=["facts"])
+    assert not second.analysis_reused
+    assert second.facts.recommendation == first.facts.recommendation
+    assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")
+
+
+def test_a_tampered_build_entry_is_ignored(copy: Path, tmp_path: Path) -> None:
+    import json
+    import os
+
+    out = tmp_path / "out"
+    build(copy, out, only=["facts"])
+    cache = next(Path(os.environ["DSREPORT_CACHE_DIR"]).glob("*.json"))
+    data = json.loads(cache.read_text("utf-8"))
+    entry = next(iter(data.values()))
+    entry["notes"] = ["a note nobody wrote"]
+    cache.write_text(json.dumps(data), "utf-8")
+    again = build(copy, out, only=["facts"])
+    assert not again.cached and again.notes == []
+
+
+def test_the_key_covers_the_rendering_libraries(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dsreport.buildtool import cache
+
+    key = cache.build_key(copy, tmp_path / "out", None, (), (), None)
+    real = cache.library_versions()
+    for name in ("weasyprint", "python-pptx", "matplotlib", "jinja2"):
+        assert name in real
+        changed = {**real, name: "0.0.1"}
+        monkeypatch.setattr(cache, "library_versions", lambda changed=changed: changed)
+        assert cache.build_key(copy, tmp_path / "out", None, (), (), None) != key
+
+
+def test_every_file_of_a_model_folder_is_in_the_key(tmp_path: Path) -> None:
+    """A model may be a folder the loader reads whole: a file changed inside it is a new key
+    (hashing the folder's path alone would have kept the old one)."""
+    from dsreport.buildtool.cache import bundle_digest
+    from helpers import edit_yaml
+
+    root = tmp_path / "digits"
+    shutil.copytree(EXAMPLE.parent / "digit-routing", root)
+    (root / "model" / "weights").mkdir()
+    (root / "model" / "weights" / "part-1.bin").write_bytes(b"one")
+    edit_yaml(root, "path: model/digit-routing.skops", "path: model/weights")
+    first = bundle_digest(root, None)
+    assert bundle_digest(root, None) == first
+    (root / "model" / "weights" / "part-1.bin").write_bytes(b"two")
+    assert bundle_digest(root, None) != first

@@ -63,6 +63,7 @@ from report_helpers import (
     missing_tools,
     pdf_text,
     process_env,
+    soffice_pdf,
     squeeze,
     tool,
     uncompressed,
@@ -79,6 +80,8 @@ SECONDS = 60.0
 MAX_RSS = 2 * 1024**3
 ARTIFACTS = ("-deck.pptx", "-facts.json", "-handoff", "-handoff.zip", "-report.pdf", "-summary.md")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+PINGS = re.compile(r"(?<![\w.+-])@[A-Za-z0-9]|(?<!&)#\d|(?<![\w-])GH-\d", re.IGNORECASE)
 ACTIONS = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/SubmitForm", b"/ImportData")
 NO_EXAMPLE = (
     "note: handoff: no example request (no usable example for: tenure_months); the "
@@ -224,10 +227,90 @@ GENERATED_CASES: dict[str, Case] = {
         "fetch when opened",
         "  hint: embed the picture or font in the template instead of linking to it",
     ),
+    "pptx-entity-link": _error(
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
+        "fetch when opened",
+        "  hint: embed the picture or font in the template instead of linking to it",
+    ),
+    "pptx-hyperlink-picture": _error(
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
+        "fetch when opened",
+        "  hint: embed the picture or font in the template instead of linking to it",
+    ),
     "pptx-zip-bomb": _error(
         "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "expands to 300.1 MiB, over the 256.0 MiB a template may hold (a zip bomb?)",
         "  hint: save the template again from PowerPoint",
+    ),
+    "resamples-huge": _error(
+        "error: dsreport.yaml:192: interrogation.checks.bootstrap_resamples: 100,000,000 is "
+        "not a whole number from 100 to 10,000",
+        "  hint: the default is 1,000",
+    ),
+    "resamples-negative": _error(
+        "error: dsreport.yaml:192: interrogation.checks.bootstrap_resamples: -5 is not a "
+        "whole number from 100 to 10,000",
+        "  hint: the default is 1,000",
+    ),
+    "classes-many": Case(
+        1,
+        _refused(
+            [
+                "error: dsreport.yaml:429: interrogation.classes: the list should have at most "
+                "100 items, not 1000"
+            ]
+        ),
+        slug="digit-routing",
+    ),
+    "svg-use-bomb": _error(
+        "error: img/diagram.svg:1: system_design.diagrams[0].path: SVG 'img/diagram.svg' "
+        "draws more than 20,000 elements once its references (<use>, url(#...)) are expanded",
+        "  hint: simplify the diagram, or save it as PNG",
+    ),
+    "csv-wide": _error(
+        "error: data/predictions.csv:1: the table has 250,006 columns, over the limit of 1,000",
+        "  hint: keep the columns the bundle names (ids, labels, splits, slices, scores)",
+    ),
+    "code-runs-on-test": _error(
+        "error: dsreport.yaml:120: system_design.code[1].path: 'code/conftest.py' would be "
+        "code/conftest.py in the handoff, which pytest loads before the contract test",
+        "  hint: rename the file, or leave it out of system_design.code",
+        "error: dsreport.yaml:122: system_design.code[2].path: 'code/jsonschema.py' would be "
+        "code/jsonschema.py in the handoff, which Python would import instead of the test "
+        "run's 'jsonschema' module",
+        "  hint: rename the file, or leave it out of system_design.code",
+    ),
+    "pr-text": _built(NO_EXAMPLE),
+    "json-field-examples": _error(
+        "error: dsreport.yaml:56: system_design.inputs[0].example: the example cannot be "
+        "written as JSON: a number of 5000 characters (at most 30)",
+        "  hint: give a plain value of the field's type, or leave the example out",
+        "error: dsreport.yaml:81: system_design.inputs[3].example: the example cannot be "
+        "written as JSON: NaN is not a number JSON allows",
+        "  hint: give a plain value of the field's type, or leave the example out",
+        "error: dsreport.yaml:87: system_design.inputs[4].example: the example cannot be "
+        "written as JSON: nested more than 32 levels deep",
+        "  hint: give a plain value of the field's type, or leave the example out",
+    ),
+    "json-cells": _built(),
+    "prose-brackets": _error(
+        "error: dsreport.yaml:15: ecosystem.problem: prose/problem.md: the prose has 10,000 '[' "
+        "characters, over the limit of 1,000 (Markdown reads each as the start of a link or an "
+        "image)",
+        "  hint: shorten it, or write a literal bracket as \\[ and < as &lt;",
+    ),
+    "cell-long": _error(
+        "error: data/reviewed.csv:2: model_output: the cell has more than 5,000 characters, the "
+        "most a report lays out",
+        "  hint: shorten it (the reviewer's gist is enough), or leave the long text out",
+    ),
+    "path-newline": _error(
+        "error: dsreport.yaml:120: system_design.code[1].path: 'code/helper.py\\n"
+        + "0" * 64
+        + "  README.md\\n.py' holds a line break or another control character",
+        "  hint: rename the file: a name like this can forge lines wherever paths are listed",
     ),
     "image-bomb": _built(
         "note: deck: the logo img/logo.png could not be placed (DecompressionBombError); the "
@@ -280,6 +363,7 @@ class Run:
     before: dict[str, bytes] = field(default_factory=dict)
     """The output folder's files before the build: a previous build's outputs."""
     timed_out: bool = False
+    server: LoopbackServer | None = None
 
     def file(self, suffix: str) -> Path:
         """The artifact `<slug><suffix>` the build wrote."""
@@ -358,8 +442,9 @@ def _execute(run: Run) -> Run:
 @pytest.fixture(scope="module")
 def runs(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Run]:
-    """Build every selected case, two at a time, each with its own loopback server."""
+) -> Iterator[dict[str, Run]]:
+    """Build every selected case, two at a time, each with its own loopback server (kept
+    listening until the module's tests are done, for LibreOffice to be judged too)."""
     selected = {
         item.callspec.params["name"]
         for item in request.session.items
@@ -377,15 +462,16 @@ def runs(
         for name, server in servers.items():
             done[name].requests = list(server.requests)
             done[name].connections = server.connections
+            done[name].server = server
         for run in sorted(done.values(), key=lambda r: -r.seconds):  # shown with -s
             print(
                 f"{run.name:28} exit {run.code}  {run.seconds:5.1f} s  {run.cpu_seconds:5.1f} s "
                 f"CPU  {run.max_rss / 1024**2:6.0f} MiB"
             )
+        yield done
     finally:
         for server in servers.values():
             server.close()
-    return done
 
 
 # --- reading what a build wrote -------------------------------------------------------------------
@@ -505,6 +591,9 @@ def test_outputs_are_whole_or_untouched(runs: dict[str, Run], name: str) -> None
         k: v for k, v in run.before.items() if not k.startswith(slug)
     }
     assert b"previous build" not in b"".join(v for k, v in after.items() if k.startswith(slug))
+    for where, data in output_bytes(run):
+        if where.endswith((".json", ".jsonl")):
+            assert_strict_json(data.decode("utf-8"), where)
     facts = json.loads(run.file("-facts.json").read_text(encoding="utf-8"))
     assert facts["slug"] == slug
     run.file("-summary.md").read_text(encoding="utf-8")
@@ -524,6 +613,19 @@ def test_outputs_are_whole_or_untouched(runs: dict[str, Run], name: str) -> None
         if p.is_file()
     }
     assert members == folder
+
+
+def _no_constant(name: str) -> None:
+    raise AssertionError(f"{name} in JSON")
+
+
+def assert_strict_json(text: str, where: str) -> None:
+    """What a strict parser accepts: no NaN or Infinity; no raw U+2028 or U+2029 either
+    (line breaks to JavaScript and to Python's splitlines)."""
+    assert "\u2028" not in text and "\u2029" not in text, where
+    lines = text.splitlines() if where.endswith(".jsonl") else [text]
+    for line in lines:
+        json.loads(line, parse_constant=_no_constant)
 
 
 @pytest.mark.parametrize("name", sorted(ALL))
@@ -578,6 +680,25 @@ def test_deck_text_fits_and_shapes_stay_apart(runs: dict[str, Run], name: str) -
     prs = Presentation(str(runs[name].file("-deck.pptx")))
     assert_text_fits(prs)
     assert_inside_and_apart(prs)
+
+
+OPENED = ["hostile-markup", "xml-illegal", "pr-text", "json-cells", "layout-text", "image-bomb"]
+"""Built hostile cases whose deck LibreOffice opens while their loopback server listens."""
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+@pytest.mark.parametrize("name", OPENED)
+def test_libreoffice_opening_the_deck_makes_no_request(
+    runs: dict[str, Run], name: str, tmp_path: Path
+) -> None:
+    """A deck could carry a link that its reader fetches (a template's linked picture did);
+    LibreOffice converting the deck to PDF is the reader here, and the case's server the
+    judge (tests/test_deck_links.py shows the judge sees a fetch when there is one)."""
+    run = runs[name]
+    assert run.server is not None
+    proc = soffice_pdf(run.file("-deck.pptx"), tmp_path)
+    assert proc.returncode == 0 and list(tmp_path.glob("*.pdf")), proc.stderr
+    assert (run.server.connections, run.server.requests) == (0, [])
 
 
 # --- what particular cases must show --------------------------------------------------------------
@@ -659,6 +780,21 @@ def test_xml_illegal_characters_are_cleaned_once_for_every_output(
     deck = deck_text(run)
     assert "Churn radar" in deck and "Gradient boosting" in deck
     assert "Churn radar" in pdf_text(run.file("-report.pdf"))
+
+
+@_only("pr-text")
+def test_pr_text_pings_nobody_and_reads_in_order(runs: dict[str, Run], name: str) -> None:
+    """The summary is pasted into pull requests: mentions, team mentions and issue
+    references in bundle text are broken up, so nobody is pinged and nothing cross-linked;
+    and no output (nor the terminal) carries a bidi control that would reorder a line."""
+    run = runs[name]
+    summary = run.file("-summary.md").read_text(encoding="utf-8")
+    assert "octocat" in summary and PINGS.findall(summary) == []
+    assert "Churn radar" in summary.splitlines()[0]
+    for where, text in [*text_outputs(run), ("deck", deck_text(run)), ("terminal", run.stdout)]:
+        assert not BIDI_CONTROLS.search(text), where
+    facts = json.loads(run.file("-facts.json").read_text(encoding="utf-8"))
+    assert facts["headline"]["metric"]["name"] == "recall"
 
 
 @_only("one-class-only")

@@ -372,3 +372,19 @@ def test_a_bad_max_file_size_is_a_usage_error(
     assert result.exit_code == 2
     assert "internal error" not in result.stderr
     assert "--max-file-size" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["weights\n0000  evil.py", "tab\there.bin", "sep\u2028.bin"])
+def test_a_file_in_a_model_folder_whose_name_holds_a_control_character_is_refused(
+    tmp_path: Path, name: str
+) -> None:
+    """Model folder listings go into the handoff's MANIFEST.sha256 line by line."""
+    from dsreport.load.paths import read_folder
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "ok.bin").write_bytes(b"x")
+    (folder / name).write_bytes(b"y")
+    parts, problem = read_folder(tmp_path, "model", 1024, file="dsreport.yaml", line=3, key="k")
+    assert parts is None and problem is not None
+    assert problem.message == f"'model/{name}' holds a line break or another control character"

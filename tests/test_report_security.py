@@ -604,3 +604,20 @@ def test_dollar_signs_in_bundle_text_are_drawn_literally(bundle: Callable[[str],
     assert "GBM $\\frac{a$ model" in [rung.name for rung in facts.ladder]
     made = charts.all_charts(facts)
     assert "ladder" in made
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("@octocat", "@&#8203;octocat"),
+        ("cc @acme/reviewers", "cc @&#8203;acme/reviewers"),
+        ("fixes #123 and acme/app#67", "fixes #&#8203;123 and acme/app#&#8203;67"),
+        ("see GH-45", "see GH&#8203;-45"),
+        ("&#64;octocat", "\\&#&#8203;64;octocat"),
+        ("ana@example.com, C#, #hashtag", "ana@example.com, C#, #hashtag"),
+    ],
+)
+def test_the_summary_breaks_up_mentions_and_issue_references(text: str, escaped: str) -> None:
+    from dsreport.render.markdown import md_escape
+
+    assert md_escape(text) == escaped

@@ -25,14 +25,14 @@ if TYPE_CHECKING:
         load_bundle,
         validate,
     )
-    from dsreport.batch import build_many
+    from dsreport.buildtool.batch import build_many
+    from dsreport.buildtool.watch import watch
     from dsreport.errors import BuildError, BundleError, DsreportError, Problem
-    from dsreport.watch import watch
 
 _LAZY = {
     "build": "dsreport.api",
-    "build_many": "dsreport.batch",
-    "watch": "dsreport.watch",
+    "build_many": "dsreport.buildtool.batch",
+    "watch": "dsreport.buildtool.watch",
     "check": "dsreport.api",
     "diff": "dsreport.api",
     "facts_schema": "dsreport.api",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dsreport import strictjson
+from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.errors import Problem
 from dsreport.importers import example as _examples
 from dsreport.load.paths import LoadOptions
-from dsreport.progress import SILENT, Progress
 from dsreport.result import BuildResult
 
 if TYPE_CHECKING:
@@ -62,44 +62,56 @@ def build(
     whose prose alone changed is re-rendered without re-running the analysis
     (`analysis_reused`). `jobs` caps the processes used; `progress` hears of each stage.
     """
-    from dsreport.cache import BuildCache, build_key
+    from dsreport.buildtool.cache import BuildCache, build_key
+    from dsreport.buildtool.staging import check_output_folder, recover
 
     root = Path(bundle)
     if root.name == "dsreport.yaml" and root.is_file():
         root = root.parent  # the key covers the whole folder, however it was named
+    check_output_folder(Path(out_dir), root)  # before anything reads or writes there
+    recover(Path(out_dir))  # a build cut short in its commit is undone first
     cache = BuildCache(Path(out_dir))
     key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
     if since is not None:  # the outputs depend on the last review too
-        key = hashlib.sha256(f"{key}:{since_digest(Path(since))}".encode()).hexdigest()
+        key = hashlib.sha256(f"{key}:{since_digest(Path(since), options)}".encode()).hexdigest()
     if not force and (hit := cache.lookup(root, key)) is not None:
         return hit
+    from dsreport.buildtool import stop
     from dsreport.pipeline import build as _build
 
-    result = _build(
-        bundle,
-        out_dir,
-        only=only,
-        formats=formats,
-        template_dirs=template_dirs,
-        options=options,
-        force=force,
-        jobs=jobs,
-        progress=progress or SILENT,
-        since=since,
-    )
+    with stop.recorded():
+        result = _build(
+            bundle,
+            out_dir,
+            only=only,
+            formats=formats,
+            template_dirs=template_dirs,
+            options=options,
+            force=force,
+            jobs=jobs,
+            progress=progress or SILENT,
+            since=since,
+        )
     cache.store(root, key, result)
     return result
 
 
-def since_digest(path: Path) -> str:
-    """The bytes a `since` build depends on: the file, or a folder's facts files."""
+def since_digest(path: Path, options: LoadOptions | None = None) -> str:
+    """The bytes a `since` build depends on: the file, or a folder's facts files, read
+    with the same checks as the build reads them (a regular file, capped; no link)."""
+    from dsreport.load.previous import FACTS_SUFFIX, PreviousError, read_capped
+
+    limit = (options or LoadOptions()).limits.file_bytes
     digest = hashlib.sha256()
-    files = sorted(path.glob("*-facts.json")) if path.is_dir() else [path]
+    if path.is_dir():
+        files = sorted(p for p in path.glob(f"*{FACTS_SUFFIX}") if not p.is_symlink())
+    else:
+        files = [path]
     for file in files:
         try:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
-        except OSError:
-            continue  # the build itself says what is wrong with it
+            digest.update(file.name.encode() + b"\0" + read_capped(file, limit))
+        except PreviousError:
+            digest.update(b"unreadable")  # the build itself says what is wrong with it
     return digest.hexdigest()
 
 
@@ -193,7 +205,7 @@ def _as_loaded(node: Any) -> Any:
 
 
 def json_schema_text() -> str:
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return strictjson.dumps(json_schema(), indent=2) + "\n"
 
 
 def init_bundle(directory: str | Path, task: str = "binary") -> Path:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from dsreport import __version__
-from dsreport.buildcmd import build
+from dsreport import __version__, strictjson
+from dsreport.buildtool.command import build
 from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
 from dsreport.diffcmd import diff
 from dsreport.importcmd import import_, report_start
@@ -71,10 +70,9 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     out = Out()
     if as_json:
         click.echo(
-            json.dumps(
+            strictjson.dumps(
                 {"ok": not errors, "problems": [p.as_dict() for p in problems]},
                 indent=2,
-                ensure_ascii=False,
             )
         )
     else:
@@ -109,11 +107,7 @@ def schema(out_file: Path | None, of_facts: bool) -> None:
     """Print the JSON Schema of dsreport.yaml (for editors: `# yaml-language-server: $schema=`)."""
     from dsreport.api import facts_schema, json_schema_text
 
-    text = (
-        json.dumps(facts_schema(), indent=2, ensure_ascii=False) + "\n"
-        if of_facts
-        else json_schema_text()
-    )
+    text = strictjson.dumps(facts_schema(), indent=2) + "\n" if of_facts else json_schema_text()
     if out_file is None:
         click.echo(text, nl=False)
     else:
@@ -139,7 +133,7 @@ def check(bundle: Path, fail_on: str, as_json: bool, max_file_size: str | None) 
     failing = [f for f in facts.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
     if as_json:
         click.echo(
-            json.dumps(
+            strictjson.dumps(
                 {
                     "recommendation": facts.recommendation.model_dump()
                     if facts.recommendation
@@ -149,7 +143,6 @@ def check(bundle: Path, fail_on: str, as_json: bool, max_file_size: str | None) 
                     "failed": bool(failing),
                 },
                 indent=2,
-                ensure_ascii=False,
             )
         )
     else:

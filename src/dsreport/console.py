@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
-from dsreport.errors import BundleError, DsreportError, Problem, UsageError
+from dsreport.buildtool import stop
+from dsreport.errors import BundleError, DsreportError, Problem, UsageError, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,7 +30,7 @@ class Out:
         style = "bold red" if problem.severity == "error" else "yellow"
         self.err.print(problem.format(), style=style, markup=False)
         if problem.hint:
-            self.err.print(f"  hint: {problem.hint}", style="dim", markup=False)
+            self.err.print(f"  hint: {one_line(problem.hint)}", style="dim", markup=False)
 
     def error(self, error: DsreportError) -> None:
         """A bundle's problems one by one, or the error and its hint."""
@@ -37,9 +38,9 @@ class Out:
             for problem in error.problems:
                 self.problem(problem)
             return
-        self.err.print(f"error: {error.message}", style="bold red", markup=False)
+        self.err.print(f"error: {one_line(error.message)}", style="bold red", markup=False)
         if error.hint:
-            self.err.print(f"  hint: {error.hint}", style="dim", markup=False)
+            self.err.print(f"  hint: {one_line(error.hint)}", style="dim", markup=False)
 
     def info(self, text: str) -> None:
         if not self.quiet:
@@ -51,63 +52,56 @@ class Out:
             self.err.print(f"warning: {text}", style="yellow", markup=False)
 
 
-def _terminate_like_interrupt() -> None:
-    """SIGTERM (a CI job's timeout, `kill`) takes Ctrl-C's path: the staging folder is
-    removed, workers are stopped and the previous outputs stay as they were."""
-    import signal
-    import threading
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, interrupt)
-
-
 def handle_errors(func: F) -> F:
-    """The one place failures become messages: `error: FILE:LINE: ...`, a hint, an exit code."""
+    """The one place failures become messages: `error: FILE:LINE: ...`, a hint, an exit code.
+
+    A stop request (Ctrl-C, SIGTERM) wins over whatever error it caused on its way, in
+    this process or a worker: exit 130, the previous outputs unchanged."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         verbose = bool(ctx.find_root().params.get("verbose"))
         out = Out()
-        _terminate_like_interrupt()
         try:
-            return func(*args, **kwargs)
-        except BundleError as exc:
-            out.error(exc)
-            errors = len(exc.errors)
-            out.err.print(
-                f"{errors} error{'s' if errors != 1 else ''}; nothing was written", markup=False
-            )
+            with stop.installed():
+                return func(*args, **kwargs)
+        except (KeyboardInterrupt, Exception) as exc:
+            if isinstance(exc, KeyboardInterrupt) or stop.requested():
+                done = "the new outputs were already written"
+                kept = "previous outputs are unchanged"
+                out.err.print(f"interrupted; {done if stop.written() else kept}", markup=False)
+                sys.exit(130)
+            if verbose and not isinstance(exc, DsreportError):
+                raise
+            code = _report(exc, out)
             if verbose:
                 raise
-            sys.exit(exc.exit_code)
-        except DsreportError as exc:
-            out.error(exc)
-            if verbose:
-                raise
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            out.err.print("interrupted; previous outputs are unchanged", markup=False)
-            sys.exit(130)
-        except Exception as exc:  # a bug: say so plainly, traceback only with -v
-            if verbose:
-                raise
-            out.err.print(
-                f"error: internal error: {type(exc).__name__}: {exc}",
-                style="bold red",
-                markup=False,
-            )
-            out.err.print(
-                "  hint: run again with -v for the traceback and report it",
-                style="dim",
-                markup=False,
-            )
-            sys.exit(3)
+            sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _report(exc: Exception, out: Out) -> int:
+    """Print an error as dsreport prints errors; return the exit code."""
+    if isinstance(exc, BundleError):
+        out.error(exc)
+        errors = len(exc.errors)
+        out.err.print(
+            f"{errors} error{'s' if errors != 1 else ''}; nothing was written", markup=False
+        )
+        return exc.exit_code
+    if isinstance(exc, DsreportError):
+        out.error(exc)
+        return exc.exit_code
+    # a bug: say so plainly, traceback only with -v
+    out.err.print(
+        f"error: internal error: {type(exc).__name__}: {exc}", style="bold red", markup=False
+    )
+    out.err.print(
+        "  hint: run again with -v for the traceback and report it", style="dim", markup=False
+    )
+    return 3
 
 
 def max_size(value: str | None) -> Any:

@@ -8,11 +8,11 @@ schemas, and the handoff package ships them.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
 
+from dsreport import strictjson
 from dsreport.bundle.sections import Constraints, ContractField
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -112,12 +112,12 @@ def example_value(f: ContractField) -> tuple[bool, Any]:
     try:
         if f.type != "array":
             return True, _scalar(f.type, text)
-        items = json.loads(text) if text.startswith("[") else text.split(",")
+        items = strictjson.loads(text) if text.startswith("[") else text.split(",")
         if not isinstance(items, list):
             return False, None
         kind = f.items or "string"
         return True, [v if not isinstance(v, str) else _scalar(kind, v) for v in items]
-    except (ValueError, json.JSONDecodeError):
+    except ValueError:  # strictjson.JsonProblem included
         return False, None
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from dsreport import strictjson
 from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def diff(
             "failed": bool(new),
             "new_findings": [f.id for f in new],
         }
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        click.echo(strictjson.dumps(report, indent=2))
     else:
         _print(since)
         out = Out()

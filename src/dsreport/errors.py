@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other controls written as escapes (`\\n`): a name from a
+    bundle cannot start a line of its own in a message, such as a forged `error:` line."""
+    return _BREAKS.sub(lambda m: m.group(0).encode("unicode_escape").decode(), text)
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,7 @@ class Problem:
 
     def format(self) -> str:
         key = f"{self.key}: " if self.key else ""
-        return f"{self.severity}: {self.where}: {key}{self.message}"
+        return one_line(f"{self.severity}: {self.where}: {key}{self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {

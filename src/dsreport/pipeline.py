@@ -10,15 +10,16 @@ from pathlib import Path
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
 from dsreport.analyse.since.compose import with_since
+from dsreport.buildtool import stop
+from dsreport.buildtool.progress import SILENT, Progress
+from dsreport.buildtool.staging import Staging
 from dsreport.errors import UsageError
 from dsreport.load.loader import Bundle, load_bundle
 from dsreport.load.paths import LoadOptions
 from dsreport.load.previous import read_previous
-from dsreport.progress import SILENT, Progress
 from dsreport.render.base import RenderContext, available, get_renderer
 from dsreport.render.run import default_jobs, render_all
 from dsreport.result import BuildResult
-from dsreport.write import Staging
 
 ALWAYS = ("facts", "summary")
 
@@ -119,3 +120,4 @@ def _stage(name: str, timings: dict[str, float], progress: Progress) -> Iterator
     yield
     timings[name] = time.perf_counter() - start
     progress.end(name, timings[name])
+    stop.check()  # a stop swallowed inside the stage still stops the build here

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import random
+import shutil
 import types
 import zipfile
 from collections.abc import Callable, Iterator
@@ -734,6 +735,17 @@ def hostile_markup(root: Path, host: Host) -> None:
     draft.write(root)
 
 
+def _edit_texts(draft: Draft, prose: Callable[[str], str], text: Callable[[Loc, str], str]) -> None:
+    """Every text field of the draft rewritten: prose files by `prose`, the rest (inline
+    prose included) by `text`, which hears where the value sits."""
+    for loc, field in list(text_locations(draft.spec)):
+        value = get_at(draft.spec, loc)
+        if field.kind == "prose" and is_prose_path(value):
+            draft.files[value] = prose(draft.files[value].decode()).encode()
+        else:
+            set_at(draft.spec, loc, text(loc, value))
+
+
 def _illegal(text: str, chars: str = ILLEGAL) -> str:
     """`text` with XML-illegal characters inside it: cleaned, it reads as before."""
     return f"{text[:1]}{chars}{text[1:]}" if text else chars
@@ -746,13 +758,7 @@ def xml_illegal(root: Path, host: Host) -> None:
     names, slice values and error categories, which become chart series and categories."""
     draft = Draft.full()
     spec = draft.spec
-    for loc, field in list(text_locations(spec)):
-        value = get_at(spec, loc)
-        if field.kind == "prose" and is_prose_path(value):
-            text = draft.files[value].decode()
-            draft.files[value] = _illegal(text, ILLEGAL_BYTES).encode()
-        else:
-            set_at(spec, loc, _illegal(value))
+    _edit_texts(draft, lambda text: _illegal(text, ILLEGAL_BYTES), lambda loc, text: _illegal(text))
     for rung in spec["ladder"]["rungs"]:
         for key in ("metrics", "train_metrics"):
             rung[key] = {_illegal(k): v for k, v in rung.get(key, {}).items()}
@@ -761,6 +767,109 @@ def xml_illegal(root: Path, host: Host) -> None:
             row[:] = [_illegal(cell, ILLEGAL_BYTES) for cell in row]
     draft.prediction_header = [_illegal(c, ILLEGAL_BYTES) for c in draft.prediction_header]
     draft.review_header = [_illegal(c, ILLEGAL_BYTES) for c in draft.review_header]
+    draft.write(root)
+
+
+PINGS = "@octocat @acme/reviewers #123 GH-45 acme/app#67"
+"""Mentions, a team mention and issue references: a pull-request comment would ping and
+cross-link them."""
+BIDI = "\u202e\u2066\u200f"
+"""A right-to-left override, an isolate and a mark: they change how the text around them
+displays (a label read backwards)."""
+
+
+def pr_text(root: Path, host: Host) -> None:
+    """Mentions, issue references and bidi controls in every text field (inside the text,
+    so that it still names what it named once the controls are dropped), every prose file,
+    and the reviewed examples' and predictions' text cells (categories, slice values)."""
+    draft = Draft.full()
+    limits = {loc: field.max_length for loc, field in text_locations(draft.spec)}
+
+    def text(loc: Loc, value: str) -> str:
+        if kept(loc):
+            return _illegal(value, BIDI)
+        most = limits.get(loc)
+        if most and len(value) + len(PINGS) + 1 > most:  # a text a slide shows, at its limit
+            return PINGS[: most - len(BIDI)] + BIDI
+        return f"{_illegal(value, BIDI)} {PINGS}"
+
+    _edit_texts(draft, lambda prose: f"{PINGS} {BIDI}{prose}", text)
+    for row in draft.reviewed:
+        row[5] = f"{row[5]} {PINGS}" if row[5] else ""
+        row[7] = f"{BIDI}{row[7]} {PINGS}"
+    for row in draft.predictions:
+        row[3] = _illegal(row[3], BIDI)
+    draft.write(root)
+
+
+def json_field_examples(root: Path, host: Host) -> None:
+    """Contract examples strict JSON cannot carry: an array `[NaN, Infinity]`, an integer of
+    5,000 digits, an array nested 100,000 levels deep."""
+    draft = Draft.full()
+    inputs = draft.spec["system_design"]["inputs"]
+    inputs[0]["example"] = "9" * 5000
+    for name, example in (
+        ("history", "[NaN, Infinity]"),
+        ("nested", "[" * 100_000 + "]" * 100_000),
+    ):
+        inputs.append(
+            {
+                "name": name,
+                "type": "array",
+                "items": "number",
+                "description": "Past scores.",
+                "required": False,
+                "example": example,
+            }
+        )
+    draft.write(root)
+
+
+def json_cells(root: Path, host: Host) -> None:
+    """Reviewed inputs that look like JSON but are not strict JSON (NaN, an integer of
+    4,400 digits, more than Python converts to text, and 2,400 levels of nesting, deeper
+    than Python's json recurses; each within the 5,000 characters a cell may hold), and
+    U+2028 (a line separator to JavaScript and to Python's splitlines) inside a contract
+    example and a reviewed input."""
+    draft = Draft.full()
+    draft.spec["system_design"]["inputs"][2]["example"] = "C000\u2028123"
+    cells = [
+        '{"tenure_months": NaN, "plan": "monthly"}',
+        '{"tenure_months": ' + "9" * 4400 + ', "plan": "monthly"}',
+        '{"tenure_months": ' + "[" * 2400 + "]" * 2400 + "}",
+        '{"tenure_months": 3, "plan": "monthly\u2028yearly"}',
+    ]
+    for row, cell in zip(draft.reviewed, cells, strict=False):
+        row[1] = cell
+    draft.write(root)
+
+
+FORGED = "0" * 64 + "  README.md"
+"""A MANIFEST.sha256 line a file name with a line break in it would add."""
+
+
+def path_newline(root: Path, host: Host) -> None:
+    """A code file whose name holds a line break and a forged manifest line after it."""
+    draft = Draft.full()
+    name = f"code/helper.py\n{FORGED}\n.py"
+    draft.files[name] = b"x = 1\n"
+    draft.spec["system_design"]["code"].append({"path": name, "role": "other"})
+    draft.write(root)
+
+
+def prose_brackets(root: Path, host: Host) -> None:
+    """10 KB of `[` in a prose file: Markdown looks for the end of a link from each one."""
+    draft = Draft.full()
+    body = "Customers leave without warning.\n\n" + "[" * 10_000 + "\n"
+    draft.files["prose/problem.md"] = ("# The problem\n\n" + body).encode()
+    draft.write(root)
+
+
+def cell_long(root: Path, host: Host) -> None:
+    """A reviewed example whose model output is 52 KB of text: the PDF's appendix table
+    lays a cell out in time that grows faster than its length."""
+    draft = Draft.full()
+    draft.reviewed[0][2] = long_words(52_000 // 6)
     draft.write(root)
 
 
@@ -969,20 +1078,58 @@ def _with_template(root: Path, template: bytes) -> None:
     draft.write(root)
 
 
-def pptx_external_link(root: Path, host: Host) -> None:
-    """A corporate deck template whose slide master links (rather than embeds) a picture
-    on the loopback server: every deck made from it would fetch it when opened."""
-    link = (
+def _relationship(url: str, kind: str = "image", mode: str = "External") -> bytes:
+    """Relationship rId99 of type `kind` to the loopback server's picture."""
+    return (
         '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
-        f'2006/relationships/image" Target="{host.url}/pixel.png" TargetMode="External"/>'
+        f'2006/relationships/{kind}" Target="{url}/pixel.png" TargetMode="{mode}"/>'
     ).encode()
+
+
+def _master_edit(rel: bytes, picture: bytes = b"") -> Callable[[str, bytes], bytes]:
+    """Add `rel` to the slide master's relationships and `picture` to its shapes."""
 
     def edit(name: str, body: bytes) -> bytes:
         if name == "ppt/slideMasters/_rels/slideMaster1.xml.rels":
-            return body.replace(b"</Relationships>", link + b"</Relationships>")
+            return body.replace(b"</Relationships>", rel + b"</Relationships>")
+        if name == "ppt/slideMasters/slideMaster1.xml" and picture:
+            return body.replace(b"</p:spTree>", picture + b"</p:spTree>", 1)
         return body
 
-    _with_template(root, _rezip(_theme(), edit, {}))
+    return edit
+
+
+def pptx_external_link(root: Path, host: Host) -> None:
+    """A corporate deck template whose slide master links (rather than embeds) a picture
+    on the loopback server: every deck made from it would fetch it when opened."""
+    _with_template(root, _rezip(_theme(), _master_edit(_relationship(host.url)), {}))
+
+
+PICTURE = (
+    b'<p:pic><p:nvPicPr><p:cNvPr id="99" name="Pixel"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr>'
+    b'<p:blipFill><a:blip r:link="rId99"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+    b'<p:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm>'
+    b'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
+)
+"""A picture on the slide master drawn from relationship rId99, linked rather than embedded."""
+
+
+def linked_picture_template(url: str, kind: str, mode: str) -> bytes:
+    """The shipped theme with a picture on its slide master linked through relationship
+    rId99 of type `kind` (`image`, `hyperlink`), TargetMode written as `mode`."""
+    return _rezip(_theme(), _master_edit(_relationship(url, kind, mode), PICTURE), {})
+
+
+def pptx_entity_link(root: Path, host: Host) -> None:
+    """The same linked picture, its TargetMode spelt with a character reference
+    (`&#69;xternal`): an XML parser reads "External", a pattern over the bytes does not."""
+    _with_template(root, linked_picture_template(host.url, "image", "&#69;xternal"))
+
+
+def pptx_hyperlink_picture(root: Path, host: Host) -> None:
+    """A linked picture whose relationship claims to be a hyperlink: the type says link,
+    the use (a picture's `r:link`) says fetch."""
+    _with_template(root, linked_picture_template(host.url, "hyperlink", "External"))
 
 
 def pptx_zip_bomb(root: Path, host: Host) -> None:
@@ -1003,6 +1150,88 @@ def image_bomb(root: Path, host: Host) -> None:
     draft.write(root)
 
 
+def resamples_huge(root: Path, host: Host) -> None:
+    """`bootstrap_resamples: 1e8`: a few bytes asking for an array without bound."""
+    draft = Draft.full()
+    draft.spec["interrogation"]["checks"] = {"bootstrap_resamples": 1e8}
+    draft.write(root)
+
+
+def resamples_negative(root: Path, host: Host) -> None:
+    """`bootstrap_resamples: -5`, which once ended in an internal error."""
+    draft = Draft.full()
+    draft.spec["interrogation"]["checks"] = {"bootstrap_resamples": -5}
+    draft.write(root)
+
+
+def classes_many(root: Path, host: Host) -> None:
+    """The multiclass example with 1,000 declared classes, 990 of them never seen: a
+    confusion matrix resampled a thousand times would need 7.6 GiB."""
+    from dsreport.resources import resource_dir
+
+    shutil.copytree(resource_dir("examples") / "digit-routing", root)
+    path = root / "dsreport.yaml"
+    text = path.read_text(encoding="utf-8")
+    ten = '  classes: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]'
+    assert ten in text
+    many = ", ".join(f'"{i}"' for i in range(1000))
+    path.write_text(text.replace(ten, f"  classes: [{many}]"), encoding="utf-8")
+
+
+def svg_use_bomb(root: Path, host: Host) -> None:
+    """A 2 KB SVG diagram of six levels of ten `<use>` each: a million shapes once drawn."""
+    levels = ['<rect id="l0" width="1" height="1"/>']
+    for level in range(1, 7):
+        uses = "".join(f'<use href="#l{level - 1}" x="{i}"/>' for i in range(10))
+        levels.append(f'<g id="l{level}">{uses}</g>')
+    draft = Draft.full()
+    draft.files["img/diagram.svg"] = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">\n<defs>'
+        + "\n".join(levels)
+        + '</defs>\n<use href="#l6"/>\n</svg>\n'
+    ).encode()
+    draft.write(root)
+
+
+def csv_wide(root: Path, host: Host) -> None:
+    """A predictions table with 250,000 extra columns (about 120 MB): every row's cells
+    kept as text would take gigabytes."""
+    draft = Draft.full()
+    draft.predictions = prediction_rows(n=240)
+    extra = 250_000
+    draft.write(root)
+    with (root / "data" / "predictions.csv").open("w", encoding="utf-8") as out:
+        out.write(",".join(PREDICTION_COLUMNS + [f"x{i}" for i in range(extra)]) + "\n")
+        filler = ",0" * extra
+        for row in draft.predictions:
+            out.write(",".join(row) + filler + "\n")
+
+
+def marker_code(name: str) -> bytes:
+    """Python that leaves a file named RAN-<name> beside itself when it is imported."""
+    return (
+        "import pathlib\n"
+        f"(pathlib.Path(__file__).parent / 'RAN-{name}').write_text('ran')\n"
+        "class Draft202012Validator:  # a stand-in that finds every value valid\n"
+        "    def __init__(self, schema): pass\n"
+        "    check_schema = staticmethod(lambda schema: None)\n"
+        "    def iter_errors(self, value): return iter(())\n"
+    ).encode()
+
+
+def code_runs_on_test(root: Path, host: Host) -> None:
+    """Code files named `conftest.py` and `jsonschema.py`, and no entry point: the handoff
+    says its contract test does not call the model, yet pytest would load the first and
+    Python import the second (a validator that passes everything) when it runs."""
+    draft = Draft.full()
+    design = draft.spec["system_design"]
+    del design["entry_point"]
+    for name in ("conftest", "jsonschema"):
+        draft.files[f"code/{name}.py"] = marker_code(name)
+        design["code"].append({"path": f"code/{name}.py", "role": "other"})
+    draft.write(root)
+
+
 GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "hostile-markup": hostile_markup,
     "xml-illegal": xml_illegal,
@@ -1018,6 +1247,20 @@ GENERATED: dict[str, Callable[[Path, Host], None]] = {
     "svg-entities": svg_entities,
     "pptx-external-link": pptx_external_link,
     "pptx-zip-bomb": pptx_zip_bomb,
+    "pptx-entity-link": pptx_entity_link,
+    "pptx-hyperlink-picture": pptx_hyperlink_picture,
+    "resamples-huge": resamples_huge,
+    "resamples-negative": resamples_negative,
+    "classes-many": classes_many,
+    "svg-use-bomb": svg_use_bomb,
+    "csv-wide": csv_wide,
+    "code-runs-on-test": code_runs_on_test,
+    "pr-text": pr_text,
+    "json-field-examples": json_field_examples,
+    "json-cells": json_cells,
+    "path-newline": path_newline,
+    "prose-brackets": prose_brackets,
+    "cell-long": cell_long,
     "image-bomb": image_bomb,
 }
 

@@ -49,7 +49,7 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     if F.is_rate(m.name):  # a proportion: its spread at the fall level, not at today's value
         level = m.target.value - distance if higher else m.target.value + distance
         level = min(max(level, 0.005), 0.995)
-        need = Z**2 * level * (1 - level) / distance**2
+        need = Z**2 * level * (1 - level) / (distance * distance)  # inf, not OverflowError
     else:
         need = m.n * (half / distance) ** 2
     return max(MIN_PILOT, math.ceil(need))

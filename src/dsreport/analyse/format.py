@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Literal
 
 from dsreport.vocabulary import COMPUTED_METRICS, NOT_RATES
@@ -95,7 +95,10 @@ def _dec(value: float) -> Decimal:
 
 def _round(value: Decimal, places: int) -> Decimal:
     """Half up to `places` decimals (negative: tens, hundreds, ...)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    digits = max(28, value.adjusted() + places + 2)  # a huge finite value keeps its digits
+    return value.quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=digits)
+    )
 
 
 def _text(value: Decimal, places: int, *, sign: bool = False) -> str:

@@ -14,30 +14,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from dsreport import __version__
 from dsreport.analyse.facts import Facts, ProblemFact
+from dsreport.buildtool.cache import (
+    cache_dir,
+    installation_digest,
+    library_versions,
+    sealed,
+    unsealed,
+)
 from dsreport.bundle.fields import ProseMarker
 from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.spec import BundleSpec
-from dsreport.cache import cache_dir, installation_digest
 from dsreport.load.loader import SPEC_FILE, Bundle
 
 _NUMERIC = ("numpy", "pandas", "pyarrow")
-
-
-def _versions() -> dict[str, str]:
-    found = {"python": sys.version}
-    for name in _NUMERIC:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = ""
-    return found
 
 
 def normalised(bundle: Bundle) -> dict[str, Any]:
@@ -55,7 +49,7 @@ def analysis_key(bundle: Bundle) -> str:
     parts = {
         "dsreport": __version__,
         "installation": installation_digest(),
-        "libraries": _versions(),
+        "libraries": library_versions(_NUMERIC),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         "spec": spec,
     }
@@ -90,9 +84,13 @@ class AnalysisCache:
         self.folder = folder or cache_dir() / "analysis"
 
     def lookup(self, key: str, bundle: Bundle) -> Facts | None:
+        """The stored facts, if their entry is intact (its digest matches) and is this key's."""
         try:
-            facts = Facts.model_validate_json((self.folder / f"{key}.json").read_bytes())
-        except (OSError, ValueError):
+            entry = unsealed(json.loads((self.folder / f"{key}.json").read_bytes()))
+            if entry is None or entry.get("key") != key:
+                return None
+            facts = Facts.model_validate_json(entry["facts"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
         return dress(facts, bundle)
 
@@ -101,7 +99,8 @@ class AnalysisCache:
         staged = target.with_suffix(f".{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            staged.write_text(facts.model_dump_json(), encoding="utf-8")
+            entry = sealed({"key": key, "facts": facts.model_dump_json()})
+            staged.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
             staged.replace(target)
             entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
             for old in entries[: -self.KEEP]:

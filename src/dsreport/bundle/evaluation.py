@@ -13,6 +13,12 @@ from dsreport.bundle.serving import SliceDefinition
 from dsreport.vocabulary import VERDICTS, Verdict
 
 Direction = Literal["higher_is_better", "lower_is_better"]
+MAX_CLASSES = 100
+"""Most classes a bundle may declare: every bootstrap resamples a classes x classes matrix."""
+RESAMPLES = (100, 10_000)
+"""Fewest and most `checks.bootstrap_resamples`."""
+RESAMPLE_CELLS = 10_000_000
+"""Most `bootstrap_resamples` x classes squared: the cells one bootstrap draws."""
 
 
 class CrossValidation(Model):
@@ -182,8 +188,8 @@ class Interrogation(Model):
     """Operating threshold for binary scores; every threshold-dependent metric uses it."""
     positive_label: Text | None = Field(default=None, examples=["1"])
     """Label of the positive class (binary)."""
-    classes: list[Text] = Field(default_factory=list, examples=[["0", "1"]])
-    """Declared class labels (classification); labels outside them are errors."""
+    classes: list[Text] = Field(default_factory=list, max_length=MAX_CLASSES, examples=[["0", "1"]])
+    """Declared class labels (classification, at most 100); labels outside them are errors."""
     top_k: int = Field(default=3, ge=1, examples=[3])
     """k of top-k accuracy (multiclass, when per-class scores are given)."""
     seed: int = Field(default=20240101, ge=0, examples=[20240101])

@@ -13,7 +13,10 @@ from typing import Annotated, Any
 
 from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _ASCII_FORBIDDEN = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
@@ -21,12 +24,25 @@ def clean_text(value: str) -> str:
     """Bundle text as every output can carry it: the one cleaning step for all of them.
 
     Drops the characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage
-    return; lone surrogates; U+FFFE and U+FFFF) and the DEL and C1 controls, which no text
-    means to hold and a terminal would obey. The loader applies it to every string that
+    return; lone surrogates; U+FFFE and U+FFFF), the DEL and C1 controls, which no text
+    means to hold and a terminal would obey, and the bidirectional controls (embeddings,
+    overrides, isolates and marks), which make text display in another order than it reads
+    (a label shown backwards, a name that hides its end). The loader applies it to every string that
     enters from a bundle (YAML keys and values, prose files, table headers and cells), so
     renderers, facts.json and error messages only ever see clean text.
     """
     return _FORBIDDEN.sub("", value)
+
+
+def clean_value(value: Any) -> Any:
+    """Every string (and key) of a JSON value cleaned as bundle text is."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
+    return value
 
 
 def clean_utf8(data: bytes) -> str:

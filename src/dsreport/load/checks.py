@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from collections import Counter
 
+from dsreport import strictjson
 from dsreport.analyse.thresholds import CheckThresholds
+from dsreport.bundle.evaluation import RESAMPLE_CELLS, RESAMPLES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.messages import dotted
@@ -129,8 +133,71 @@ def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:
                 f"unknown check threshold '{name}'",
                 suggest(name, known_checks),
             )
+    _check_resamples(spec, out)
+    _check_examples(spec, out)
     _check_task(spec, out)
     return out.problems
+
+
+def _check_resamples(spec: BundleSpec, out: Collector) -> None:
+    """A few bytes must not ask for gigabytes: the bootstrap's size is bounded alone and
+    together with the number of classes (each resample draws a classes x classes matrix)."""
+    value = spec.interrogation.checks.get("bootstrap_resamples")
+    if value is None:
+        return
+    loc: Loc = ("interrogation", "checks", "bootstrap_resamples")
+    low, high = RESAMPLES
+    if not (value == int(value) and low <= value <= high):
+        shown = f"{value:,.0f}" if value == int(value) else f"{value:g}"
+        out.add(
+            loc, f"{shown} is not a whole number from {low:,} to {high:,}", "the default is 1,000"
+        )
+        return
+    k = len(spec.interrogation.classes)
+    if spec.project.task == "multiclass" and value * k * k > RESAMPLE_CELLS:
+        most = RESAMPLE_CELLS // (k * k)
+        out.add(
+            loc,
+            f"{int(value):,} resamples of {k} classes draw {int(value) * k * k:,} cells, over "
+            f"the limit of {RESAMPLE_CELLS:,}",
+            f"use at most {most:,} resamples with {k} classes",
+        )
+
+
+_NUMERAL = re.compile(r"^[+-]?[0-9_.]+([eE][+-]?[0-9_]+)?$")
+
+
+def _float(text: str) -> float:
+    """`text` as a number; 0 when it is none (an unusable example is noted at build)."""
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
+def _check_examples(spec: BundleSpec, out: Collector) -> None:
+    """Contract examples become JSON in the handoff: each must be a value strict JSON can
+    carry (no NaN or Infinity, a bounded number of digits and of nesting levels)."""
+    design = spec.system_design
+    for side, fields in (("inputs", design.inputs), ("outputs", design.outputs)):
+        for index, item in enumerate(fields):
+            text = (item.example or "").strip()
+            try:
+                if item.type == "array" and text.startswith("["):
+                    strictjson.loads(text)
+                elif item.type in ("integer", "number") and text:
+                    if _NUMERAL.match(text) and len(text) > strictjson.MAX_DIGITS:
+                        raise strictjson.JsonProblem(
+                            f"a number of {len(text)} characters (at most {strictjson.MAX_DIGITS})"
+                        )
+                    if not math.isfinite(_float(text)):
+                        raise strictjson.JsonProblem(f"{text} is not a finite number")
+            except strictjson.JsonProblem as exc:
+                out.add(
+                    ("system_design", side, index, "example"),
+                    f"the example cannot be written as JSON: {exc}",
+                    "give a plain value of the field's type, or leave the example out",
+                )
 
 
 def _check_task(spec: BundleSpec, out: Collector) -> None:

@@ -10,8 +10,6 @@ placeholder as a warning; the build then uses a fallback layout and says so. Bot
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -21,7 +19,7 @@ from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.checks import Collector
 from dsreport.load.layoutbox import layout_problems
-from dsreport.load.paths import human_size
+from dsreport.load.pptxcheck import package_problem
 from dsreport.load.yamlsrc import Loc, YamlDoc
 
 SLIDE_KINDS: tuple[str, ...] = get_args(SlideKind)
@@ -144,54 +142,6 @@ def open_presentation(data: bytes) -> Any:
     except Exception as exc:  # any parse failure of an untrusted file means "not a deck"
         raise ValueError(f"{type(exc).__name__}: {exc}") from exc
     return prs
-
-
-MAX_EXPANDED = 256 * 1024**2
-"""What a template's parts may add up to once unzipped; python-pptx holds them all."""
-HYPERLINK = "/relationships/hyperlink"
-_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>", re.S)
-_ATTRIBUTE = re.compile(rb'(\w+)\s*=\s*"([^"]*)"|(\w+)\s*=\s*\'([^\']*)\'')
-
-
-def package_problem(data: bytes, path: str) -> tuple[str, str] | None:
-    """(message, hint) when a template is a zip bomb or links to something outside itself.
-
-    A template's parts are copied into the deck, so a picture linked rather than embedded
-    (`TargetMode="External"`) would be fetched by whoever opens the deck; hyperlinks are
-    links, not resources, and stay. The sizes the zip declares bound what can be read."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None  # reported as a file that cannot be read as a deck
-    expanded = sum(info.file_size for info in infos)
-    if expanded > MAX_EXPANDED:
-        return (
-            f"'{path}' expands to {human_size(expanded)}, over the "
-            f"{human_size(MAX_EXPANDED)} a template may hold (a zip bomb?)",
-            "save the template again from PowerPoint",
-        )
-    for info in infos:
-        if not info.filename.endswith(".rels"):
-            continue
-        try:
-            rels = archive.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        for tag in _RELATIONSHIP.findall(rels):
-            attrs = {
-                (m.group(1) or m.group(3)): (m.group(2) or m.group(4) or b"")
-                for m in _ATTRIBUTE.finditer(tag)
-            }
-            external = attrs.get(b"TargetMode", b"").lower() == b"external"
-            if external and not attrs.get(b"Type", b"").endswith(HYPERLINK.encode()):
-                target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-                return (
-                    f"'{path}' links to a resource outside it ({target[:80]}), which a deck "
-                    "made from it would fetch when opened",
-                    "embed the picture or font in the template instead of linking to it",
-                )
-    return None
 
 
 def check_deck_template(spec: BundleSpec, doc: YamlDoc, files: dict[str, bytes]) -> list[Problem]:

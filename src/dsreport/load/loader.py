@@ -18,14 +18,16 @@ from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.artifacts import ResolvedEnvironment, check_model
 from dsreport.load.checks import check_spec
+from dsreport.load.codecheck import check_code_files
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.exampletext import example_text_problems
 from dsreport.load.golden import GoldenRow, read_golden
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
-from dsreport.load.paths import Limits, LoadOptions, read_checked, read_folder
+from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_folder
 from dsreport.load.pmchecks import check_pm
+from dsreport.load.prosecheck import check_prose
 from dsreport.load.servingchecks import check_serving
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
@@ -155,7 +157,7 @@ def _read(
             data, problem = read_checked(
                 root,
                 value,
-                limits.prose_bytes,
+                cap_of(marker, limits),
                 file=SPEC_FILE,
                 line=line,
                 key=key,
@@ -188,12 +190,14 @@ def _read(
                 container if marker.what == "table" else {},
                 text_inputs,
             )
+    problems += check_prose(doc.data, doc, prose_sources)
     open_items += take_open_items(doc)
     try:
         spec = BundleSpec.model_validate(doc.data)
     except ValidationError as exc:
         return None, problems + validation_problems(exc, doc, BundleSpec), doc
     problems += check_spec(spec, doc)
+    problems += check_code_files(spec, doc)
     problems += check_names_and_comparisons(spec, doc)
     problems += check_serving(spec, doc)
     problems += check_deck_template(spec, doc, files)
@@ -260,8 +264,9 @@ def _read_file(
                 key=key,
             )
         ]
-    cap = limits.table_bytes if marker.what == "table" else limits.file_bytes
-    data, problem = read_checked(root, value, cap, file=SPEC_FILE, line=line, key=key)
+    data, problem = read_checked(
+        root, value, cap_of(marker, limits), file=SPEC_FILE, line=line, key=key
+    )
     if data is None:
         return [problem] if problem else []
     files[value] = data

@@ -80,7 +80,8 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
             else f"may be at most {limit} characters long"
         ), "say it shorter: the deck shows it as it is, and the report carries the detail"
     if kind in ("too_short", "too_long"):
-        return err["msg"].replace("List", "the list").replace("String", "the text"), None
+        text = err["msg"].replace("List", "the list").replace("String", "the text")
+        return text.replace(" after validation", ""), None
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping of keys to values, found {_show(value)}", None
     if kind == "list_type":

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from dsreport.errors import Problem
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""What no file name a bundle gives may hold: a tab, a line or paragraph break, any other
+control character (text cleaning has dropped most of them already)."""
+RENAME = "rename the file: a name like this can forge lines wherever paths are listed"
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,17 @@ class LoadOptions:
     """What the caller (never the bundle) decides about loading: the size caps."""
 
     limits: Limits = field(default_factory=Limits)
+
+
+def cap_of(marker: object, limits: Limits) -> int:
+    """The size cap of a file the bundle names: prose, a table, or any other file."""
+    from dsreport.bundle.fields import FileMarker, ProseMarker
+
+    if isinstance(marker, ProseMarker):
+        return limits.prose_bytes
+    if isinstance(marker, FileMarker) and marker.what == "table":
+        return limits.table_bytes
+    return limits.file_bytes
 
 
 def human_size(size: float) -> str:
@@ -44,6 +61,12 @@ def resolve_inside(
     Every component is checked with lstat, so a symlink anywhere on the way is refused,
     not just at the end.
     """
+    if _CONTROL.search(ref):
+        return (
+            None,
+            f"'{ref}' holds a line break or another control character",
+            RENAME,
+        )
     pure = PurePosixPath(ref.replace("\\", "/"))
     if pure.is_absolute() or (len(ref) > 1 and ref[1] == ":"):
         return None, f"'{ref}' is an absolute path", "name files relative to the bundle folder"
@@ -134,6 +157,8 @@ def read_folder(
             where = f"'{ref.rstrip('/')}/{rel}'"
             if stat.S_ISLNK(info.st_mode):
                 return refuse(f"{where} is a symbolic link", "copy the file into the bundle")
+            if _CONTROL.search(rel):
+                return refuse(f"{where} holds a line break or another control character", RENAME)
             if stat.S_ISDIR(info.st_mode):
                 pending.append(entry)
                 continue

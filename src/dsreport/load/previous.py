@@ -12,13 +12,13 @@ naming the file and what to do; nothing is ever executed.
 from __future__ import annotations
 
 import hashlib
-import json
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from dsreport.bundle.fields import clean_text
+from dsreport import strictjson
+from dsreport.bundle.fields import clean_value
 from dsreport.errors import DsreportError
 from dsreport.load.paths import LoadOptions, human_size
 
@@ -47,7 +47,8 @@ def _fail(path: Path, message: str) -> PreviousError:
     return PreviousError(f"{path}: {message}")
 
 
-def _read(path: Path, limit: int) -> bytes:
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; PreviousError otherwise."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -154,18 +155,6 @@ def _version(path: Path, data: Any) -> None:
         )
 
 
-def _cleaned(value: Any) -> Any:
-    """Every string as bundle text is: without the control characters a terminal would obey
-    (the last review's messages reach `dsreport diff`'s output and every artifact)."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [_cleaned(v) for v in value]
-    if isinstance(value, dict):
-        return {clean_text(str(k)): _cleaned(v) for k, v in value.items()}
-    return value
-
-
 def _facts(path: Path, raw: bytes) -> Facts:
     from pydantic import ValidationError
 
@@ -173,7 +162,7 @@ def _facts(path: Path, raw: bytes) -> Facts:
     from dsreport.bundle.spec import BundleSpec
 
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = strictjson.loads(raw.decode("utf-8"))  # no NaN: facts are strict JSON
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _fail(path, f"not valid JSON; {WHAT}") from None
     if not isinstance(data, dict):
@@ -181,7 +170,7 @@ def _facts(path: Path, raw: bytes) -> Facts:
     _version(path, data)
     prefix: tuple[str, ...] = ()
     try:
-        facts = Facts.model_validate(_cleaned(data))
+        facts = Facts.model_validate(clean_value(data))  # cleaned as bundle text is
         prefix = ("bundle",)  # the normalised bundle it carries is held to the bundle's model
         spec = BundleSpec.model_validate(facts.bundle)
         return facts.model_copy(update={"bundle": spec.model_dump(mode="json", by_alias=True)})
@@ -207,7 +196,7 @@ def read_previous(
     target = given
     if given.is_dir():
         source, target = "folder", _in_folder(given, slug)
-    data = _read(target, limit)
+    data = read_capped(target, limit)
     digest = hashlib.sha256(data).hexdigest()
     name = target.name
     if data.startswith(b"%PDF-"):

@@ -23,6 +23,27 @@ from dsreport.vocabulary import (
 )
 
 MAX_PER_CHECK = 5
+MAX_CELL = 5_000
+"""Longest text cell the report lays out (reviewed examples, labels, splits, slices): the
+PDF's table layout takes time that grows faster than a cell's length."""
+
+
+def _long_cells(table: Table, columns: list[str]) -> list[Problem]:
+    """A problem for each text cell of `columns` longer than MAX_CELL characters."""
+    problems = []
+    for column in columns:
+        values = table.frame[column] if column in table.frame.columns else None
+        if values is None or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        lengths = values.astype("string").str.len().fillna(0)
+        problems += _rows(
+            table,
+            lengths > MAX_CELL,
+            f"the cell has more than {MAX_CELL:,} characters, the most a report lays out",
+            column,
+            "shorten it (the reviewer's gist is enough), or leave the long text out",
+        )
+    return problems
 
 
 def duplicated(series: pd.Series) -> pd.Series:
@@ -102,7 +123,8 @@ def _check_predictions(spec: BundleSpec, table: Table, out: Collector) -> list[P
     if len(table.frame) == 0:
         out.add((*base, "path"), f"{table.file} has a header but no rows")
         return []
-    problems: list[Problem] = []
+    shown = [section.label_column, section.split_column or "", *section.slice_columns]
+    problems: list[Problem] = _long_cells(table, [c for c in shown if c])
     if _need(table, section.id_column, (*base, "id_column"), out):
         problems += _rows(
             table,
@@ -275,6 +297,8 @@ def _check_reviewed(spec: BundleSpec, table: Table) -> list[Problem]:
                 )
             )
         return problems
+
+    problems += _long_cells(table, list(REVIEW_COLUMNS))
 
     def text(column: str) -> pd.Series:
         if column not in columns:

@@ -22,6 +22,20 @@ from dsreport.errors import Problem
 
 csv.field_size_limit(16 * 1024 * 1024)
 MAX_RAGGED = 20
+MAX_COLUMNS = 1_000
+"""Most columns a table may have: every cell is kept, so width multiplies memory."""
+MAX_PARQUET_VALUES = 250_000_000
+"""Most rows x columns a Parquet file may declare: it compresses a constant column to
+almost nothing, and each value takes 8 bytes or more once read."""
+
+
+def _too_wide(count: int, file: str) -> Problem:
+    return Problem(
+        f"the table has {count:,} columns, over the limit of {MAX_COLUMNS:,}",
+        file=file,
+        line=1,
+        hint="keep the columns the bundle names (ids, labels, splits, slices, scores)",
+    )
 
 
 @dataclass
@@ -72,6 +86,12 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
         ]
     if not text.strip():
         return None, [Problem("the table is empty: it needs a header line", file=file, line=1)]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    if first.count(",") >= MAX_COLUMNS and first.count('"') % 2 == 0:
+        width = len(next(csv.reader([first])))  # before the whole text is copied for csv
+        if width > MAX_COLUMNS:
+            return None, [_too_wide(width, file)]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     try:
@@ -79,6 +99,8 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
     except csv.Error as exc:
         return None, [Problem(f"the header cannot be read: {exc}", file=file, line=1)]
     header = [name.strip() for name in header]
+    if len(header) > MAX_COLUMNS:
+        return None, [_too_wide(len(header), file)]
     problems += _header_problems(header, file)
     width = len(header)
     columns: list[list[str]] = [[] for _ in header]
@@ -165,6 +187,18 @@ def _read_parquet(
         import pyarrow as pa
 
         buffer = pa.py_buffer(data)  # a zero-copy view of the bytes already in memory
+        meta = pq.read_metadata(pa.BufferReader(buffer))
+        if meta.num_columns > MAX_COLUMNS:
+            return None, [_too_wide(meta.num_columns, file)]
+        if meta.num_rows * meta.num_columns > MAX_PARQUET_VALUES:
+            return None, [
+                Problem(
+                    f"the table declares {meta.num_rows:,} rows of {meta.num_columns} columns, "
+                    f"over the limit of {MAX_PARQUET_VALUES:,} values",
+                    file=file,
+                    hint="keep the rows and columns the evaluation needs",
+                )
+            ]
         names = set(pq.read_schema(pa.BufferReader(buffer)).names)
         arrow = pq.read_table(
             pa.BufferReader(buffer), read_dictionary=[c for c in categorical if c in names]
@@ -179,10 +213,14 @@ def _read_parquet(
     return Table(frame=frame, file=file, row_lines=None, text_cells=False), []
 
 
-_RE2_FORBIDDEN = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}\x{fffe}\x{ffff}]"
+_RE2_FORBIDDEN = (
+    r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}\x{fffe}\x{ffff}"
+    r"\x{061c}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+)
 """`clean_text`'s characters as an RE2 class (Arrow strings are valid UTF-8: no surrogates)."""
 _UTF8_FORBIDDEN = re.compile(
     rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]"
+    rb"|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )
 """The same characters as UTF-8 bytes."""
 

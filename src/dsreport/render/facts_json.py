@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from dsreport import strictjson
 from dsreport.render.base import RenderContext, Renderer, register
 
 
 def facts_json(ctx: RenderContext) -> str:
     data = ctx.facts.model_dump(mode="json")
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return strictjson.dumps(data, indent=2) + "\n"
 
 
 @register

@@ -85,12 +85,19 @@ def _absolute_links(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_PING = re.compile(r"(?<![\w.+-])@(?=[A-Za-z0-9])|#(?=\d)|(?<![\w-])GH(?=-\d)", re.IGNORECASE)
+"""What a pull request turns into a notification or a link: `@user`, `@org/team`, `#123`,
+`owner/repo#123`, `GH-123` (an e-mail address's @ is left alone)."""
+ZWSP_ENTITY = "&#8203;"
 
 
 def md_escape(text: object) -> str:
-    """Escape Markdown and HTML syntax in plain text, and keep it on one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Escape Markdown and HTML syntax in plain text and keep it on one line; and break up
+    mentions and issue references with a zero-width space, so a pull-request comment made
+    of bundle text pings nobody and links to nothing."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _PING.sub(lambda m: m.group(0) + ZWSP_ENTITY, escaped)
 
 
 ZWSP = "\u200b"

@@ -2,7 +2,7 @@
 
 The PDF dominates a build (WeasyPrint's layout is single-threaded Python), so it stays
 in this process while the deck and the handoff render in a worker process beside it
-(`dsreport.worker`).
+(`dsreport.buildtool.worker`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from dsreport.buildtool import stop
+from dsreport.buildtool.progress import SILENT, Progress
+from dsreport.buildtool.worker import Call
 from dsreport.errors import BuildError, DsreportError
-from dsreport.progress import SILENT, Progress
 from dsreport.render.base import _BUILTIN, RenderContext, get_renderer
-from dsreport.worker import Call
 
 MAIN = "ds"
 """The renderer that keeps this process; the others may move to a worker."""
@@ -50,10 +51,12 @@ def run_renderer(name: str, ctx: RenderContext) -> tuple[list[Path], list[str], 
     except DsreportError:
         raise
     except (OSError, ValueError, RuntimeError) as exc:
+        stop.check()  # a stop request is why it failed
         raise BuildError(
             f"the {name} renderer failed: {type(exc).__name__}: {exc}",
             hint="run with -v for details; no output was changed",
         ) from exc
+    stop.check()  # a stop request a library swallowed while this renderer ran
     return paths, ctx.notes[notes_before:], time.perf_counter() - start
 
 
@@ -96,7 +99,12 @@ def render_all(
             timings[f"render:{name}"] = seconds
             progress.end(f"render:{name}", seconds)
         if worker is not None:
-            for name, notes, seconds in worker.result():
+            try:
+                done = worker.result()
+            except DsreportError:
+                stop.check()  # the worker was stopped by the same Ctrl-C
+                raise
+            for name, notes, seconds in done:
                 ctx.notes.extend(notes)
                 timings[f"render:{name}"] = seconds
                 progress.end(f"render:{name}", seconds)

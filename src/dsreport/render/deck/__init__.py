@@ -21,8 +21,9 @@ class DeckRenderer(Renderer):
     description = "slide deck for the product manager (.pptx)"
 
     def render(self, ctx: RenderContext) -> list[Path]:
+        from dsreport.load.pptxcheck import check_output_deck
         from dsreport.render.deck.compose import build_deck
 
         path = ctx.path("-deck.pptx")
-        path.write_bytes(build_deck(ctx))
+        path.write_bytes(check_output_deck(build_deck(ctx)))
         return [path]

@@ -10,11 +10,11 @@ under `templates/handoff/`; every number from the facts.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from dsreport import contract as schemas
+from dsreport import strictjson
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.handoff import cards, contract
 from dsreport.render.handoff.codefiles import code_files
@@ -34,7 +34,7 @@ __all__ = ["HandoffRenderer"]
 
 def pretty(value: dict[str, Any]) -> str:
     """A JSON object with one key per line and compact values (arrays stay on one line)."""
-    lines = [f"  {json.dumps(k, ensure_ascii=False)}: {as_json(v)}" for k, v in value.items()]
+    lines = [f"  {strictjson.dumps(k)}: {as_json(v)}" for k, v in value.items()]
     return "{\n" + ",\n".join(lines) + "\n}"
 
 

@@ -9,20 +9,10 @@ package, not `code/code/predict.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from dsreport.errors import BuildError
+from dsreport.load.codecheck import GENERATED, package_paths
 from dsreport.load.loader import Bundle
-
-GENERATED = (
-    "test_contract.py",
-    "handoff_contract.py",
-    "handoff_model.py",
-    "serve.py",
-    "batch.py",
-    "monitor.py",
-)
-"""Files the package generates inside `code/`; a bundle file may not take their names."""
 
 
 @dataclass
@@ -36,32 +26,13 @@ class CodeFiles:
     entry_file: str | None = None
 
 
-def path_parts(ref: str) -> tuple[str, ...]:
-    pure = PurePosixPath(ref.replace("\\", "/"))
-    return tuple(p for p in pure.parts if p not in ("", "."))
-
-
-def common_depth(paths: list[tuple[str, ...]]) -> int:
-    """Number of leading folders every path shares."""
-    if not paths:
-        return 0
-    depth = 0
-    shortest = min(len(p) for p in paths)
-    while depth < shortest - 1 and len({p[depth] for p in paths}) == 1:
-        depth += 1
-    return depth
-
-
 def code_files(bundle: Bundle) -> CodeFiles:
     design = bundle.spec.system_design
     refs = [(c.path, c.role) for c in design.code]
-    parts = [path_parts(ref) for ref, _ in refs]
-    skip = common_depth(parts)
     out = CodeFiles(files={}, roles={})
-    for (ref, role), split in zip(refs, parts, strict=True):
+    for (ref, role), rel in zip(refs, package_paths([r for r, _ in refs]), strict=True):
         if ref not in bundle.files:
             raise BuildError(f"code file '{ref}' was not loaded with the bundle")
-        rel = "/".join(split[skip:])
         if rel in GENERATED:
             raise BuildError(
                 f"code file '{ref}' would replace the generated code/{rel}",

@@ -6,10 +6,10 @@ objects add more. A value that does not parse is left out, and said so.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsreport import strictjson
 from dsreport.bundle.sections import ContractField
 from dsreport.contract import example_object
 
@@ -54,8 +54,8 @@ def _object(text: str) -> dict[str, Any] | None:
     if not text.startswith("{"):
         return None
     try:
-        value = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):  # a hostile cell nests too deep
+        value = strictjson.loads(text)  # NaN, deep nesting, huge numbers: not a request
+    except ValueError:
         return None
     return value if isinstance(value, dict) else None
 

@@ -8,16 +8,16 @@ loads them. The minimum Python version is computed from the code files with verm
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import vermin
 
+from dsreport import strictjson
 from dsreport.bundle.sections import ContractField
 from dsreport.load.artifacts import model_format, model_parts
+from dsreport.load.codecheck import common_depth, path_parts
 from dsreport.load.loader import Bundle
-from dsreport.render.handoff.codefiles import common_depth, path_parts
 
 IMPORTS = {
     "skops": ["skops"],
@@ -121,11 +121,11 @@ def signature(bundle: Bundle) -> dict[str, str]:
         for s in design.settings
     ]
     out = {
-        "inputs": json.dumps([_colspec(f) for f in design.inputs]),
-        "outputs": json.dumps([_colspec(f) for f in design.outputs]),
+        "inputs": strictjson.dumps([_colspec(f) for f in design.inputs]),
+        "outputs": strictjson.dumps([_colspec(f) for f in design.outputs]),
     }
     if params:
-        out["params"] = json.dumps(params)
+        out["params"] = strictjson.dumps(params)
     return out
 
 

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from dsreport import strictjson
 from dsreport.errors import BuildError
 
 MANIFEST = "MANIFEST.sha256"
@@ -33,16 +34,16 @@ def json_bytes(text: str, template: str) -> bytes:
             f"template {template} did not produce valid JSON: {exc.msg} at line {exc.lineno}",
             hint="fix the template in your --templates folder",
         ) from exc
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (strictjson.dumps(data, indent=2) + "\n").encode("utf-8")
 
 
 def jsonl_bytes(text: str, template: str) -> bytes:
     """The same for JSON Lines: one compact object per non-empty line."""
     lines = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines(): U+2028 inside a string is no break
         if line.strip():
             data: Any = json.loads(json_bytes(line, template))
-            lines.append(json.dumps(data, ensure_ascii=False, separators=(", ", ": ")))
+            lines.append(strictjson.dumps(data, separators=(", ", ": ")))
     return "".join(f"{line}\n" for line in lines).encode("utf-8")
 
 

@@ -6,11 +6,10 @@ contract fields for tables, and serialises structures the JSON templates embed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from dsreport import contract
+from dsreport import contract, strictjson
 from dsreport.analyse.facts import Facts, MetricFact, RungFact
 from dsreport.bundle.sections import ContractField
 from dsreport.contract import plain
@@ -24,7 +23,7 @@ from dsreport.render.handoff.monitor import prediction_fields, signals
 
 def as_json(value: Any) -> str:
     """A structure as JSON text, for templates to embed verbatim (keys in their order)."""
-    return json.dumps(value, ensure_ascii=False)
+    return strictjson.dumps(value)
 
 
 @dataclass

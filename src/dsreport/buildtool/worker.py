@@ -18,6 +18,7 @@ import threading
 from importlib import import_module
 from typing import Any
 
+from dsreport.buildtool import stop
 from dsreport.errors import BuildError
 
 
@@ -28,7 +29,7 @@ class Call:
         self.target = target
         payload = pickle.dumps((target, args, kwargs), pickle.HIGHEST_PROTOCOL)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "dsreport.worker"],
+            [sys.executable, "-m", "dsreport.buildtool.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -60,10 +61,14 @@ class Call:
             raise value
         return value
 
-    def stop(self) -> None:
-        """End the child (if still running) and wait for it: nothing of it outlives us."""
+    def terminate(self) -> None:
+        """Ask the child to stop (SIGTERM), without waiting for it."""
         if self.process.poll() is None:
             self.process.terminate()
+
+    def stop(self) -> None:
+        """End the child (if still running) and wait for it: nothing of it outlives us."""
+        self.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
         if self.process.poll() is None:  # pragma: no cover - a child ignoring SIGTERM
@@ -79,8 +84,11 @@ def main() -> None:
     module, _, name = target.partition(":")
     outcome: tuple[str, Any]
     try:
-        with contextlib.redirect_stdout(sys.stderr):  # stdout carries the outcome alone
+        # stdout carries the outcome alone; SIGTERM (our parent's stop) is Ctrl-C's path,
+        # recorded so that nothing swallows it and held while outputs are swapped in
+        with contextlib.redirect_stdout(sys.stderr), stop.installed():
             outcome = ("ok", getattr(import_module(module), name)(*args, **kwargs))
+            stop.check()
     except KeyboardInterrupt:
         sys.exit(130)
     except BaseException as exc:  # every failure goes to the parent

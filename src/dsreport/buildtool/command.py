@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dsreport import strictjson
 from dsreport.console import Out, handle_errors, max_size, size_option
 from dsreport.errors import BundleError, DsreportError, UsageError
 
 if TYPE_CHECKING:
-    from dsreport.batch import BatchItem
-    from dsreport.progress import Progress
+    from dsreport.buildtool.batch import BatchItem
+    from dsreport.buildtool.progress import Progress
     from dsreport.result import BuildResult
 
 
@@ -124,7 +124,7 @@ def build(
     with _progress(out, silent=as_json) as progress:
         result = run(bundle, out_dir, jobs=jobs, progress=progress, **options)
     if as_json:
-        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
+        click.echo(strictjson.dumps(result.report(), indent=2))
         return
     _print_result(out, result)
 
@@ -133,7 +133,7 @@ def build(
 def _progress(out: Out, *, silent: bool = False) -> Iterator[Progress]:
     """On standard error, so standard output lists the artifacts alone: a live display on
     a terminal, one log line per stage otherwise, nothing if quiet or printing JSON."""
-    from dsreport.progress import SILENT, LiveDisplay, LogLines
+    from dsreport.buildtool.progress import SILENT, LiveDisplay, LogLines
 
     if silent or out.quiet:
         yield SILENT
@@ -169,13 +169,13 @@ def _batch(
     out: Out,
     as_json: bool,
 ) -> None:
-    from dsreport.batch import build_many, expand
+    from dsreport.buildtool.batch import build_many, expand
 
     bundles = expand(patterns)
     with _progress(out, silent=as_json) as progress:
         items = build_many(bundles, out_dir, jobs=jobs, progress=progress, **options)
     if as_json:
-        click.echo(json.dumps([_item_report(i) for i in items], indent=2, ensure_ascii=False))
+        click.echo(strictjson.dumps([_item_report(i) for i in items], indent=2))
     else:
         for item in items:
             if item.error is not None:
@@ -212,7 +212,7 @@ def _item_report(item: BatchItem) -> dict[str, Any]:
 def _watch(
     bundle: Path, out_dir: Path, options: dict[str, Any], jobs: int | None, out: Out
 ) -> None:
-    from dsreport.watch import watch
+    from dsreport.buildtool.watch import watch
 
     def built(result: BuildResult) -> None:
         _print_result(out, result)

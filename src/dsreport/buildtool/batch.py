@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dsreport.buildtool import stop
+from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.errors import DsreportError, UsageError
-from dsreport.progress import SILENT, Progress
 from dsreport.result import BuildResult
 
 
@@ -57,16 +58,20 @@ def expand(patterns: Sequence[str | Path]) -> list[Path]:
 
 
 def slug_of(bundle: Path) -> str:
-    """The slug a build of `bundle` will use, read cheaply from dsreport.yaml; the
-    folder's name when the file cannot be read (the build then reports why)."""
-    from dsreport.load.loader import slugify
+    """The slug a build of `bundle` will use, read cheaply from dsreport.yaml through the
+    loader's own checks (no symbolic link, device or FIFO, the size capped); the folder's
+    name when the file cannot be read (the build then reports why)."""
+    from dsreport.load.loader import SPEC_FILE, slugify
+    from dsreport.load.paths import Limits, read_checked
     from dsreport.load.yamlsrc import parse_yaml
 
-    try:
-        raw = (bundle / "dsreport.yaml").read_bytes()[: 2 * 1024 * 1024]
-        doc, _ = parse_yaml(raw.decode("utf-8-sig"), "dsreport.yaml")
-    except (OSError, UnicodeDecodeError):
-        doc = None
+    doc = None
+    raw, _ = read_checked(bundle, SPEC_FILE, Limits().yaml_bytes, file=SPEC_FILE, line=None, key="")
+    if raw is not None:
+        try:
+            doc, _ = parse_yaml(raw.decode("utf-8-sig"), SPEC_FILE)
+        except UnicodeDecodeError:
+            doc = None
     project = doc.data.get("project") if doc is not None and isinstance(doc.data, dict) else None
     if isinstance(project, dict):
         for key in ("slug", "name"):
@@ -107,11 +112,12 @@ def build_many(
 ) -> list[BatchItem]:
     """Build each bundle into `out_root/<slug>/`, up to `jobs` at a time; `options` are
     those of `dsreport.build` (only, formats, template_dirs, options, force)."""
+    from dsreport.buildtool.worker import Call
     from dsreport.render.run import default_jobs
-    from dsreport.worker import Call
 
     items = plan(bundles, Path(out_root))
     workers = max(1, min(jobs or default_jobs(), len(items)))
+    calls: list[Call] = []
 
     def run(item: BatchItem) -> BatchItem:
         label = str(item.bundle)
@@ -121,9 +127,14 @@ def build_many(
             if workers == 1:
                 item.result = _build_one(item.bundle, item.out_dir, {**options, "jobs": jobs})
             else:  # one process each, one core each: the builds are the parallelism
+                stop.check()  # no new build once a stop is asked for
                 call = Call(
-                    "dsreport.batch:_build_one", item.bundle, item.out_dir, {**options, "jobs": 1}
+                    "dsreport.buildtool.batch:_build_one",
+                    item.bundle,
+                    item.out_dir,
+                    {**options, "jobs": 1},
                 )
+                calls.append(call)
                 try:
                     item.result = call.result()
                 finally:
@@ -137,5 +148,13 @@ def build_many(
 
     if workers == 1:
         return [run(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, items))
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = [pool.submit(run, item) for item in items]
+        return [future.result() for future in futures]
+    except BaseException:
+        for call in calls:  # stopped too: each build undoes its own swap if it is in one
+            call.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
