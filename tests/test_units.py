@@ -124,10 +124,18 @@ def test_values_shown_together_add_up_and_stay_apart() -> None:
         (float("nan"), 3, "n/a"),
         (float("inf"), 3, "∞"),
         (float("-inf"), 3, "−∞"),
+        (1.7625819408220361e308, 2, "1.8e+308"),  # rounds past the largest float
+        (-6.7e161, 3, "−6.70e+161"),
     ],
 )
 def test_sig(value: float, digits: int, text: str) -> None:
     assert F.sig(value, digits) == text
+
+
+def test_a_huge_value_is_written_in_powers_of_ten_for_both_audiences() -> None:
+    assert F.fmt("mae", 1.7625819408220361e308) == "1.76e+308"
+    assert F.fmt("mae", 1.7625819408220361e308, audience="pm") == "1.8e+308"
+    assert F.fmt("mae", -6.7e161, audience="pm") == "−6.7e+161"
 
 
 @pytest.mark.parametrize(

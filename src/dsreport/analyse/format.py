@@ -61,6 +61,8 @@ def sig(value: float, digits: int) -> str:
     if value == 0:
         return "0"
     rounded = float(f"{value:.{digits - 1}e}")  # round first, so 9.9996 -> 10.0 has 3 digits
+    if math.isinf(rounded) or abs(rounded) >= 1e15:  # 1.76e308 rounds past the largest float
+        return _minus(f"{value:.{digits - 1}e}")
     magnitude = math.floor(math.log10(abs(rounded)))
     decimals = max(digits - 1 - magnitude, 0)
     return _minus(f"{rounded:,.{decimals}f}")
@@ -148,6 +150,8 @@ def reround(text: str, kind: Kind) -> str:
     """The deck's string for the report's string `text`: rounded again, half up."""
     if text in ("n/a", "∞", "−∞"):
         return text
+    if "e+" in text or "e-" in text:  # a size no table is made for: one digit fewer
+        return _minus(f"{float(text.replace('−', '-')):.1e}")
     value = parse(text)
     scaled = value
     places = _places(value, kind, "pm")
