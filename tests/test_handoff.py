@@ -491,3 +491,24 @@ def test_contract_fields_map_to_json_schema_and_python_types() -> None:
     assert contract.example_value(count) == (False, None)  # not an integer: left out
     request, missing = contract.example_object([scores, plan, count])
     assert (request, missing) == (None, ["n"])
+
+
+def test_an_example_outside_its_own_constraints_is_a_validate_error(tmp_path: Path) -> None:
+    """The package's contract test sends the examples: one its own schema refuses would
+    make the engineers' first test run fail."""
+    root = copy_example(tmp_path)
+    edit_yaml(root, '      example: "senior_first"\n', '      example: "urgent"\n')
+    edit_yaml(root, '      example: "0.999962"\n', '      example: "1.5"\n')
+    problems = [p for p in dsreport.validate(root) if p.key.endswith(".example")]
+    assert [(p.key, p.message, p.hint) for p in problems] == [
+        (
+            "system_design.outputs[0].example",
+            "the example 1.5 is outside the field's range (0 to 1)",
+            "give an example inside `minimum` and `maximum`",
+        ),
+        (
+            "system_design.outputs[1].example",
+            "the example 'urgent' is not one of the field's allowed values",
+            "known: senior_first, routine",
+        ),
+    ]

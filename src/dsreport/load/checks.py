@@ -10,6 +10,7 @@ from collections import Counter
 from dsreport import strictjson
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.evaluation import RESAMPLE_CELLS, RESAMPLES
+from dsreport.bundle.sections import ContractField
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.messages import dotted
@@ -198,6 +199,38 @@ def _check_examples(spec: BundleSpec, out: Collector) -> None:
                     f"the example cannot be written as JSON: {exc}",
                     "give a plain value of the field's type, or leave the example out",
                 )
+                continue
+            _check_example_constraints(item, text, ("system_design", side, index, "example"), out)
+
+
+def _check_example_constraints(item: ContractField, text: str, loc: Loc, out: Collector) -> None:
+    """An example outside its own field's allowed values or range would make the handoff's
+    contract test fail on the package's own canonical request."""
+    limits = item.constraints
+    if not text or item.type == "array":
+        return
+    if limits.allowed is not None and text not in limits.allowed:
+        out.add(
+            loc,
+            f"the example '{text}' is not one of the field's allowed values",
+            suggest(text, list(limits.allowed)) or "use one of the values in `allowed`",
+        )
+    if item.type in ("integer", "number") and _NUMERAL.match(text):
+        value = _float(text)
+        low, high = limits.minimum, limits.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            span = (
+                f"{low:g} to {high:g}"
+                if low is not None and high is not None
+                else f"at least {low:g}"
+                if low is not None
+                else f"at most {high:g}"
+            )
+            out.add(
+                loc,
+                f"the example {text} is outside the field's range ({span})",
+                "give an example inside `minimum` and `maximum`",
+            )
 
 
 def _check_task(spec: BundleSpec, out: Collector) -> None:
