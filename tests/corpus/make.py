@@ -718,6 +718,9 @@ def hostile_markup(root: Path, host: Host) -> None:
             set_at(spec, loc, text)
     setting, action = spec["system_design"]["settings"][0], spec["system_design"]["outputs"][1]
     setting["at_or_above"], setting["below"] = action["constraints"]["allowed"]  # hostile too
+    for field in (*spec["system_design"]["inputs"], *spec["system_design"]["outputs"]):
+        if field.get("constraints", {}).get("allowed"):  # an example is one of its values
+            field["example"] = field["constraints"]["allowed"][0]
     short = f"<img src={host.url}/short.png onerror=alert(1)>{JINJA}"
     spec["interrogation"]["metrics"].append(
         {"name": f"<script>{short}</script>", "value": 0.5, "split": short}
