@@ -25,6 +25,7 @@ from analysis_helpers import (
 )
 from dsreport.analyse import binstats
 from dsreport.analyse.engine import analyse
+from dsreport.analyse.intervals import wilson
 from dsreport.api import load
 
 RUNGS = ("rule", "lr", "gbm")
@@ -165,20 +166,37 @@ def test_pr_curve_matches_sklearn(bc: BinaryData, rung: str) -> None:
 
 
 @pytest.mark.parametrize("rung", RUNGS)
-def test_calibration_bins_and_ece_match_hand_computation(bc: BinaryData, rung: str) -> None:
+def test_calibration_uses_quantile_bins_computed_by_hand(bc: BinaryData, rung: str) -> None:
     scores = bc.scores[rung]
     (stats,) = stats_of(bc.y, scores)
-    which = np.minimum(np.floor(scores * 10), 9)
+    n = len(scores)
+    k = min(10, n // 20)
+    # every distinct score goes to the bin of its middle rank; tied scores share a bin
+    distinct, count = np.unique(scores, return_counts=True)
+    middle = np.cumsum(count) - count / 2
+    bin_of = dict(zip(distinct, np.minimum((middle / n * k).astype(int), k - 1), strict=True))
+    which = np.array([bin_of[s] for s in scores])
     expected = [
-        (b / 10, scores[which == b].mean(), bc.y[which == b].mean(), int((which == b).sum()))
-        for b in range(10)
+        (
+            scores[which == b].min(),
+            scores[which == b].mean(),
+            bc.y[which == b].mean(),
+            int((which == b).sum()),
+        )
+        for b in range(k)
         if (which == b).any()
     ]
     ours = binstats.calibration(stats)
-    assert [c[0] for c in ours] == pytest.approx([e[0] for e in expected])
     assert [c[3] for c in ours] == [e[3] for e in expected]
+    np.testing.assert_allclose([c[0] for c in ours], [e[0] for e in expected], rtol=1e-12)
     np.testing.assert_allclose([c[1] for c in ours], [e[1] for e in expected], rtol=1e-12)
     np.testing.assert_allclose([c[2] for c in ours], [e[2] for e in expected], rtol=1e-12)
+    for *_, rate, cases, low, high in ours:
+        assert (low, high) == pytest.approx(wilson(rate * cases, cases))
+    # the bins hold about equal counts: none is a handful beside hundreds
+    sizes = [c[3] for c in ours]
+    assert min(sizes) >= 0.5 * n / k or len(np.unique(scores)) < 2 * k
+    # ECE keeps its definition: ten equal-width score bins
     assert binstats.all_metrics(stats, 0.5)["ece"] == pytest.approx(
         hand_ece(bc.y, scores), rel=1e-9
     )

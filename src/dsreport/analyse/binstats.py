@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from dsreport.analyse.intervals import wilson
+
 EXACT_LIMIT = 50_000
 GRID = 10_000
 EPS = float(np.finfo(np.float64).eps)
@@ -235,22 +237,45 @@ def all_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
     return {k: float(v[0]) for k, v in batch_metrics(stats, threshold).items()}
 
 
-def calibration(stats: BinaryStats, bins: int = 10) -> list[tuple[float, float, float, int]]:
-    """(bin low, mean score, observed positive rate, count) per equal-width score bin."""
-    onehot = _calibration_onehot(stats.values, bins)
-    counts = (stats.pos + stats.neg) @ onehot
-    mean_score = ((stats.pos + stats.neg) * stats.values) @ onehot
-    rate = stats.pos @ onehot
-    return [
-        (
-            b / bins,
-            float(mean_score[b] / counts[b]),
-            float(rate[b] / counts[b]),
-            round(float(counts[b])),
+CALIBRATION_BINS = 10
+CALIBRATION_MIN_CASES = 20
+
+
+def calibration(
+    stats: BinaryStats, bins: int = CALIBRATION_BINS
+) -> list[tuple[float, float, float, int, float, float]]:
+    """(lowest score, mean score, observed positive rate, count, and the rate's 95% Wilson
+    interval) per quantile bin: bins of about equal counts (at least
+    `CALIBRATION_MIN_CASES` each), so no point rests on a handful of cases, as most of
+    ten equal-width bins do for a confident model. Tied scores share a bin."""
+    counts = stats.pos + stats.neg
+    keep = counts > 0
+    values, pos, cases = stats.values[keep], stats.pos[keep], counts[keep]
+    n = float(cases.sum())
+    if n == 0:
+        return []
+    k = max(1, min(bins, int(n // CALIBRATION_MIN_CASES)))
+    middle = np.cumsum(cases) - cases / 2  # each score's place in the ranking
+    which = np.minimum((middle / n * k).astype(int), k - 1)
+    out = []
+    for b in range(k):
+        sel = which == b
+        count = float(cases[sel].sum())
+        if count == 0:
+            continue
+        positives = float(pos[sel].sum())
+        low, high = wilson(positives, count)
+        out.append(
+            (
+                float(values[sel][0]),
+                float((values[sel] * cases[sel]).sum() / count),
+                positives / count,
+                round(count),
+                low,
+                high,
+            )
         )
-        for b in range(bins)
-        if counts[b] > 0
-    ]
+    return out
 
 
 def roc_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, float]]:

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from dsreport import __version__
 from dsreport.analyse import format as F
 from dsreport.analyse.compare import Comparison, paired, unpaired
+from dsreport.analyse.coverage import coverage_charts, with_texts
 from dsreport.analyse.facts import (
     BudgetFact,
     ChartsFact,
@@ -141,8 +142,11 @@ def _headline(bundle: Bundle, metrics: list[MetricFact]) -> HeadlineFact | None:
     delta = None
     if base is not None and fact.value.value is not None:
         diff = fact.value.value - base
+        like = fact.value.value
         delta = Num(
-            value=diff, text=F.fmt_delta(name, diff), text_pm=F.fmt_delta(name, diff, audience="pm")
+            value=diff,
+            text=F.fmt_delta(name, diff, like=like),
+            text_pm=F.fmt_delta(name, diff, audience="pm", like=like),
         )
     return HeadlineFact(
         metric=fact,
@@ -164,8 +168,8 @@ def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list
             if rung.latency_ms is None
             else Num(
                 value=rung.latency_ms,
-                text=f"{F.sig(rung.latency_ms, 3)} ms",
-                text_pm=f"{F.sig(rung.latency_ms, 2)} ms",
+                text=F.fmt_quantity(rung.latency_ms, "ms"),
+                text_pm=F.fmt_quantity(rung.latency_ms, "ms", audience="pm"),
             )
         )
         cost = (
@@ -173,8 +177,8 @@ def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list
             if rung.cost is None
             else Num(
                 value=rung.cost,
-                text=f"{F.sig(rung.cost, 3)} {unit}",
-                text_pm=f"{F.sig(rung.cost, 2)} {unit}",
+                text=F.fmt_quantity(rung.cost, unit),
+                text_pm=F.fmt_quantity(rung.cost, unit, audience="pm"),
             )
         )
         out.append(
@@ -195,19 +199,22 @@ def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list
 
 
 def _comparison_fact(c: Comparison) -> ComparisonFact:
+    like = c.chosen_value  # a difference is written at the precision of what it compares
     delta = Num(
         value=c.delta,
-        text=F.fmt_delta(c.metric, c.delta),
-        text_pm=F.fmt_delta(c.metric, c.delta, audience="pm"),
+        text=F.fmt_delta(c.metric, c.delta, like=like),
+        text_pm=F.fmt_delta(c.metric, c.delta, audience="pm", like=like),
     )
     interval = None
     if c.interval is not None:
         low, high = c.interval
         interval = interval_fact(c.metric, low, high, 0.95, "bootstrap")
-        interval.text = f"{F.fmt_delta(c.metric, low)} to {F.fmt_delta(c.metric, high)}"
+        interval.text = (
+            f"{F.fmt_delta(c.metric, low, like=like)} to {F.fmt_delta(c.metric, high, like=like)}"
+        )
         interval.text_pm = (
-            f"{F.fmt_delta(c.metric, low, audience='pm')} to "
-            f"{F.fmt_delta(c.metric, high, audience='pm')}"
+            f"{F.fmt_delta(c.metric, low, audience='pm', like=like)} to "
+            f"{F.fmt_delta(c.metric, high, audience='pm', like=like)}"
         )
     chosen, other = num(c.metric, c.chosen_value), num(c.metric, c.other_value)
     assert chosen is not None and other is not None
@@ -329,9 +336,9 @@ def _budgets(bundle: Bundle) -> list[BudgetFact]:
             ov.latency.budget_ms,
             ov.latency.measured_ms,
             chosen.latency_ms,
-            f" ms ({ov.latency.percentile})",
+            f"ms ({ov.latency.percentile})",
         ),
-        ("cost", ov.cost.budget, ov.cost.measured, chosen.cost, f" {ov.cost.unit}"),
+        ("cost", ov.cost.budget, ov.cost.measured, chosen.cost, ov.cost.unit),
     ]
     for name, budget, measured, from_rung, unit in pairs:
         value = measured if measured is not None else from_rung
@@ -346,7 +353,11 @@ def _budgets(bundle: Bundle) -> list[BudgetFact]:
         def as_num(x: float | None, unit: str = unit) -> Num | None:
             if x is None:
                 return None
-            return Num(value=x, text=F.sig(x, 3) + unit, text_pm=F.sig(x, 2) + unit)
+            return Num(
+                value=x,
+                text=F.fmt_quantity(x, unit),
+                text_pm=F.fmt_quantity(x, unit, audience="pm"),
+            )
 
         within = None if budget is None or value is None else value <= budget
         out.append(
@@ -424,6 +435,9 @@ def analyse(bundle: Bundle) -> Facts:
                 charts.pr[rung] = [list(p) for p in curves["pr"]]
             if curves["calibration"]:
                 charts.calibration[rung] = curves["calibration"]
+            charts.operating_points[rung] = with_texts(curves["operating"])
+        charts.coverage, gate = coverage_charts(spec, ev)
+        charts.operating_points.update(gate)
         charts.confusion = ev.confusion
         charts.per_class = [
             {**row, **{f"{k}_text": F.fmt(k, row[k]) for k in ("precision", "recall", "f1")}}

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.1"
+FACTS_VERSION = "1.2"
 
 
 class _Fact(BaseModel):
@@ -181,7 +181,16 @@ class ChartsFact(_Fact):
     pr: dict[str, list[list[float]]] = Field(default_factory=dict)
     """rung -> [[recall, precision], ...]."""
     calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
-    """rung -> [[bin low, mean score, observed rate, count], ...]."""
+    """rung -> [[lowest score, mean score, observed rate, count, rate low, rate high], ...]
+    over quantile bins (about equal counts, at least 20 cases each); low and high are the
+    observed rate's 95% Wilson interval."""
+    operating_points: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """rung -> where it operates. Binary: {threshold, fpr, tpr, precision} at the operating
+    threshold; multiclass with a confidence gate (the chosen rung): {threshold, n, covered,
+    errors, coverage, error_rate}; each with `*_text` renderings."""
+    coverage: dict[str, list[list[float]]] = Field(default_factory=dict)
+    """rung -> [[confidence, coverage, error rate among the covered], ...] from the most
+    confident case down (multiclass with per-class scores): what each gate trades."""
     confusion: dict[str, Any] | None = None
     """{labels, matrix (rows: truth, columns: prediction), threshold}."""
     per_class: list[dict[str, Any]] = Field(default_factory=list)

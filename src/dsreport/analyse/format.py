@@ -7,18 +7,63 @@ come from the same value, so they round consistently.
 from __future__ import annotations
 
 import math
+import re
 
-from dsreport.vocabulary import BINARY_METRICS, MULTICLASS_METRICS
+from dsreport.vocabulary import BINARY_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS
 
 RATE_METRICS = (
     (frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece", "roc_auc", "average_precision"})
     | frozenset(MULTICLASS_METRICS)
     | {"error_rate", "mape", "smape", "share"}
 )
+KNOWN_METRICS = (
+    frozenset(BINARY_METRICS) | frozenset(MULTICLASS_METRICS) | frozenset(REGRESSION_METRICS)
+)
+RATE_WORDS = frozenset(
+    {
+        "rate",
+        "share",
+        "recall",
+        "precision",
+        "accuracy",
+        "specificity",
+        "sensitivity",
+        "coverage",
+        "proportion",
+        "fraction",
+    }
+)
+"""A metric dsreport does not know is a rate when a word of its name is one of these
+(`auto_entry_rate`, `share_within_40`, `priority_recall`): it then prints as a percentage
+beside the known rates, never as a bare fraction."""
 
 
 def is_rate(metric: str) -> bool:
-    return metric in RATE_METRICS
+    """Whether `metric` is a share of cases, written as a percentage everywhere."""
+    if metric in KNOWN_METRICS or metric in RATE_METRICS:
+        return metric in RATE_METRICS
+    return any(word in RATE_WORDS for word in re.split(r"[^a-z]+", metric.lower()))
+
+
+def _digits(audience: str) -> int:
+    return 3 if audience == "ds" else 2
+
+
+def decimals(value: float, digits: int) -> int:
+    """Decimals `sig(value, digits)` prints: the one precision a metric's values share."""
+    if value is None or not math.isfinite(value) or value == 0:
+        return 0
+    rounded = float(f"{value:.{digits - 1}e}")
+    return max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)
+
+
+def fixed(value: float, places: int) -> str:
+    """`value` with `places` decimals, thousands separated, a true minus sign."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:,.{places}f}".replace("-", "−")
 
 
 def sig(value: float, digits: int) -> str:
@@ -30,10 +75,15 @@ def sig(value: float, digits: int) -> str:
     if value == 0:
         return "0"
     rounded = float(f"{value:.{digits - 1}e}")  # round first, so 9.9996 -> 10.0 has 3 digits
-    magnitude = math.floor(math.log10(abs(rounded)))
-    decimals = max(digits - 1 - magnitude, 0)
-    text = f"{rounded:,.{decimals}f}"
-    return text.replace("-", "−")
+    return fixed(rounded, decimals(value, digits))
+
+
+def _percent_places(value: float, audience: str) -> int:
+    """One decimal in the report, none in the deck; one more below 1%, so 0.21% does not
+    print as 0.2% beside its interval 0.04%–1.16%."""
+    base = 1 if audience == "ds" else 0
+    small = value is not None and math.isfinite(value) and 0 < abs(value) < 0.01
+    return base + 1 if small else base
 
 
 def percent(value: float, decimals: int = 1) -> str:
@@ -45,24 +95,49 @@ def percent(value: float, decimals: int = 1) -> str:
 def fmt(metric: str, value: float, *, audience: str = "ds") -> str:
     """The one way a metric value is written."""
     if is_rate(metric):
-        return percent(value, 1 if audience == "ds" else 0)
-    return sig(value, 3 if audience == "ds" else 2)
+        return percent(value, _percent_places(value, audience))
+    return sig(value, _digits(audience))
 
 
 def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") -> str:
-    return f"{fmt(metric, low, audience=audience)}–{fmt(metric, high, audience=audience)}"
-
-
-def fmt_delta(metric: str, delta: float, *, audience: str = "ds") -> str:
-    """A signed difference: percentage points for rates."""
+    """Both bounds at one precision: `88.5%–98.2%`, `0.04%–1.16%`, `0.044–0.159`."""
     if is_rate(metric):
-        decimals = 1 if audience == "ds" else 0
-        points = round(abs(delta) * 100, decimals)
+        places = max(_percent_places(low, audience), _percent_places(high, audience))
+        return f"{percent(low, places)}–{percent(high, places)}"
+    places = decimals(max(abs(low), abs(high)), _digits(audience))
+    return f"{fixed(low, places)}–{fixed(high, places)}"
+
+
+def fmt_delta(metric: str, delta: float, *, audience: str = "ds", like: float | None = None) -> str:
+    """A signed difference: percentage points for rates; for other metrics the precision
+    of `like` (the values compared) when given, so a difference of MAEs 44.7 and 53.8
+    reads −9.0, not −9.02."""
+    if is_rate(metric):
+        places = 1 if audience == "ds" else 0
+        points = round(abs(delta) * 100, places)
         sign = "" if points == 0 else "+" if delta > 0 else "−"
-        return f"{sign}{points:.{decimals}f} pts"
-    text = sig(abs(delta), 3 if audience == "ds" else 2)
-    sign = "" if text == "0" or float(text.replace(",", "")) == 0 else "+" if delta > 0 else "−"
-    return sign + text
+        return f"{sign}{points:.{places}f} pts"
+    digits = _digits(audience)
+    if like is not None and math.isfinite(like) and like != 0:
+        text = fixed(abs(delta), decimals(like, digits))
+    else:
+        text = sig(abs(delta), digits)
+    zero = text == "0" or float(text.replace(",", "")) == 0
+    return ("" if zero else "+" if delta > 0 else "−") + text
+
+
+def plain(value: float, *, audience: str = "ds") -> str:
+    """A setting or a measured quantity (a threshold, a latency, a cost): significant
+    digits without trailing zeros, so 0.0067 ms is not 0.00670 ms and 18 EUR not 18.0 EUR."""
+    text = sig(value, _digits(audience))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_quantity(value: float, unit: str, *, audience: str = "ds") -> str:
+    """A measured quantity with its unit: `0.0067 ms`, `18 EUR per month`."""
+    return f"{plain(value, audience=audience)} {unit}".strip()
 
 
 def fmt_count(n: int) -> str:
