@@ -49,12 +49,17 @@ def _digits(audience: str) -> int:
     return 3 if audience == "ds" else 2
 
 
-def decimals(value: float, digits: int) -> int:
-    """Decimals `sig(value, digits)` prints: the one precision a metric's values share."""
+FIXED_PLACES = {"roc_auc": 3, "average_precision": 3}
+"""Scores on [0, 1] that read best at one fixed precision: 0.989 (0.971–1.000)."""
+
+
+def decimals(value: float, digits: int, *, rounded: bool = True) -> int:
+    """Decimals `sig(value, digits)` prints; with `rounded=False` those of the value as it
+    stands, so an interval ending at 0.9995 keeps three decimals like its point value."""
     if value is None or not math.isfinite(value) or value == 0:
         return 0
-    rounded = float(f"{value:.{digits - 1}e}")
-    return max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)
+    size = float(f"{value:.{digits - 1}e}") if rounded else value
+    return max(digits - 1 - math.floor(math.log10(abs(size))), 0)
 
 
 def fixed(value: float, places: int) -> str:
@@ -96,6 +101,8 @@ def fmt(metric: str, value: float, *, audience: str = "ds") -> str:
     """The one way a metric value is written."""
     if is_rate(metric):
         return percent(value, _percent_places(value, audience))
+    if metric in FIXED_PLACES and value is not None and math.isfinite(value):
+        return fixed(value, FIXED_PLACES[metric] - (audience != "ds"))
     return sig(value, _digits(audience))
 
 
@@ -104,7 +111,10 @@ def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") 
     if is_rate(metric):
         places = max(_percent_places(low, audience), _percent_places(high, audience))
         return f"{percent(low, places)}–{percent(high, places)}"
-    places = decimals(max(abs(low), abs(high)), _digits(audience))
+    if metric in FIXED_PLACES:
+        places = FIXED_PLACES[metric] - (audience != "ds")
+    else:
+        places = decimals(max(abs(low), abs(high)), _digits(audience), rounded=False)
     return f"{fixed(low, places)}–{fixed(high, places)}"
 
 

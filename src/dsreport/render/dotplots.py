@@ -1,0 +1,310 @@
+"""Dot plots with intervals: every rung on the headline metric, every slice on every
+metric with a target, and the kinds of error among the reviewed examples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dsreport.analyse.facts import Facts, MetricFact
+from dsreport.render.chartstyle import (
+    GREY,
+    INK,
+    WARN,
+    Chart,
+    accent,
+    percent_axis,
+    setup,
+    short,
+    span,
+    svg,
+    target_line,
+)
+from dsreport.render.reportview import slice_groups, targeted
+
+
+def _intervals(
+    ax: Any, ys: Sequence[float], facts_: list[MetricFact | None], colours: list[str]
+) -> None:
+    for y, m, colour in zip(ys, facts_, colours, strict=True):
+        if m is None or m.value.value is None:
+            continue
+        if m.interval is not None:
+            ax.plot([m.interval.low, m.interval.high], [y, y], color=colour, linewidth=1.6)
+        ax.scatter([m.value.value], [y], color=colour, s=28, zorder=3)
+
+
+def _value_column(ax: Any, ys: Sequence[float], texts: list[str]) -> None:
+    """Values printed in a column right of the plot, so no line or marker crosses them."""
+    for y, text in zip(ys, texts, strict=True):
+        ax.annotate(
+            text,
+            (1.0, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            color=INK,
+            fontsize=7.5,
+        )
+
+
+def _headline_of(facts: Facts, rung: str) -> MetricFact | None:
+    if facts.headline is None:
+        return None
+    name = facts.headline.metric.name
+    return next(
+        (
+            m
+            for m in facts.metrics
+            if m.name == name and m.rung == rung and m.slice_key is None and m.split == "test"
+        ),
+        None,
+    )
+
+
+def ladder(facts: Facts) -> Chart | None:
+    rungs = [r for r in facts.ladder if r.headline is not None and r.headline.value is not None]
+    if facts.headline is None or len(rungs) < 2:
+        return None
+    plt = setup()
+    metric = facts.headline.metric
+    colour = accent(facts)
+    # top to bottom in ladder order; by position, not by name (two rungs may share a name)
+    rows = rungs[::-1]
+    ys = list(range(len(rows)))
+    found = [_headline_of(facts, r.id) for r in rows]
+    values = [r.headline.value for r in rows if r.headline and r.headline.value is not None]
+    lows = [m.interval.low for m in found if m and m.interval] + values
+    highs = [m.interval.high for m in found if m and m.interval] + values
+    if metric.target is not None and metric.target.value is not None:
+        lows.append(metric.target.value)
+        highs.append(metric.target.value)
+    fig, ax = plt.subplots(figsize=(5.6, 0.34 * len(rows) + 0.85))
+    colours = [colour if r.chosen else GREY for r in rows]
+    shown: list[MetricFact | None] = []
+    for r, m in zip(rows, found, strict=True):
+        if m is None and r.headline is not None:  # a reported value without an interval
+            ax.scatter([r.headline.value], [ys[len(shown)]], color=GREY, s=28, zorder=3)
+        shown.append(m)
+    _intervals(ax, ys, shown, colours)
+    target_line(ax, metric)
+    ax.set_yticks(ys, [short(r.name) for r in rows])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlim(*span(lows, highs, metric.name))
+    percent_axis(ax.xaxis, metric.name)
+    _value_column(
+        ax,
+        ys,
+        [
+            (m.value.text + (f" ({m.interval.text})" if m.interval else ""))
+            if m
+            else (r.headline.text if r.headline else "")
+            for r, m in zip(rows, found, strict=True)
+        ],
+    )
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"{metric.label}, test split")
+    chosen = next(r for r in rungs if r.chosen)
+    title = _ladder_title(facts, chosen.name, metric)
+    alt = (
+        f"Dot plot of {metric.label} by model with 95% intervals: "
+        + "; ".join(
+            f"{r.name} {m.value.text}" + (f" ({m.interval.text})" if m and m.interval else "")
+            if m
+            else f"{r.name} {r.headline.text if r.headline else ''}"
+            for r, m in zip(rungs, found[::-1], strict=True)
+        )
+        + (f"; target {metric.target.text}." if metric.target else ".")
+    )
+    return Chart(
+        "ladder",
+        title,
+        alt,
+        f"{metric.label} of every rung on the test split with its 95% interval; "
+        "the axis starts where the values do, not at zero.",
+        svg(fig),
+    )
+
+
+def _ladder_title(facts: Facts, chosen: str, metric: MetricFact) -> str:
+    """The comparison with the baseline, in words, when the facts have it."""
+    base = next((r for r in facts.ladder if r.baseline and not r.chosen), None)
+    comp = next(
+        (
+            c
+            for c in facts.comparisons
+            if base is not None and c.other == base.id and c.metric == metric.name
+        ),
+        None,
+    )
+    if base is None or comp is None or comp.significant is None:
+        return f"{metric.label} of every rung tried; {chosen} ships"
+    if comp.significant:
+        word = "beats" if comp.better else "trails"
+        return f"{chosen} {word} {base.name} on {metric.label} by {comp.delta.text.lstrip('+−')}"
+    return f"{chosen} and {base.name} are within the noise of each other on {metric.label}"
+
+
+def slices(facts: Facts) -> Chart | None:
+    """Small multiples: one panel per metric with slices, judged slices coloured."""
+    groups = slice_groups(facts, targeted(facts))
+    if not groups:
+        return None
+    plt = setup()
+    colour = accent(facts)
+    names: list[str] = []
+    for g in groups:
+        for key, value in [(s.key, s.value) for s in g.judged] + [
+            (m.slice_key or "", m.slice_value or "") for m in g.measured
+        ]:
+            if f"{key} = {value}" not in names:
+                names.append(f"{key} = {value}")
+    names = names[:30]
+    per_row = len(groups) if len(groups) <= 4 else 3
+    rows_n = (len(groups) + per_row - 1) // per_row
+    height = 0.24 * len(names) + 0.75
+    fig, axes = plt.subplots(
+        rows_n, per_row, figsize=(6.3, height * rows_n), sharey=True, squeeze=False
+    )
+    behind: list[str] = []
+    for index, g in enumerate(groups):
+        ax = axes[index // per_row][index % per_row]
+        metric = g.metric
+        lows: list[float] = []
+        highs: list[float] = []
+        for s in g.judged:
+            if f"{s.key} = {s.value}" not in names:
+                continue
+            y = len(names) - 1 - names.index(f"{s.key} = {s.value}")
+            tint = (
+                WARN
+                if s.judged and (s.below_target or s.below_overall)
+                else (GREY if not s.judged else colour)
+            )
+            if s.judged and (s.below_target or s.below_overall):
+                behind.append(f"{s.key} = {s.value} on {metric.label}")
+            _slice_point(ax, y, s.metric, tint, filled=True, lows=lows, highs=highs)
+        for m in g.measured:
+            name = f"{m.slice_key} = {m.slice_value}"
+            if name in names:
+                y = len(names) - 1 - names.index(name)
+                _slice_point(ax, y, m, colour, filled=False, lows=lows, highs=highs)
+        if metric.value.value is not None:
+            ax.axvline(metric.value.value, color=colour, linewidth=0.8, alpha=0.5)
+            lows.append(metric.value.value)
+            highs.append(metric.value.value)
+        if metric.target is not None and metric.target.value is not None:
+            lows.append(metric.target.value)
+            highs.append(metric.target.value)
+        target_line(ax, metric)
+        if lows:
+            ax.set_xlim(*span(lows, highs, metric.name))
+        percent_axis(ax.xaxis, metric.name)
+        ax.set_xlabel(short(metric.label, 30), fontsize=7.5)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(axis="y", visible=False)
+        ax.set_ylim(-0.6, len(names) - 0.4)
+    for index in range(len(groups), rows_n * per_row):
+        axes[index // per_row][index % per_row].set_visible(False)
+    for row in axes:
+        row[0].set_yticks(range(len(names)), [short(n, 34) for n in names[::-1]], fontsize=7.5)
+    fig.tight_layout(h_pad=1.6, w_pad=0.8)
+    labels_ = ", ".join(g.metric.label for g in groups)
+    title = (
+        f"{len(behind)} slice{'s fall' if len(behind) != 1 else ' falls'} behind: "
+        + "; ".join(behind[:3])
+        if behind
+        else f"No judged slice falls behind on {labels_}"
+    )
+    alt = (
+        "Per-slice values with 95% intervals: "
+        + " | ".join(
+            f"{g.metric.label}: "
+            + "; ".join(f"{s.key} = {s.value} {s.metric.value.text}" for s in g.judged)
+            + "; ".join(f"{m.slice_key} = {m.slice_value} {m.value.text}" for m in g.measured)
+            for g in groups
+        )
+        + "."
+    )
+    judged_note = (
+        "filled dots are judged by the analysis (red: behind, grey: too small to judge), "
+        "hollow dots measured only"
+        if any(g.judged for g in groups) and any(g.measured for g in groups)
+        else "red marks a slice behind, grey one too small to judge"
+    )
+    return Chart(
+        "slices",
+        title,
+        alt,
+        f"One panel per metric: dots are values, lines 95% intervals; {judged_note}; the "
+        "solid line is the overall value, the dashed one the target.",
+        svg(fig),
+    )
+
+
+def _slice_point(
+    ax: Any,
+    y: int,
+    m: MetricFact,
+    colour: str,
+    *,
+    filled: bool,
+    lows: list[float],
+    highs: list[float],
+) -> None:
+    if m.value.value is None:
+        return
+    if m.interval is not None:
+        ax.plot([m.interval.low, m.interval.high], [y, y], color=colour, linewidth=1.3, alpha=0.8)
+        lows.append(m.interval.low)
+        highs.append(m.interval.high)
+    lows.append(m.value.value)
+    highs.append(m.value.value)
+    ax.scatter(
+        [m.value.value],
+        [y],
+        s=20,
+        zorder=3,
+        color=colour if filled else "white",
+        edgecolors=colour,
+        linewidths=1.2,
+    )
+
+
+def categories(facts: Facts) -> Chart | None:
+    review = facts.review
+    if review is None or not review.categories:
+        return None
+    plt = setup()
+    cats = review.categories[:15]
+    fig, ax = plt.subplots(figsize=(5.6, 0.3 * len(cats) + 0.8))
+    with_intervals = any(c.share_interval is not None for c in cats)
+    ys = list(range(len(cats)))[::-1]
+    for y, c in zip(ys, cats, strict=True):
+        ax.barh(y, c.share.value or 0, color=accent(facts) if y == ys[0] else GREY, height=0.6)
+        if c.share_interval is not None:
+            ax.plot([c.share_interval.low, c.share_interval.high], [y, y], color=INK, linewidth=0.8)
+    ax.set_yticks(ys, [short(c.name) for c in cats])
+    top_share = max(
+        [c.share_interval.high if c.share_interval else c.share.value or 0 for c in cats]
+    )
+    ax.set_xlim(0, top_share * 1.05 or 1)
+    percent_axis(ax.xaxis, "share")
+    _value_column(ax, ys, [f"{c.count:,} ({c.share.text})" for c in cats])
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Share of reviewed examples")
+    top = cats[0]
+    title = f"“{top.name}” is the most common error ({top.share.text} of reviewed cases)"
+    alt = (
+        "Error categories by share of reviewed examples: "
+        + "; ".join(f"{c.name} {c.count} ({c.share.text})" for c in cats)
+        + "."
+    )
+    caption = "Bars are shares of all reviewed examples" + (
+        ", lines 95% Wilson intervals."
+        if with_intervals
+        else "; the cases were chosen, not drawn at random, so the shares carry no interval."
+    )
+    return Chart("categories", title, alt, caption, svg(fig))
