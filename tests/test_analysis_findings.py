@@ -524,7 +524,7 @@ def test_review_too_small(make: Make) -> None:
     facts = make(reviewed=reviewed_frame(20, 1))
     found = one(facts, "review-too-small", "warning")
     assert found.message == (
-        "20 reviewed examples give an error rate of 5.0% with a 95% interval of 0.9%–23.6%: "
+        "20 reviewed examples give an error rate of 5.0% with a 95% interval of 0.89%–23.6%: "
         "too wide to rely on."
     )
 
@@ -573,7 +573,7 @@ def test_train_test_gap_bounded_metric(make: Make) -> None:
         s["interrogation"]["checks"] = {"train_test_gap": 0.02}
 
     found = one(make(edit), "train-test-gap", "warning")
-    assert found.message == "accuracy: 99.0% on training data against 96.8% on test data."
+    assert found.message == "Accuracy: 99.0% on training data against 96.8% on test data."
 
 
 def test_train_test_gap_unbounded_metric(make: Make) -> None:
@@ -581,7 +581,7 @@ def test_train_test_gap_unbounded_metric(make: Make) -> None:
         rung(s, "lr").update({"metrics": {"log_loss": 0.1034}, "train_metrics": {"log_loss": 0.01}})
 
     found = one(make(edit), "train-test-gap", "warning")
-    assert found.message == "log_loss: 0.0100 on training data against 0.103 on test data."
+    assert found.message == "Log loss: 0.0100 on training data against 0.103 on test data."
 
 
 def test_no_train_test_gap_when_close(make: Make, bc: BinaryData) -> None:

@@ -22,7 +22,7 @@ def main(verbose: bool) -> None:
     engineer's handoff package."""
 
 
-@main.command()
+@main.command(short_help="Write a complete, commented example bundle into DIRECTORY.")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option(
     "--task",
@@ -43,7 +43,7 @@ def init(directory: Path, task: str) -> None:
     )
 
 
-@main.command()
+@main.command(short_help="Report every problem with BUNDLE at once; exit 1 if any is an error.")
 @click.argument("bundle", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @size_option
@@ -81,7 +81,7 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     sys.exit(1 if errors else 0)
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of dsreport.yaml, for editor completion.")
 @click.option(
     "-o",
     "--out",
@@ -104,7 +104,7 @@ def schema(out_file: Path | None) -> None:
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
-@main.command()
+@main.command(short_help="Run the reviewer's checks on BUNDLE; exit 1 at --fail-on or above.")
 @click.argument("bundle", type=click.Path(path_type=Path))
 @click.option(
     "--fail-on",

@@ -133,3 +133,30 @@ size_option = click.option(
     help="Largest table, image or code file read from a bundle (e.g. 500M). Defaults: 2G "
     "for tables, 50M for other files; dsreport.yaml and prose are capped at 2M.",
 )
+
+
+class Listed(click.ParamType[str]):
+    """Names given as repeated options or comma-separated; the help lists the choices.
+
+    The choices come from the renderer registry, read only when the help is shown; the
+    build checks the names and names the available ones when one is unknown."""
+
+    name = "names"
+
+    def __init__(self, choices: Callable[[], list[str]]) -> None:
+        self.choices = choices
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[" + "|".join(self.choices()) + "]"
+
+
+def renderer_names() -> list[str]:
+    from dsreport.render.base import available
+
+    return list(available())
+
+
+def format_names() -> list[str]:
+    from dsreport.render.base import available
+
+    return list(dict.fromkeys(f for cls in available().values() for f in cls.formats))

@@ -20,7 +20,7 @@ from dsreport.analyse.facts import (
 )
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
-from dsreport.vocabulary import BINARY_METRICS, LOWER_IS_BETTER, MULTICLASS_METRICS
+from dsreport.vocabulary import BINARY_METRICS, LOWER_IS_BETTER, MULTICLASS_METRICS, labels
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 ABSOLUTE = {"brier", "ece"}  # bounded losses: compared in absolute terms like rates
@@ -434,7 +434,7 @@ def train_test_gap(c: Context) -> list[FindingFact]:
                     "train-test-gap",
                     "warning",
                     "Large train / test gap",
-                    f"{name}: {F.fmt(name, train)} on training data against "
+                    f"{labels(name)[0]}: {F.fmt(name, train)} on training data against "
                     f"{F.fmt(name, test)} on test data.",
                     "The model does much better on the data it learned from: it may be memorising.",
                     "Regularise, simplify, or check that the test set is drawn the same way.",

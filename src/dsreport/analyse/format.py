@@ -107,10 +107,10 @@ def fmt(metric: str, value: float, *, audience: str = "ds") -> str:
 
 
 def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") -> str:
-    """Both bounds at one precision: `88.5%–98.2%`, `0.04%–1.16%`, `0.044–0.159`."""
+    """`88.5%–98.2%`, `0.04%–1.2%` (each rate as `fmt` writes it), `0.044–0.159` (other
+    metrics at one precision, that of the larger bound)."""
     if is_rate(metric):
-        places = max(_percent_places(low, audience), _percent_places(high, audience))
-        return f"{percent(low, places)}–{percent(high, places)}"
+        return f"{fmt(metric, low, audience=audience)}–{fmt(metric, high, audience=audience)}"
     if metric in FIXED_PLACES:
         places = FIXED_PLACES[metric] - (audience != "ds")
     else:

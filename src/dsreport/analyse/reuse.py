@@ -89,12 +89,15 @@ class AnalysisCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or cache_dir() / "analysis"
 
-    def lookup(self, key: str, bundle: Bundle) -> Facts | None:
+    def lookup(self, key: str, bundle: Bundle) -> tuple[Facts, bool] | None:
+        """The stored facts dressed for `bundle`, and whether its prose differs from the
+        bundle they were computed for (False for the very same bundle: a fresh clone of a
+        bundle built before finds its analysis, but nothing changed)."""
         try:
             facts = Facts.model_validate_json((self.folder / f"{key}.json").read_bytes())
         except (OSError, ValueError):
             return None
-        return dress(facts, bundle)
+        return dress(facts, bundle), facts.bundle_digest != bundle.digest
 
     def store(self, key: str, facts: Facts) -> None:
         target = self.folder / f"{key}.json"

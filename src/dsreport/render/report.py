@@ -20,6 +20,7 @@ from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
 from dsreport.render.markdown import soft_break_html
 from dsreport.render.numbering import Numbering
+from dsreport.render.pdftags import scope_header_cells
 from dsreport.resources import asset, assets_dir
 from dsreport.templating import render
 from dsreport.vocabulary import DEFINITIONS, labels
@@ -267,6 +268,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = bytes(
             document.write_pdf(
+                finisher=scope_header_cells,
                 pdf_variant="pdf/ua-1",
                 attachments=attachments,
                 pdf_identifier=ctx.facts.bundle_digest[:32].encode(),
