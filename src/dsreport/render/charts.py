@@ -9,6 +9,8 @@ line. The alt text carries the words and the numbers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dsreport.analyse import format as F
 from dsreport.analyse.facts import Facts
 from dsreport.render.chartstyle import (
@@ -26,6 +28,18 @@ from dsreport.render.chartstyle import (
 from dsreport.render.dotplots import categories, ladder, slices
 
 __all__ = ["Chart", "all_charts"]
+
+
+def _sqrt(x: Any) -> Any:
+    import numpy as np
+
+    return np.sqrt(np.clip(x, 0, None))
+
+
+def _square(x: Any) -> Any:
+    import numpy as np
+
+    return np.square(x)
 
 
 def curves(facts: Facts, kind: str) -> Chart | None:
@@ -110,6 +124,13 @@ def calibration(facts: Facts) -> Chart | None:
     rows = facts.charts.calibration[chosen.id]
     colour = accent(facts)
     fig, ax = plt.subplots(figsize=(3.1, 2.75))
+    # square-root axes: a confident model's bins crowd near zero, and this spreads them
+    # out while keeping the diagonal straight
+    ax.set_xscale("function", functions=(_sqrt, _square))
+    ax.set_yscale("function", functions=(_sqrt, _square))
+    ticks = [0, 0.05, 0.2, 0.5, 1]
+    ax.set_xticks(ticks, [F.plain(t) for t in ticks])
+    ax.set_yticks(ticks, [F.plain(t) for t in ticks])
     ax.plot([0, 1], [0, 1], color="#CCCCCC", linewidth=0.8, linestyle=":")
     xs, ys = [r[1] for r in rows], [r[2] for r in rows]
     for r in rows:
@@ -119,7 +140,7 @@ def calibration(facts: Facts) -> Chart | None:
     ax.scatter(xs, ys, s=18, color=colour, zorder=3)
     last = -1.0
     for r in rows:  # each bin's count, where it does not crowd the previous label
-        if r[1] - last >= 0.09:
+        if _sqrt(r[1]) - last >= 0.09:
             ax.annotate(
                 f"{int(r[3])}",
                 (r[1], r[2]),
@@ -128,8 +149,10 @@ def calibration(facts: Facts) -> Chart | None:
                 fontsize=6.5,
                 color=GREY,
             )
-            last = r[1]
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted probability", ylabel="Observed rate")
+            last = float(_sqrt(r[1]))
+    ax.set(
+        xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted probability", ylabel="Observed rate"
+    )
     ece = next(
         (
             m
@@ -154,7 +177,8 @@ def calibration(facts: Facts) -> Chart | None:
         title,
         alt,
         f"{len(rows)} bins cut at quantiles of the score, {sizes} each (grey figures); "
-        "vertical lines are 95% Wilson intervals; the dotted diagonal is perfect calibration.",
+        "vertical lines are 95% Wilson intervals; the dotted diagonal is perfect calibration; "
+        "both axes on a square-root scale, which spreads the bins near zero.",
         svg(fig),
     )
 

@@ -31,7 +31,7 @@ def _intervals(
             continue
         if m.interval is not None:
             ax.plot([m.interval.low, m.interval.high], [y, y], color=colour, linewidth=1.6)
-        ax.scatter([m.value.value], [y], color=colour, s=28, zorder=3)
+        ax.scatter([m.value.value], [y], color=colour, s=28, zorder=3, clip_on=False)
 
 
 def _value_column(ax: Any, ys: Sequence[float], texts: list[str]) -> None:
@@ -168,7 +168,7 @@ def slices(facts: Facts) -> Chart | None:
     fig, axes = plt.subplots(
         rows_n, per_row, figsize=(6.3, height * rows_n), sharey=True, squeeze=False
     )
-    behind: list[str] = []
+    behind: dict[str, list[str]] = {}
     for index, g in enumerate(groups):
         ax = axes[index // per_row][index % per_row]
         metric = g.metric
@@ -184,7 +184,7 @@ def slices(facts: Facts) -> Chart | None:
                 else (GREY if not s.judged else colour)
             )
             if s.judged and (s.below_target or s.below_overall):
-                behind.append(f"{s.key} = {s.value} on {metric.label}")
+                behind.setdefault(metric.label, []).append(f"{s.key} = {s.value}")
             _slice_point(ax, y, s.metric, tint, filled=True, lows=lows, highs=highs)
         for m in g.measured:
             name = f"{m.slice_key} = {m.slice_value}"
@@ -212,9 +212,10 @@ def slices(facts: Facts) -> Chart | None:
         row[0].set_yticks(range(len(names)), [short(n, 34) for n in names[::-1]], fontsize=7.5)
     fig.tight_layout(h_pad=1.6, w_pad=0.8)
     labels_ = ", ".join(g.metric.label for g in groups)
+    count = sum(len(v) for v in behind.values())
     title = (
-        f"{len(behind)} slice{'s fall' if len(behind) != 1 else ' falls'} behind: "
-        + "; ".join(behind[:3])
+        f"{count} slice{'s fall' if count != 1 else ' falls'} behind: "
+        + "; ".join(f"{', '.join(names)} on {label}" for label, names in behind.items())
         if behind
         else f"No judged slice falls behind on {labels_}"
     )
@@ -267,6 +268,7 @@ def _slice_point(
         [y],
         s=20,
         zorder=3,
+        clip_on=False,  # a value at 100% sits on the axis' edge, whole
         color=colour if filled else "white",
         edgecolors=colour,
         linewidths=1.2,
