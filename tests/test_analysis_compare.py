@@ -44,9 +44,12 @@ def discordant(truth: Any, right_a: Any, right_b: Any) -> tuple[int, int]:
     return int((right_a & ~right_b).sum()), int((~right_a & right_b).sum())
 
 
-def only(facts: Facts, other: str) -> ComparisonFact:
-    found = [c for c in facts.comparisons if c.other == other]
-    assert len(found) == 1, [c.other for c in facts.comparisons]
+def only(facts: Facts, other: str, metric: str | None = None) -> ComparisonFact:
+    """The comparison with `other` on `metric` (the decision metric by default)."""
+    assert facts.decision_metric is not None
+    metric = metric or facts.decision_metric.name
+    found = [c for c in facts.comparisons if c.other == other and c.metric == metric]
+    assert len(found) == 1, [(c.other, c.metric) for c in facts.comparisons]
     return found[0]
 
 
@@ -162,8 +165,10 @@ def test_near_identical_rungs_are_not_significant(bc: BinaryData, tmp_path: Path
     b, c = discordant(bc.y, right_lr, right_gbm)
     assert comparison.p_value == pytest.approx(scipy_mcnemar(b, c), rel=1e-9)
     assert comparison.p_value > 0.05
-    found = [f for f in facts.findings if f.id == "gain-inside-noise"]
-    assert [f.severity for f in found] == ["warning"]
+    # GBM is declared complex: not simpler than the chosen logistic regression, so its
+    # being no worse is no reason to prefer it
+    assert not any(r.simpler_than_chosen for r in facts.ladder if r.id == "gbm")
+    assert "gain-inside-noise" not in {f.id for f in facts.findings}
 
 
 def test_identical_rungs_differ_by_nothing(bc: BinaryData, tmp_path: Path) -> None:
@@ -240,19 +245,57 @@ def test_regression_comparison_lower_is_better(tmp_path: Path) -> None:
     assert comparison.p_value is None
 
 
-def test_unpaired_comparison_from_reported_values(bc: BinaryData, tmp_path: Path) -> None:
+def _reported(tmp_path: Path, name: str, rule: dict[str, Any] | None) -> Facts:
+    """No predictions: the chosen rung reports 96.84% (94%-98%); the rule 92% and `rule`."""
     spec_dict = spec("binary")
     spec_dict["interrogation"].pop("predictions")
     spec_dict["interrogation"]["metrics"][0]["interval"] = {"low": 0.94, "high": 0.98}
     spec_dict["ladder"]["rungs"][0]["metrics"] = {"accuracy": 0.92}
-    facts = analyse_folder(write_bundle(tmp_path / "rep", spec_dict, None, reviewed_frame(200, 6)))
-    comparison = only(facts, "rule")
+    if rule is not None:
+        spec_dict["interrogation"]["metrics"].append({"name": "accuracy", "value": 0.92, **rule})
+    return analyse_folder(write_bundle(tmp_path / name, spec_dict, None, reviewed_frame(200, 6)))
+
+
+def test_a_rung_with_a_value_only_is_not_comparable(tmp_path: Path) -> None:
+    """Before: the chosen rung's interval shifted by the rule's value, as if the rule's
+    92% were exact, claimed a significant gain. Nothing is known of the rule's noise."""
+    comparison = only(_reported(tmp_path, "value-only", None), "rule")
     assert comparison.delta.value == pytest.approx(0.9684 - 0.92)
+    assert comparison.kind == "not_comparable"
+    assert comparison.interval is None
+    assert comparison.significant is None and comparison.p_value is None
+    assert comparison.method == (
+        "not comparable: rule has a value only (no interval, n or cross-validation spread)"
+    )
+
+
+def test_unpaired_comparison_uses_both_intervals(tmp_path: Path) -> None:
+    facts = _reported(tmp_path, "both", {"rung": "rule", "interval": {"low": 0.86, "high": 0.98}})
+    comparison = only(facts, "rule")
+    assert comparison.kind == "unpaired"
+    z = 1.959963984540054
+    se = np.hypot((0.98 - 0.94) / (2 * z), (0.98 - 0.86) / (2 * z))
+    delta = 0.9684 - 0.92
     assert comparison.interval is not None
     assert (comparison.interval.low, comparison.interval.high) == pytest.approx(
-        (0.94 - 0.92, 0.98 - 0.92)
+        (delta - z * se, delta + z * se)
     )
-    assert comparison.significant is True and comparison.p_value is None
+    # shifted by the rule's value alone, the interval would have been 2.0-6.0 pts: "better"
+    assert comparison.interval.method == "normal"
+    assert comparison.interval.low < 0 and comparison.significant is False
+
+
+def test_unpaired_comparison_from_a_proportion_and_its_n(tmp_path: Path) -> None:
+    facts = _reported(tmp_path, "n", {"rung": "rule", "n": 2000})
+    comparison = only(facts, "rule")
+    z = 1.959963984540054
+    se = np.hypot((0.98 - 0.94) / (2 * z), np.sqrt(0.92 * 0.08 / 2000))
+    assert comparison.interval is not None
+    assert comparison.interval.low == pytest.approx(0.9684 - 0.92 - z * se)
+    assert comparison.significant is True
+    assert comparison.method == (
+        "unpaired, from both rungs' uncertainty (lr: its interval; rule: n = 2,000)"
+    )
 
 
 # ---------------------------------------------------------------------------- reproducibility

@@ -121,9 +121,13 @@ def test_target_missed(make: Make) -> None:
 
     facts = make(edit)
     found = one(facts, "target-missed", "critical")
-    value = metric(facts, "accuracy", "lr").value.text
-    assert value == "96.8%"
-    assert found.message == f"Accuracy is {value}, short of the target 99.0%."
+    fact = metric(facts, "accuracy", "lr")
+    assert fact.value.text == "96.8%" and fact.interval is not None
+    assert found.message == (
+        f"Accuracy is 96.8% (95% interval {fact.interval.text}), short of the target 99.0%; "
+        "its whole interval falls short."
+    )
+    assert found.metric == "accuracy" and found.condition is None
     assert "target-not-secured" not in finding_ids(facts)
 
 
@@ -136,7 +140,11 @@ def test_target_missed_below_worst_case(make: Make) -> None:
 
     facts = make(edit)
     found = one(facts, "target-missed", "critical")
-    assert found.message == "Accuracy is 96.8%, short of the target 99.0% and below the worst case."
+    assert found.message.startswith("Accuracy is 96.8% (95% interval ")
+    assert found.message.endswith(
+        "short of the target 99.0% and below the worst case 98.0%, where the model does more "
+        "harm than today's process; its whole interval falls short."
+    )
     assert facts.headline is not None and facts.headline.level_reached == "below_worst"
 
 
@@ -272,16 +280,32 @@ def test_suspiciously_perfect(make: Make, bc: BinaryData) -> None:
 
     found = one(make(edit, frame), "suspiciously-perfect", "critical")
     assert found.message == (
-        "Accuracy is 100.0%: near-perfect scores usually mean the label leaked into the "
-        "features or the test set overlaps training."
+        "LR scores Accuracy 100.0%, Average precision 1.000, Balanced accuracy 100.0%, "
+        "F1 score 100.0% and ROC AUC 1.000 on 285 test rows: near-perfect scores usually mean "
+        "the label leaked into the features or the test set overlaps training; check for "
+        "duplicate or near-duplicate rows across splits, features computed after the outcome "
+        "is known, and the same entity (patient, customer, document) in training and test."
     )
+    assert found.rung == "lr"
+
+
+def test_suspiciously_perfect_on_another_rung_is_a_warning(make: Make, bc: BinaryData) -> None:
+    """Before: only the chosen rung's headline was looked at, so a rung with ROC AUC 1.000
+    on the same data raised nothing."""
+    frame = binary_frame(bc)
+    frame["score_rule"] = np.where(bc.y, 0.9, 0.1)  # the rule sees the label
+    found = one(make(frame=frame), "suspiciously-perfect", "warning")
+    assert found.rung == "rule"
+    assert found.message.startswith("RULE scores Accuracy 100.0%, ")
+    assert found.condition is not None and found.condition.size == len(bc.y)
 
 
 def test_suspiciously_perfect_follows_its_check_threshold(make: Make) -> None:
     def edit(s: dict[str, Any]) -> None:
         s["interrogation"]["checks"]["perfect_score"] = 0.96
 
-    one(make(edit), "suspiciously-perfect", "critical")
+    found = findings(make(edit), "suspiciously-perfect")
+    assert [(f.rung, f.severity) for f in found] == [("lr", "critical")]
     assert "suspiciously-perfect" not in finding_ids(make())
 
 
@@ -339,10 +363,17 @@ def test_gain_inside_noise(make: Make, bc: BinaryData) -> None:
     frame["score_rule"] = np.clip(bc.scores["lr"] + noise, 0, 1)  # a near-twin of lr
     facts = make(frame=frame)
     found = one(facts, "gain-inside-noise", "warning")
-    assert found.message.startswith("LR vs RULE on accuracy: ")
-    assert found.message.endswith(", inside the noise.")
+    assert found.message.startswith("LR vs RULE on Accuracy: ")
+    assert found.message.endswith("inside the noise; RULE is simpler (and does as well).")
     (comparison,) = facts.comparisons
     assert comparison.significant is False
+    rec = facts.recommendation
+    assert rec is not None and rec.decision == "ship_with_conditions"
+    assert (rec.rung, rec.instead_of) == ("rule", "lr")
+    assert rec.reasons[0] == (
+        "Ship RULE rather than LR: it is simpler and does as well on Accuracy and every "
+        "targeted metric."
+    )
 
 
 def test_significantly_worse_than_the_simpler_rung(make: Make) -> None:
@@ -352,9 +383,25 @@ def test_significantly_worse_than_the_simpler_rung(make: Make) -> None:
         headline(s).update({"value": 0.9158, "target": 0.85})
 
     facts = make(edit)
-    found = one(facts, "gain-inside-noise", "critical")
-    assert found.message.startswith("RULE vs LR on accuracy: −5.3 pts (95% CI ")
-    assert found.message.endswith("), significantly worse.")
+    # LR is not simpler than the rule, so being better does not make it preferred: the
+    # choice of the rule is a trade-off, said as information
+    assert "gain-inside-noise" not in finding_ids(facts)
+    found = one(facts, "better-rung-not-chosen", "info")
+    assert found.message.startswith("RULE is reliably worse than LR on Accuracy: −5.3 pts, 95% ")
+    assert found.message.endswith(
+        "LR is not simpler (simple, 5 ms, 50 EUR per month), so choosing RULE is a "
+        "trade-off the review should explain."
+    )
+
+
+def test_significantly_worse_than_a_simpler_rung_is_critical(make: Make, bc: BinaryData) -> None:
+    frame = binary_frame(bc)
+    frame["score_rule"], frame["score_lr"] = frame["score_lr"], frame["score_rule"]
+    facts = make(frame=frame)
+    found = one(facts, "simpler-rung-better", "critical")
+    assert found.message.startswith("LR is reliably worse than RULE on Accuracy: −5.3 pts")
+    assert facts.recommendation is not None
+    assert facts.recommendation.decision == "do_not_ship"
 
 
 def test_no_gain_inside_noise_for_a_clear_gain(make: Make) -> None:
@@ -378,11 +425,18 @@ def test_accuracy_on_imbalanced_classes(make: Make, bc: BinaryData) -> None:
     share = 30 / len(frame)
     assert share < 0.2
     facts = make(frame=frame)
-    found = one(facts, "accuracy-on-imbalanced-classes", "warning")
+    found = one(facts, "accuracy-on-imbalanced-classes", "info")
     assert found.message == (
         f"Accuracy is the headline while the rarest class is {F.percent(share)} of the test "
-        f"set; a model that never predicts it scores {F.percent(1 - share)}."
+        f"set; a model that never predicts it scores {F.percent(1 - share)}. The comparisons, "
+        "slices and the recommendation use Balanced accuracy."
     )
+    dm = facts.decision_metric
+    assert dm is not None
+    assert (dm.name, dm.moved, dm.headline) == ("balanced_accuracy", True, "accuracy")
+    assert {c.metric for c in facts.comparisons if c.decision_metric} == {"balanced_accuracy"}
+    assert facts.recommendation is not None
+    assert facts.recommendation.decision_metric == "balanced_accuracy"
 
 
 def test_no_imbalance_finding_when_the_headline_is_not_accuracy(make: Make, bc: BinaryData) -> None:
@@ -430,11 +484,12 @@ def test_slice_left_behind(make: Make, bc: BinaryData) -> None:
     n = int(wrong.sum()) + 31
     assert b.value.value == pytest.approx(31 / n)
     assert b.interval is not None
-    assert found.message.startswith(
-        f"Accuracy on site = B is {b.value.text} ({b.interval.text}), n = {n}: "
+    assert found.message == (
+        f"Accuracy on site = B is {b.value.text} (95% interval {b.interval.text}), n = {n}: "
+        "its whole interval misses the target 90.0%."
     )
-    assert "the target 90.0%" in found.message
-    assert found.evidence["slice"] == "site = B"
+    assert found.evidence["slice"] == "site = B" and found.slice == "site = B"
+    assert found.condition is not None and found.condition.slice == "site = B"
 
 
 def test_slice_significantly_below_overall_without_missing_target(
@@ -456,7 +511,9 @@ def test_slice_significantly_below_overall_without_missing_target(
     overall = metric(facts, "accuracy", "lr").value.value
     assert b.value.value >= 0.9 and b.interval is not None and b.interval.high < overall
     found = one(facts, "slice-left-behind", "warning")
-    assert found.message.endswith(": significantly below the overall value.")
+    assert found.message.endswith(
+        f": its whole interval lies below the overall value {F.fmt('accuracy', overall)}."
+    )
 
 
 def test_no_slice_left_behind_for_even_slices(make: Make, bc: BinaryData) -> None:
@@ -487,7 +544,7 @@ def test_test_set_too_small(make: Make, bc: BinaryData) -> None:
     fact = metric(facts, "accuracy", "lr")
     assert fact.interval is not None
     assert found.message.startswith(f"The 95% interval of Accuracy is {fact.interval.text} (±")
-    assert "the headline needs ±5.0 pts." in found.message
+    assert "the decision needs ±5.0 pts." in found.message
 
 
 def test_test_set_large_enough(make: Make) -> None:
@@ -635,7 +692,8 @@ def test_poor_calibration(make: Make, bc: BinaryData) -> None:
     assert ece.value.value > 0.05
     assert found.message == (
         f"Expected calibration error is {ece.value.text} while the design reads scores as "
-        "probabilities (limit 0.050)."
+        "probabilities (limit 0.050). The predictions have no training split, so a prior "
+        "shift cannot be checked."
     )
 
 
@@ -751,9 +809,26 @@ def test_recommend_ship_with_conditions_for_a_warning(make: Make) -> None:
     facts = make(edit)
     rec = facts.recommendation
     assert rec is not None and rec.decision == "ship_with_conditions"
-    assert rec.reasons[0] == "Accuracy 96.8% meets the target 95.0%."
+    fact = metric(facts, "accuracy", "lr")
+    assert fact.interval is not None
+    assert rec.reasons[0] == (
+        f"Accuracy 96.8% (95% interval {fact.interval.text}) meets the target 95.0%."
+    )
     assert rec.reasons[1:] == [f.message for f in above_info(facts)]
-    assert rec.conditions == ["Ship with monitoring of this metric, or evaluate on more data."]
+    (term,) = rec.terms
+    assert rec.conditions == [term.text]
+    assert (term.metric, term.finding, term.size_unit) == (
+        "accuracy",
+        "target-not-secured",
+        "cases",
+    )
+    assert term.threshold is not None and term.threshold.text == "95.0%"
+    assert term.text.startswith(
+        f"Pilot on at least {term.size:,} cases to confirm Accuracy ≥ 95.0%"
+    )
+    assert term.stop_rule == (
+        "stop and fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%"
+    )
 
 
 def test_recommend_ship_with_conditions_without_a_target(make: Make) -> None:
@@ -765,8 +840,12 @@ def test_recommend_ship_with_conditions_without_a_target(make: Make) -> None:
     rec = facts.recommendation
     assert rec is not None and rec.decision == "ship_with_conditions"
     auc = metric(facts, "roc_auc", "lr")
-    assert rec.reasons[0] == f"ROC AUC is {auc.value.text}, but no target was set to judge it by."
-    assert rec.conditions[0] == "Agree a target for ROC AUC before launch."
+    assert auc.interval is not None
+    assert rec.reasons[0] == (
+        f"ROC AUC is {auc.value.text} (95% interval {auc.interval.text}), but no target was set "
+        "to judge it by."
+    )
+    assert rec.conditions == [f"Agree a target for ROC AUC before launch (now {auc.value.text})."]
 
 
 def test_recommend_do_not_ship_on_a_critical_finding(make: Make) -> None:

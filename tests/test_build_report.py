@@ -24,7 +24,8 @@ def test_summary_holds_the_recommendation_headline_and_findings(
     assert summary.count("\n| warning |") == sum(
         f["severity"] == "warning" for f in facts["findings"]
     )
-    assert "texture\\_band" in summary  # Markdown syntax in bundle text is escaped
+    conditions = facts["recommendation"]["conditions"]
+    assert conditions and all(c.replace("|", "\\|") in summary for c in conditions)
 
 
 def test_summary_escapes_markdown_and_html_in_bundle_text(

@@ -32,7 +32,7 @@ def test_json_holds_findings_and_recommendation(cli: Callable[..., Run]) -> None
     assert data["failed"] is True and data["fail_on"] == "info"
     assert data["recommendation"]["decision"] == "ship_with_conditions"
     ids = {f["id"] for f in data["findings"]}
-    assert {"target-not-secured", "gain-inside-noise", "slice-left-behind"} <= ids
+    assert {"target-not-secured", "gain-inside-noise", "slices-too-few-to-judge"} <= ids
     for finding in data["findings"]:
         assert set(finding) >= {"id", "severity", "message", "evidence", "recommendation"}
 

@@ -142,6 +142,22 @@ FOLDERS.update(
         "no-reviewed-examples": _built(
             NO_REVIEW, NO_EXAMPLE, warnings=tuple(MESSAGES["no-reviewed-examples"][1])
         ),
+        # the decision cases (tests/test_analysis_decision.py): built end to end, so every
+        # renderer meets each kind of call
+        **{
+            f"decision-{name}": Case(0, [], [NO_REVIEW], slug="decision-case")
+            for name in (
+                "below-majority",
+                "near-perfect-rung",
+                "prior-shift",
+                "regression-below-median",
+                "reported-only-rung",
+                "secondary-targets",
+                "simpler-does-as-well",
+                "slices-in-noise",
+                "slower-not-simpler",
+            )
+        },
     }
 )
 GENERATED_CASES: dict[str, Case] = {

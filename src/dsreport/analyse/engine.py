@@ -1,4 +1,9 @@
-"""Bundle -> facts. The only place numbers are derived and formatted."""
+"""Bundle -> facts. The only place numbers are derived and formatted.
+
+The order matters: metrics (computed from the predictions, else reported), the headline
+and the decision metric, the ladder, comparisons and trivial baselines, slices, then the
+checks and, from their findings, the recommendation.
+"""
 
 from __future__ import annotations
 
@@ -8,37 +13,31 @@ from dataclasses import asdict
 
 from dsreport import __version__
 from dsreport.analyse import format as F
-from dsreport.analyse.compare import Comparison, paired, unpaired
+from dsreport.analyse.baselines import baseline_facts
+from dsreport.analyse.checks import Context, run_checks
+from dsreport.analyse.comparisons import comparison_facts
 from dsreport.analyse.coverage import coverage_charts, with_texts
+from dsreport.analyse.decision import choose, imbalanced
 from dsreport.analyse.facts import (
     BudgetFact,
     ChartsFact,
-    ComparisonFact,
     DataFact,
     Facts,
     HeadlineFact,
     MetricFact,
     Num,
     ProblemFact,
-    RungFact,
-    SliceFact,
 )
-from dsreport.analyse.findings import Context, run_checks
-from dsreport.analyse.metricfacts import (
-    direction,
-    from_computed,
-    from_reported,
-    interval_fact,
-    num,
-    same_place,
-    targets,
-)
+from dsreport.analyse.metricfacts import from_computed, from_reported, num, same_place, targets
 from dsreport.analyse.operations import operations_fact
+from dsreport.analyse.overlap import overlap
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
+from dsreport.analyse.rungs import Overall, overall_table, rung_facts
+from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
-from dsreport.bundle.evaluation import Metric
+from dsreport.bundle.spec import BundleSpec
 from dsreport.load.loader import Bundle
 
 
@@ -55,25 +54,6 @@ def _headline_name(bundle: Bundle) -> str:
         if metric.headline:
             return metric.name
     return bundle.spec.operator_view.success_metric.metric
-
-
-def _overall(metrics: list[MetricFact], name: str, rung: str) -> MetricFact | None:
-    return next(
-        (
-            m
-            for m in metrics
-            if m.name == name and m.rung == rung and m.slice_key is None and m.split == "test"
-        ),
-        None,
-    )
-
-
-def _rung_value(bundle: Bundle, rung_id: str, name: str, metrics: list[MetricFact]) -> float | None:
-    fact = _overall(metrics, name, rung_id)
-    if fact is not None:
-        return fact.value.value
-    rung = next((r for r in bundle.spec.ladder.rungs if r.id == rung_id), None)
-    return rung.metrics.get(name) if rung else None
 
 
 def _metrics(
@@ -96,25 +76,12 @@ def _metrics(
     return kept + computed, differs
 
 
-def _headline(bundle: Bundle, metrics: list[MetricFact]) -> HeadlineFact | None:
+def _headline(bundle: Bundle, overall: Overall) -> HeadlineFact | None:
     name = _headline_name(bundle)
     ladder = bundle.spec.ladder
-    fact = _overall(metrics, name, ladder.chosen)
+    fact = overall.get((ladder.chosen, name))
     if fact is None:
-        value = _rung_value(bundle, ladder.chosen, name, metrics)
-        if value is None:
-            return None
-        goal = targets(bundle.spec).get(name)
-        fact = from_reported(
-            bundle.spec,
-            Metric(
-                name=name,
-                value=value,
-                rung=ladder.chosen,
-                target=goal[0] if goal else None,
-                direction=goal[1] if goal else direction(name),
-            ),
-        )
+        return None
     success = bundle.spec.operator_view.success_metric
     levels: dict[str, Num] = {}
     reached = None
@@ -134,15 +101,12 @@ def _headline(bundle: Bundle, metrics: list[MetricFact]) -> HeadlineFact | None:
             if value >= sign * success.worst_case
             else "below_worst"
         )
-    base = (
-        _rung_value(bundle, ladder.baseline, name, metrics)
-        if ladder.baseline != ladder.chosen
-        else None
-    )
+    base_fact = overall.get((ladder.baseline, name)) if ladder.baseline != ladder.chosen else None
+    base = base_fact.value.value if base_fact else None
     delta = None
     if base is not None and fact.value.value is not None:
         diff = fact.value.value - base
-        like = fact.value.value
+        like = fact.value.value  # a difference at the precision of the values it compares
         delta = Num(
             value=diff,
             text=F.fmt_delta(name, diff, like=like),
@@ -157,163 +121,6 @@ def _headline(bundle: Bundle, metrics: list[MetricFact]) -> HeadlineFact | None:
     )
 
 
-def _ladder(bundle: Bundle, name: str | None, metrics: list[MetricFact]) -> list[RungFact]:
-    ladder = bundle.spec.ladder
-    unit = bundle.spec.operator_view.cost.unit
-    out = []
-    for rung in ladder.rungs:
-        value = _rung_value(bundle, rung.id, name, metrics) if name else None
-        latency = (
-            None
-            if rung.latency_ms is None
-            else Num(
-                value=rung.latency_ms,
-                text=F.fmt_quantity(rung.latency_ms, "ms"),
-                text_pm=F.fmt_quantity(rung.latency_ms, "ms", audience="pm"),
-            )
-        )
-        cost = (
-            None
-            if rung.cost is None
-            else Num(
-                value=rung.cost,
-                text=F.fmt_quantity(rung.cost, unit),
-                text_pm=F.fmt_quantity(rung.cost, unit, audience="pm"),
-            )
-        )
-        out.append(
-            RungFact(
-                id=rung.id,
-                name=rung.name,
-                kind=rung.kind,
-                decision=rung.decision,
-                reason=rung.reason,
-                chosen=rung.id == ladder.chosen,
-                baseline=rung.id == ladder.baseline,
-                headline=num(name, value) if name else None,
-                latency_ms=latency,
-                cost=cost,
-            )
-        )
-    return out
-
-
-def _comparison_fact(c: Comparison) -> ComparisonFact:
-    like = c.chosen_value  # a difference is written at the precision of what it compares
-    delta = Num(
-        value=c.delta,
-        text=F.fmt_delta(c.metric, c.delta, like=like),
-        text_pm=F.fmt_delta(c.metric, c.delta, audience="pm", like=like),
-    )
-    interval = None
-    if c.interval is not None:
-        low, high = c.interval
-        interval = interval_fact(c.metric, low, high, 0.95, "bootstrap")
-        interval.text = (
-            f"{F.fmt_delta(c.metric, low, like=like)} to {F.fmt_delta(c.metric, high, like=like)}"
-        )
-        interval.text_pm = (
-            f"{F.fmt_delta(c.metric, low, audience='pm', like=like)} to "
-            f"{F.fmt_delta(c.metric, high, audience='pm', like=like)}"
-        )
-    chosen, other = num(c.metric, c.chosen_value), num(c.metric, c.other_value)
-    assert chosen is not None and other is not None
-    return ComparisonFact(
-        chosen=c.chosen,
-        other=c.other,
-        metric=c.metric,
-        chosen_value=chosen,
-        other_value=other,
-        delta=delta,
-        interval=interval,
-        significant=c.significant,
-        better=c.better,
-        p_value=c.p_value,
-        p_value_text=F.p_value(c.p_value) if c.p_value is not None else None,
-        n=c.n,
-        method=c.method,
-    )
-
-
-def _comparisons(
-    bundle: Bundle, headline: HeadlineFact | None, ev: Evaluation | None, checks: CheckThresholds
-) -> list[ComparisonFact]:
-    if headline is None:
-        return []
-    spec = bundle.spec
-    ladder = spec.ladder
-    ids = [r.id for r in ladder.rungs]
-    chosen_at = ids.index(ladder.chosen)
-    others = [r for r in ids[:chosen_at] if r != ladder.chosen]
-    if ladder.baseline not in others and ladder.baseline != ladder.chosen:
-        others.insert(0, ladder.baseline)
-    name = headline.metric.name
-    out = []
-    for other in others:
-        result = None
-        if ev is not None:
-            result = paired(
-                spec.project.task,
-                name,
-                ladder.chosen,
-                other,
-                ev.rows,
-                spec.interrogation.operating_threshold,
-                len(spec.interrogation.classes),
-                spec.interrogation.seed,
-                int(checks.bootstrap_resamples),
-            )
-        if result is None:
-            other_value = next((r.metrics.get(name) for r in ladder.rungs if r.id == other), None)
-            if other_value is None or headline.metric.value.value is None:
-                continue
-            interval = headline.metric.interval
-            result = unpaired(
-                name,
-                ladder.chosen,
-                other,
-                headline.metric.value.value,
-                other_value,
-                (interval.low, interval.high) if interval else None,
-            )
-        out.append(_comparison_fact(result))
-    return out
-
-
-def _slices(
-    metrics: list[MetricFact], headline: HeadlineFact | None, checks: CheckThresholds
-) -> list[SliceFact]:
-    if headline is None:
-        return []
-    overall = headline.metric
-    out = []
-    for m in metrics:
-        if m.name != overall.name or m.rung != overall.rung or m.slice_key is None:
-            continue
-        n = m.n or 0
-        judged = n >= checks.slice_min_n
-        higher = m.direction == "higher_is_better"
-        below_overall = False
-        if m.interval is not None and overall.value.value is not None:
-            below_overall = (
-                m.interval.high < overall.value.value
-                if higher
-                else m.interval.low > overall.value.value
-            )
-        out.append(
-            SliceFact(
-                key=m.slice_key,
-                value=m.slice_value or "",
-                n=n,
-                metric=m,
-                below_target=m.target_met is False,
-                below_overall=below_overall,
-                judged=judged,
-            )
-        )
-    return out
-
-
 def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
     data = DataFact(threshold=bundle.spec.interrogation.threshold)
     if ev is None:
@@ -321,8 +128,12 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
     data.test_n = ev.test_n
     if bundle.spec.project.task != "regression":
         data.class_counts = ev.class_counts
+        data.split_class_counts = ev.split_class_counts
         if ev.class_counts and ev.test_n:
             data.minority_share = num("share", min(ev.class_counts.values()) / ev.test_n)
+    if bundle.predictions is not None:
+        found = overlap(bundle.spec, bundle.predictions.frame)
+        data.shared_ids, data.shared_feature_rows = found.shared_ids, found.shared_feature_rows
     return data
 
 
@@ -393,13 +204,55 @@ def _environment() -> dict[str, str]:
     return found
 
 
+def _charts(spec: BundleSpec, ev: Evaluation | None) -> ChartsFact:
+    charts = ChartsFact()
+    if ev is None:
+        return charts
+    for rung, curves in ev.curves.items():
+        # a curve that does not exist (one class only in the test rows) is left out,
+        # never given as an empty list of points
+        if curves["roc"]:
+            charts.roc[rung] = [list(p) for p in curves["roc"]]
+        if curves["pr"]:
+            charts.pr[rung] = [list(p) for p in curves["pr"]]
+        if curves["calibration"]:
+            charts.calibration[rung] = curves["calibration"]
+        charts.operating_points[rung] = with_texts(curves["operating"])
+    charts.coverage, gate = coverage_charts(spec, ev)
+    charts.operating_points.update(gate)
+    charts.confusion = ev.confusion
+    charts.per_class = [
+        {**row, **{f"{k}_text": F.fmt(k, row[k]) for k in ("precision", "recall", "f1")}}
+        for row in ev.per_class
+    ]
+    charts.residuals = ev.residuals
+    return charts
+
+
 def analyse(bundle: Bundle) -> Facts:
     spec = bundle.spec
     checks = CheckThresholds().updated(spec.interrogation.checks)
     ev = evaluate(spec, bundle.predictions, checks) if bundle.predictions is not None else None
     metrics, differs = _metrics(bundle, ev)
-    headline = _headline(bundle, metrics)
-    ladder = _ladder(bundle, headline.metric.name if headline else None, metrics)
+    goals = targets(spec)
+    overall = overall_table(spec, metrics, goals)
+    chosen_overall = {name: m for (rung, name), m in overall.items() if rung == spec.ladder.chosen}
+    headline = _headline(bundle, overall)
+    data = _data(bundle, ev)
+    minority = data.minority_share.value if data.minority_share else None
+    misleading = imbalanced(spec.project.task, len(spec.interrogation.classes), minority, checks)
+    decision = choose(
+        spec.project.task,
+        headline.metric.name if headline else None,
+        chosen_overall,
+        goals,
+        misleading,
+    )
+    dm = decision.name if decision else None
+    ladder = rung_facts(spec, headline.metric.name if headline else None, dm, overall)
+    names = list(
+        dict.fromkeys([n for n in (dm, headline and headline.metric.name) if n] + [*goals])
+    )
     review = None
     if bundle.reviewed is not None:
         section = spec.interrogation.reviewed_examples
@@ -408,9 +261,10 @@ def analyse(bundle: Bundle) -> Facts:
             section.sampling if section else None,
             section.random_sample if section else True,
         )
-    comparisons = _comparisons(bundle, headline, ev, checks)
-    slices = _slices(metrics, headline, checks)
-    data = _data(bundle, ev)
+    comparisons = comparison_facts(spec, ev, checks, overall, names, dm, set(goals))
+    baselines = baseline_facts(spec, ev, chosen_overall, names)
+    slices = slice_facts(metrics, chosen_overall, names, spec.ladder.chosen, dm, checks)
+    budgets = _budgets(bundle)
     context = Context(
         spec=spec,
         checks=checks,
@@ -420,30 +274,18 @@ def analyse(bundle: Bundle) -> Facts:
         slices=slices,
         review=review,
         ladder=ladder,
-        minority_share=data.minority_share.value if data.minority_share else None,
+        minority_share=minority,
         reported_differs=differs,
+        decision=decision,
+        chosen_overall=chosen_overall,
+        targets=goals,
+        baselines=baselines,
+        slice_summary=summaries(slices, chosen_overall),
+        data=data,
+        overall=overall,
+        budgets=budgets,
     )
     findings = run_checks(context)
-    charts = ChartsFact()
-    if ev is not None:
-        for rung, curves in ev.curves.items():
-            # a curve that does not exist (one class only in the test rows) is left out,
-            # never given as an empty list of points
-            if curves["roc"]:
-                charts.roc[rung] = [list(p) for p in curves["roc"]]
-            if curves["pr"]:
-                charts.pr[rung] = [list(p) for p in curves["pr"]]
-            if curves["calibration"]:
-                charts.calibration[rung] = curves["calibration"]
-            charts.operating_points[rung] = with_texts(curves["operating"])
-        charts.coverage, gate = coverage_charts(spec, ev)
-        charts.operating_points.update(gate)
-        charts.confusion = ev.confusion
-        charts.per_class = [
-            {**row, **{f"{k}_text": F.fmt(k, row[k]) for k in ("precision", "recall", "f1")}}
-            for row in ev.per_class
-        ]
-        charts.residuals = ev.residuals
     return Facts(
         dsreport_version=__version__,
         slug=bundle.slug,
@@ -452,18 +294,21 @@ def analyse(bundle: Bundle) -> Facts:
         task=spec.project.task,
         statement=spec.ecosystem.statement.sentence(),
         headline=headline,
+        decision_metric=decision,
         metrics=metrics,
         ladder=ladder,
         review=review,
         comparisons=comparisons,
+        baselines=baselines,
         slices=slices,
-        charts=charts,
+        slice_summary=context.slice_summary,
+        charts=_charts(spec, ev),
         data=data,
         findings=findings,
-        recommendation=recommend(headline, findings),
+        recommendation=recommend(context, findings),
         operations=operations_fact(spec, ev, checks),
         checks=asdict(checks),
-        budgets=_budgets(bundle),
+        budgets=budgets,
         environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),

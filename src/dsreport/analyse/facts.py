@@ -32,7 +32,9 @@ class IntervalFact(_Fact):
     text: str
     """e.g. `81.2%–84.9%`."""
     text_pm: str
-    method: Literal["reported", "wilson", "bootstrap"]
+    method: Literal["reported", "wilson", "bootstrap", "exact", "normal"]
+    """exact: Clopper-Pearson (McNemar's discordant pairs); normal: unpaired, from two
+    standard errors."""
 
 
 class MetricFact(_Fact):
@@ -76,8 +78,17 @@ class RungFact(_Fact):
     chosen: bool
     baseline: bool
     headline: Num | None = None
+    decision_value: Num | None = None
+    """The rung's value of the decision metric (`Facts.decision_metric`), test split."""
     latency_ms: Num | None = None
     cost: Num | None = None
+    complexity: int = 0
+    """Declared complexity: 0 heuristic, 1 simple, 2 complex."""
+    simpler_than_chosen: bool = False
+    """No more complex by kind, no slower and no costlier than the chosen rung (each where
+    known), and strictly simpler on at least one of them (docs/analysis.md)."""
+    more_complex_than_chosen: bool = False
+    """The chosen rung is simpler than this one, by the same rule."""
 
 
 class ExampleFact(_Fact):
@@ -115,7 +126,7 @@ class ReviewFact(_Fact):
 
 
 class ComparisonFact(_Fact):
-    """The chosen rung against a simpler one on the same rows."""
+    """The chosen rung against another rung on one metric."""
 
     chosen: str
     other: str
@@ -129,10 +140,43 @@ class ComparisonFact(_Fact):
     """True when the difference's interval excludes zero; None when it cannot be told."""
     better: bool
     p_value: float | None = None
-    """McNemar's exact test, for accuracy."""
+    """McNemar's exact test, for proportions at the threshold (accuracy, recall, specificity)."""
     p_value_text: str | None = None
     n: int
     method: str
+    kind: Literal["paired", "unpaired", "not_comparable"] = "paired"
+    """paired: both rungs on the same rows; unpaired: from both rungs' own uncertainty;
+    not_comparable: too little is known of one side to test the difference."""
+    discordant: list[int] | None = None
+    """McNemar's discordant counts: [chosen right and other wrong, other right and chosen
+    wrong], on the rows the proportion counts."""
+    other_simpler: bool = False
+    """The other rung is simpler than the chosen one (`RungFact.simpler_than_chosen`)."""
+    decision_metric: bool = False
+    """The comparison is on the decision metric."""
+    targeted: bool = False
+    """The metric has a target."""
+
+
+class ConditionFact(_Fact):
+    """One condition of a recommendation, with what it applies to and when to stop."""
+
+    text: str
+    """The condition in one or two sentences, naming its metric, group, size and threshold."""
+    finding: str
+    """Id of the finding the condition answers."""
+    metric: str
+    """Metric name the condition is about (`error_rate` for the review)."""
+    rung: str | None = None
+    slice: str | None = None
+    """`key = value` of the group, when the condition is about one."""
+    size: int | None = None
+    """How many cases (of `size_unit`) the condition needs."""
+    size_unit: str | None = None
+    threshold: Num | None = None
+    """The value the stop rule compares with."""
+    stop_rule: str | None = None
+    """When to stop (a pilot) or fall back, stated from the interval."""
 
 
 class FindingFact(_Fact):
@@ -150,6 +194,12 @@ class FindingFact(_Fact):
     evidence: dict[str, str] = Field(default_factory=dict)
     """The numbers behind it, formatted."""
     recommendation: str
+    metric: str | None = None
+    """The metric the finding is about, when it is about one."""
+    rung: str | None = None
+    slice: str | None = None
+    condition: ConditionFact | None = None
+    """What shipping with this finding open requires (warnings only)."""
 
 
 class RecommendationFact(_Fact):
@@ -159,6 +209,16 @@ class RecommendationFact(_Fact):
     colour: str
     reasons: list[str]
     conditions: list[str] = Field(default_factory=list)
+    """The text of each of `terms`."""
+    terms: list[ConditionFact] = Field(default_factory=list)
+    """The conditions with their metric, group, size, threshold and stop rule."""
+    rung: str = ""
+    """Id of the rung the decision is about: the chosen rung, or a simpler one that does
+    as well (then `instead_of` names the chosen rung)."""
+    rung_name: str = ""
+    instead_of: str | None = None
+    decision_metric: str | None = None
+    """The metric the call rests on (`Facts.decision_metric`)."""
 
 
 class SliceFact(_Fact):
@@ -171,6 +231,57 @@ class SliceFact(_Fact):
     """The slice's interval lies wholly below the overall value."""
     judged: bool
     """False when the slice is smaller than `slice_min_n` rows."""
+    below_target_clearly: bool = False
+    """The slice's whole interval is on the wrong side of the target."""
+    decision_metric: bool = False
+    """The slice fact is on the decision metric."""
+
+
+class SliceSummaryFact(_Fact):
+    """Per metric: how many judged slices fall short, and how many would by chance alone."""
+
+    metric: str
+    label: str
+    judged: int
+    below_target: int
+    below_target_clearly: int
+    expected_by_chance: float
+    """Expected number of judged slices whose point estimate falls short of the target if
+    every slice truly had the overall value (normal approximation from each slice's
+    interval)."""
+    text: str
+
+
+class DecisionMetricFact(_Fact):
+    """The metric the call rests on, and why."""
+
+    name: str
+    label: str
+    label_pm: str
+    headline: str
+    """The bundle's headline metric."""
+    moved: bool
+    """True when the decision metric is not the headline (the headline misleads)."""
+    reason: str
+    target: Num | None = None
+
+
+class BaselineFact(_Fact):
+    """A trivial baseline the chosen rung must beat (majority class, mean predictor, ...)."""
+
+    name: str
+    """e.g. `majority class`, `training median`, `chance ranking`."""
+    description: str
+    """What the baseline does, e.g. "always predict 'benign'"."""
+    metric: str
+    value: Num
+    chosen: Num
+    beaten: bool
+    """The chosen rung is better at the point estimate."""
+    reliably: bool | None = None
+    """The chosen rung's interval lies wholly on the better side; None without interval."""
+    source: str
+    """Which rows the baseline was fitted on (`training split` or `test split`)."""
 
 
 class ChartsFact(_Fact):
@@ -216,6 +327,12 @@ class DataFact(_Fact):
     class_counts: dict[str, int] = Field(default_factory=dict)
     minority_share: Num | None = None
     threshold: float | None = None
+    split_class_counts: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Classification: class counts per split of the predictions table."""
+    shared_ids: int | None = None
+    """Ids of test rows that also appear in another split (None: not checked)."""
+    shared_feature_rows: int | None = None
+    """Test rows whose input-field values equal a row of another split (None: not checked)."""
 
 
 class ProblemFact(_Fact):
@@ -289,8 +406,16 @@ class Facts(_Fact):
     metrics: list[MetricFact] = Field(default_factory=list)
     ladder: list[RungFact] = Field(default_factory=list)
     review: ReviewFact | None = None
+    decision_metric: DecisionMetricFact | None = None
+    """The metric comparisons, slices and the recommendation rest on."""
     comparisons: list[ComparisonFact] = Field(default_factory=list)
+    """The chosen rung against every other rung, on the decision metric and every metric with
+    a target: decision metric first."""
+    baselines: list[BaselineFact] = Field(default_factory=list)
+    """Trivial baselines (from the predictions) on the decision metric and targeted metrics."""
     slices: list[SliceFact] = Field(default_factory=list)
+    """Per slice value, on the decision metric and every metric with a target."""
+    slice_summary: list[SliceSummaryFact] = Field(default_factory=list)
     charts: ChartsFact = Field(default_factory=ChartsFact)
     data: DataFact = Field(default_factory=DataFact)
     findings: list[FindingFact] = Field(default_factory=list)

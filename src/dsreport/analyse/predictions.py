@@ -67,6 +67,10 @@ class Evaluation:
     slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: dict[str, Any] = field(default_factory=dict)
     """Per-row arrays of the test split, for paired comparisons: truth and each rung's output."""
+    split_class_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Classification: class counts of every split (the trivial baselines, prior shift)."""
+    split_label_stats: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Regression: (mean, median) of the true values of every split."""
 
 
 def _counts(part: pd.DataFrame, column: str) -> dict[str, int]:
@@ -154,6 +158,13 @@ def _evaluate(
                     is_test,
                     chosen,
                 )
+        if task == "regression":
+            values = _floats(part[section.label_column])
+            values = values[np.isfinite(values)]
+            if values.size:
+                ev.split_label_stats[split_name] = (float(values.mean()), float(np.median(values)))
+        else:
+            ev.split_class_counts[split_name] = _counts(part, section.label_column)
         if is_test:
             ev.test_n = int(mask.sum())
             ev.class_counts = _counts(part, section.label_column)

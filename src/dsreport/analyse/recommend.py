@@ -1,16 +1,22 @@
-"""From findings to a decision, by documented rules (docs/analysis.md).
+"""From findings to one call, by documented rules (docs/analysis.md, The recommendation).
 
-- do not ship: a critical finding (target missed, budget exceeded, likely leakage, the
-  chosen model significantly worse than a simpler one), or no headline metric at all;
-- ship with conditions: no critical finding, but warnings, or a headline without a target;
-  each warning's recommendation becomes a condition;
-- ship: the headline meets its target (by the interval's bound when there is one), budgets
-  hold and no finding above info.
+- do not ship: a critical finding (a key target missed, a budget exceeded, likely leakage,
+  worse than a trivial baseline or reliably worse than a simpler rung), or no headline;
+- ship with conditions: no critical finding, but warnings, or a decision metric without a
+  target; each warning brings its condition (metric, group, size, threshold, stop rule);
+- ship: the decision metric meets its target (by the interval's bound when there is one),
+  budgets hold and no finding is above info.
+
+The call is about one rung: the chosen one, or a simpler rung that does as well (then the
+recommendation ships it instead and says why). At most one alternative is ever named.
 """
 
 from __future__ import annotations
 
-from dsreport.analyse.facts import FindingFact, HeadlineFact, RecommendationFact
+from dsreport.analyse.checks import Context, verdict
+from dsreport.analyse.checks.ladder import because
+from dsreport.analyse.conditions import simple
+from dsreport.analyse.facts import ConditionFact, FindingFact, RecommendationFact
 
 LABELS = {
     "ship": "Ship",
@@ -20,38 +26,88 @@ LABELS = {
 COLOURS = {"ship": "#1B7F3B", "ship_with_conditions": "#B26B00", "do_not_ship": "#B3261E"}
 
 
-def recommend(headline: HeadlineFact | None, findings: list[FindingFact]) -> RecommendationFact:
+def _status(c: Context) -> str | None:
+    """The decision metric against its target, in one sentence."""
+    dm = c.decision
+    m = c.chosen_overall.get(dm.name) if dm else None
+    if m is None:
+        return None
+    interval = f" (95% interval {m.interval.text})" if m.interval else ""
+    if m.target is None:
+        return f"{m.label} is {m.value.text}{interval}, but no target was set to judge it by."
+    verb = "meets" if m.target_met else "misses"
+    return f"{m.label} {m.value.text}{interval} {verb} the target {m.target.text}."
+
+
+def _unique(terms: list[ConditionFact]) -> list[ConditionFact]:
+    seen: dict[str, ConditionFact] = {}
+    for t in terms:
+        seen.setdefault(t.text, t)
+    return list(seen.values())
+
+
+def recommend(c: Context, findings: list[FindingFact]) -> RecommendationFact:
     critical = [f for f in findings if f.severity == "critical"]
     warnings = [f for f in findings if f.severity == "warning"]
+    v = verdict(c)
+    rung, instead_of = c.chosen, None
     reasons: list[str] = []
-    conditions: list[str] = []
-    if headline is None:
+    terms: list[ConditionFact] = []
+    dm = c.decision
+    status = _status(c)
+    if c.headline is None or dm is None:
         decision = "do_not_ship"
         reasons.append("No headline metric could be found or computed.")
     elif critical:
         decision = "do_not_ship"
         reasons += [f.message for f in critical]
-    elif warnings or headline.metric.target is None:
-        decision = "ship_with_conditions"
-        m = headline.metric
-        if m.target is None:
-            reasons.append(f"{m.label} is {m.value.text}, but no target was set to judge it by.")
-            conditions.append(f"Agree a target for {m.label} before launch.")
-        else:
-            reasons.append(f"{m.label} {m.value.text} meets the target {m.target.text}.")
-        reasons += [f.message for f in warnings]
-        conditions += [f.recommendation for f in warnings]
     else:
-        decision = "ship"
-        m = headline.metric
-        assert m.target is not None
-        bound = f" (95% interval {m.interval.text})" if m.interval else ""
-        reasons.append(f"{m.label} {m.value.text}{bound} meets the target {m.target.text}.")
-        reasons.append("Latency and cost are within budget, and no check raised a warning.")
+        m = c.chosen_overall.get(dm.name)
+        no_target = m is None or m.target is None
+        decision = "ship_with_conditions" if warnings or no_target else "ship"
+        if dm.moved:
+            reasons.append(f"The call rests on {dm.label}: {dm.reason}.")
+        if v.prefer is not None:
+            rung, instead_of = v.prefer.id, c.chosen
+            reasons.append(
+                f"Ship {v.prefer.name} rather than {c.rung_name(c.chosen)}: it is simpler and "
+                f"does as well on {dm.label} and every targeted metric."
+            )
+        if status:
+            reasons.append(status)
+        if v.kept_because and v.rival is not None:
+            better = because(v.kept_because)
+            reasons.append(
+                f"{c.rung_name(c.chosen)} is preferred to the simpler {v.rival.name} although "
+                f"they do alike on {dm.label}: it is reliably better on {better}."
+            )
+        if decision == "ship":
+            reasons.append("Latency and cost are within budget, and no check raised a warning.")
+        reasons += [f.message for f in warnings]
+        terms = [f.condition for f in warnings if f.condition is not None]
+        if instead_of is not None:  # conditions on the rung no longer shipped do not apply
+            terms = [t for t in terms if t.finding == "gain-inside-noise" or t.rung != c.chosen]
+        if no_target:
+            terms.append(
+                simple(
+                    f"Agree a target for {dm.label} before launch (now {m.value.text})."
+                    if m is not None
+                    else f"Agree a target for {dm.label} before launch.",
+                    "no-target",
+                    dm.name,
+                    rung=rung,
+                )
+            )
+    terms = _unique(terms)
     return RecommendationFact(
         decision=decision,
         label=LABELS[decision],
         colour=COLOURS[decision],
-        reasons=reasons,
-        conditions=list(dict.fromkeys(conditions)),
+        reasons=list(dict.fromkeys(reasons)),
+        conditions=[t.text for t in terms],
+        terms=terms,
+        rung=rung,
+        rung_name=c.rung_name(rung),
+        instead_of=instead_of,
+        decision_metric=dm.name if dm else None,
     )

@@ -17,7 +17,10 @@ class CheckThresholds:
     max_review_halfwidth: float = 0.1
     """An error rate whose 95% interval is wider than +/- this is too imprecise."""
     perfect_score: float = 0.995
-    """A headline at or beyond this (in its good direction) is suspiciously perfect."""
+    """Accuracy, F1, balanced accuracy or R² at or beyond this is suspiciously perfect."""
+    perfect_ranking: float = 0.999
+    """ROC AUC or average precision at or beyond this is suspiciously perfect (judged when the
+    rarer class has at least `slice_min_n` test rows)."""
     ladder_jump: float = 0.15
     """A gain over the next rung larger than this (absolute) suggests leakage."""
     max_headline_halfwidth: float = 0.05

@@ -150,9 +150,7 @@ def calibration(facts: Facts) -> Chart | None:
                 color=GREY,
             )
             last = float(_sqrt(r[1]))
-    ax.set(
-        xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted probability", ylabel="Observed rate"
-    )
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted probability", ylabel="Observed rate")
     ece = next(
         (
             m

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dsreport.analyse.facts import Facts, MetricFact
+from dsreport.analyse.facts import Facts, IntervalFact, MetricFact, Num, RungFact
 from dsreport.render.chartstyle import (
     GREY,
     INK,
@@ -21,17 +21,6 @@ from dsreport.render.chartstyle import (
     target_line,
 )
 from dsreport.render.reportview import slice_groups, targeted
-
-
-def _intervals(
-    ax: Any, ys: Sequence[float], facts_: list[MetricFact | None], colours: list[str]
-) -> None:
-    for y, m, colour in zip(ys, facts_, colours, strict=True):
-        if m is None or m.value.value is None:
-            continue
-        if m.interval is not None:
-            ax.plot([m.interval.low, m.interval.high], [y, y], color=colour, linewidth=1.6)
-        ax.scatter([m.value.value], [y], color=colour, s=28, zorder=3, clip_on=False)
 
 
 def _value_column(ax: Any, ys: Sequence[float], texts: list[str]) -> None:
@@ -50,10 +39,7 @@ def _value_column(ax: Any, ys: Sequence[float], texts: list[str]) -> None:
         )
 
 
-def _headline_of(facts: Facts, rung: str) -> MetricFact | None:
-    if facts.headline is None:
-        return None
-    name = facts.headline.metric.name
+def _overall_of(facts: Facts, rung: str, name: str) -> MetricFact | None:
     return next(
         (
             m
@@ -64,63 +50,65 @@ def _headline_of(facts: Facts, rung: str) -> MetricFact | None:
     )
 
 
+def _ladder_metric(facts: Facts) -> MetricFact | None:
+    """The metric the call rests on: the decision metric, else the headline."""
+    if facts.decision_metric is not None:
+        chosen = next((r.id for r in facts.ladder if r.chosen), "")
+        found = _overall_of(facts, chosen, facts.decision_metric.name)
+        if found is not None:
+            return found
+    return facts.headline.metric if facts.headline else None
+
+
 def ladder(facts: Facts) -> Chart | None:
-    rungs = [r for r in facts.ladder if r.headline is not None and r.headline.value is not None]
-    if facts.headline is None or len(rungs) < 2:
+    metric = _ladder_metric(facts)
+    if metric is None:
+        return None
+    # each rung's value with its interval where the facts have one; a value reported for a
+    # rung without an interval is drawn as a dot alone
+    rows: list[tuple[RungFact, Num, IntervalFact | None]] = []
+    for r in facts.ladder:
+        m = _overall_of(facts, r.id, metric.name)
+        value = m.value if m else (r.decision_value if facts.decision_metric else r.headline)
+        if value is not None and value.value is not None:
+            rows.append((r, value, m.interval if m else None))
+    if len(rows) < 2:
         return None
     plt = setup()
-    metric = facts.headline.metric
     colour = accent(facts)
-    # top to bottom in ladder order; by position, not by name (two rungs may share a name)
-    rows = rungs[::-1]
+    rows = rows[::-1]  # top to bottom in ladder order; by position (names may repeat)
     ys = list(range(len(rows)))
-    found = [_headline_of(facts, r.id) for r in rows]
-    values = [r.headline.value for r in rows if r.headline and r.headline.value is not None]
-    lows = [m.interval.low for m in found if m and m.interval] + values
-    highs = [m.interval.high for m in found if m and m.interval] + values
+    lows = [i.low for _, _, i in rows if i] + [v.value for _, v, _ in rows if v.value is not None]
+    highs = [i.high for _, _, i in rows if i] + [v.value for _, v, _ in rows if v.value is not None]
     if metric.target is not None and metric.target.value is not None:
         lows.append(metric.target.value)
         highs.append(metric.target.value)
     fig, ax = plt.subplots(figsize=(5.6, 0.34 * len(rows) + 0.85))
-    colours = [colour if r.chosen else GREY for r in rows]
-    shown: list[MetricFact | None] = []
-    for r, m in zip(rows, found, strict=True):
-        if m is None and r.headline is not None:  # a reported value without an interval
-            ax.scatter([r.headline.value], [ys[len(shown)]], color=GREY, s=28, zorder=3)
-        shown.append(m)
-    _intervals(ax, ys, shown, colours)
+    for y, (r, value, interval) in zip(ys, rows, strict=True):
+        tint = colour if r.chosen else GREY
+        if interval is not None:
+            ax.plot([interval.low, interval.high], [y, y], color=tint, linewidth=1.6)
+        ax.scatter([value.value], [y], color=tint, s=28, zorder=3, clip_on=False)
     target_line(ax, metric)
-    ax.set_yticks(ys, [short(r.name) for r in rows])
+    ax.set_yticks(ys, [short(r.name) for r, _, _ in rows])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(*span(lows, highs, metric.name))
     percent_axis(ax.xaxis, metric.name)
-    _value_column(
-        ax,
-        ys,
-        [
-            (m.value.text + (f" ({m.interval.text})" if m.interval else ""))
-            if m
-            else (r.headline.text if r.headline else "")
-            for r, m in zip(rows, found, strict=True)
-        ],
-    )
+    texts = [v.text + (f" ({i.text})" if i else "") for _, v, i in rows]
+    _value_column(ax, ys, texts)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(f"{metric.label}, test split")
-    chosen = next(r for r in rungs if r.chosen)
-    title = _ladder_title(facts, chosen.name, metric)
+    chosen = next(r for r in facts.ladder if r.chosen)
     alt = (
         f"Dot plot of {metric.label} by model with 95% intervals: "
         + "; ".join(
-            f"{r.name} {m.value.text}" + (f" ({m.interval.text})" if m and m.interval else "")
-            if m
-            else f"{r.name} {r.headline.text if r.headline else ''}"
-            for r, m in zip(rungs, found[::-1], strict=True)
+            f"{r.name} {text}" for (r, _, _), text in zip(rows[::-1], texts[::-1], strict=True)
         )
         + (f"; target {metric.target.text}." if metric.target else ".")
     )
     return Chart(
         "ladder",
-        title,
+        _ladder_title(facts, chosen.name, metric),
         alt,
         f"{metric.label} of every rung on the test split with its 95% interval; "
         "the axis starts where the values do, not at zero.",

@@ -116,7 +116,6 @@ class HtmlReport:
             "slice_groups": view.slice_groups(facts, aimed),
             "metric_labels": view.metric_labels(facts),
             "comparison_methods": view.comparison_methods(facts.comparisons),
-            "condition_sources": view.condition_sources(facts),
             "fields_inline": max(len(design.inputs), len(design.outputs)) <= view.INLINE_FIELDS,
             "code_files": design.code,
             "appendix_rows": rows,

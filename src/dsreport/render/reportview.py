@@ -104,12 +104,3 @@ def metric_labels(facts: Facts) -> dict[str, str]:
 
 def comparison_methods(comparisons: list[ComparisonFact]) -> list[str]:
     return list(dict.fromkeys(c.method for c in comparisons))
-
-
-def condition_sources(facts: Facts) -> dict[str, list[str]]:
-    """For each condition of the recommendation, the findings it answers (their titles), so
-    a condition such as 'check whether this group needs its own threshold' names its group."""
-    rec = facts.recommendation
-    if rec is None:
-        return {}
-    return {c: [f.title for f in facts.findings if f.recommendation == c] for c in rec.conditions}

@@ -43,7 +43,7 @@ def _headline_notes(name: str, h: HeadlineFact, c: ComparisonFact | None, b: Bui
             f"Difference likely between {c.interval.text_pm} ({_noise(c)}; "
             f"{F.fmt_count(c.n)} cases, {c.method})."
         )
-    for s in b.facts.slices:
+    for s in (s for s in b.facts.slices if s.decision_metric):
         flag = " — below target" if s.below_target else ""
         small = "" if s.judged else " (too few cases to judge)"
         notes.append(

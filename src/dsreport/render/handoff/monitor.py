@@ -150,7 +150,7 @@ def signals(facts: Facts, spec: BundleSpec) -> list[Signal]:
         if signal is not None:
             out.append(signal)
     for s in facts.slices:
-        if not s.judged:
+        if not s.judged or not s.decision_metric:
             continue
         subject = f"{s.metric.label} on {s.key} = {s.value}"
         signal = _floor(s.metric, f"slice_floor:{s.key}={s.value}", "slice_floor", subject)

@@ -1,0 +1,117 @@
+"""Conditions a warning puts on shipping: each names its metric, group, size and threshold.
+
+A pilot's size is the number of cases that would detect a fall from the target to the
+level that matters: the operator's worst case for the success metric, else the far end
+of the metric's current interval, and never less than the interval's half-width h below
+the target. For a proportion that is z²·p(1 − p) / d² cases at the fall level p, a
+distance d from the target; for other metrics intervals narrow with the square root of
+the cases, so a metric measured on n cases tells two values d apart on about n·(h / d)²
+cases. Never fewer than 30. The stop rule is read from the pilot's own interval.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+from dsreport.analyse import format as F
+from dsreport.analyse.facts import ConditionFact, MetricFact
+from dsreport.analyse.metricfacts import num
+
+MIN_PILOT = 30
+Z = NormalDist().inv_cdf(0.975)
+UNITS = {
+    "recall": "positive cases",
+    "specificity": "negative cases",
+    "precision": "flagged cases",
+    "error_rate": "reviewed cases",
+}
+
+
+def unit(metric: str) -> str:
+    return UNITS.get(metric, "cases")
+
+
+def where(m: MetricFact) -> str:
+    return f" on {m.slice_key} = {m.slice_value}" if m.slice_key else ""
+
+
+def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
+    """Cases needed to detect a fall to `worst` (else the interval's far end)."""
+    if m.interval is None or m.target is None or m.target.value is None or not m.n:
+        return None
+    higher = m.direction == "higher_is_better"
+    far = worst if worst is not None else (m.interval.low if higher else m.interval.high)
+    half = (m.interval.high - m.interval.low) / 2
+    if half <= 0:
+        return None
+    distance = max(abs(m.target.value - far), half)
+    if F.is_rate(m.name):  # a proportion: its spread at the fall level, not at today's value
+        level = m.target.value - distance if higher else m.target.value + distance
+        level = min(max(level, 0.005), 0.995)
+        need = Z**2 * level * (1 - level) / distance**2
+    else:
+        need = m.n * (half / distance) ** 2
+    return max(MIN_PILOT, math.ceil(need))
+
+
+def stop_rule(m: MetricFact) -> str:
+    assert m.target is not None
+    if m.direction == "higher_is_better":
+        return (
+            f"stop and fall back if the pilot's 95% upper bound on {m.label}{where(m)} "
+            f"drops below {m.target.text}"
+        )
+    return (
+        f"stop and fall back if the pilot's 95% lower bound on {m.label}{where(m)} "
+        f"rises above {m.target.text}"
+    )
+
+
+def pilot(m: MetricFact, finding: str, why: str, worst: float | None = None) -> ConditionFact:
+    """Ship as a pilot that confirms `m` reaches its target, with a stop rule."""
+    assert m.target is not None
+    size = pilot_size(m, worst)
+    size_unit = unit(m.name)
+    side = "≥" if m.direction == "higher_is_better" else "≤"
+    runs = f" on at least {F.fmt_count(size)} {size_unit}" if size else ""
+    text = (
+        f"Pilot{runs}{where(m)} to confirm {m.label} {side} {m.target.text} ({why}); "
+        f"{stop_rule(m)}."
+    )
+    return ConditionFact(
+        text=text,
+        finding=finding,
+        metric=m.name,
+        rung=m.rung,
+        slice=f"{m.slice_key} = {m.slice_value}" if m.slice_key else None,
+        size=size,
+        size_unit=size_unit,
+        threshold=m.target,
+        stop_rule=stop_rule(m),
+    )
+
+
+def simple(
+    text: str,
+    finding: str,
+    metric: str,
+    *,
+    rung: str | None = None,
+    slice: str | None = None,
+    size: int | None = None,
+    size_unit: str | None = None,
+    threshold: float | None = None,
+    stop: str | None = None,
+) -> ConditionFact:
+    return ConditionFact(
+        text=text,
+        finding=finding,
+        metric=metric,
+        rung=rung,
+        slice=slice,
+        size=size,
+        size_unit=size_unit,
+        threshold=num(metric, threshold),
+        stop_rule=stop,
+    )
