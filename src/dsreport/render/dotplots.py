@@ -152,7 +152,7 @@ def slices(facts: Facts) -> Chart | None:
     names = names[:30]
     per_row = len(groups) if len(groups) <= 4 else 3
     rows_n = (len(groups) + per_row - 1) // per_row
-    height = 0.24 * len(names) + 0.75
+    height = 0.2 * len(names) + 0.7
     fig, axes = plt.subplots(
         rows_n, per_row, figsize=(6.3, height * rows_n), sharey=True, squeeze=False
     )
@@ -200,10 +200,12 @@ def slices(facts: Facts) -> Chart | None:
         row[0].set_yticks(range(len(names)), [short(n, 34) for n in names[::-1]], fontsize=7.5)
     fig.tight_layout(h_pad=1.6, w_pad=0.8)
     labels_ = ", ".join(g.metric.label for g in groups)
-    count = sum(len(v) for v in behind.values())
+    slices_behind = sorted({name for names in behind.values() for name in names})
+    on = _and(list(behind))
     title = (
-        f"{count} slice{'s fall' if count != 1 else ' falls'} behind: "
-        + "; ".join(f"{', '.join(names)} on {label}" for label, names in behind.items())
+        f"{slices_behind[0]} falls behind on {on}"
+        if len(slices_behind) == 1
+        else f"{len(slices_behind)} slices fall behind on {on}"
         if behind
         else f"No judged slice falls behind on {labels_}"
     )
@@ -298,3 +300,7 @@ def categories(facts: Facts) -> Chart | None:
         else "; the cases were chosen, not drawn at random, so the shares carry no interval."
     )
     return Chart("categories", title, alt, caption, svg(fig))
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

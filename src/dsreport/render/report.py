@@ -115,7 +115,6 @@ class HtmlReport:
             "rung_rows": view.rung_rows(facts, aimed),
             "slice_groups": view.slice_groups(facts, aimed),
             "metric_labels": view.metric_labels(facts),
-            "comparison_methods": view.comparison_methods(facts.comparisons),
             "fields_inline": max(len(design.inputs), len(design.outputs)) <= view.INLINE_FIELDS,
             "code_files": design.code,
             "appendix_rows": rows,

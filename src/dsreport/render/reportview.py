@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dsreport.analyse.facts import ComparisonFact, Facts, MetricFact, RungFact, SliceFact
+from dsreport.analyse.facts import Facts, MetricFact, RungFact, SliceFact
 from dsreport.vocabulary import labels
 
 INLINE_FIELDS = 8
@@ -100,7 +100,3 @@ def metric_labels(facts: Facts) -> dict[str, str]:
     for c in facts.comparisons:
         found.setdefault(c.metric, labels(c.metric)[0])
     return found
-
-
-def comparison_methods(comparisons: list[ComparisonFact]) -> list[str]:
-    return list(dict.fromkeys(c.method for c in comparisons))
