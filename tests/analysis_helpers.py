@@ -28,6 +28,29 @@ CHECKS_FAST = {"bootstrap_resamples": 300}
 """Fewer resamples than the default 1,000, so that the many finding bundles stay fast."""
 
 
+def sklearn_calibration(
+    y: Any, scores: Any, bins: int = 10
+) -> list[tuple[float, float, float, int]]:
+    """(bin low edge, mean score, observed rate, count) per non-empty bin of scikit-learn's
+    `calibration_curve(strategy="quantile")`, with the edges and counts of its binning."""
+    from sklearn.calibration import calibration_curve
+
+    observed, mean = calibration_curve(y, scores, n_bins=bins, strategy="quantile")
+    edges = np.percentile(scores, np.linspace(0, 1, bins + 1) * 100)
+    counts = np.bincount(np.searchsorted(edges[1:-1], scores), minlength=bins)
+    kept = np.flatnonzero(counts)
+    return [
+        (float(edges[b]), float(m), float(o), int(counts[b]))
+        for b, m, o in zip(kept, mean, observed, strict=True)
+    ]
+
+
+def sklearn_ece(y: Any, scores: Any) -> float:
+    """Expected calibration error over scikit-learn's ten equal-count calibration bins."""
+    rows = sklearn_calibration(y, scores)
+    return sum(c * abs(m - o) for _, m, o, c in rows) / len(scores)
+
+
 # ---------------------------------------------------------------------------- real data
 
 

@@ -20,6 +20,8 @@ from analysis_helpers import (
     binary_frame,
     metric,
     reviewed_frame,
+    sklearn_calibration,
+    sklearn_ece,
     spec,
     write_bundle,
 )
@@ -52,16 +54,6 @@ def stats_of(y: Any, scores: Any, codes: Any = None, groups: int = 1) -> list[An
     return binstats.grouped_stats(y, scores, bins, values, codes, groups)
 
 
-def hand_ece(y: Any, scores: Any, bins: int = 10) -> float:
-    which = np.minimum(np.floor(scores * bins), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            total += mask.sum() * abs(scores[mask].mean() - y[mask].mean())
-    return float(total / len(scores))
-
-
 def sklearn_binary(y: Any, scores: Any, threshold: float) -> dict[str, float]:
     y_pred = scores >= threshold
     return {
@@ -75,7 +67,7 @@ def sklearn_binary(y: Any, scores: Any, threshold: float) -> dict[str, float]:
         "average_precision": skm.average_precision_score(y, scores),
         "log_loss": skm.log_loss(y, scores),
         "brier": skm.brier_score_loss(y, scores),
-        "ece": hand_ece(y, scores),
+        "ece": sklearn_ece(y, scores),
     }
 
 
@@ -166,40 +158,41 @@ def test_pr_curve_matches_sklearn(bc: BinaryData, rung: str) -> None:
 
 
 @pytest.mark.parametrize("rung", RUNGS)
-def test_calibration_uses_quantile_bins_computed_by_hand(bc: BinaryData, rung: str) -> None:
+def test_calibration_bins_and_ece_match_sklearn(bc: BinaryData, rung: str) -> None:
     scores = bc.scores[rung]
     (stats,) = stats_of(bc.y, scores)
-    n = len(scores)
-    k = min(10, n // 20)
-    # every distinct score goes to the bin of its middle rank; tied scores share a bin
-    distinct, count = np.unique(scores, return_counts=True)
-    middle = np.cumsum(count) - count / 2
-    bin_of = dict(zip(distinct, np.minimum((middle / n * k).astype(int), k - 1), strict=True))
-    which = np.array([bin_of[s] for s in scores])
-    expected = [
-        (
-            scores[which == b].min(),
-            scores[which == b].mean(),
-            bc.y[which == b].mean(),
-            int((which == b).sum()),
-        )
-        for b in range(k)
-        if (which == b).any()
-    ]
+    expected = sklearn_calibration(bc.y, scores)
     ours = binstats.calibration(stats)
+    assert len(ours) == len(expected)
+    assert [c[0] for c in ours] == pytest.approx([e[0] for e in expected], rel=1e-12)
     assert [c[3] for c in ours] == [e[3] for e in expected]
-    np.testing.assert_allclose([c[0] for c in ours], [e[0] for e in expected], rtol=1e-12)
     np.testing.assert_allclose([c[1] for c in ours], [e[1] for e in expected], rtol=1e-12)
     np.testing.assert_allclose([c[2] for c in ours], [e[2] for e in expected], rtol=1e-12)
-    for *_, rate, cases, low, high in ours:
+    for *_, rate, cases, low, high in ours:  # each bin's observed rate with its interval
         assert (low, high) == pytest.approx(wilson(rate * cases, cases))
-    # the bins hold about equal counts: none is a handful beside hundreds
-    sizes = [c[3] for c in ours]
-    assert min(sizes) >= 0.5 * n / k or len(np.unique(scores)) < 2 * k
-    # ECE keeps its definition: ten equal-width score bins
     assert binstats.all_metrics(stats, 0.5)["ece"] == pytest.approx(
-        hand_ece(bc.y, scores), rel=1e-9
+        sklearn_ece(bc.y, scores), rel=1e-9
     )
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        np.linspace(0.01, 0.99, 200),  # every score distinct
+        np.repeat([0.1, 0.5, 0.9], [150, 30, 20]),  # three values: most bins coincide
+        np.r_[np.full(170, 0.98), np.linspace(0.2, 0.9, 30)],  # confident: most rows tied
+        np.array([0.7]),  # one row
+    ],
+)
+def test_equal_count_bins_with_ties_match_sklearn(scores: Any) -> None:
+    rng = np.random.default_rng(7)
+    y = rng.random(len(scores)) < scores
+    (stats,) = stats_of(y, scores)
+    expected = sklearn_calibration(y, scores)
+    ours = binstats.calibration(stats)
+    assert [c[3] for c in ours] == [e[3] for e in expected]
+    np.testing.assert_allclose(np.array(ours)[:, :4], np.array(expected), rtol=1e-12)
+    assert binstats.all_metrics(stats, 0.5)["ece"] == pytest.approx(sklearn_ece(y, scores))
 
 
 def test_grouped_stats_give_each_group_its_own_metrics(bc: BinaryData) -> None:

@@ -339,3 +339,24 @@ def test_the_seed_drives_the_bootstrap(bc: BinaryData, tmp_path: Path) -> None:
     wilson_a = [m.interval for m in a.metrics if m.interval and m.interval.method == "wilson"]
     wilson_b = [m.interval for m in b.metrics if m.interval and m.interval.method == "wilson"]
     assert wilson_a == wilson_b  # closed form: no seed involved
+
+
+def test_unpaired_comparison_from_cross_validation(tmp_path: Path) -> None:
+    """A rung known by its cross-validation scores: their spread is its uncertainty."""
+    spec_dict = spec("binary")
+    spec_dict["interrogation"].pop("predictions")
+    spec_dict["interrogation"]["metrics"][0]["interval"] = {"low": 0.94, "high": 0.98}
+    spec_dict["ladder"]["rungs"][0]["metrics"] = {"accuracy": 0.92}
+    spec_dict["ladder"]["rungs"][0]["cv_metrics"] = {
+        "accuracy": {"mean": 0.921, "std": 0.02, "folds": 5}
+    }
+    root = write_bundle(tmp_path / "cv", spec_dict, None, reviewed_frame(200, 6))
+    comparison = only(analyse_folder(root), "rule")
+    z = 1.959963984540054
+    se = np.hypot((0.98 - 0.94) / (2 * z), 0.02 / np.sqrt(5))
+    assert comparison.kind == "unpaired"
+    assert comparison.interval is not None
+    assert comparison.interval.high == pytest.approx(0.9684 - 0.92 + z * se)
+    assert comparison.method == (
+        "unpaired, from both rungs' uncertainty (lr: its interval; rule: 5-fold cross-validation)"
+    )

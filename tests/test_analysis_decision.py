@@ -113,8 +113,7 @@ def test_every_targeted_metric_is_checked() -> None:
         "0.11%–1.5% reaches above it."
     )
     assert bound.condition is not None and bound.condition.stop_rule == (
-        "stop and fall back if the pilot's 95% lower bound on Missed urgent rate rises above "
-        "0.50%"
+        "stop and fall back if the pilot's 95% lower bound on Missed urgent rate rises above 0.50%"
     )
     assert decision(facts) == "do_not_ship"
 
@@ -405,3 +404,20 @@ def test_one_call_with_named_conditions_over_generated_ladders(
     for f in facts.findings:
         if f.id == "gain-inside-noise" and f.rung is not None:
             assert simpler(Rung.model_validate(by_id[f.rung]), Rung.model_validate(chosen))
+
+
+def test_multiclass_probability_baselines_equal_scikit_learns(tmp_path: Path) -> None:
+    from analysis_helpers import multiclass_data, multiclass_frame
+
+    data = multiclass_data()
+    s = spec("multiclass")
+    s["interrogation"]["metrics"] = [
+        {"name": "log_loss", "value": 0.2, "target": 0.5, "direction": "lower_is_better"},
+        {"name": "brier", "value": 0.1, "target": 0.3, "direction": "lower_is_better"},
+    ]
+    facts = analyse_folder(write_bundle(tmp_path / "mp", s, multiclass_frame(data)))
+    found = {b.metric: b.value.value for b in facts.baselines}
+    x = np.zeros((len(data.y), 1))
+    prior = DummyClassifier(strategy="prior").fit(x, data.y).predict_proba(x)
+    assert found["log_loss"] == pytest.approx(skm.log_loss(data.y, prior))
+    assert found["brier"] == pytest.approx(skm.brier_score_loss(data.y, prior))

@@ -16,6 +16,9 @@ import pytest
 from helpers import BUNDLES, Run, edit_yaml
 
 ONE = "1 error, 0 warnings"
+KNOWS = (
+    "is not one dsreport knows: it gets no label or direction and is not computed from predictions"
+)
 
 CASES: dict[str, tuple[int, list[str]]] = {
     # --- the schema: keys, required parts, types ---------------------------------------------
@@ -268,7 +271,9 @@ CASES: dict[str, tuple[int, list[str]]] = {
         1,
         [
             "error: data/reviewed.csv:3: verdict: verdict 'wrong' is not one of: correct, "
-            "incorrect, partial",
+            "incorrect, partial, ambiguous, not_applicable",
+            "  hint: map your own words onto these with "
+            "interrogation.reviewed_examples.verdict_map",
             ONE,
         ],
     ),
@@ -337,6 +342,62 @@ CASES: dict[str, tuple[int, list[str]]] = {
         0,
         ["warning: data/reviewed.csv:1: no reviewed examples: the error analysis will be empty"],
     ),
+    # --- formats that let authors tell the truth ----------------------------------------------
+    "unknown-metric-names": (
+        0,
+        [
+            "warning: dsreport.yaml:45: ladder.rungs[1].train_metrics.recal: metric 'recal' "
+            + KNOWS,
+            "  hint: did you mean 'recall'?",
+            "warning: dsreport.yaml:45: ladder.rungs[1].cv_metrics.AUC: metric 'AUC' " + KNOWS,
+            "  hint: did you mean 'roc_auc'?",
+            "warning: dsreport.yaml:53: interrogation.metrics[1].name: metric 'sensitivity' "
+            + KNOWS,
+            "  hint: did you mean 'recall'?",
+            "warning: dsreport.yaml:54: interrogation.metrics[2].name: metric 'precison' " + KNOWS,
+            "  hint: did you mean 'precision'?",
+        ],
+    ),
+    "table-problems-together": (
+        1,
+        [
+            "error: dsreport.yaml:52: interrogation.predictions.label_column: column 'label' is "
+            "not in data/predictions.csv",
+            "  hint: did you mean 'lable'?",
+            "error: data/predictions.csv:3: score_rules: 'high' is not a number",
+            "error: data/predictions.csv:4: score_gbm: score '1.6' is outside [0, 1]",
+            "  hint: scores must be probabilities of the positive class",
+            "error: data/reviewed.csv:1: missing column: severity",
+            "  hint: the columns are: id, input, model_output, expected_output, verdict, "
+            "error_category, severity, note",
+            "error: data/reviewed.csv:3: verdict: verdict 'wrong' is not one of: correct, "
+            "incorrect, partial, ambiguous, not_applicable",
+            "  hint: map your own words onto these with "
+            "interrogation.reviewed_examples.verdict_map",
+            "5 errors, 0 warnings",
+        ],
+    ),
+    "undeclared-split": (
+        1,
+        [
+            "error: data/predictions.csv:6: split: split 'tset' (2 rows) is not declared in "
+            "system_design.data.splits",
+            "  hint: did you mean 'test'? (declared: train, test)",
+            "error: data/predictions.csv:8: split: split 'valid' (1 row) is not declared in "
+            "system_design.data.splits",
+            "  hint: fix the rows, or declare the split (declared: train, test)",
+            "2 errors, 0 warnings",
+        ],
+    ),
+    "reported-only-rung": (
+        0,
+        [
+            "warning: dsreport.yaml:44: ladder.rungs[0]: rung 'rules' has reported values only, "
+            "so comparing the chosen rung 'gbm' with it is weak (no paired test on the same rows)",
+            "  hint: add its scores as a column `score_rules` to data/predictions.csv and set "
+            "`score_column: score_rules`",
+        ],
+    ),
 }
 
 VALID = [
@@ -349,6 +410,9 @@ VALID = [
     "one-class-only",
     "constant-scores",
     "metric-no-target",
+    # formats that let authors tell the truth (tests/test_formats.py)
+    "reviewed-own-verdicts",
+    "latency-per-batch",
 ]
 
 
@@ -363,7 +427,8 @@ def test_validate_prints_every_problem_exactly(
     assert result.exit_code == code
     if code == 0:
         warnings = sum(line.startswith("warning: ") for line in lines)
-        assert result.stdout == f"{path}: valid ({warnings} warning)\n"
+        plural = "s" if warnings != 1 else ""
+        assert result.stdout == f"{path}: valid ({warnings} warning{plural})\n"
     else:
         assert result.stdout == ""
 

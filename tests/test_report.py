@@ -327,6 +327,34 @@ def test_every_image_has_alt_text_and_every_chart_a_caption(builds: Builds, name
         assert chart.find_all("img")[0].attrs["src"].startswith("data:image/svg+xml")
 
 
+def test_multiclass_probability_metrics_and_reliability_chart_are_in_the_pdf(
+    builds: Builds,
+) -> None:
+    build = example(builds, "digit-routing")
+    facts = facts_of(build)
+    text = squeeze(pdf_text(build.file("-report.pdf")))
+    chosen = next(r["id"] for r in facts["ladder"] if r["chosen"])
+    overall = {
+        m["name"]: m
+        for m in facts["metrics"]
+        if m["rung"] == chosen and m["split"] == "test" and m["slice_key"] is None
+    }
+    for name in ("balanced_accuracy", "macro_roc_auc", "log_loss", "brier", "ece"):
+        fact = overall[name]  # table cells: the text layer need not keep a row together
+        assert squeeze(fact["label"]) in text, name
+        assert squeeze(f"{fact['value']['text']} {fact['interval']['text']}") in text, name
+    ece = overall["ece"]["value"]["text"]
+    assert squeeze(f"Top-label calibration: expected calibration error {ece}") in text
+    first = facts["charts"]["per_class"][0]
+    assert (
+        squeeze(
+            f"{first['class']} {first['precision_text']} {first['precision_interval_text']} "
+            f"{first['recall_text']} {first['recall_interval_text']}"
+        )
+        in text
+    )
+
+
 def test_appendix_shows_every_row_of_a_small_review(builds: Builds) -> None:
     build = example(builds, "tumour-triage")
     tree = HtmlTree(build.file("-report.html").read_text(encoding="utf-8"))

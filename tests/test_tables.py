@@ -398,7 +398,8 @@ def test_reviewed_blank_verdict_is_an_error(bundle: Callable[[str], Path]) -> No
     path = bundle("good-binary")
     write(path / "data" / "reviewed.csv", REVIEW_HEADER + "1,x,y,y,,,,\n")
     assert formatted(path) == [
-        "error: data/reviewed.csv:2: verdict: verdict '' is not one of: correct, incorrect, partial"
+        "error: data/reviewed.csv:2: verdict: verdict '' is not one of: correct, incorrect, "
+        "partial, ambiguous, not_applicable"
     ]
 
 

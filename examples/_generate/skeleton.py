@@ -101,7 +101,11 @@ operator_view:
     class: ${lat_class}
     budget_ms: ${lat_budget}
     # The percentile the budget applies to; the rungs' latency_ms are measured there.
+    # A latency measured per batch or in another unit can be given as
+    # `budget: {value: 20, unit: min, batch_size: 10000}` (us, ms, s, min or h).
     percentile: p95
+  # Leave `cost` out when running cost does not matter; without a budget it is shown
+  # but not judged.
   cost:
     budget: ${cost_budget}
     # Currency and period of every cost in this bundle, the rungs' included.
@@ -155,8 +159,10 @@ ${leakage_guards}
 # ladder: start simple, earn complexity. One rung per model tried, from
 # today's heuristic up. `decision` is kept, dropped or chosen, and `reason`
 # says why, with the numbers. `metrics` are on the test split, `train_metrics`
-# on the training split (the gap shows overfitting). `latency_ms` is per
-# request at the operator view's percentile; `cost` is in its cost unit.
+# on the training split (the gap shows overfitting); `cv_metrics` may add
+# cross-validation scores ({mean, std, folds} per metric). `latency_ms` is per
+# request at the operator view's percentile (or `latency: {value, unit,
+# batch_size}` as measured); `cost` is in its cost unit.
 ${ladder_comment}
 ladder:
   # The rung that ships.
@@ -192,8 +198,10 @@ ${metrics}
     # Columns whose values define slices; metrics are computed per value.
     slice_columns: ${slice_columns}
   # Cases a person looked at. Columns: id, input, model_output,
-  # expected_output, verdict (correct, incorrect or partial), error_category,
-  # severity (none, low, medium, high or critical) and note.
+  # expected_output, verdict (correct, incorrect, partial, or ambiguous and
+  # not_applicable, which the error rate leaves out; map your own words with
+  # `verdict_map`), error_category, severity (none, low, medium, high or
+  # critical) and note.
   reviewed_examples:
     path: data/reviewed.csv
     sampling: ${sampling}

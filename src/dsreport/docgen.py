@@ -41,14 +41,39 @@ This page is generated from the models in `src/dsreport/bundle/`
 example: the id column, the label column, optional split and slice columns,
 and one column per rung named by the rung's `score_column` (binary: the score
 of the positive class, in [0, 1]; multiclass: the predicted label, with
-per-class scores in `<proba_prefix><class>` columns; regression: the predicted
-value). Cells are read as text: identifiers keep leading zeros and nothing is
-missing unless listed in `missing_values`.
+optional per-class probabilities in `<proba_prefix><class>` columns, each row
+summing to 1; regression: the predicted value). Cells are read as text:
+identifiers keep leading zeros and nothing is missing unless listed in
+`missing_values`. Only rows whose split is `test` are the test split; every
+value of the split column must be declared in `system_design.data.splits` (an
+undeclared value is an error, so no row is left out unnoticed).
 
 **Reviewed examples** (`interrogation.reviewed_examples.path`): columns
 `id, input, model_output, expected_output, verdict, error_category, severity,
-note`; `verdict` is one of `correct`, `incorrect`, `partial`; `severity` one
-of `none`, `low`, `medium`, `high`, `critical` (or empty for correct rows).
+note`; `verdict` is one of `correct`, `incorrect`, `partial` (these judge the
+output), `ambiguous` (the reviewer could not tell) or `not_applicable` (the
+case is outside what the model is asked to do), in any case; `verdict_map`
+maps your own words onto these. The error rate counts judged cases only.
+`severity` is one of `none`, `low`, `medium`, `high`, `critical` (or empty for
+correct rows).
+
+## Units
+
+Latency is in milliseconds per request (`latency_ms`, `budget_ms`,
+`measured_ms`), or as measured: `latency: {value: 1.2, unit: s, batch_size:
+256}` (units `us`, `ms`, `s`, `min`, `h`), read once at load as
+`value / batch_size` in milliseconds; the reports print what was given beside
+it. Cost is optional: without `operator_view.cost.budget` costs are shown and
+not judged.
+
+## What `validate` warns about
+
+Beyond the schema: a metric name dsreport does not know but that is close to
+one it does (`recal`, `AUC`, `sensitivity`), with the known name; a rung the
+chosen rung would be compared with that has reported values but no
+predictions column (the comparison is weak), with the column to add; split
+values that are not declared; every problem in a table at once (missing
+columns and bad cells together).
 """
 
 FACTS_INTRO = """\

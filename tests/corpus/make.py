@@ -219,6 +219,7 @@ KEEP: dict[Loc, str] = {
     ("ladder", "rungs", "*", "proba_prefix"): "names predictions columns",
     ("ladder", "rungs", "*", "metrics", "<key>"): "names a metric (one hostile name is added)",
     ("ladder", "rungs", "*", "train_metrics", "<key>"): "names a metric",
+    ("system_design", "data", "splits", "*", "name"): "names a split of the predictions table",
     ("interrogation", "positive_label"): "names a class of the predictions table",
     ("interrogation", "classes", "*"): "the labels of the predictions table",
     ("interrogation", "metrics", "*", "name"): "names a metric (one hostile name is added)",

@@ -97,7 +97,19 @@ def _multiclass(test: dict[str, int], train: dict[str, int], k_top: int) -> dict
             f"always shortlist the {len(top)} most frequent classes",
             float(s[top].sum()),
         ),
+        "macro_roc_auc": ("chance ranking", "scores in random order", 0.5),
+        "brier": (
+            "class shares",
+            "always score each class at its training share",
+            float(1 - 2 * (s * q).sum() + (q**2).sum()),
+        ),
     }
+    if (q > 0).all():
+        out["log_loss"] = (
+            "class shares",
+            "always score each class at its training share",
+            float(-(s * np.log(q)).sum()),
+        )
     return out
 
 

@@ -13,6 +13,7 @@ ranking metrics. The pass is a group-by-bin count and could run as SQL
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,8 @@ from dsreport.analyse.intervals import wilson
 
 EXACT_LIMIT = 50_000
 GRID = 10_000
+CALIBRATION_BINS = 10
+"""Equal-count bins for the calibration curve and ECE (binary scores, multiclass top label)."""
 EPS = float(np.finfo(np.float64).eps)
 Array = NDArray[np.float64]
 
@@ -107,6 +110,25 @@ class BinaryStats:
         merged = [np.add.reduceat(a, edges) for a in parts]
         mean = np.add.reduceat(values * counts, edges) / np.add.reduceat(counts, edges)
         return BinaryStats(mean, *merged)
+
+
+def replicates(
+    stats: BinaryStats,
+    rng: np.random.Generator,
+    size: int,
+    max_bins: int,
+    metrics: Callable[[BinaryStats], dict[str, Array]],
+    threshold: float | None = None,
+    chunk: int = 100,
+) -> dict[str, Array]:
+    """`size` bootstrap replicates of every metric `metrics` returns, in chunks of resamples.
+
+    The histogram is first coarsened to about 30 cases a bin (at most `max_bins`): the
+    normal approximation of the Poisson draws then covers most bins.
+    """
+    boot = stats.coarsened(min(max_bins, max(32, stats.n // 30)), threshold)
+    batches = [metrics(boot.resampled(rng, min(chunk, size - i))) for i in range(0, size, chunk)]
+    return {name: np.concatenate([b[name] for b in batches]) for name in batches[0]}
 
 
 def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
@@ -217,64 +239,81 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
     out["average_precision"] = _div(steps.sum(axis=1), p)
     out["log_loss"] = _div(_batch(stats.loss_pos).sum(axis=1) + _batch(stats.loss_neg).sum(1), n)
     out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
-    onehot = _calibration_onehot(stats.values)
-    counts = (pos + neg) @ onehot
-    mean_score = _div(((pos + neg) * stats.values) @ onehot, counts)
-    rate = _div(pos @ onehot, counts)
-    gaps = np.where(counts > 0, np.abs(np.nan_to_num(rate) - np.nan_to_num(mean_score)), 0.0)
-    out["ece"] = _div((gaps * counts).sum(axis=1), n)
+    out["ece"] = ece_batch(stats)
     return out
 
 
-def _calibration_onehot(values: Array, bins: int = 10) -> Array:
-    which = np.minimum((values * bins).astype(int), bins - 1)
-    onehot = np.zeros((len(values), bins))
-    onehot[np.arange(len(values)), which] = 1.0
-    return onehot
+def _quantile_edges(values: Array, counts: Array, bins: int) -> Array:
+    """Edges (batch x bins + 1) of equal-count bins of the scores a histogram holds.
+
+    numpy's linear percentiles of the rows, computed from the counts without expanding
+    them: the edges scikit-learn's `calibration_curve(strategy="quantile")` uses.
+    """
+    n = counts.sum(axis=1)
+    q = np.linspace(0, 1, bins + 1) * 100 / 100  # as numpy.percentile divides
+    virtual = (n[:, None] - 1) * q[None, :]
+    previous = np.floor(virtual)
+    last = virtual >= n[:, None] - 1
+    cum = np.cumsum(counts, axis=1)
+
+    def order(j: Array) -> Array:  # the j-th smallest score (0-based) of each resample
+        index = (cum[:, None, :] <= j[:, :, None]).sum(axis=2)
+        return np.asarray(values[np.minimum(index, len(values) - 1)], dtype=np.float64)
+
+    low = np.where(last, order(n[:, None] - 1 + 0 * q), order(previous))
+    high = np.where(last, low, order(previous + 1))
+    gamma = virtual - np.where(last, -1.0, previous)
+    diff = high - low
+    return np.asarray(
+        np.where(gamma >= 0.5, high - diff * (1 - gamma), low + diff * gamma), dtype=np.float64
+    )
+
+
+def _calibration_bins(stats: BinaryStats, bins: int) -> tuple[Array, Array, Array, Array]:
+    """Per resample and equal-count bin: edges, count, positives and score sum."""
+    pos, neg = _batch(stats.pos), _batch(stats.neg)
+    counts = pos + neg
+    edges = _quantile_edges(stats.values, counts, bins)
+    # a score on an inner edge falls in the lower bin (numpy.searchsorted, side "left")
+    which = (stats.values[None, :, None] > edges[:, None, 1:-1]).sum(axis=2)
+    onehot = (which[:, :, None] == np.arange(bins)[None, None, :]).astype(np.float64)
+    total = np.einsum("rv,rvb->rb", counts, onehot)
+    positive = np.einsum("rv,rvb->rb", pos, onehot)
+    scored = np.einsum("rv,rvb->rb", counts * stats.values, onehot)
+    return edges, total, positive, scored
+
+
+def ece_batch(stats: BinaryStats, bins: int = CALIBRATION_BINS) -> Array:
+    """Expected calibration error of each resample over `bins` equal-count score bins."""
+    _, total, positive, scored = _calibration_bins(stats, bins)
+    return _div(np.abs(positive - scored).sum(axis=1), total.sum(axis=1))
 
 
 def all_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
     return {k: float(v[0]) for k, v in batch_metrics(stats, threshold).items()}
 
 
-CALIBRATION_BINS = 10
-CALIBRATION_MIN_CASES = 20
-
-
 def calibration(
     stats: BinaryStats, bins: int = CALIBRATION_BINS
 ) -> list[tuple[float, float, float, int, float, float]]:
-    """(lowest score, mean score, observed positive rate, count, and the rate's 95% Wilson
-    interval) per quantile bin: bins of about equal counts (at least
-    `CALIBRATION_MIN_CASES` each), so no point rests on a handful of cases, as most of
-    ten equal-width bins do for a confident model. Tied scores share a bin."""
-    counts = stats.pos + stats.neg
-    keep = counts > 0
-    values, pos, cases = stats.values[keep], stats.pos[keep], counts[keep]
-    n = float(cases.sum())
-    if n == 0:
-        return []
-    k = max(1, min(bins, int(n // CALIBRATION_MIN_CASES)))
-    middle = np.cumsum(cases) - cases / 2  # each score's place in the ranking
-    which = np.minimum((middle / n * k).astype(int), k - 1)
+    """(bin low edge, mean score, observed positive rate, count, and the rate's 95% Wilson
+    interval) per non-empty equal-count bin: scikit-learn's
+    `calibration_curve(strategy="quantile")`, with each bin's lower edge, count and interval."""
+    edges, total, positive, scored = _calibration_bins(stats, bins)
     out = []
-    for b in range(k):
-        sel = which == b
-        count = float(cases[sel].sum())
-        if count == 0:
-            continue
-        positives = float(pos[sel].sum())
-        low, high = wilson(positives, count)
-        out.append(
-            (
-                float(values[sel][0]),
-                float((values[sel] * cases[sel]).sum() / count),
-                positives / count,
-                round(count),
-                low,
-                high,
+    for b in range(bins):
+        if total[0, b] > 0:
+            low, high = wilson(float(positive[0, b]), float(total[0, b]))
+            out.append(
+                (
+                    float(edges[0, b]),
+                    float(scored[0, b] / total[0, b]),
+                    float(positive[0, b] / total[0, b]),
+                    round(float(total[0, b])),
+                    low,
+                    high,
+                )
             )
-        )
     return out
 
 

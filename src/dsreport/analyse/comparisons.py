@@ -67,11 +67,8 @@ def _fact(c: Comparison, other_simpler: bool, decision: bool, targeted: bool) ->
 
 def _cv(rung: Rung, metric: str) -> tuple[float, int] | None:
     """(standard deviation, folds) of the rung's cross-validation scores, when declared."""
-    scores = getattr(rung, "cv_scores", None) or {}
-    found = scores.get(metric) if isinstance(scores, dict) else None
-    if found is None:
-        return None
-    return (float(found.std), int(found.folds))
+    found = rung.cv_metrics.get(metric)
+    return None if found is None else (found.std, found.folds)
 
 
 def _estimate(fact: MetricFact, rung: Rung) -> Estimate:

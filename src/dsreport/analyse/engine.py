@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import asdict
+from typing import Any
 
 from dsreport import __version__
 from dsreport.analyse import format as F
@@ -19,7 +20,6 @@ from dsreport.analyse.comparisons import comparison_facts
 from dsreport.analyse.coverage import coverage_charts, with_texts
 from dsreport.analyse.decision import choose, imbalanced
 from dsreport.analyse.facts import (
-    BudgetFact,
     ChartsFact,
     DataFact,
     Facts,
@@ -34,6 +34,7 @@ from dsreport.analyse.overlap import overlap
 from dsreport.analyse.predictions import Evaluation, evaluate
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
+from dsreport.analyse.rungfacts import budgets as budget_facts
 from dsreport.analyse.rungs import Overall, overall_table, rung_facts
 from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
@@ -137,49 +138,12 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
     return data
 
 
-def _budgets(bundle: Bundle) -> list[BudgetFact]:
-    ov = bundle.spec.operator_view
-    chosen = next(r for r in bundle.spec.ladder.rungs if r.id == bundle.spec.ladder.chosen)
-    out = []
-    pairs = [
-        (
-            "latency",
-            ov.latency.budget_ms,
-            ov.latency.measured_ms,
-            chosen.latency_ms,
-            f"ms ({ov.latency.percentile})",
-        ),
-        ("cost", ov.cost.budget, ov.cost.measured, chosen.cost, ov.cost.unit),
-    ]
-    for name, budget, measured, from_rung, unit in pairs:
-        value = measured if measured is not None else from_rung
-        source = (
-            "operator view"
-            if measured is not None
-            else f"rung {chosen.name}"
-            if from_rung is not None
-            else "not measured"
-        )
-
-        def as_num(x: float | None, unit: str = unit) -> Num | None:
-            if x is None:
-                return None
-            return Num(
-                value=x,
-                text=F.fmt_quantity(x, unit),
-                text_pm=F.fmt_quantity(x, unit, audience="pm"),
-            )
-
-        within = None if budget is None or value is None else value <= budget
-        out.append(
-            BudgetFact(
-                name=name,
-                budget=as_num(budget),
-                measured=as_num(value),
-                source=source,
-                within=within,
-            )
-        )
+def _per_class_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for k in ("precision", "recall", "f1"):
+        out[f"{k}_text"] = F.fmt(k, row[k])
+        bounds = row.get(f"{k}_interval")
+        out[f"{k}_interval_text"] = F.fmt_interval(k, *bounds) if bounds else None
     return out
 
 
@@ -211,20 +175,20 @@ def _charts(spec: BundleSpec, ev: Evaluation | None) -> ChartsFact:
     for rung, curves in ev.curves.items():
         # a curve that does not exist (one class only in the test rows) is left out,
         # never given as an empty list of points
-        if curves["roc"]:
+        if curves.get("roc"):
             charts.roc[rung] = [list(p) for p in curves["roc"]]
-        if curves["pr"]:
+        if curves.get("pr"):
             charts.pr[rung] = [list(p) for p in curves["pr"]]
-        if curves["calibration"]:
+        if curves.get("calibration"):
             charts.calibration[rung] = curves["calibration"]
-        charts.operating_points[rung] = with_texts(curves["operating"])
+        if curves.get("top_label_calibration"):
+            charts.top_label_calibration[rung] = curves["top_label_calibration"]
+        if "operating" in curves:
+            charts.operating_points[rung] = with_texts(curves["operating"])
     charts.coverage, gate = coverage_charts(spec, ev)
     charts.operating_points.update(gate)
     charts.confusion = ev.confusion
-    charts.per_class = [
-        {**row, **{f"{k}_text": F.fmt(k, row[k]) for k in ("precision", "recall", "f1")}}
-        for row in ev.per_class
-    ]
+    charts.per_class = [_per_class_row(row) for row in ev.per_class]
     charts.residuals = ev.residuals
     return charts
 
@@ -260,11 +224,12 @@ def analyse(bundle: Bundle) -> Facts:
             bundle.reviewed,
             section.sampling if section else None,
             section.random_sample if section else True,
+            section.verdicts() if section else None,
         )
     comparisons = comparison_facts(spec, ev, checks, overall, names, dm, set(goals))
     baselines = baseline_facts(spec, ev, chosen_overall, names)
     slices = slice_facts(metrics, chosen_overall, names, spec.ladder.chosen, dm, checks)
-    budgets = _budgets(bundle)
+    budgets = budget_facts(spec)
     context = Context(
         spec=spec,
         checks=checks,

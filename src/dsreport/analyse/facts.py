@@ -69,6 +69,18 @@ class HeadlineFact(_Fact):
     level_reached: Literal["optimal", "acceptable", "below_acceptable", "below_worst"] | None = None
 
 
+class CrossValidationFact(_Fact):
+    """One metric's cross-validation scores for a rung, as the bundle gives them."""
+
+    metric: str
+    mean: Num
+    std: Num
+    """Spread of the fold scores (their standard deviation)."""
+    folds: int
+    text: str
+    """e.g. `79.0% ± 3.0 pts over 5 folds`."""
+
+
 class RungFact(_Fact):
     id: str
     name: str
@@ -81,6 +93,7 @@ class RungFact(_Fact):
     decision_value: Num | None = None
     """The rung's value of the decision metric (`Facts.decision_metric`), test split."""
     latency_ms: Num | None = None
+    """Per request; `text` adds the latency as the bundle gave it (unit, batch) when it differs."""
     cost: Num | None = None
     complexity: int = 0
     """Declared complexity: 0 heuristic, 1 simple, 2 complex."""
@@ -89,6 +102,8 @@ class RungFact(_Fact):
     known), and strictly simpler on at least one of them (docs/analysis.md)."""
     more_complex_than_chosen: bool = False
     """The chosen rung is simpler than this one, by the same rule."""
+    cv_metrics: dict[str, CrossValidationFact] = Field(default_factory=dict)
+    """Cross-validation scores by metric name, when the bundle gives them."""
 
 
 class ExampleFact(_Fact):
@@ -117,6 +132,10 @@ class ReviewFact(_Fact):
     representative: bool = True
     """False when the cases were not drawn at random: the error rate is then not the model's."""
     by_verdict: dict[str, int]
+    judged: int | None = None
+    """Cases with a verdict that judges the output (correct, partial, incorrect): the error
+    rate's and the category shares' denominator. Ambiguous and not-applicable cases count
+    in `n` and `by_verdict` only."""
     error_rate: Num | None = None
     error_interval: IntervalFact | None = None
     categories: list[CategoryFact] = Field(default_factory=list)
@@ -292,9 +311,14 @@ class ChartsFact(_Fact):
     pr: dict[str, list[list[float]]] = Field(default_factory=dict)
     """rung -> [[recall, precision], ...]."""
     calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
-    """rung -> [[lowest score, mean score, observed rate, count, rate low, rate high], ...]
-    over quantile bins (about equal counts, at least 20 cases each); low and high are the
-    observed rate's 95% Wilson interval."""
+    """Binary: rung -> [[bin low edge, mean score, observed positive rate, count, rate low,
+    rate high], ...] over ten equal-count score bins (empty bins left out); low and high are
+    the observed rate's 95% Wilson interval."""
+    top_label_calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
+    """Multiclass with per-class probabilities: rung -> [[bin low edge, mean top-class
+    probability, share of rows whose top class is the true one, count, share low, share
+    high], ...] over ten equal-count bins of the top-class probability (empty bins left
+    out), with the share's 95% Wilson interval."""
     operating_points: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """rung -> where it operates. Binary: {threshold, fpr, tpr, precision} at the operating
     threshold; multiclass with a confidence gate (the chosen rung): {threshold, n, covered,
@@ -305,7 +329,9 @@ class ChartsFact(_Fact):
     confusion: dict[str, Any] | None = None
     """{labels, matrix (rows: truth, columns: prediction), threshold}."""
     per_class: list[dict[str, Any]] = Field(default_factory=list)
-    """{class, precision, recall, f1, support, and *_text renderings}."""
+    """{class, precision, recall, f1, support, *_interval ([low, high] at 95%, or None where
+    undefined: Wilson for precision and recall, bootstrap for F1), and *_text and
+    *_interval_text renderings}."""
     residuals: dict[str, Any] | None = None
     """{quantiles, zero_targets, points: [[actual, predicted], ...]}."""
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import math
 import re
 
-from dsreport.vocabulary import BINARY_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS
+from dsreport.vocabulary import COMPUTED_METRICS, NOT_RATES
 
 RATE_METRICS = (
-    (frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece", "roc_auc", "average_precision"})
-    | frozenset(MULTICLASS_METRICS)
-    | {"error_rate", "mape", "smape", "share"}
-)
-KNOWN_METRICS = (
-    frozenset(BINARY_METRICS) | frozenset(MULTICLASS_METRICS) | frozenset(REGRESSION_METRICS)
-)
+    frozenset(COMPUTED_METRICS["binary"]) | frozenset(COMPUTED_METRICS["multiclass"])
+) - NOT_RATES | {
+    "error_rate",
+    "mape",
+    "smape",
+    "share",
+}
+KNOWN_METRICS = frozenset(name for names in COMPUTED_METRICS.values() for name in names)
 RATE_WORDS = frozenset(
     {
         "rate",
@@ -49,7 +50,7 @@ def _digits(audience: str) -> int:
     return 3 if audience == "ds" else 2
 
 
-FIXED_PLACES = {"roc_auc": 3, "average_precision": 3}
+FIXED_PLACES = {"roc_auc": 3, "macro_roc_auc": 3, "average_precision": 3}
 """Scores on [0, 1] that read best at one fixed precision: 0.989 (0.971–1.000)."""
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from dsreport.analyse.intervals import contain, percentile_intervals, wilson
 
 Array = NDArray[np.float64]
 TOP_K = 3
@@ -71,9 +74,12 @@ def all_metrics(stats: MulticlassStats) -> dict[str, float]:
     support = parts["support"]
     present = (support > 0) | (stats.matrix.sum(axis=0) > 0)
     weights = support / n if n > 0 else support
-    accuracy = float(np.trace(stats.matrix) / n) if n > 0 else float("nan")
+    nan = float("nan")
+    accuracy = float(np.trace(stats.matrix) / n) if n > 0 else nan
+    recall_present = parts["recall"][support > 0]  # scikit-learn skips classes absent from truth
     out = {
         "accuracy": accuracy,
+        "balanced_accuracy": float(recall_present.mean()) if len(recall_present) else nan,
         "macro_precision": float(parts["precision"][present].mean()) if present.any() else 0.0,
         "macro_recall": float(parts["recall"][present].mean()) if present.any() else 0.0,
         "macro_f1": float(parts["f1"][present].mean()) if present.any() else 0.0,
@@ -83,3 +89,40 @@ def all_metrics(stats: MulticlassStats) -> dict[str, float]:
     if stats.top_k_hits is not None and n > 0:
         out["top_k_accuracy"] = stats.top_k_hits / float(n)
     return out
+
+
+def per_class_rows(stats: MulticlassStats, samples: list[MulticlassStats]) -> list[dict[str, Any]]:
+    """Per class: precision, recall, F1 and support with 95% intervals, [low, high]: Wilson
+    for precision (of the rows predicted as the class) and recall (of the class's rows),
+    the bootstrap `samples` for F1; None where the metric is undefined (no such rows)."""
+    parts = per_class(stats)
+    tp = np.diag(stats.matrix)
+    predicted = stats.matrix.sum(axis=0)
+    support = parts["support"]
+    f1 = np.array([per_class(s)["f1"] for s in samples]).reshape(len(samples), len(tp))
+    rows = []
+    for i, name in enumerate(stats.classes):
+        rows.append(
+            {
+                "class": name,
+                **{key: float(parts[key][i]) for key in parts},
+                "precision_interval": list(wilson(tp[i], predicted[i])) if predicted[i] else None,
+                "recall_interval": list(wilson(tp[i], support[i])) if support[i] else None,
+                "f1_interval": _f1_interval(
+                    float(parts["f1"][i]), f1[:, i], tp[i], predicted[i] + support[i] - tp[i]
+                ),
+            }
+        )
+    return rows
+
+
+def _f1_interval(point: float, draws: Array, tp: float, relevant: float) -> list[float] | None:
+    """Percentile bootstrap; where every resample gives the same F1 (a class without errors)
+    the Wilson interval of J = tp / (tp + fp + fn), mapped to F1 = 2J / (1 + J)."""
+    if relevant <= 0:
+        return None
+    found = percentile_intervals({"f1": draws}).get("f1")
+    if found is not None and found[1] > found[0]:
+        return list(contain(point, found))
+    low, high = wilson(tp, relevant)
+    return [2 * low / (1 + low), 2 * high / (1 + high)]

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dsreport.analyse import binstats, multiclass, regression
+from dsreport.analyse import binstats, multiclass, multiproba, regression
 from dsreport.analyse.intervals import bootstrap, contain, percentile_intervals, wilson
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
@@ -57,8 +58,8 @@ class Computed:
 class Evaluation:
     metrics: list[Computed] = field(default_factory=list)
     curves: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """rung -> {"roc": [...], "pr": [...], "calibration": [...], "operating": {...}} (binary,
-    test split)."""
+    """Test split, by rung: {"roc", "pr", "calibration", "operating"} (binary) or
+    {"top_label_calibration"} (multiclass with probabilities)."""
     confusion: dict[str, Any] | None = None
     per_class: list[dict[str, Any]] = field(default_factory=list)
     residuals: dict[str, Any] | None = None
@@ -66,7 +67,8 @@ class Evaluation:
     test_n: int = 0
     slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: dict[str, Any] = field(default_factory=dict)
-    """Per-row arrays of the test split, for paired comparisons: truth and each rung's output."""
+    """Per-row arrays of the test split, for paired comparisons: truth and each rung's output
+    (binary "scores"; multiclass "predicted", and "confidence" with probabilities)."""
     split_class_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Classification: class counts of every split (the trivial baselines, prior shift)."""
     split_label_stats: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -244,8 +246,14 @@ def _bootstrapped(
     metrics: Callable[[Any], dict[str, float]],
 ) -> dict[str, tuple[float, float]]:
     """Percentile intervals of `metrics`; slices get fewer resamples than the overall value."""
-    size = resamples if key is None else min(resamples, SLICE_RESAMPLES)
-    return bootstrap(stats.resampled(rng, size), metrics)
+    return bootstrap(stats.resampled(rng, _budget(key, resamples)[0]), metrics)
+
+
+def _budget(key: str | None, resamples: int) -> tuple[int, int]:
+    """Resamples and bootstrap bins: a slice gets fewer of both than the overall value."""
+    if key is None:
+        return resamples, BOOT_BINS
+    return min(resamples, SLICE_RESAMPLES), SLICE_RESAMPLE_BINS
 
 
 def _binary(
@@ -281,17 +289,10 @@ def _binary(
             if stats.n == 0:
                 continue
             point = binstats.all_metrics(stats, threshold)
-            # about 30 cases a bin: the normal approximation then covers most draws
-            limit = BOOT_BINS if key is None else SLICE_RESAMPLE_BINS
-            boot = stats.coarsened(min(limit, max(32, stats.n // 30)), threshold)
-            size = resamples if key is None else min(resamples, SLICE_RESAMPLES)
-            batches = [
-                binstats.batch_metrics(boot.resampled(rng, min(CHUNK, size - i)), threshold)
-                for i in range(0, size, CHUNK)
-            ]
-            intervals = percentile_intervals(
-                {name: np.concatenate([b[name] for b in batches]) for name in batches[0]}
-            )
+            size, limit = _budget(key, resamples)
+            metrics = partial(binstats.batch_metrics, threshold=threshold)
+            draws = binstats.replicates(stats, rng, size, limit, metrics, threshold, CHUNK)
+            intervals = percentile_intervals(draws)
             tp, fp, fn, tn = binstats.confusion(stats, threshold)
             counts = {
                 "precision": (tp, tp + fp),
@@ -350,9 +351,10 @@ def _multiclass(
     classes = list(spec.interrogation.classes)
     truth: Any = _class_index(part, section.label_column, classes)
     predicted: Any = _class_index(part, column, classes)
-    scores = None
+    scores = proba = None
     if prefix and all(f"{prefix}{c}" in part.columns for c in classes):
         scores = np.column_stack([_floats(part[f"{prefix}{c}"]) for c in classes])
+        proba = multiproba.normalised(scores)
     for key, name, sel in _groups(part, slices):
         stats = multiclass.build_stats(
             classes,
@@ -364,7 +366,14 @@ def _multiclass(
         if stats.n == 0:
             continue
         point = multiclass.all_metrics(stats)
-        intervals = _bootstrapped(stats, key, rng, resamples, multiclass.all_metrics)
+        size, limit = _budget(key, resamples)
+        samples = stats.resampled(rng, size)
+        intervals = bootstrap(samples, multiclass.all_metrics)
+        probabilities = None
+        if proba is not None:
+            probabilities = multiproba.build(truth[sel], proba[sel], limit)
+            point |= multiproba.point_metrics(probabilities)
+            intervals |= multiproba.intervals(probabilities, rng, size, limit)
         correct = float(np.trace(stats.matrix))
         counts: dict[str, tuple[float, float]] = {
             "accuracy": (correct, stats.n),
@@ -376,15 +385,12 @@ def _multiclass(
         if key is None and is_test:
             ev.rows.setdefault("predicted", {})[rung] = predicted
             ev.rows["truth"] = truth
-            if scores is not None:
-                ev.rows.setdefault("confidence", {})[rung] = scores.max(axis=1)
+            if proba is not None and probabilities is not None:
+                ev.rows.setdefault("confidence", {})[rung] = proba.max(axis=1)
+                ev.curves[rung] = {"top_label_calibration": multiproba.reliability(probabilities)}
             if chosen:
                 ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
-                parts = multiclass.per_class(stats)
-                ev.per_class = [
-                    {"class": c, **{k: float(parts[k][i]) for k in parts}}
-                    for i, c in enumerate(classes)
-                ]
+                ev.per_class = multiclass.per_class_rows(stats, samples)
 
 
 def _regression(

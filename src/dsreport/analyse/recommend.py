@@ -82,7 +82,14 @@ def recommend(c: Context, findings: list[FindingFact]) -> RecommendationFact:
                 f"they do alike on {dm.label}: it is reliably better on {better}."
             )
         if decision == "ship":
-            reasons.append("Latency and cost are within budget, and no check raised a warning.")
+            held = [b.name for b in c.budgets if b.within is True]
+            within = (
+                f"{' and '.join(held).capitalize()} {'are' if len(held) > 1 else 'is'} within "
+                "budget, and no"
+                if held
+                else "No budget was set to judge; no"
+            )
+            reasons.append(f"{within} check raised a warning.")
         reasons += [f.message for f in warnings]
         terms = [f.condition for f in warnings if f.condition is not None]
         if instead_of is not None:  # conditions on the rung no longer shipped do not apply

@@ -1,4 +1,9 @@
-"""Reviewed examples -> counts, error rate, ranked categories and representative cases."""
+"""Reviewed examples -> counts, error rate, ranked categories and representative cases.
+
+The error rate and the category shares count only the cases whose verdict judges the
+output (correct, partial, incorrect); ambiguous and not-applicable cases are counted and
+shown, but are neither errors nor correct.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dsreport.analyse.facts import CategoryFact, ExampleFact, ReviewFact
 from dsreport.analyse.intervals import wilson
 from dsreport.analyse.metricfacts import interval_fact, num
 from dsreport.load.tables import Table
-from dsreport.vocabulary import SEVERITIES
+from dsreport.vocabulary import ERROR_VERDICTS, JUDGED_VERDICTS, SEVERITIES
 
 PER_CATEGORY = 3
 
@@ -21,7 +26,13 @@ def _example(row: pd.Series) -> ExampleFact:
     return ExampleFact(**{k: str(row[k]) for k in ExampleFact.model_fields})
 
 
-def review_facts(table: Table, sampling: str | None, representative: bool = True) -> ReviewFact:
+def review_facts(
+    table: Table,
+    sampling: str | None,
+    representative: bool = True,
+    verdicts: dict[str, str] | None = None,
+) -> ReviewFact:
+    """`verdicts` maps each verdict word (lower case) to the verdict it counts as."""
     frame = table.frame.copy()
     for column in (
         "id",
@@ -35,19 +46,24 @@ def review_facts(table: Table, sampling: str | None, representative: bool = True
     ):
         frame[column] = _clean(frame, column)
     frame["verdict"] = frame["verdict"].str.lower()
+    if verdicts:
+        frame["verdict"] = frame["verdict"].map(lambda word: verdicts.get(word, word))
     frame["severity"] = frame["severity"].str.lower()
     n = len(frame)
     counts = {str(k): int(v) for k, v in frame["verdict"].value_counts().sort_index().items()}
-    review = ReviewFact(n=n, by_verdict=counts, sampling=sampling, representative=representative)
-    if n == 0:
+    judged = int(frame["verdict"].isin(JUDGED_VERDICTS).sum())
+    review = ReviewFact(
+        n=n, judged=judged, by_verdict=counts, sampling=sampling, representative=representative
+    )
+    if judged == 0:
         return review
-    wrong = frame["verdict"].isin(["incorrect", "partial"])
+    wrong = frame["verdict"].isin(ERROR_VERDICTS)
     errors = int(wrong.sum())
-    review.error_rate = num("error_rate", errors / n)
+    review.error_rate = num("error_rate", errors / judged)
     # a sample drawn on purpose (every error plus some successes) has no sampling error to
     # put an interval on: its rates describe the sample, so they get none
     if representative:
-        review.error_interval = interval_fact("error_rate", *wilson(errors, n), 0.95, "wilson")
+        review.error_interval = interval_fact("error_rate", *wilson(errors, judged), 0.95, "wilson")
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     frame["_rank"] = frame["severity"].map(rank).fillna(-1)
     bad = frame[wrong & (frame["error_category"] != "")]
@@ -59,8 +75,8 @@ def review_facts(table: Table, sampling: str | None, representative: bool = True
             CategoryFact(
                 name=str(name),
                 count=count,
-                share=num("share", count / n),
-                share_interval=interval_fact("share", *wilson(count, n), 0.95, "wilson")
+                share=num("share", count / judged),
+                share_interval=interval_fact("share", *wilson(count, judged), 0.95, "wilson")
                 if representative
                 else None,
                 worst_severity=top if top in rank else None,

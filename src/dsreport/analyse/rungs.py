@@ -7,9 +7,9 @@ first two can carry an interval.
 
 from __future__ import annotations
 
-from dsreport.analyse import format as F
-from dsreport.analyse.facts import MetricFact, Num, RungFact
+from dsreport.analyse.facts import MetricFact, RungFact
 from dsreport.analyse.metricfacts import direction, from_reported
+from dsreport.analyse.rungfacts import cost_num, cv_facts, latency_num
 from dsreport.analyse.simplicity import COMPLEXITY, simpler
 from dsreport.bundle.evaluation import Metric
 from dsreport.bundle.spec import BundleSpec
@@ -41,16 +41,6 @@ def overall_table(
     return out
 
 
-def _num(value: float | None, unit: str) -> Num | None:
-    if value is None:
-        return None
-    return Num(
-        value=value,
-        text=F.fmt_quantity(value, unit),
-        text_pm=F.fmt_quantity(value, unit, audience="pm"),
-    )
-
-
 def rung_facts(
     spec: BundleSpec, headline: str | None, decision: str | None, overall: Overall
 ) -> list[RungFact]:
@@ -72,8 +62,9 @@ def rung_facts(
                 baseline=rung.id == ladder.baseline,
                 headline=head.value if head else None,
                 decision_value=dec.value if dec else None,
-                latency_ms=_num(rung.latency_ms, "ms"),
-                cost=_num(rung.cost, unit),
+                latency_ms=latency_num(rung.latency_ms, rung.latency),
+                cost=cost_num(rung.cost, unit),
+                cv_metrics=cv_facts(rung),
                 complexity=COMPLEXITY[rung.kind],
                 simpler_than_chosen=chosen is not None and simpler(rung, chosen),
                 more_complex_than_chosen=chosen is not None and simpler(chosen, rung),

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from dsreport.bundle.fields import Model, Number, TablePath, Text
+from dsreport.bundle.latency import LatencyValue, either
+from dsreport.vocabulary import VERDICTS, Verdict
 
 Direction = Literal["higher_is_better", "lower_is_better"]
+
+
+class CrossValidation(Model):
+    """One metric's cross-validation scores, summarised over the folds."""
+
+    mean: Number = Field(examples=[0.79])
+    """Mean of the fold scores."""
+    std: Number = Field(ge=0, examples=[0.03])
+    """Standard deviation of the fold scores (their spread, as you computed it)."""
+    folds: int = Field(ge=2, examples=[5])
+    """Number of folds."""
 
 
 class Rung(Model):
@@ -26,8 +39,18 @@ class Rung(Model):
     """Headline metrics of this rung on the test split, by metric name."""
     train_metrics: dict[str, Number] = Field(default_factory=dict, examples=[{"recall": 0.86}])
     """The same metrics on the training split, to show the train / test gap."""
+    cv_metrics: dict[str, CrossValidation] = Field(
+        default_factory=dict, examples=[{"recall": {"mean": 0.79, "std": 0.03, "folds": 5}}]
+    )
+    """Cross-validation scores by metric name: mean, spread and number of folds. They tell
+    how much the rung's score moves with the data when it has no predictions to test on."""
     latency_ms: Number | None = Field(default=None, ge=0, examples=[12])
-    """Measured latency per request, at the operator view's percentile."""
+    """Measured latency per request in milliseconds, at the operator view's percentile."""
+    latency: LatencyValue | None = Field(
+        default=None, examples=[{"value": 1.2, "unit": "s", "batch_size": 256}]
+    )
+    """The measured latency in its own unit and batch size, instead of `latency_ms`; read
+    once as milliseconds per request (`value / batch_size`)."""
     cost: Number | None = Field(default=None, ge=0, examples=[80])
     """Running cost, in the operator view's cost unit."""
     decision: Literal["kept", "dropped", "chosen"] = Field(examples=["chosen"])
@@ -38,7 +61,14 @@ class Rung(Model):
     """Predictions column of this rung: the positive-class score (binary), the predicted
     label (multiclass) or the predicted value (regression)."""
     proba_prefix: Text | None = Field(default=None, examples=["proba_gbm_"])
-    """Multiclass: columns `<prefix><class>` hold this rung's per-class scores (for top-k)."""
+    """Multiclass: columns `<prefix><class>` hold this rung's per-class probabilities, one per
+    declared class, each in [0, 1], each row summing to 1 (within ±0.01; renormalised). They
+    give top-k accuracy, macro ROC AUC, log loss, Brier score and top-label calibration."""
+
+    @model_validator(mode="after")
+    def _per_request(self) -> Rung:
+        self.latency_ms = either(self.latency_ms, self.latency, "latency_ms", "latency")
+        return self
 
 
 class Ladder(Model):
@@ -120,9 +150,21 @@ class ReviewedExamples(Model):
     """CSV or Parquet file in the bundle."""
     sampling: Text | None = Field(default=None, examples=["200 drawn at random from the test set"])
     """How the reviewed cases were chosen."""
+    verdict_map: dict[str, Verdict] = Field(
+        default_factory=dict,
+        examples=[{"ok": "correct", "wrong": "incorrect", "unsure": "ambiguous"}],
+    )
+    """Your own verdict words (any case), each mapped onto one of dsreport's: correct,
+    incorrect, partial, ambiguous, not_applicable. A known word may be remapped too."""
     random_sample: bool = Field(default=True, examples=[False])
     """Whether the cases are a random sample of the model's outputs. If not (all errors
     plus some successes, say) their error rate is not the model's and is not shown as such."""
+
+    def verdicts(self) -> dict[str, str]:
+        """Every verdict word the table may hold, lower-cased, with the verdict it counts as."""
+        words = {v: v for v in VERDICTS}
+        words.update({k.strip().lower(): v for k, v in self.verdict_map.items()})
+        return words
 
 
 class Interrogation(Model):

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from dsreport.bundle.fields import CodePath, ImagePath, Model, Number, Prose, Text
+from dsreport.bundle.latency import LatencyValue, either
 
 FieldType = Literal["integer", "number", "string", "boolean", "category", "datetime", "array"]
 
@@ -94,17 +95,34 @@ class Latency(Model):
     """real_time (under 100 ms), seconds, minutes or batch."""
     budget_ms: Number | None = Field(default=None, gt=0, examples=[300])
     """Latency budget per request in milliseconds."""
+    budget: LatencyValue | None = Field(
+        default=None, examples=[{"value": 20, "unit": "min", "batch_size": 10000}]
+    )
+    """The budget in its own unit and batch size, instead of `budget_ms`; read once as
+    milliseconds per request (`value / batch_size`)."""
     percentile: Literal["p50", "p90", "p95", "p99"] = Field(default="p95", examples=["p95"])
     """Which percentile the budget applies to."""
     measured_ms: Number | None = Field(default=None, ge=0, examples=[42])
     """Measured latency of the chosen model at that percentile (else taken from the ladder)."""
+    measured: LatencyValue | None = Field(
+        default=None, examples=[{"value": 1.2, "unit": "s", "batch_size": 256}]
+    )
+    """The measured latency in its own unit and batch size, instead of `measured_ms`."""
+
+    @model_validator(mode="after")
+    def _per_request(self) -> Latency:
+        self.budget_ms = either(self.budget_ms, self.budget, "budget_ms", "budget")
+        self.measured_ms = either(self.measured_ms, self.measured, "measured_ms", "measured")
+        if self.budget_ms is not None and self.budget_ms <= 0:
+            raise ValueError("the latency budget must be above 0 ms")
+        return self
 
 
 class Cost(Model):
-    """What the model may cost to run."""
+    """What the model may cost to run; every key is optional."""
 
-    budget: Number = Field(ge=0, examples=[500])
-    """Running-cost budget, in `unit`."""
+    budget: Number | None = Field(default=None, ge=0, examples=[500])
+    """Running-cost budget, in `unit`; without one, cost is shown but not judged."""
     unit: Text = Field(default="USD per month", examples=["EUR per month"])
     """Currency and period of every cost in the bundle."""
     measured: Number | None = Field(default=None, ge=0, examples=[120])
@@ -133,8 +151,8 @@ class OperatorView(Model):
     """The metric success is judged by, with its three levels."""
     latency: Latency
     """How long a user can wait."""
-    cost: Cost
-    """What the model may cost to run."""
+    cost: Cost = Field(default_factory=Cost, examples=[{"budget": 500, "unit": "EUR per month"}])
+    """What the model may cost to run (leave it out when cost does not matter or is unknown)."""
     failure_modes: list[FailureMode] = Field(default_factory=list)
     """Every failure mode you know of."""
     fallback: Prose = Field(examples=["Fall back to the contract-end-date list."])

@@ -35,12 +35,27 @@ class Collector:
         )
 
 
+def did_you_mean(word: str, options: list[str], cutoff: float = 0.6) -> str | None:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
 def suggest(word: str, options: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    """'did you mean' the closest option, else the options."""
+    close = did_you_mean(word, options)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return close
     unique = list(dict.fromkeys(options))
     return "known: " + ", ".join(unique[:12]) if unique else None
+
+
+def available_metrics(spec: BundleSpec) -> set[str]:
+    """Metric names the bundle reports, or the analysis computes from its predictions."""
+    names = {m.name for m in spec.interrogation.metrics}
+    names |= {name for r in spec.ladder.rungs for name in r.metrics}
+    if spec.interrogation.predictions is not None:
+        names |= set(COMPUTED_METRICS[spec.project.task])
+    return names
 
 
 def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:
@@ -67,10 +82,7 @@ def check_spec(spec: BundleSpec, doc: YamlDoc) -> list[Problem]:
             )
 
     interrogation = spec.interrogation
-    names = {m.name for m in interrogation.metrics}
-    names |= {name for r in rungs for name in r.metrics}
-    if interrogation.predictions is not None:
-        names |= set(COMPUTED_METRICS[spec.project.task])
+    names = available_metrics(spec)
     success = spec.operator_view.success_metric.metric
     if success not in names:
         out.add(

@@ -18,6 +18,7 @@ from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.messages import dotted, validation_problems
+from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.paths import Limits, LoadOptions, read_checked
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.tablechecks import check_tables
@@ -71,7 +72,7 @@ def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
     bundle, problems = _load(Path(path), options or LoadOptions())
     if bundle is None or any(p.severity == "error" for p in problems):
         raise BundleError(problems)
-    bundle.warnings = [p for p in problems if p.severity == "warning"]
+    bundle.warnings = sort_problems([p for p in problems if p.severity == "warning"])
     return bundle
 
 
@@ -163,6 +164,7 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
     except ValidationError as exc:
         return None, problems + validation_problems(exc, doc, BundleSpec)
     problems += check_spec(spec, doc)
+    problems += check_names_and_comparisons(spec, doc)
     problems += check_deck_template(spec, doc, files)
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)

@@ -117,11 +117,14 @@ def curves(facts: Facts, kind: str) -> Chart | None:
 
 
 def calibration(facts: Facts) -> Chart | None:
+    """The binary calibration curve, or the multiclass top-label one: the same chart."""
     chosen = next((r for r in facts.ladder if r.chosen), None)
-    if chosen is None or chosen.id not in facts.charts.calibration:
+    binary = chosen is not None and chosen.id in facts.charts.calibration
+    curves = facts.charts.calibration if binary else facts.charts.top_label_calibration
+    if chosen is None or chosen.id not in curves:
         return None
     plt = setup()
-    rows = facts.charts.calibration[chosen.id]
+    rows = curves[chosen.id]
     colour = accent(facts)
     fig, ax = plt.subplots(figsize=(3.1, 2.75))
     # square-root axes: a confident model's bins crowd near zero, and this spreads them
@@ -150,7 +153,12 @@ def calibration(facts: Facts) -> Chart | None:
                 color=GREY,
             )
             last = float(_sqrt(r[1]))
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted probability", ylabel="Observed rate")
+    xlabel, ylabel = (
+        ("Mean predicted probability", "Observed rate")
+        if binary
+        else ("Mean top-class probability", "Share where the top class is right")
+    )
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=xlabel, ylabel=ylabel)
     ece = next(
         (
             m
@@ -160,23 +168,24 @@ def calibration(facts: Facts) -> Chart | None:
         None,
     )
     counts = [int(r[3]) for r in rows]
-    title = "Calibration" + (f": expected calibration error {ece.value.text}" if ece else "")
+    what = "Calibration" if binary else "Top-label calibration"
+    title = what + (f": expected calibration error {ece.value.text}" if ece else "")
     alt = (
-        f"Calibration plot of {chosen.name}: observed positive rate against mean predicted "
-        f"probability in {len(rows)} bins of about equal size: "
-        + "; ".join(f"{r[1]:.2f} → {r[2]:.2f} (n = {int(r[3])})" for r in rows)
-        + "."
+        f"{what} plot: {ylabel.lower()} against {xlabel.lower()} in {len(rows)} equal-count "
+        "bins: " + "; ".join(f"{r[1]:.2f} → {r[2]:.2f} ({int(r[3]):,} cases)" for r in rows) + "."
     )
     sizes = (
         f"{min(counts)} to {max(counts)} cases" if min(counts) != max(counts) else f"{counts[0]}"
     )
+    scores = "score" if binary else "top-class probability"
     return Chart(
         "calibration",
         title,
         alt,
-        f"{len(rows)} bins cut at quantiles of the score, {sizes} each (grey figures); "
-        "vertical lines are 95% Wilson intervals; the dotted diagonal is perfect calibration; "
-        "both axes on a square-root scale, which spreads the bins near zero.",
+        f"{len(rows)} bins cut at quantiles of the {scores}, {sizes} each (grey figures; "
+        "tied values share a bin); vertical lines are 95% Wilson intervals; the dotted "
+        "diagonal is perfect calibration; both axes on a square-root scale, which spreads "
+        "the bins near zero.",
         svg(fig),
     )
 

@@ -286,15 +286,24 @@ def categories(facts: Facts) -> Chart | None:
     percent_axis(ax.xaxis, "share")
     _value_column(ax, ys, [f"{c.count:,} ({c.share.text})" for c in cats])
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Share of reviewed examples")
+    # shares are of the judged cases; say so when ambiguous or not-applicable ones were left out
+    left_out = review.n - review.judged if review.judged is not None else 0
+    base = "judged examples" if left_out else "reviewed examples"
+    ax.set_xlabel(f"Share of {base}")
     top = cats[0]
-    title = f"“{top.name}” is the most common error ({top.share.text} of reviewed cases)"
+    title = f"“{top.name}” is the most common error ({top.share.text} of {base})"
     alt = (
-        "Error categories by share of reviewed examples: "
+        f"Error categories by share of {base}: "
         + "; ".join(f"{c.name} {c.count} ({c.share.text})" for c in cats)
         + "."
     )
-    caption = "Bars are shares of all reviewed examples" + (
+    shares = (
+        f"Bars are shares of the {review.judged} judged examples ({left_out} ambiguous or not "
+        "applicable left out)"
+        if left_out
+        else "Bars are shares of all reviewed examples"
+    )
+    caption = shares + (
         ", lines 95% Wilson intervals."
         if with_intervals
         else "; the cases were chosen, not drawn at random, so the shares carry no interval."

@@ -28,7 +28,7 @@ ABSOLUTE = {"brier", "ece"}  # bounded losses: compared in absolute terms like r
 BOUNDED = (
     (frozenset(BINARY_METRICS) - {"log_loss", "brier", "ece"})
     | frozenset(MULTICLASS_METRICS)
-    | {"r2"}
+    | {"r2", "macro_roc_auc"}
 )  # metrics that live in [0, 1], higher is better
 
 

@@ -41,14 +41,19 @@ def review_too_small(c: Context) -> list[FindingFact]:
     if r is not None and not r.representative:
         return []
     if r is None or r.error_interval is None or r.error_rate is None:
-        if r is not None and r.n == 0:
+        if r is not None and (r.n == 0 or r.judged == 0):
             need = int(c.checks.min_review_n)
+            what = (
+                "No example was reviewed by a person"
+                if r.n == 0
+                else f"None of the {r.n} reviewed examples could be judged right or wrong"
+            )
             return [
                 finding(
                     "review-too-small",
                     "warning",
-                    "No reviewed examples",
-                    "No example was reviewed by a person; error categories are unknown.",
+                    "No reviewed examples" if r.n == 0 else "No judged examples",
+                    f"{what}; error categories are unknown.",
                     "Nobody has looked at real outputs yet.",
                     f"Review a random sample of at least {need} outputs before shipping.",
                     metric="error_rate",
@@ -65,22 +70,25 @@ def review_too_small(c: Context) -> list[FindingFact]:
             ]
         return []
     half = (r.error_interval.high - r.error_interval.low) / 2
-    if r.n >= c.checks.min_review_n and half <= c.checks.max_review_halfwidth:
+    judged = r.judged if r.judged is not None else r.n  # ambiguous cases count for nothing
+    if judged >= c.checks.min_review_n and half <= c.checks.max_review_halfwidth:
         return []
     need = _review_size(c, r.error_rate.value or 0.5)
+    word = "reviewed" if judged == r.n else "judged"
     width = F.percent(c.checks.max_review_halfwidth, 0)
     return [
         finding(
             "review-too-small",
             "warning",
             "Review sample too small",
-            f"{r.n} reviewed examples give an error rate of {r.error_rate.text} with a 95% "
+            f"{judged} {word} examples give an error rate of {r.error_rate.text} with a 95% "
             f"interval of {r.error_interval.text}: too wide to rely on.",
-            f"Only {r.n} outputs were checked by hand; the error rate is a rough guess.",
+            f"Only {judged} outputs were checked by hand; the error rate is a rough guess.",
             f"Review at least {need} examples, drawn at random.",
             metric="error_rate",
             condition=conditions.simple(
-                f"Before launch, review at least {need} outputs drawn at random (now {r.n}), "
+                f"Before launch, review at least {need} outputs drawn at random (now {judged} "
+                f"{word}), "
                 f"so that the error rate's 95% interval is within ±{width}.",
                 "review-too-small",
                 "error_rate",

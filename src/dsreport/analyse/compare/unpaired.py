@@ -66,23 +66,18 @@ def unpaired(
 ) -> Comparison:
     delta = a.value - b.value
     if a.se is None or b.se is None:
-        missing = other if b.se is None else chosen
-        return Comparison(
-            chosen,
-            other,
-            metric,
-            a.value,
-            b.value,
-            delta,
-            None,
-            0,
-            f"not comparable: {missing} has {b.source if b.se is None else a.source} "
-            "(no interval, n or cross-validation spread)",
-            kind="not_comparable",
-            lower_is_better=lower_is_better,
+        missing, source = (other, b.source) if b.se is None else (chosen, a.source)
+        interval, n, kind = None, 0, "not_comparable"
+        method = (
+            f"not comparable: {missing} has {source} (no interval, n or cross-validation spread)"
         )
-    half = Z * math.sqrt(a.se**2 + b.se**2)
-    sizes = [x for x in (a.n, b.n) if x]
+    else:
+        half = Z * math.sqrt(a.se**2 + b.se**2)
+        sizes = [x for x in (a.n, b.n) if x]
+        interval, n, kind = (delta - half, delta + half), min(sizes) if sizes else 0, "unpaired"
+        method = (
+            f"unpaired, from both rungs' uncertainty ({chosen}: {a.source}; {other}: {b.source})"
+        )
     return Comparison(
         chosen,
         other,
@@ -90,9 +85,9 @@ def unpaired(
         a.value,
         b.value,
         delta,
-        (delta - half, delta + half),
-        min(sizes) if sizes else 0,
-        f"unpaired, from both rungs' uncertainty ({chosen}: {a.source}; {other}: {b.source})",
-        kind="unpaired",
+        interval,
+        n,
+        method,
+        kind=kind,
         lower_is_better=lower_is_better,
     )

@@ -1,0 +1,62 @@
+"""Checks on a multiclass rung's per-class probability columns (`proba_prefix`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dsreport.analyse import multiproba
+from dsreport.bundle.spec import BundleSpec
+from dsreport.errors import Problem
+from dsreport.load.checks import Collector, suggest
+from dsreport.load.tables import Table
+
+CELL_HINT = "per-class probabilities lie in [0, 1]"
+SUM_HINT = (
+    f"a row's probabilities must sum to 1 (within ±{multiproba.SUM_TOLERANCE:g}, which is "
+    "renormalised): export predict_proba, or apply a softmax to raw scores"
+)
+
+
+def row_sums(
+    spec: BundleSpec, table: Table, out: Collector, cells: list[Problem]
+) -> list[tuple[str, pd.Series]]:
+    """(prefix, each row's sum) of every rung whose probability columns are all there and
+    clean; a rung missing some of its columns is reported to `out` instead.
+
+    `cells` holds the problems of the cell checks the caller ran on `columns(spec, table)`.
+    """
+    classes = spec.interrogation.classes
+    sums = []
+    for index, rung in enumerate(spec.ladder.rungs):
+        if not rung.proba_prefix:
+            continue
+        wanted = [f"{rung.proba_prefix}{c}" for c in classes]
+        missing = [c for c in wanted if c not in table.frame.columns]
+        if missing:
+            shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+            first = str(classes[0])
+            prefixes = [
+                str(c)[: -len(first)] for c in table.frame.columns if str(c).endswith(first)
+            ]
+            out.add(
+                ("ladder", "rungs", index, "proba_prefix"),
+                f"{len(missing)} of the {len(wanted)} probability columns "
+                f"'{rung.proba_prefix}<class>' are not in {table.file}: {shown}",
+                (len(missing) == len(wanted) and suggest(rung.proba_prefix, prefixes))
+                or f"each declared class needs its column, {rung.proba_prefix}<class>",
+            )
+        elif not any(p.key in wanted for p in cells):
+            total = sum(pd.to_numeric(table.frame[c]) for c in wanted)
+            sums.append((rung.proba_prefix, pd.Series(total, index=table.frame.index)))
+    return sums
+
+
+def columns(spec: BundleSpec, table: Table) -> list[str]:
+    """The probability columns present in the table, to check cell by cell."""
+    return [
+        f"{rung.proba_prefix}{c}"
+        for rung in spec.ladder.rungs
+        if rung.proba_prefix
+        for c in spec.interrogation.classes
+        if f"{rung.proba_prefix}{c}" in table.frame.columns
+    ]
