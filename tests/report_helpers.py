@@ -459,3 +459,12 @@ def _same_basename_bundle(target: Path) -> Path:
         (target / "data" / f"{name}.csv").rename(target / "data" / folder / "table.csv")
         edit_yaml(target, f"path: data/{name}.csv", f"path: data/{folder}/table.csv")
     return target
+
+
+def example(builds: Builds, name: str) -> Build:
+    """The build of one example, checked to have succeeded."""
+    return builds.examples[name].ok()
+
+
+def facts_of(build: Build) -> dict[str, Any]:
+    return json.loads(build.file("-facts.json").read_text(encoding="utf-8"))

@@ -16,7 +16,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,12 +25,13 @@ from report_helpers import (
     EXAMPLE_NAMES,
     SECTION_IDS,
     SECTION_TITLES,
-    Build,
     Builds,
     HtmlTree,
     attachment_names,
     attachment_streams,
     detach_all,
+    example,
+    facts_of,
     missing_tools,
     outline,
     pdf_fonts,
@@ -51,14 +51,6 @@ LIMITATIONS = re.compile(r'<section id="limitations">.*?</section>', re.DOTALL)
 pytestmark = pytest.mark.skipif(
     bool(missing_tools()), reason=f"needs poppler-utils and qpdf: missing {missing_tools()}"
 )
-
-
-def example(builds: Builds, name: str) -> Build:
-    return builds.examples[name].ok()
-
-
-def facts_of(build: Build) -> dict[str, Any]:
-    return json.loads(build.file("-facts.json").read_text(encoding="utf-8"))
 
 
 def table_paths(bundle: Path) -> list[str]:
@@ -203,7 +195,7 @@ def test_table_of_contents_page_numbers_match_the_outline(builds: Builds, name: 
     text = pdf_text(pdf, pages["Contents"], pages["Contents"] + 1, layout=True)
     toc = {
         " ".join(m[1].split()): int(m[2])
-        for m in re.finditer(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", text, re.MULTILINE)
+        for m in re.finditer(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", text, re.MULTILINE)
     }
     assert {title: toc.get(title) for title in SECTION_TITLES} == {
         title: pages[title] for title in SECTION_TITLES

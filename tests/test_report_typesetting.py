@@ -5,7 +5,6 @@ PDF/UA checker's verdict. Reads the example builds the report tests share (conft
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from report_helpers import (
     Builds,
     Element,
     HtmlTree,
+    example,
+    facts_of,
     missing_tools,
     pdf_text,
     process_env,
@@ -30,14 +31,6 @@ from report_helpers import (
 pytestmark = pytest.mark.skipif(
     bool(missing_tools()), reason=f"needs poppler-utils and qpdf: missing {missing_tools()}"
 )
-
-
-def example(builds: Builds, name: str) -> Build:
-    return builds.examples[name].ok()
-
-
-def facts_of(build: Build) -> dict[str, Any]:
-    return json.loads(build.file("-facts.json").read_text(encoding="utf-8"))
 
 
 def words(text: str) -> str:

@@ -98,6 +98,13 @@ def accent(facts: Facts) -> str:
     return str(branding.get("accent") or OKABE_ITO[0])
 
 
+def ticks(most: int) -> Any:
+    """At most `most` round ticks on an axis (matplotlib loaded lazily, as everywhere)."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(most, steps=[1, 2, 2.5, 5, 10])
+
+
 def percent_axis(axis: Any, metric: str) -> None:
     """Rates in percent on the axis too, as in every table and sentence; whole percents
     unless the axis spans less than five points. Call once the axis limits are set."""

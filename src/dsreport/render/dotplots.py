@@ -19,6 +19,7 @@ from dsreport.render.chartstyle import (
     span,
     svg,
     target_line,
+    ticks,
 )
 from dsreport.render.reportview import slice_groups, targeted
 
@@ -192,13 +193,15 @@ def slices(facts: Facts) -> Chart | None:
         percent_axis(ax.xaxis, metric.name)
         ax.set_xlabel(short(metric.label, 30), fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
+        ax.xaxis.set_major_locator(ticks(4))  # few ticks: every label is text to lay out
         ax.grid(axis="y", visible=False)
         ax.set_ylim(-0.6, len(names) - 0.4)
     for index in range(len(groups), rows_n * per_row):
         axes[index // per_row][index % per_row].set_visible(False)
     for row in axes:
         row[0].set_yticks(range(len(names)), [short(n, 34) for n in names[::-1]], fontsize=7.5)
-    fig.tight_layout(h_pad=1.6, w_pad=0.8)
+    # fixed spacing instead of tight_layout, which draws the whole figure once more
+    fig.subplots_adjust(wspace=0.12, hspace=0.75 if rows_n > 1 else 0.2)
     labels_ = ", ".join(g.metric.label for g in groups)
     slices_behind = sorted({name for names in behind.values() for name in names})
     on = _and(list(behind))

@@ -116,7 +116,6 @@ class HtmlReport:
             "slice_groups": view.slice_groups(facts, aimed),
             "metric_labels": view.metric_labels(facts),
             "fields_inline": max(len(design.inputs), len(design.outputs)) <= view.INLINE_FIELDS,
-            "code_files": design.code,
             "appendix_rows": rows,
             "review_total": len(reviewed) if reviewed is not None else 0,
             "definitions": definitions,
