@@ -20,13 +20,14 @@ import jsonschema
 import pytest
 
 import dsreport
+from dsreport import contract
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
 from dsreport.bundle.sections import ContractField
 from dsreport.errors import BuildError, BundleError
 from dsreport.load.loader import load_bundle
 from dsreport.render.base import RenderContext, get_renderer
-from dsreport.render.handoff import contract
+from dsreport.render.handoff.contract import py_type
 from helpers import EXAMPLES, TESTS, edit_yaml
 
 NAMES = ["tumour-triage", "digit-routing", "disease-progression"]
@@ -35,14 +36,24 @@ FILES = {
     "MANIFEST.sha256",
     "MODEL_CARD.md",
     "README.md",
+    "code/handoff_contract.py",
+    "code/handoff_model.py",
+    "code/monitor.py",
     "code/predict.py",
+    "code/serve.py",
     "code/test_contract.py",
     "contract/examples.jsonl",
+    "contract/golden.jsonl",
     "contract/input.schema.json",
     "contract/io_models.py",
     "contract/output.schema.json",
+    "model/MLmodel",
+    "model/input_example.json",
+    "model/python_env.yaml",
     "model_card.json",
     "monitoring.json",
+    "requirements.txt",
+    "settings.json",
 }
 
 
@@ -124,7 +135,8 @@ def test_the_package_holds_exactly_these_files(name: str, examples: dict[str, Bu
         f"{name}-handoff.zip",
         f"{name}-summary.md",
     ]
-    assert set(built.files()) == FILES
+    batch = {"code/batch.py"} if name == "disease-progression" else set()  # a batch model
+    assert set(built.files()) == FILES | {f"model/{name}.skops"} | batch
     assert not any(p.is_symlink() for p in built.root.rglob("*"))
 
 
@@ -229,6 +241,11 @@ def test_the_hugging_face_card_loads_offline_with_the_facts_as_eval_results(
     built = examples[name]
     card = ModelCard.load(built.root / "MODEL_CARD.md")
     assert card.data.model_name == name
+    assert card.data.license == "cc-by-4.0"
+    assert card.data.library_name == "sklearn"
+    pipeline = "tabular-regression" if name == "disease-progression" else "tabular-classification"
+    assert card.data.pipeline_tag == pipeline
+    assert "## How to get started with the model" in card.text
     got = [
         (r.metric_type, r.metric_value, r.dataset_split, r.dataset_config)
         for r in card.data.eval_results
@@ -286,17 +303,22 @@ def test_monitoring_thresholds_are_the_evaluation_facts(examples: dict[str, Buil
     assert signals["positive_rate"]["alert_above"] == band.high.value
     headline = built.facts.headline.metric
     assert headline.interval is not None
-    assert signals["metric_floor:recall"]["alert_below"] == headline.interval.low
+    # the interval reaches below the worst case (0.9): the alert moves up to it, never
+    # below the fallback line
+    assert headline.interval.low < 0.9
+    assert signals["metric_floor:recall"]["alert_below"] == 0.9
     assert signals["metric_floor:recall"]["fallback_below"] == 0.9
     assert signals["score_distribution"]["bin_edges"] == ops.distribution.edges  # type: ignore[union-attr]
-    assert signals["input_range:mean_radius"] | {"alert_above_share": 0} == {
-        "field": "mean_radius",
-        "alert_above_share": 0,
+    assert signals["input_range:mean_radius"] == {
+        "statistic": "share_outside_contract",
+        "request_field": "mean_radius",
+        "alert_above": 0.01,
         "minimum": 6.98,
         "maximum": 28.2,
         "window": {"period": "day"},
     }
-    assert {"latency", "cost", "contract_rejections"} <= set(signals)
+    assert {"latency", "contract_rejections"} <= set(signals)
+    assert "cost" not in signals  # the bill says what it costs, not the request log
     assert "slice_floor:texture_band=high" in signals
     assert "slice_floor:nucleus_size_band=small" not in signals  # too small to judge
 
@@ -445,7 +467,7 @@ def test_contract_fields_map_to_json_schema_and_python_types() -> None:
         "description": "Per-class scores.",
         "examples": [[0.25, 0.75]],
     }
-    assert contract.py_type(scores) == "Optional[List[float]]"
+    assert py_type(scores) == "Optional[List[float]]"
     plan = ContractField.model_validate(
         {
             "name": "plan",
@@ -458,7 +480,7 @@ def test_contract_fields_map_to_json_schema_and_python_types() -> None:
     )
     assert contract.field_schema(plan)["enum"] == ["monthly", "yearly", None]
     assert contract.example_value(plan) == (True, None)
-    assert contract.py_type(plan) == "Optional[Literal['monthly', 'yearly']]"
+    assert py_type(plan) == "Optional[Literal['monthly', 'yearly']]"
     when = ContractField.model_validate(
         {"name": "at", "type": "datetime", "description": "When.", "example": "soon"}
     )

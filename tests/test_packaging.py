@@ -79,4 +79,4 @@ def test_installed_wheel_inits_validates_and_builds(wheel: Path, tmp_path: Path)
     for args in (["init", "b"], ["validate", "b"], ["build", "b", "-o", "o"]):
         done = subprocess.run([exe, *args], cwd=work, env=env, capture_output=True, text=True)
         assert done.returncode == 0, (args, done.stdout, done.stderr)
-    assert (work / "o" / "tumour-triage-facts.json").is_file()
+    assert (work / "o" / "b-facts.json").is_file()  # named after the folder

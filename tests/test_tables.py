@@ -233,7 +233,7 @@ def test_missing_label_column_suggests_the_nearest(bundle: Callable[[str], Path]
     ]
 
 
-def test_missing_column_without_a_near_name_lists_the_columns(
+def test_missing_column_under_another_case_is_suggested(
     bundle: Callable[[str], Path],
 ) -> None:
     path = bundle("good-binary")
@@ -243,7 +243,7 @@ def test_missing_column_without_a_near_name_lists_the_columns(
         (
             "error: dsreport.yaml:52: interrogation.predictions.id_column: column 'id' is not in "
             "data/predictions.csv",
-            "known: ID, label, score_rules, score_gbm",
+            "the table has 'ID': set `id_column: ID` if it holds this",
         )
     ]
 

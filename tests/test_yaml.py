@@ -419,3 +419,11 @@ def test_a_non_text_key_is_located_on_its_own_line(bundle: Callable[[str], Path]
     edit_yaml(path, "  task: binary\n", "  task: binary\n  1: x\n")
     problems = collect_problems(path)
     assert [p.line for p in problems] == [6]
+
+
+def test_a_scalar_yaml_1_1_reads_as_a_float_but_python_cannot_stays_text() -> None:
+    from dsreport.load.yamlsrc import parse_yaml
+
+    doc, problems = parse_yaml("a: .\nb: 1.2.3\nc: 1.5\n", "x.yaml")
+    assert doc is not None and problems == []
+    assert doc.data == {"a": ".", "b": "1.2.3", "c": 1.5}

@@ -18,13 +18,14 @@ from sklearn.metrics import accuracy_score, f1_score, top_k_accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import NearestCentroid
 
-from . import kit
+from . import handoff, kit
 from .kit import Field, MetricValue, Person, Rung, q, text_value
 from .skeleton import TEMPLATE
 
 NAME = "digit-routing"
 CLASSES = [str(d) for d in range(10)]
 GATE = 0.8
+MODEL_FILE = "digit-routing.skops"
 """Confidence at or above which a reading is entered without a person."""
 FIELDS_PER_MONTH = 1_000_000
 KEYING_SECONDS = 2.5
@@ -155,8 +156,8 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
     lr.reason = (
         f"Macro F1 {lr.metrics['macro_f1']:.3f}. At the {GATE:g} confidence gate it enters "
         f"{auto['logreg']} of {n_test} test fields automatically with "
-        f"{auto_wrong['logreg']} wrong; the rest go to keyers. 650 weights in a pure-Python "
-        f"scorer, {lr.latency_ms:g} ms a field."
+        f"{auto_wrong['logreg']} wrong; the rest go to keyers. 650 numbers in a small model "
+        f"file, {lr.latency_ms:g} ms a field."
     )
     rf.decision = "kept"
     rf.reason = (
@@ -268,17 +269,31 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
             predictions[f"{rung.proba_prefix}{k}"] = probas[rung.id][:, k]
     kit.write_csv(predictions, out / "data" / "predictions.csv")
 
+    def same_model(loaded: Any) -> None:
+        assert np.array_equal(loaded.predict_proba(xte), logreg.predict_proba(xte))
+
+    sha256, model = handoff.write_model(logreg, out / "model" / MODEL_FILE, same_model)
     predict_path = out / "code" / "predict.py"
-    kit.write_text(predict_path, predict_source(logreg))
+    kit.write_text(predict_path, predict_source())
     module = kit.load_module(predict_path, "digits_predict")
-    shipped = [
-        module.predict({"field_id": f"F{i}", "pixels": row})
-        for i, row in enumerate(xte.astype(int).tolist())
+    test_ids = kit.ids(test)
+    requests = [
+        {"field_id": f"F-{i}", "pixels": row}
+        for i, row in zip(test_ids, xte.astype(int).tolist(), strict=True)
     ]
+    shipped = [module.predict(r, model=model) for r in requests]
     shipped_conf = np.array([s["confidence"] for s in shipped])
     assert [s["digit"] for s in shipped] == [str(d) for d in chosen_pred]
     max_diff = float(np.max(np.abs(shipped_conf - chosen.max(axis=1))))
-    assert max_diff < 1e-5, max_diff
+    assert max_diff < 1e-12, max_diff
+    golden = handoff.pick_golden(
+        [(shipped_conf, GATE)],
+        [np.array([s["digit"] for s in shipped]), np.array([s["route"] for s in shipped])],
+        total=40,
+    )
+    handoff.write_golden(
+        [(test_ids[i], requests[i], shipped[i]) for i in golden], out / "data" / "golden.jsonl"
+    )
 
     review = kit.write_reviewed(
         review_rows(test, xte, yte, chosen, xtr, ytr, templates), out / "data" / "reviewed.csv"
@@ -296,7 +311,8 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
         "headline": headline,
         "metrics": metrics,
         "ink_cuts": ink_cuts,
-        "max_diff": max_diff,
+        "model_sha256": sha256,
+        "model_kib": (out / "model" / MODEL_FILE).stat().st_size / 1024,
         "review_n": len(review),
         "review_errors": int((review["verdict"] != "correct").sum()),
         "review_auto_errors": int(
@@ -306,7 +322,7 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
     write_prose(out, facts)
     example = ", ".join(str(int(v)) for v in xte[0])
     facts["example_out"] = module.predict(
-        {"field_id": FIELD_EXAMPLE, "pixels": [int(v) for v in xte[0]]}
+        {"field_id": FIELD_EXAMPLE, "pixels": [int(v) for v in xte[0]]}, model=model
     )
     kit.write_text(out / "dsreport.yaml", spec_text(facts, example, rungs, metrics))
     return kit.Summary(
@@ -408,57 +424,31 @@ def review_rows(
 # ---------------------------------------------------------------------------- code/predict.py
 
 
-def predict_source(model: LogisticRegression) -> str:
-    blocks = []
-    for digit in range(10):
-        weights = model.coef_[digit].reshape(8, 8)
-        lines = [f"digit {digit} intercept {float(model.intercept_[digit])!r}"]
-        lines += [" ".join(f"{w: .7f}" for w in row) for row in weights]
-        blocks.append("\n".join(lines))
-    table = "\n".join(blocks)
+def predict_source() -> str:
     return f'''"""Digit routing scorer: read one handwritten digit field and route it.
 
 The chosen rung of the ladder: multinomial logistic regression on the 64 ink counts
-of an 8x8 grid (each 0-16: the inked pixels in a 4x4 block of the 32x32 bitmap).
-Pure Python, no dependencies. Below, each digit's weights are laid out as the
-8x8 grid they apply to, after its intercept.
+of an 8x8 grid (each 0-16: the inked pixels in a 4x4 block of the 32x32 bitmap),
+shipped as model/{MODEL_FILE}. The caller loads it once (the handoff's
+code/handoff_model.py checks its SHA-256 first) and passes it in.
 
-Generated by examples/make_examples.py from the fitted scikit-learn model (weights
-rounded to 7 decimals); it reads every test field as that model does.
+Generated by examples/make_examples.py; one field at a time, it reads every test field
+as the fitted model does, with confidences within 1e-12.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 MODEL_VERSION = "1.0.0"
 GATE = {GATE!r}
-"""At or above this confidence a reading is entered without a keyer."""
+"""Default of the `gate` setting: at or above this confidence a reading is entered
+without a keyer."""
 FIELD_ID = re.compile(r"^[A-Za-z0-9_-]{{1,64}}$")
 
-_TABLE = """
-{table}
-"""
 
-
-def _parse(text: str) -> tuple[list[float], list[list[float]]]:
-    intercepts: list[float] = []
-    weights: list[list[float]] = []
-    for line in text.strip().splitlines():
-        if line.startswith("digit"):
-            intercepts.append(float(line.split()[-1]))
-            weights.append([])
-        else:
-            weights[-1].extend(float(v) for v in line.split())
-    return intercepts, weights
-
-
-INTERCEPTS, WEIGHTS = _parse(_TABLE)
-
-
-def predict(request: dict[str, Any]) -> dict[str, Any]:
+def predict(request: dict[str, Any], *, model: Any, gate: float = GATE) -> dict[str, Any]:
     """Read `request["pixels"]` (64 integers, 0-16, row by row) and route the field."""
     field_id = request.get("field_id")
     if not isinstance(field_id, str) or not FIELD_ID.match(field_id):
@@ -469,20 +459,14 @@ def predict(request: dict[str, Any]) -> dict[str, Any]:
     values = [float(v) for v in pixels]
     if any(v < 0 or v > 16 for v in values):
         raise ValueError("every ink count must be between 0 and 16")
-    logits = [
-        b + sum(w * v for w, v in zip(row, values, strict=True))
-        for b, row in zip(INTERCEPTS, WEIGHTS, strict=True)
-    ]
-    top = max(logits)
-    exp = [math.exp(z - top) for z in logits]
-    total = sum(exp)
-    best = max(range(10), key=lambda d: exp[d])
-    confidence = exp[best] / total
+    proba = model.predict_proba([values])[0]
+    best = max(range(len(proba)), key=lambda k: proba[k])
+    confidence = float(proba[best])
     return {{
         "field_id": field_id,
-        "digit": str(best),
+        "digit": str(model.classes_[best]),
         "confidence": confidence,
-        "route": "auto_entry" if confidence >= GATE else "manual_keying",
+        "route": "auto_entry" if confidence >= gate else "manual_keying",
     }}
 '''
 
@@ -648,6 +632,10 @@ def spec_text(
             "each is an integer from 0 to 16 (inked pixels in a 4x4 block of the 32x32 "
             "scan).",
             example=f"[{example}]",
+            items="integer",
+            minimum=0,
+            maximum=16,
+            length=64,
         ),
     ]
     out = f["example_out"]
@@ -782,6 +770,7 @@ def spec_text(
         sm_acceptable="0.97",
         sm_worst="0.9",
         sm_unit=q("average quality of reading across the ten digits"),
+        lat_schedule="",
         lat_class="real_time",
         lat_budget="50",
         cost_budget="150",
@@ -798,9 +787,9 @@ def spec_text(
             "Multinomial logistic regression (L2, C = 0.01) on the 64 raw ink counts, "
             "fitted with L-BFGS; the softmax probability of the best digit is the "
             f"confidence, and fields at {GATE:g} or more are entered automatically. "
-            "code/predict.py holds the 640 weights and 10 intercepts (weights rounded to 7 "
-            "decimals) and runs in pure Python; it reads all test fields as the fitted "
-            f"model does, with confidences within {f['max_diff']:.0e}.",
+            f"The fitted model ships as model/{MODEL_FILE} ({f['model_kib']:.0f} KiB, skops "
+            "format); code/predict.py checks the request and turns the model's "
+            "probabilities into the response.",
             2,
         ),
         sources="\n".join(s.yaml(6) for s in sources),
@@ -822,6 +811,31 @@ def spec_text(
         seed=str(kit.SEED),
         metrics=kit.metrics_yaml(metrics, 4),
         slice_columns="[ink_band]",
+        slice_definitions=handoff.slice_yaml(
+            "ink_band", "pixels", INK_BANDS, f["ink_cuts"], aggregate="sum"
+        ),
+        license="cc-by-4.0",
+        outcome_source=text_value(
+            "The keyed value of the blind double-keying sample (one field in twenty is keyed "
+            "twice whatever its route), joined on field_id.",
+            4,
+        ),
+        outcome_delay="2",
+        model=handoff.model_yaml(
+            f"model/{MODEL_FILE}",
+            f["model_sha256"],
+            "examples/make_examples.py (digit-routing) in the dsreport repository",
+        ),
+        settings=handoff.Setting(
+            "gate",
+            GATE,
+            "At or above this confidence a reading is entered without a keyer; the operations "
+            "team set it.",
+            "confidence",
+            "route",
+            "auto_entry",
+            "manual_keying",
+        ).yaml(4),
         sampling=text_value(
             f"All {f['review_errors']} test fields the logistic regression misread, plus 60 "
             f"of its correct readings drawn at random (seed {kit.SEED}), each compared with "

@@ -144,12 +144,19 @@ class Field:
     allowed: list[str] | None = None
     pattern: str | None = None
     required: bool = True
+    items: str | None = None
+    length: int | None = None
+    """Exact number of items of an array field."""
 
     def yaml(self, indent: int) -> str:
         pad = " " * indent
         lines = [
             f"{pad}- name: {self.name}",
             f"{pad}  type: {self.type}",
+        ]
+        if self.items:
+            lines.append(f"{pad}  items: {self.items}")
+        lines += [
             f"{pad}  description: {text_value(self.description, indent + 2)}",
         ]
         if not self.required:
@@ -167,6 +174,8 @@ class Field:
             constraints.append(f"allowed: {flow_list(self.allowed)}")
         if self.pattern is not None:
             constraints.append(f"pattern: {q(self.pattern)}")
+        if self.length is not None:
+            constraints.append(f"min_items: {self.length}, max_items: {self.length}")
         if constraints:
             lines.append(f"{pad}  constraints: {{{', '.join(constraints)}}}")
         return "\n".join(lines)

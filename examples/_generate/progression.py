@@ -16,10 +16,10 @@ from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from . import kit
+from . import handoff, kit
 from .kit import Field, MetricValue, Person, Rung, q, text_value
 from .skeleton import TEMPLATE
 
@@ -27,6 +27,7 @@ NAME = "disease-progression"
 TOLERANCE = 40
 """A prediction within this many points of the observed score counts as correct."""
 PRIORITY = 200
+MODEL_FILE = "disease-progression.skops"
 """Predicted (or observed) progression at or above this puts a patient on the priority list."""
 PATIENTS = 12_000
 """The team's panel; the whole panel is re-scored once a month."""
@@ -203,8 +204,8 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
         f"Lowest MAE ({rg.metrics['mae']:.1f}, {base.metrics['mae'] - rg.metrics['mae']:.1f} "
         f"points better than the rule) and highest R² ({rg.metrics['r2']:.2f}); its list of "
         f"{listed(rg)[0]} catches {listed(rg)[1]} of {rapid} fast progressors. Train and "
-        f"test MAE differ by only {gaps['ridge']:.1f} points, and eleven numbers make a "
-        "scorer anyone can read."
+        f"test MAE differ by only {gaps['ridge']:.1f} points, and its eleven numbers can be "
+        "read off the model."
     )
     rf.decision = "dropped"
     rf.reason = (
@@ -268,18 +269,32 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
     )
     for rung in rungs:
         predictions[rung.score_column] = preds[rung.id]
-    kit.write_csv(predictions, out / "data" / "predictions.csv")
-
-    predict_path = out / "code" / "predict.py"
-    kit.write_text(predict_path, predict_source(ridge, names))
-    module = kit.load_module(predict_path, "progression_predict")
     requests = [
         {COLUMNS[n]: (str(int(v)) if n == "sex" else v) for n, v in zip(names, row, strict=True)}
         for row in xte.tolist()
     ]
-    shipped = np.array([module.predict(r)["predicted_progression"] for r in requests])
+    for name in names:  # the request values: monitoring's references
+        predictions[COLUMNS[name]] = [r[COLUMNS[name]] for r in requests]
+    kit.write_csv(predictions, out / "data" / "predictions.csv")
+
+    def same_model(loaded: Any) -> None:
+        assert np.array_equal(loaded.predict(xte), ridge.predict(xte))
+
+    sha256, model = handoff.write_model(ridge, out / "model" / MODEL_FILE, same_model)
+    predict_path = out / "code" / "predict.py"
+    kit.write_text(predict_path, predict_source([COLUMNS[n] for n in names]))
+    module = kit.load_module(predict_path, "progression_predict")
+    responses = [module.predict(r, model=model) for r in requests]
+    shipped = np.array([r["predicted_progression"] for r in responses])
     max_diff = float(np.max(np.abs(shipped - chosen)))
-    assert max_diff < 1e-6, max_diff
+    assert max_diff < 1e-9, max_diff
+    test_ids = kit.ids(test)
+    golden = handoff.pick_golden(
+        [(shipped, PRIORITY)], [np.array([r["follow_up"] for r in responses])]
+    )
+    handoff.write_golden(
+        [(test_ids[i], requests[i], responses[i]) for i in golden], out / "data" / "golden.jsonl"
+    )
 
     review = kit.write_reviewed(
         review_rows(test, xte, yte, chosen, col), out / "data" / "reviewed.csv"
@@ -295,7 +310,9 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
         "headline": headline,
         "metrics": metrics,
         "age_cuts": (c1, c2),
-        "max_diff": max_diff,
+        "age_labels": age_labels,
+        "model_sha256": sha256,
+        "model_kib": (out / "model" / MODEL_FILE).stat().st_size / 1024,
         "review_n": len(review),
         "verdicts": verdicts,
         "n_errors": int((np.abs(chosen - yte) > TOLERANCE).sum()),
@@ -313,7 +330,8 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
             else float(i.example)
             for i in inputs
             if i.example is not None
-        }
+        },
+        model=model,
     )
     kit.write_text(out / "dsreport.yaml", spec_text(facts, inputs, rungs, metrics))
     return kit.Summary(
@@ -456,21 +474,17 @@ def review_rows(
 # ---------------------------------------------------------------------------- code/predict.py
 
 
-def predict_source(pipeline: Pipeline, names: list[str]) -> str:
-    scaler, model = pipeline[0], pipeline[-1]
-    coef = model.coef_ / scaler.scale_
-    intercept = float(model.intercept_ - np.sum(model.coef_ * scaler.mean_ / scaler.scale_))
-    weights = "\n".join(
-        f'    "{COLUMNS[n]}": {float(w)!r},' for n, w in zip(names, coef, strict=True)
-    )
+def predict_source(names: list[str]) -> str:
+    variables = "\n".join(f'    "{name}",' for name in names)
     return f'''"""Disease progression scorer: predicted one-year progression for one patient.
 
-The chosen rung of the ladder: ridge regression on ten baseline variables. The
-standardisation is folded into the weights below, so each weight is the change in
-predicted progression per unit of its raw variable. Pure Python, no dependencies.
+The chosen rung of the ladder: a scikit-learn pipeline (standardisation, then ridge
+regression) on ten baseline variables, shipped as model/{MODEL_FILE}. The caller
+loads it once (the handoff's code/handoff_model.py checks its SHA-256 first) and
+passes it in; this module turns a request into the model's row.
 
-Generated by examples/make_examples.py from the fitted scikit-learn model; it
-reproduces that model's test-set predictions to within 1e-6.
+Generated by examples/make_examples.py; one patient at a time, it gives the fitted
+model's test-set predictions to within 1e-9.
 """
 
 from __future__ import annotations
@@ -479,23 +493,26 @@ from typing import Any
 
 MODEL_VERSION = "1.0.0"
 PRIORITY = {PRIORITY!r}
-"""At or above this predicted progression a patient goes on the priority follow-up list."""
+"""Default of the `priority_at` setting: at or above this predicted progression a patient
+goes on the priority follow-up list."""
 
-INTERCEPT = {intercept!r}
-WEIGHTS = {{
-{weights}
-}}
+VARIABLES = [
+{variables}
+]
+"""The model's columns, in order; sex is its code, 1 or 2."""
 
 
-def predict(request: dict[str, Any]) -> dict[str, Any]:
+def predict(
+    request: dict[str, Any], *, model: Any, priority_at: float = PRIORITY
+) -> dict[str, Any]:
     """Predict for one patient: `request` holds the ten baseline variables by name."""
-    missing = [name for name in WEIGHTS if request.get(name) is None]
+    missing = [name for name in VARIABLES if request.get(name) is None]
     if missing:
         raise ValueError("missing variables: " + ", ".join(missing))
     if str(request["sex"]) not in ("1", "2"):
         raise ValueError("sex must be coded 1 or 2")
-    value = INTERCEPT + sum(w * float(request[name]) for name, w in WEIGHTS.items())
-    follow_up = "priority" if value >= PRIORITY else "standard"
+    value = float(model.predict([[float(request[name]) for name in VARIABLES]])[0])
+    follow_up = "priority" if value >= priority_at else "standard"
     return {{"predicted_progression": value, "follow_up": follow_up}}
 '''
 
@@ -748,6 +765,10 @@ def spec_text(
         sm_acceptable="45",
         sm_worst="55",
         sm_unit=q("typical miss, in progression points"),
+        lat_schedule=(
+            "\n    # When the batch runs; the handoff's batch interface quotes it.\n"
+            '    schedule: "Nightly at 02:00, so the list is ready for the morning reviews"'
+        ),
         lat_class="batch",
         lat_budget="1000",
         cost_budget="50",
@@ -763,10 +784,10 @@ def spec_text(
         model_structure=text_value(
             "Ridge regression (alpha = 1) on the ten baseline variables, standardised with "
             "the training split's means and standard deviations; sex enters as its code. "
-            "code/predict.py holds the intercept and ten weights in raw units (the "
-            "standardisation folded in) and runs in pure Python; it matches the fitted "
-            f"model's test predictions to within {f['max_diff']:.0e}. A prediction of "
-            f"{PRIORITY} or more puts the patient on the priority list.",
+            f"The fitted pipeline ships as model/{MODEL_FILE} ({f['model_kib']:.0f} KiB, "
+            "skops format); code/predict.py checks the request and turns it into the "
+            f"model's row. A prediction of {PRIORITY} or more puts the patient on the "
+            "priority list.",
             2,
         ),
         sources="\n".join(s.yaml(6) for s in sources),
@@ -786,6 +807,34 @@ def spec_text(
         seed=str(kit.SEED),
         metrics=kit.metrics_yaml(metrics, 4, 3),
         slice_columns="[age_band, sex_group]",
+        slice_definitions="\n".join(
+            [
+                handoff.slice_yaml("age_band", "age", f["age_labels"], f["age_cuts"]),
+                handoff.slice_yaml("sex_group", "sex", [], values={"1": "group A", "2": "group B"}),
+            ]
+        ),
+        license="cc-by-4.0",
+        outcome_source=text_value(
+            "The progression score recorded at the patient's next annual review, joined on "
+            "the patient's record number.",
+            4,
+        ),
+        outcome_delay="365",
+        model=handoff.model_yaml(
+            f"model/{MODEL_FILE}",
+            f["model_sha256"],
+            "examples/make_examples.py (disease-progression) in the dsreport repository",
+        ),
+        settings=handoff.Setting(
+            "priority_at",
+            PRIORITY,
+            "At or above this predicted progression a patient goes on the priority "
+            "follow-up list; the care-management team chose it.",
+            "predicted_progression",
+            "follow_up",
+            "priority",
+            "standard",
+        ).yaml(4),
         sampling=text_value(
             f"All {f['n_errors']} test patients the ridge model missed by more than "
             f"{TOLERANCE} points (partial up to {2 * TOLERANCE}, incorrect beyond), plus 35 of "

@@ -19,8 +19,9 @@ ${origin}
 #
 # Files: every path below is relative to this folder and must stay inside it.
 #   prose/  Markdown paragraphs (any prose field may also be written inline)
-#   data/   predictions.csv (one row per test case) and reviewed.csv
+#   data/   predictions.csv (one row per test case), reviewed.csv and golden.jsonl
 #   code/   the inference code that the engineers' contract test calls
+#   model/  the fitted model as a skops file (copied and hashed, never loaded by dsreport)
 #
 # Editing: `dsreport validate .` lists every problem at once, with line numbers.
 # For completion and checks while you type, write the JSON Schema of this file
@@ -52,6 +53,8 @@ ${authors}
   summary: ${summary}
   # Caveats in the authors' words; every audience sees them.
   limitations: prose/limitations.md
+  # Licence of the model, as a Hugging Face licence identifier.
+  license: ${license}
 
 # ----------------------------------------------------------------------------
 # ecosystem: the problem today, how it is solved now, who will use the model
@@ -103,7 +106,7 @@ operator_view:
     # The percentile the budget applies to; the rungs' latency_ms are measured there.
     # A latency measured per batch or in another unit can be given as
     # `budget: {value: 20, unit: min, batch_size: 10000}` (us, ms, s, min or h).
-    percentile: p95
+    percentile: p95${lat_schedule}
   # Leave `cost` out when running cost does not matter; without a budget it is shown
   # but not judged.
   cost:
@@ -118,6 +121,11 @@ ${failure_modes}
   fallback: ${fallback}
   # What the system does when in doubt.
   safest_default: ${safest_default}
+  # Where production's true outcomes come from, and how many days they take to arrive;
+  # the metric floors of the handoff's monitoring wait for them.
+  outcomes:
+    source: ${outcome_source}
+    delay_days: ${outcome_delay}
 
 # ----------------------------------------------------------------------------
 # system_design: the engineers' contract, and how the model and its data were
@@ -125,9 +133,9 @@ ${failure_modes}
 system_design:
   # Typed request fields; they become the handoff's JSON Schema, so name them
   # as the code does. Types: integer, number, string, boolean, category,
-  # datetime, array. `example` is text, as the value appears in a request.
-  # `constraints` may hold minimum, maximum, allowed, pattern, max_length and
-  # nullable.
+  # datetime, array (with `items`, the type of each item). `example` is text, as
+  # the value appears in a request. `constraints` may hold minimum, maximum,
+  # allowed, pattern, max_length, nullable, and for arrays min_items and max_items.
   inputs:
 ${inputs}
   # Typed response fields, described the same way.
@@ -149,11 +157,25 @@ ${leakage_guards}
   # true when people read the score as a probability; calibration is then checked.
   scores_are_probabilities: ${probabilities}
   # Code shipped in the handoff. `entry_point` is module:function, relative to
-  # the code files; the generated contract test calls it with example requests.
+  # the code files; the generated contract test calls it with example requests as
+  # function(request, model=<the loaded model>, **settings).
   code:
     - path: code/predict.py
       role: inference
   entry_point: "predict:predict"
+  # The fitted model, with the SHA-256 its file must have and the environment it was
+  # made in. dsreport copies and hashes it; the handoff's loader checks the hash
+  # before loading it. skops files are loaded without running code from the file.
+  model:
+${model}
+  # Settings the engineers may move, each with its documented default; the handoff
+  # tabulates the decision metrics at nearby values.
+  settings:
+${settings}
+  # Test rows with the responses the shipped model must give them: the contract test
+  # runs the real model on each, so moving a setting past a row fails the test.
+  golden_set:
+    path: data/golden.jsonl
 
 # ----------------------------------------------------------------------------
 # ladder: start simple, earn complexity. One rung per model tried, from
@@ -195,8 +217,12 @@ ${metrics}
     id_column: id
     label_column: label
     split_column: split
-    # Columns whose values define slices; metrics are computed per value.
+    # Columns whose values define slices; metrics are computed per value. Columns
+    # named after a request field hold its value per row: monitoring's references.
     slice_columns: ${slice_columns}
+    # How each slice follows from a request, so production can be sliced the same way.
+    slice_definitions:
+${slice_definitions}
   # Cases a person looked at. Columns: id, input, model_output,
   # expected_output, verdict (correct, incorrect, partial, or ambiguous and
   # not_applicable, which the error rate leaves out; map your own words with

@@ -22,14 +22,15 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from . import kit
+from . import handoff, kit
 from .kit import Field, MetricValue, Person, Rung, q, text_value
 from .skeleton import TEMPLATE
 
 NAME = "tumour-triage"
+MODEL_FILE = "tumour-triage.skops"
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.51, 0.05), 2)
 TRAIN_RECALL_GOAL = 0.98
 REQUESTS_PER_MONTH = 1500
@@ -242,7 +243,7 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
         f"sending {false_flags(lr)} benign cases to the senior queue instead of "
         f"{false_flags(base)}. Best ROC AUC ({lr.metrics['roc_auc']:.3f}) and best Brier score "
         f"({lr.metrics['brier']:.3f}) of the ladder, so its probabilities can be shown as they "
-        "are; its 31 numbers fit in a pure-Python scorer."
+        "are; the fitted pipeline is a small file that loads without running code."
     )
     rf.decision = "dropped"
     assert caught(rf) - caught(lr) <= 1 and false_flags(rf) > false_flags(lr)
@@ -320,20 +321,32 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
     )
     for rung in rungs:
         predictions[rung.score_column] = scores[rung.id]
+    names = [identifier(f) for f in features]
+    for i, name in enumerate(names):  # the request values: monitoring's references
+        predictions[name] = xte[:, i]
     kit.write_csv(predictions, out / "data" / "predictions.csv")
 
-    # The inference code, and proof that it reproduces the fitted model.
+    # The fitted model as a skops file, the inference code that loads it, and proof that
+    # the code reproduces the fitted model on every test case.
+    def same_model(loaded: Any) -> None:
+        assert np.array_equal(loaded.predict_proba(xte), logreg.predict_proba(xte))
+
+    sha256, model = handoff.write_model(logreg, out / "model" / MODEL_FILE, same_model)
     predict_path = out / "code" / "predict.py"
-    kit.write_text(predict_path, predict_source(logreg, features, threshold))
+    kit.write_text(predict_path, predict_source(names, threshold))
     module = kit.load_module(predict_path, "tumour_predict")
-    shipped = np.array(
-        [
-            module.predict(dict(zip(map(identifier, features), row, strict=True)))["p_malignant"]
-            for row in xte.tolist()
-        ]
-    )
+    requests = [dict(zip(names, row, strict=True)) for row in xte.tolist()]
+    responses = [module.predict(r, model=model) for r in requests]
+    shipped = np.array([r["p_malignant"] for r in responses])
     max_diff = float(np.max(np.abs(shipped - chosen_score)))
-    assert max_diff < 1e-6, max_diff
+    assert max_diff < 1e-12, max_diff  # one row at a time against the whole split
+    priority = np.array([r["priority"] for r in responses])
+    golden = handoff.pick_golden([(chosen_score, threshold)], [priority])
+    test_ids = kit.ids(test)
+    handoff.write_golden(
+        [(test_ids[i], requests[i], responses[i]) for i in golden],
+        out / "data" / "golden.jsonl",
+    )
 
     reviewed = review_rows(test, xte, yte, chosen_score, threshold, col, xtr, ytr)
     review = kit.write_reviewed(reviewed, out / "data" / "reviewed.csv")
@@ -356,13 +369,16 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
         "size_cuts": size_cuts,
         "texture_cuts": texture_cuts,
         "slices": slice_rows,
-        "max_diff": max_diff,
+        "model_sha256": sha256,
+        "model_kib": (out / "model" / MODEL_FILE).stat().st_size / 1024,
         "review_n": len(review),
         "review_errors": n_errors,
     }
     write_prose(out, facts)
     inputs = input_fields(features, x, xte[0])
-    facts["example_out"] = module.predict({i.name: float(i.example or "") for i in inputs})
+    facts["example_out"] = module.predict(
+        {i.name: float(i.example or "") for i in inputs}, model=model
+    )
     kit.write_text(out / "dsreport.yaml", spec_text(facts, inputs, rungs, metrics))
     return kit.Summary(
         name=NAME,
@@ -530,46 +546,41 @@ def review_rows(
 # ---------------------------------------------------------------------------- code/predict.py
 
 
-def predict_source(pipeline: Pipeline, features: list[str], threshold: float) -> str:
-    scaler, model = pipeline[0], pipeline[-1]
-    coef = model.coef_[0] / scaler.scale_
-    intercept = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scaler.scale_))
-    weights = "\n".join(
-        f'    "{identifier(f)}": {float(w)!r},' for f, w in zip(features, coef, strict=True)
-    )
+def predict_source(names: list[str], threshold: float) -> str:
+    features = "\n".join(f'    "{name}",' for name in names)
     return f'''"""Tumour triage scorer: P(malignant) for one fine-needle aspirate.
 
-The chosen rung of the ladder: logistic regression on the 30 morphometry features.
-The standardisation is folded into the weights below, so each weight is the change
-in log-odds per unit of its raw feature. Pure Python, no dependencies.
+The chosen rung of the ladder: a scikit-learn pipeline (standardisation, then logistic
+regression) on the 30 morphometry features, shipped as model/{MODEL_FILE}. The caller
+loads it once (the handoff's code/handoff_model.py checks its SHA-256 first) and passes
+it in; this module turns a request into the model's row and its output into a response.
 
-Generated by examples/make_examples.py from the fitted scikit-learn model; it
-reproduces that model's test-set probabilities to within 1e-6.
+Generated by examples/make_examples.py; one case at a time, it gives the fitted
+model's test-set probabilities to within 1e-12.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 MODEL_VERSION = "1.0.0"
 THRESHOLD = {threshold!r}
-"""At or above this probability a case goes to the senior-first queue."""
+"""Default of the `threshold` setting: at or above it a case goes to the senior-first queue."""
 
-INTERCEPT = {intercept!r}
-WEIGHTS = {{
-{weights}
-}}
+FEATURES = [
+{features}
+]
+"""The model's columns, in order."""
 
 
-def predict(request: dict[str, Any]) -> dict[str, Any]:
+def predict(request: dict[str, Any], *, model: Any, threshold: float = THRESHOLD) -> dict[str, Any]:
     """Score one case: `request` holds the 30 features by name, as numbers."""
-    missing = [name for name in WEIGHTS if request.get(name) is None]
+    missing = [name for name in FEATURES if request.get(name) is None]
     if missing:
         raise ValueError("missing features: " + ", ".join(missing))
-    z = INTERCEPT + sum(w * float(request[name]) for name, w in WEIGHTS.items())
-    p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
-    priority = "senior_first" if p >= THRESHOLD else "routine"
+    row = [[float(request[name]) for name in FEATURES]]
+    p = float(model.predict_proba(row)[0][1])
+    priority = "senior_first" if p >= threshold else "routine"
     return {{"p_malignant": p, "priority": priority}}
 '''
 
@@ -748,8 +759,8 @@ def spec_text(
             "The share of cases above the threshold moves away from the pilot's level, "
             "so the queue silently fills with benign cases or misses malignant ones.",
             "rules",
-            "A weekly check compares the flagged share with the pilot; outside 25% to 45% the "
-            "lab reverts to the size-band rule until the model is recalibrated.",
+            "When the handoff's monitor reports the positive_rate or score_distribution alert, "
+            "the lab reverts to the size-band rule until the model is recalibrated.",
         ),
     ]
     sources = [
@@ -885,6 +896,7 @@ def spec_text(
         sm_acceptable="0.95",
         sm_worst="0.9",
         sm_unit=q("share of malignant aspirates in the senior-first queue"),
+        lat_schedule="",
         lat_class="seconds",
         lat_budget="500",
         cost_budget="100",
@@ -899,9 +911,10 @@ def spec_text(
         outputs=kit.fields_yaml(output_fields(f["example_out"]), 4),
         model_structure=text_value(
             "Logistic regression (L2, C = 1) on the 30 morphometry features, standardised "
-            "with the training split's means and standard deviations. code/predict.py holds "
-            "the fitted weights with the standardisation folded in and runs in pure Python; "
-            f"it matches the fitted model's test probabilities to within {f['max_diff']:.0e}. "
+            "with the training split's means and standard deviations, shipped as the "
+            f"scikit-learn pipeline in model/{MODEL_FILE} ({f['model_kib']:.0f} KiB, skops "
+            "format); code/predict.py loads nothing itself: it turns a request into the "
+            "model's row and its probability into the response. "
             "A case goes to the senior-first queue when P(malignant) is at or above the "
             f"threshold ({f['threshold']:g}); within the queue, cases are ordered by score.",
             2,
@@ -923,6 +936,36 @@ def spec_text(
         seed=str(kit.SEED),
         metrics=kit.metrics_yaml(metrics, 4),
         slice_columns="[nucleus_size_band, texture_band]",
+        slice_definitions="\n".join(
+            [
+                handoff.slice_yaml("nucleus_size_band", "mean_radius", SIZE_BANDS, f["size_cuts"]),
+                handoff.slice_yaml(
+                    "texture_band", "mean_texture", TEXTURE_BANDS, f["texture_cuts"]
+                ),
+            ]
+        ),
+        license="cc-by-4.0",
+        outcome_source=text_value(
+            "The signed-out diagnosis in the laboratory information system, joined to the "
+            "scored case by its case id.",
+            4,
+        ),
+        outcome_delay="14",
+        model=handoff.model_yaml(
+            f"model/{MODEL_FILE}",
+            f["model_sha256"],
+            "examples/make_examples.py (tumour-triage) in the dsreport repository",
+        ),
+        settings=handoff.Setting(
+            "threshold",
+            f["threshold"],
+            "At or above this P(malignant) a case goes to the senior-first queue; the "
+            "threshold comes from out-of-fold predictions on the training split.",
+            "p_malignant",
+            "priority",
+            "senior_first",
+            "routine",
+        ).yaml(4),
         sampling=text_value(
             f"All {f['review_errors']} test cases the logistic regression got wrong at the "
             f"{f['threshold']:g} gate, plus 60 of its correct test cases drawn at random "

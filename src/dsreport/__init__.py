@@ -1,8 +1,9 @@
 """dsreport: one results bundle in, three audience-tuned artifacts out.
 
-The API is `validate`, `load_bundle`, `check`, `build`, `build_many`, `watch`,
-`init_bundle` and `json_schema` (`dsreport.load` is the loading subpackage, so the
-loader is `load_bundle`).
+The API is `validate`, `load_bundle`, `check`, `build`, `build_many`, `watch`, `diff`,
+`init_bundle`, `init_from_predictions`, `import_mlflow`, `json_schema` and
+`facts_schema` (`dsreport.load` is the loading subpackage, so the loader is
+`load_bundle`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from dsreport.api import build, check, init_bundle, json_schema, load_bundle, validate
+    from dsreport.api import (
+        build,
+        check,
+        diff,
+        facts_schema,
+        import_mlflow,
+        init_bundle,
+        init_from_predictions,
+        json_schema,
+        load_bundle,
+        validate,
+    )
     from dsreport.batch import build_many
     from dsreport.errors import BuildError, BundleError, DsreportError, Problem
     from dsreport.watch import watch
@@ -22,7 +34,11 @@ _LAZY = {
     "build_many": "dsreport.batch",
     "watch": "dsreport.watch",
     "check": "dsreport.api",
+    "diff": "dsreport.api",
+    "facts_schema": "dsreport.api",
     "init_bundle": "dsreport.api",
+    "init_from_predictions": "dsreport.api",
+    "import_mlflow": "dsreport.api",
     "json_schema": "dsreport.api",
     "load_bundle": "dsreport.api",
     "validate": "dsreport.api",
@@ -51,7 +67,11 @@ __all__ = [
     "build",
     "build_many",
     "check",
+    "diff",
+    "facts_schema",
+    "import_mlflow",
     "init_bundle",
+    "init_from_predictions",
     "json_schema",
     "load_bundle",
     "validate",

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dsreport.errors import DsreportError, Problem, UsageError
+from dsreport.errors import Problem
+from dsreport.importers import example as _examples
 from dsreport.load.paths import LoadOptions
 from dsreport.progress import SILENT, Progress
 from dsreport.result import BuildResult
 
 if TYPE_CHECKING:
     from dsreport.analyse.facts import Facts
+    from dsreport.importers.predictions import Started
     from dsreport.load.loader import Bundle
 
-TASK_EXAMPLES = {
-    "binary": "tumour-triage",
-    "multiclass": "digit-routing",
-    "regression": "disease-progression",
-}
+TASK_EXAMPLES = _examples.TASK_EXAMPLES
 
 
 def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
@@ -52,8 +50,12 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    since: str | Path | None = None,
 ) -> BuildResult:
     """Load, analyse and render a bundle into `out_dir`, atomically.
+
+    `since` is the last review (its PDF, facts.json or output folder): every artifact
+    then says what changed since, and whether it matters.
 
     Unless `force`, an unchanged bundle (same files, templates, options and dsreport)
     whose outputs are intact is not rebuilt (the result says `cached`), and a bundle
@@ -67,6 +69,8 @@ def build(
         root = root.parent  # the key covers the whole folder, however it was named
     cache = BuildCache(Path(out_dir))
     key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
+    if since is not None:  # the outputs depend on the last review too
+        key = hashlib.sha256(f"{key}:{since_digest(Path(since))}".encode()).hexdigest()
     if not force and (hit := cache.lookup(root, key)) is not None:
         return hit
     from dsreport.pipeline import build as _build
@@ -81,9 +85,44 @@ def build(
         force=force,
         jobs=jobs,
         progress=progress or SILENT,
+        since=since,
     )
     cache.store(root, key, result)
     return result
+
+
+def since_digest(path: Path) -> str:
+    """The bytes a `since` build depends on: the file, or a folder's facts files."""
+    digest = hashlib.sha256()
+    files = sorted(path.glob("*-facts.json")) if path.is_dir() else [path]
+    for file in files:
+        try:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+        except OSError:
+            continue  # the build itself says what is wrong with it
+    return digest.hexdigest()
+
+
+def diff(previous: str | Path, bundle: str | Path, options: LoadOptions | None = None) -> Facts:
+    """What changed from the last review (`previous`: its PDF, facts.json or output folder)
+    to `bundle`: the facts, with `since` holding the comparison."""
+    from dsreport.analyse.engine import analyse
+    from dsreport.analyse.since.compose import with_since
+    from dsreport.load.previous import read_previous
+
+    loaded = load_bundle(bundle, options)
+    before = read_previous(previous, options, loaded.slug)
+    return with_since(analyse(loaded), before)
+
+
+def facts_schema() -> dict[str, Any]:
+    """The JSON Schema of facts.json (what `--since` validates the last review against)."""
+    from dsreport.analyse.facts import Facts
+
+    schema: dict[str, Any] = Facts.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dsreport facts (facts.json)"
+    return schema
 
 
 def check(path: str | Path, options: LoadOptions | None = None) -> Facts:
@@ -158,24 +197,40 @@ def json_schema_text() -> str:
 
 
 def init_bundle(directory: str | Path, task: str = "binary") -> Path:
-    """Write a complete, commented example bundle for `task` into `directory`."""
-    from dsreport.resources import resource_dir
+    """Write the complete, commented example bundle for `task` into `directory`, named
+    after the folder (project name and slug)."""
+    from dsreport.importers.example import init_from_example
 
-    if task not in TASK_EXAMPLES:
-        raise UsageError(f"unknown task '{task}'", hint="use binary, multiclass or regression")
-    target = Path(directory)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(
-            f"{target} already exists and is not empty",
-            hint="choose a new folder; init never overwrites files",
-        )
-    source = resource_dir("examples") / TASK_EXAMPLES[task]
-    if not (source / "dsreport.yaml").is_file():
-        raise DsreportError(
-            f"the {task} example bundle is missing from this installation",
-            hint="reinstall dsreport: the installation is incomplete",
-        )
-    shutil.copytree(
-        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-    )
-    return target
+    return init_from_example(directory, task)
+
+
+def init_from_predictions(
+    directory: str | Path,
+    predictions: str | Path,
+    *,
+    task: str | None = None,
+    chosen: str | None = None,
+) -> Started:
+    """Write a bundle in `directory` around a predictions table: the task and the columns
+    are inferred; what only a person can write is left open (`dsreport validate` lists it)."""
+    from dsreport.importers.predictions import init_from_predictions as _init
+
+    return _init(directory, predictions, task=task, chosen=chosen)
+
+
+def import_mlflow(
+    runs: Sequence[str],
+    into: str | Path,
+    *,
+    rungs: dict[str, str] | None = None,
+    chosen: str | None = None,
+    uri: str | None = None,
+    task: str | None = None,
+    table: str | None = None,
+) -> Started:
+    """Write a bundle in `into` from MLflow runs (simplest first): one rung per run, its
+    metrics, the chosen run's signature, input example and environment, and the runs'
+    evaluation or predictions tables. Needs `dsreport[mlflow]`; docs/import.md."""
+    from dsreport.importers.mlflowimport import import_mlflow as _import
+
+    return _import(list(runs), into, rungs=rungs, chosen=chosen, uri=uri, task=task, table=table)

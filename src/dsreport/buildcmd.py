@@ -80,6 +80,13 @@ if TYPE_CHECKING:
     type=click.IntRange(min=1),
     help="Processes to use (default: DSREPORT_JOBS, else the cores available).",
 )
+@click.option(
+    "--since",
+    type=click.Path(path_type=Path),
+    metavar="PREVIOUS",
+    help="The last review (its PDF, facts.json or output folder): every artifact says what "
+    "changed since.",
+)
 @size_option
 @handle_errors
 def build(
@@ -93,6 +100,7 @@ def build(
     as_json: bool,
     watch: bool,
     jobs: int | None,
+    since: Path | None,
     max_file_size: str | None,
 ) -> None:
     """Build the artifacts for BUNDLE into OUT (nothing is redone when nothing changed).
@@ -111,11 +119,15 @@ def build(
     out = Out(quiet=quiet)
     several = len(bundles) > 1 or any(glob.has_magic(b) for b in bundles)
     if several:
+        if since is not None:
+            raise UsageError("--since takes one bundle", hint="compare each bundle on its own")
         if watch:
             raise UsageError("--watch takes one bundle", hint="run one watcher per bundle")
         _batch(bundles, out_dir, options, jobs, out, as_json)
         return
     bundle = Path(bundles[0])
+    if since is not None:
+        options["since"] = since
     if watch:
         _watch(bundle, out_dir, options, jobs, out)
         return

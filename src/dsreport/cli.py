@@ -11,7 +11,9 @@ import click
 
 from dsreport import __version__
 from dsreport.buildcmd import build
-from dsreport.console import Out, handle_errors, max_size, size_option
+from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
+from dsreport.diffcmd import diff
+from dsreport.importcmd import import_, report_start
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,20 +29,32 @@ def main(verbose: bool) -> None:
 @click.option(
     "--task",
     type=click.Choice(["binary", "multiclass", "regression"]),
-    default="binary",
-    show_default=True,
-    help="Kind of model the bundle describes.",
+    default=None,
+    help="Kind of model the bundle describes [default: binary; inferred with --from-predictions].",
 )
+@click.option(
+    "--from-predictions",
+    "predictions",
+    type=click.Path(path_type=Path),
+    help="Start from this predictions table (CSV or Parquet): task and columns are inferred.",
+)
+@click.option("--chosen", help="With --from-predictions: the rung that ships.")
 @handle_errors
-def init(directory: Path, task: str) -> None:
-    """Write a complete, commented example bundle into DIRECTORY."""
-    from dsreport.api import init_bundle
+def init(directory: Path, task: str | None, predictions: Path | None, chosen: str | None) -> None:
+    """Write a bundle into DIRECTORY, named after it: the task's complete, commented example,
+    or, with --from-predictions, a bundle around your predictions table."""
+    from dsreport.api import init_bundle, init_from_predictions
 
-    init_bundle(directory, task)
-    Out().info(
-        f"wrote a {task} bundle to {directory}; edit {directory / 'dsreport.yaml'}, "
-        f"then run: dsreport build {directory} -o OUT"
-    )
+    out = Out()
+    if predictions is None:
+        init_bundle(directory, task or "binary")
+        out.info(
+            f"wrote a {task or 'binary'} bundle to {directory}; edit "
+            f"{directory / 'dsreport.yaml'}, then run: dsreport build {directory} -o OUT"
+        )
+        return
+    started = init_from_predictions(directory, predictions, task=task, chosen=chosen)
+    report_start(out, started, directory)
 
 
 @main.command(short_help="Report every problem with BUNDLE at once; exit 1 if any is an error.")
@@ -89,12 +103,17 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     type=click.Path(path_type=Path),
     help="Write the schema to this file instead of standard output.",
 )
+@click.option("--facts", "of_facts", is_flag=True, help="The schema of facts.json instead.")
 @handle_errors
-def schema(out_file: Path | None) -> None:
+def schema(out_file: Path | None, of_facts: bool) -> None:
     """Print the JSON Schema of dsreport.yaml (for editors: `# yaml-language-server: $schema=`)."""
-    from dsreport.api import json_schema_text
+    from dsreport.api import facts_schema, json_schema_text
 
-    text = json_schema_text()
+    text = (
+        json.dumps(facts_schema(), indent=2, ensure_ascii=False) + "\n"
+        if of_facts
+        else json_schema_text()
+    )
     if out_file is None:
         click.echo(text, nl=False)
     else:
@@ -106,13 +125,7 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 @main.command(short_help="Run the reviewer's checks on BUNDLE; exit 1 at --fail-on or above.")
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option(
-    "--fail-on",
-    type=click.Choice(["info", "warning", "critical"]),
-    default="critical",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity is present.",
-)
+@fail_on_option("Exit 1 when a finding at or above this severity is present.")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print findings and the recommendation as JSON."
 )
@@ -177,6 +190,8 @@ def _print_findings(facts: Any) -> None:
 
 
 main.add_command(build)
+main.add_command(diff)
+main.add_command(import_)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,8 +21,8 @@ class Out:
     def __init__(self, quiet: bool = False) -> None:
         from rich.console import Console
 
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
-        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+        self.out = Console(highlight=False, soft_wrap=True, emoji=False)
         self.quiet = quiet
 
     def problem(self, problem: Problem) -> None:
@@ -160,3 +160,14 @@ def format_names() -> list[str]:
     from dsreport.render.base import available
 
     return list(dict.fromkeys(f for cls in available().values() for f in cls.formats))
+
+
+def fail_on_option(help_text: str) -> Callable[[F], F]:
+    """`--fail-on info|warning|critical` (default critical): the CI gate of check and diff."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(["info", "warning", "critical"]),
+        default="critical",
+        show_default=True,
+        help=help_text,
+    )

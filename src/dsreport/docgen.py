@@ -30,7 +30,22 @@ Prose fields take inline Markdown, or a path to a `.md` file in the bundle.
 `dsreport schema` prints the JSON Schema of this file; point your editor at it
 with a first line `# yaml-language-server: $schema=dsreport.schema.json`.
 `dsreport init DIR --task binary|multiclass|regression` writes a complete,
-commented bundle to start from.
+commented bundle to start from, named after its folder; text and files still
+as the example wrote them are `validate` warnings until rewritten.
+`dsreport init DIR --from-predictions FILE` and `dsreport import mlflow RUN...
+--into DIR` start from your own predictions table or MLflow runs instead:
+[import.md](import.md) says what each fills in, field by field.
+
+A value that starts with `TODO` is an **open item**: a part only a person can
+write. `validate` lists each as an error with the question it answers (the
+importers write the question after `TODO:`), and nothing is built until every
+one is answered.
+
+Reviewed-examples columns are also read under a plain other name when their
+own is absent (`expected` for `expected_output`, `output` or `prediction` for
+`model_output`, `category` for `error_category`, `notes` or `comment` for
+`note`), with a warning; a predictions column the table lacks is suggested
+from the columns it has (`target` or `y` for `label`), never guessed.
 
 This page is generated from the models in `src/dsreport/bundle/`
 (`python -m dsreport.docgen`); do not edit it by hand.

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
+from dsreport.analyse.since.compose import with_since
 from dsreport.errors import UsageError
 from dsreport.load.loader import Bundle, load_bundle
 from dsreport.load.paths import LoadOptions
+from dsreport.load.previous import read_previous
 from dsreport.progress import SILENT, Progress
 from dsreport.render.base import RenderContext, available, get_renderer
 from dsreport.render.run import default_jobs, render_all
@@ -57,17 +59,22 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     progress: Progress = SILENT,
+    since: str | Path | None = None,
 ) -> BuildResult:
     """Build every artifact; `force` recomputes the analysis even when only prose changed,
-    `jobs` caps the processes used (default: DSREPORT_JOBS, else the cores available)."""
+    `jobs` caps the processes used (default: DSREPORT_JOBS, else the cores available),
+    `since` is the last review to compare with (its PDF, facts.json or output folder)."""
     timings: dict[str, float] = {}
     if only:
         select_renderers(only, ())  # an unknown name is a usage error before any work
     formats = check_formats(formats, only)
     with _stage("load", timings, progress):
         bundle = load_bundle(bundle_path, options)
+        previous = None if since is None else read_previous(since, options, bundle.slug)
     with _stage("analyse", timings, progress):
         facts, reused = _facts(bundle, force)
+        if previous is not None:
+            facts = with_since(facts, previous)
     names = select_renderers(only, bundle.spec.audiences.outputs)
     out = Path(out_dir)
     stage = Staging(out)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
+import hashlib
 import io
 import json
 import os
@@ -231,6 +232,23 @@ KEEP: dict[Loc, str] = {
     ("interrogation", "predictions", "slice_columns", "*"): "names a column",
     ("interrogation", "checks", "<key>"): "names a check threshold",
     ("audiences", "branding", "layout_map", "*"): "names a layout of the deck template",
+    ("system_design", "model", "trusted_types", "*"): "names a type skops may build",
+    ("system_design", "model", "environment", "requirements", "*"): "a pinned requirement",
+    ("system_design", "settings", "*", "field"): "names an output field",
+    ("system_design", "settings", "*", "decides"): "names an output field",
+    ("system_design", "settings", "*", "at_or_above"): "an allowed value of an output",
+    ("system_design", "settings", "*", "below"): "an allowed value of an output",
+    ("interrogation", "predictions", "slice_definitions", "*", "key"): "names a slice column",
+    ("interrogation", "predictions", "slice_definitions", "*", "field"): "names an input field",
+    ("interrogation", "predictions", "slice_definitions", "*", "bins", "*", "value"): (
+        "names a slice value"
+    ),
+    ("interrogation", "predictions", "slice_definitions", "*", "values", "*"): (
+        "names a slice value"
+    ),
+    ("interrogation", "predictions", "slice_definitions", "*", "values", "<key>"): (
+        "a value of the input field"
+    ),
 }
 """Text fields the hostile bundles leave alone, because their value must name something
 else in the bundle; each is exercised through what it names (a hostile metric name, slice
@@ -322,6 +340,39 @@ PROSE = {
     "prose/limitations.md": "- Trained on one country.\n- No data before 2024.\n",
 }
 PREDICTION_COLUMNS = ["id", "label", "split", "segment", "score_rules", "score_gbm"]
+MODEL = b"model bytes: copied and hashed, never loaded"
+
+
+def add_serving(draft: Draft) -> None:
+    """What a handoff ships beyond the contract: a model file (plain bytes: dsreport never
+    loads one), its environment, a setting, outcomes, a schedule and a slice definition."""
+    spec = draft.spec
+    draft.files["model/churn.skops"] = MODEL
+    spec["operator_view"]["latency"]["schedule"] = "Every hour."
+    spec["operator_view"]["outcomes"] = {"source": "The CRM's cancellations.", "delay_days": 60}
+    design = spec["system_design"]
+    design["model"] = {
+        "files": [{"path": "model/churn.skops", "sha256": hashlib.sha256(MODEL).hexdigest()}],
+        "library": "sklearn",
+        "trusted_types": ["numpy.float64"],
+        "environment": {"python": "3.11.7", "requirements": ["scikit-learn==1.9.1"]},
+        "training_code": "The churn repository, train.py.",
+    }
+    allowed = design["outputs"][1]["constraints"]["allowed"]
+    design["settings"] = [
+        {
+            "name": "threshold",
+            "default": spec["interrogation"]["threshold"],
+            "description": "At or above this score an agent calls.",
+            "field": "churn_score",
+            "decides": "action",
+            "at_or_above": allowed[0],
+            "below": allowed[1],
+        }
+    ]
+    spec["interrogation"]["predictions"]["slice_definitions"] = [
+        {"key": "segment", "field": "plan", "values": {"monthly": "a", "yearly": "b"}}
+    ]
 
 
 def full_spec() -> dict[str, Any]:
@@ -447,6 +498,7 @@ def full_spec() -> dict[str, Any]:
             ],
             "code": [{"path": "code/predict.py", "role": "inference"}],
             "entry_point": "predict:predict",
+            "environment": {"python": "3.11.7", "requirements": ["scikit-learn==1.9.1"]},
         },
         "ladder": {
             "chosen": "gbm",
@@ -476,6 +528,12 @@ def full_spec() -> dict[str, Any]:
                     "decision": "chosen",
                     "reason": "Best recall within budget.",
                     "score_column": "score_gbm",
+                    "model": {
+                        "uri": "runs:/4c0056ac/model/model.pkl",
+                        "sha256": "0" * 64,
+                        "run": "4c0056ac",
+                        "flavors": ["sklearn"],
+                    },
                 },
             ],
         },
@@ -634,6 +692,7 @@ def hostile_markup(root: Path, host: Host) -> None:
     prose field (every vector) and text field (one of each kind), the text cells of a few
     reviewed examples, a metric name, a split, a slice value and an error category."""
     draft = Draft.full()
+    add_serving(draft)
     spec = draft.spec
     for loc, field in list(text_locations(spec)):
         if kept(loc):
@@ -647,6 +706,8 @@ def hostile_markup(root: Path, host: Host) -> None:
         else:
             text = text_payload(host.url, host.secret, tag)
             set_at(spec, loc, text[: field.max_length] if field.max_length else text)
+    setting, action = spec["system_design"]["settings"][0], spec["system_design"]["outputs"][1]
+    setting["at_or_above"], setting["below"] = action["constraints"]["allowed"]  # hostile too
     short = f"<img src={host.url}/short.png onerror=alert(1)>{JINJA}"
     spec["interrogation"]["metrics"].append(
         {"name": f"<script>{short}</script>", "value": 0.5, "split": short}

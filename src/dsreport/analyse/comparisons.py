@@ -22,7 +22,10 @@ from dsreport.vocabulary import COMPUTED_METRICS
 Overall = dict[tuple[str, str], MetricFact]
 
 
-def _fact(c: Comparison, other_simpler: bool, decision: bool, targeted: bool) -> ComparisonFact:
+def comparison_fact(
+    c: Comparison, other_simpler: bool, decision: bool, targeted: bool
+) -> ComparisonFact:
+    """One comparison, formatted: the difference and its interval in points or units."""
     like = c.chosen_value  # a difference at the precision of the values it compares
     delta = Num(
         value=c.delta,
@@ -123,6 +126,8 @@ def comparison_facts(
             else:
                 a, b = _estimate(mine, chosen), _estimate(theirs, other)
                 result = unpaired(name, chosen.id, other.id, a, b, lower)
-            out.append(_fact(result, simpler(other, chosen), name == decision, name in targeted))
+            out.append(
+                comparison_fact(result, simpler(other, chosen), name == decision, name in targeted)
+            )
     out.sort(key=lambda x: (not x.decision_metric, names.index(x.metric)))
     return out

@@ -36,6 +36,8 @@ from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
 from dsreport.analyse.rungfacts import budgets as budget_facts
 from dsreport.analyse.rungs import Overall, overall_table, rung_facts
+from dsreport.analyse.serving import feature_facts, golden_fact, setting_facts
+from dsreport.analyse.since.rows import row_digest
 from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
@@ -271,10 +273,17 @@ def analyse(bundle: Bundle) -> Facts:
         data=data,
         findings=findings,
         recommendation=recommend(context, findings),
-        operations=operations_fact(spec, ev, checks),
+        operations=operations_fact(spec, ev, checks).model_copy(
+            update={
+                "settings": setting_facts(spec, ev),
+                "features": feature_facts(spec, bundle.predictions, checks),
+                "golden": golden_fact(spec, bundle.golden),
+            }
+        ),
         checks=asdict(checks),
         budgets=budgets,
         environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),
+        test_rows=row_digest(spec, bundle.predictions, ev),
     )

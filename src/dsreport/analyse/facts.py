@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_VERSION = "1.2"
+FACTS_VERSION = "1.4"
 
 
 class _Fact(BaseModel):
@@ -406,6 +406,76 @@ class RateBandFact(_Fact):
     level: float
 
 
+class SettingRowFact(_Fact):
+    """The decision metrics of the chosen rung on the test split at one value of a setting."""
+
+    value: float
+    text: str
+    default: bool
+    """True for the setting's documented default (the value every metric was computed at)."""
+    flagged: Num
+    """Share of test rows at or above the value (binary: positive; multiclass: entered
+    automatically; regression: flagged)."""
+    metrics: dict[str, Num]
+    """binary: recall, precision, specificity; multiclass: accuracy of the rows at or above
+    the gate, error_rate (wrong and at or above, over all rows); regression: recall and
+    precision of flagging the rows whose true value is at or above the default."""
+    counts: dict[str, int]
+    """The counts behind them (binary: tp, fp, fn, tn)."""
+
+
+class SettingFact(_Fact):
+    """A setting the engineers may move, and what moving it does on the test split."""
+
+    name: str
+    default: float
+    quantity: Literal["score", "confidence", "prediction"]
+    """What the setting is compared with: the positive-class score (binary), the top
+    class's probability (multiclass) or the predicted value (regression)."""
+    step: float
+    rows: list[SettingRowFact]
+    """Nearby values, ascending, the default among them."""
+
+
+class FeatureFact(_Fact):
+    """One request field's reference on the test split: its distribution and missing rate."""
+
+    field: str
+    kind: Literal["numeric", "category"]
+    n: int
+    """Test rows with a value."""
+    quantiles: dict[str, Num] = Field(default_factory=dict)
+    """p05, p25, p50, p75, p95 (numeric)."""
+    edges: list[float] = Field(default_factory=list)
+    """Inner bin edges (deciles) for the population stability index (numeric)."""
+    categories: list[str] = Field(default_factory=list)
+    """The bins of a category field: each value seen or allowed (category)."""
+    shares: list[float]
+    """Share of the test rows with a value in each bin."""
+    psi_alert: Num
+    missing: RateBandFact
+    """The share of test rows without a value, and the band a production window stays in."""
+
+
+class GoldenSideFact(_Fact):
+    name: str
+    default: float
+    below: int
+    above: int
+    """Golden rows at or above the default."""
+    nearest_below: float | None = None
+    nearest_above: float | None = None
+
+
+class GoldenFact(_Fact):
+    """How the golden set covers the settings and the category outputs."""
+
+    n: int
+    settings: list[GoldenSideFact] = Field(default_factory=list)
+    classes: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Category output field -> value -> golden rows."""
+
+
 class OperationsFact(_Fact):
     """Throughput, and the references production monitoring compares with."""
 
@@ -415,6 +485,25 @@ class OperationsFact(_Fact):
     rates: list[RateBandFact] = Field(default_factory=list)
     reject_alert: Num
     """Share of requests failing the input contract above which to alert (`max_reject_share`)."""
+    settings: list[SettingFact] = Field(default_factory=list)
+    """Each setting at nearby values, for the handoff's table."""
+    features: list[FeatureFact] = Field(default_factory=list)
+    """Per request field references, from the prediction columns named after input fields."""
+    golden: GoldenFact | None = None
+
+
+class RowsFact(_Fact):
+    """The chosen rung's output on every test row, so that a later review can compare its
+    model with this one on the same rows (`dsreport build --since`, docs/analysis.md)."""
+
+    rung: str
+    ids: list[str]
+    truth: list[str | float | None]
+    """The true class label (classification) or value (regression), row by row."""
+    output: list[str | float | None]
+    """The rung's score (binary), predicted label (multiclass) or predicted value."""
+    threshold: float | None = None
+    """The operating threshold the scores were judged at (binary)."""
 
 
 class Facts(_Fact):
@@ -457,3 +546,14 @@ class Facts(_Fact):
     warnings: list[ProblemFact] = Field(default_factory=list)
     bundle: dict[str, Any]
     """The normalised bundle: dsreport.yaml with defaults filled and prose files inlined."""
+    test_rows: RowsFact | None = None
+    """The chosen rung's test predictions row by row (up to 100,000 rows), kept so a later
+    review can pair its metrics with these."""
+    since: SinceFact | None = None
+    """What changed since the last review (`--since`)."""
+
+
+# the comparison's facts build on the ones above; Facts holds them, so it is built after
+from dsreport.analyse.since.model import SinceFact  # noqa: E402
+
+Facts.model_rebuild()

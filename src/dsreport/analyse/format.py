@@ -151,6 +151,12 @@ def fmt_quantity(value: float, unit: str, *, audience: str = "ds") -> str:
     return f"{plain(value, audience=audience)} {unit}".strip()
 
 
+def fmt_plain(value: float) -> str:
+    """A bundle constant as written (a threshold, a bound): 0.2, 500, 1e-06."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
 def fmt_count(n: int) -> str:
     return f"{n:,}"
 

@@ -25,13 +25,8 @@ QUANTILES = (("p05", 0.05), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p95", 
 PSI_BINS = 10
 
 
-def _distribution(
-    quantity: str, rung: str, values: Any, checks: CheckThresholds
-) -> DistributionFact | None:
-    arr = np.asarray(values, dtype=np.float64)
-    arr = arr[np.isfinite(arr)]
-    if arr.size == 0:
-        return None
+def deciles(arr: Any) -> tuple[dict[str, Num], list[float], list[float]]:
+    """Quantiles, inner decile edges and each bin's share of finite values (non-empty)."""
     quantiles = {}
     for name, q in QUANTILES:
         value = num("score", float(np.quantile(arr, q)))
@@ -40,6 +35,17 @@ def _distribution(
     inner = np.quantile(arr, [i / PSI_BINS for i in range(1, PSI_BINS)])
     edges = sorted({float(e) for e in inner})
     counts = np.bincount(np.searchsorted(edges, arr, side="right"), minlength=len(edges) + 1)
+    return quantiles, edges, [float(c) / arr.size for c in counts]
+
+
+def _distribution(
+    quantity: str, rung: str, values: Any, checks: CheckThresholds
+) -> DistributionFact | None:
+    arr = np.asarray(values, dtype=np.float64)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return None
+    quantiles, edges, shares = deciles(arr)
     psi = num("psi", checks.drift_psi)
     assert psi is not None
     return DistributionFact(
@@ -48,12 +54,12 @@ def _distribution(
         n=int(arr.size),
         quantiles=quantiles,
         edges=edges,
-        shares=[float(c) / arr.size for c in counts],
+        shares=shares,
         psi_alert=psi,
     )
 
 
-def _band(output: str, count: int, n: int) -> RateBandFact:
+def band(output: str, count: int, n: int) -> RateBandFact:
     rate = count / n
     z = NormalDist().inv_cdf(0.5 + BAND_LEVEL / 2)
     p = min(max(rate, 0.5 / n), 1 - 0.5 / n)
@@ -87,7 +93,7 @@ def _references(
         threshold = 0.5 if threshold is None else threshold
         arr = np.asarray(scores, dtype=np.float64)
         flagged = int(np.sum(arr >= threshold))
-        return _distribution("score", chosen, arr, checks), [_band("positive", flagged, arr.size)]
+        return _distribution("score", chosen, arr, checks), [band("positive", flagged, arr.size)]
     if task == "multiclass":
         predicted = ev.rows.get("predicted", {}).get(chosen)
         if predicted is None:
@@ -95,7 +101,7 @@ def _references(
         classes = list(spec.interrogation.classes)
         counts = np.bincount(predicted[predicted >= 0], minlength=len(classes))
         n = len(predicted)
-        bands = [_band(c, int(counts[i]), n) for i, c in enumerate(classes)] if n else []
+        bands = [band(c, int(counts[i]), n) for i, c in enumerate(classes)] if n else []
         confidence = ev.rows.get("confidence", {}).get(chosen)
         dist = (
             None if confidence is None else _distribution("confidence", chosen, confidence, checks)

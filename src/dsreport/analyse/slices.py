@@ -32,11 +32,16 @@ def slice_facts(
 ) -> list[SliceFact]:
     """`overall`: the rung's test-split overall facts by metric name; `names` in order."""
     out = []
+    seen: set[tuple[str, str, str | None]] = set()
+    computed_first = sorted(metrics, key=lambda m: m.source != "computed")
     for name in names:
         whole = overall.get(name)
-        for m in metrics:
+        for m in computed_first:
             if m.name != name or m.rung != rung or m.slice_key is None or m.split != "test":
                 continue
+            if (name, m.slice_key, m.slice_value) in seen:  # a report at another threshold
+                continue
+            seen.add((name, m.slice_key, m.slice_value))
             n = m.n or 0
             higher = m.direction == "higher_is_better"
             below_overall = clearly = False

@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from dsreport.bundle.fields import Model, Number, TablePath, Text
 from dsreport.bundle.latency import LatencyValue, either
+from dsreport.bundle.provenance import ModelReference
+from dsreport.bundle.serving import SliceDefinition
 from dsreport.vocabulary import VERDICTS, Verdict
 
 Direction = Literal["higher_is_better", "lower_is_better"]
@@ -64,6 +66,8 @@ class Rung(Model):
     """Multiclass: columns `<prefix><class>` hold this rung's per-class probabilities, one per
     declared class, each in [0, 1], each row summing to 1 (within ±0.01; renormalised). They
     give top-k accuracy, macro ROC AUC, log loss, Brier score and top-label calibration."""
+    model: ModelReference | None = None
+    """The rung's model file, referenced by URI and SHA-256 (`dsreport import mlflow`)."""
 
     @model_validator(mode="after")
     def _per_request(self) -> Rung:
@@ -126,7 +130,9 @@ class Metric(Model):
 
 
 class Predictions(Model):
-    """A table of per-row predictions to compute metrics from."""
+    """A table of per-row predictions to compute metrics from. Columns named after a
+    request field (`system_design.inputs`) hold that row's request value: they give the
+    handoff's monitoring its per-field reference distributions and missing rates."""
 
     path: TablePath = Field(examples=["data/predictions.csv"])
     """CSV or Parquet file in the bundle."""
@@ -140,6 +146,8 @@ class Predictions(Model):
     """Columns whose values define slices; metrics are computed per value."""
     missing_values: list[Text] = Field(default_factory=list, examples=[[""]])
     """Cell values read as missing. Nothing is missing unless listed (so 'NA' stays text)."""
+    slice_definitions: list[SliceDefinition] = Field(default_factory=list)
+    """How each slice column follows from a request field, so monitoring can slice too."""
 
 
 class ReviewedExamples(Model):
@@ -178,7 +186,7 @@ class Interrogation(Model):
     """Declared class labels (classification); labels outside them are errors."""
     top_k: int = Field(default=3, ge=1, examples=[3])
     """k of top-k accuracy (multiclass, when per-class scores are given)."""
-    seed: int = Field(default=20240101, examples=[20240101])
+    seed: int = Field(default=20240101, ge=0, examples=[20240101])
     """Seed for every bootstrap, so results are reproducible."""
     metrics: list[Metric] = Field(default_factory=list)
     """Precomputed metric values (overall, per split, per slice)."""

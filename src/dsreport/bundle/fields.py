@@ -123,6 +123,12 @@ CodePath = file_ref(
     what="code file",
 )
 PptxPath = file_ref(".pptx", what="PowerPoint template")
+ModelPath = file_ref(
+    ".skops", ".onnx", ".joblib", ".pkl", ".pickle", ".safetensors", what="model file"
+)
+"""A model file, or a folder of them (the loader reads a folder file by file)."""
+EnvironmentPath = file_ref(".txt", ".yaml", ".yml", what="environment file")
+GoldenPath = file_ref(".jsonl", what="golden set")
 
 
 class Model(BaseModel):

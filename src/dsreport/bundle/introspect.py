@@ -95,6 +95,11 @@ def iter_marked(
             # the field will hold, never let through unread
             yield (*loc, key), markers[0], str(as_text(value)), data
             continue
+        if markers and isinstance(value, list):  # a list of paths
+            for index, item in enumerate(value):
+                if isinstance(item, str | int | float):
+                    yield (*loc, key, index), markers[0], str(as_text(item)), value  # type: ignore[misc]
+            continue
         for kind in _unwrap(info.annotation):
             origin = get_origin(kind)
             if isinstance(kind, type) and issubclass(kind, BaseModel):

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from dsreport.bundle.fields import CodePath, ImagePath, Model, Number, Prose, Text
 from dsreport.bundle.latency import LatencyValue, either
+from dsreport.bundle.serving import GoldenSet, ModelArtifacts, Outcomes, Setting
 
 FieldType = Literal["integer", "number", "string", "boolean", "category", "datetime", "array"]
 
@@ -108,6 +109,8 @@ class Latency(Model):
         default=None, examples=[{"value": 1.2, "unit": "s", "batch_size": 256}]
     )
     """The measured latency in its own unit and batch size, instead of `measured_ms`."""
+    schedule: Text | None = Field(default=None, examples=["Nightly at 02:00 UTC"])
+    """When a batch runs (class `batch`): the handoff's batch interface quotes it."""
 
     @model_validator(mode="after")
     def _per_request(self) -> Latency:
@@ -159,6 +162,8 @@ class OperatorView(Model):
     """The fallback behaviour as a whole."""
     safest_default: Text = Field(examples=["Show no risk score; keep today's list."])
     """What the system does when in doubt."""
+    outcomes: Outcomes | None = None
+    """Where production's true outcomes come from, and their delay (for metric floors)."""
 
 
 class Constraints(Model):
@@ -176,6 +181,10 @@ class Constraints(Model):
     """Longest allowed text, in characters."""
     nullable: bool = Field(default=False, examples=[False])
     """Whether `null` is a valid value."""
+    min_items: int | None = Field(default=None, ge=0, examples=[64])
+    """Fewest items of an array field."""
+    max_items: int | None = Field(default=None, ge=0, examples=[64])
+    """Most items of an array field."""
 
 
 class ContractField(Model):
@@ -186,7 +195,8 @@ class ContractField(Model):
     type: FieldType = Field(examples=["integer"])
     """Value type in the contract."""
     items: FieldType | None = Field(default=None, examples=["number"])
-    """Type of each item, for an `array` field."""
+    """Type of each item, for an `array` field; `minimum`, `maximum`, `allowed`, `pattern`
+    and `max_length` then apply to each item, `min_items` and `max_items` to the array."""
     description: Text = Field(examples=["Months since the first contract started."])
     """What the field means, in one sentence."""
     required: bool = Field(default=True, examples=[True])
@@ -279,6 +289,13 @@ class SystemDesign(Model):
     entry_point: Text | None = Field(
         default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", examples=["predict:predict"]
     )
-    """`module:function` the handoff's contract test calls, relative to the code files."""
+    """`module:function` the handoff's contract test calls, relative to the code files:
+    `function(request, **settings)`, plus `model=` the loaded model when `model` is given."""
+    model: ModelArtifacts | None = None
+    """The chosen rung's model files, copied and hashed (never loaded by dsreport)."""
+    settings: list[Setting] = Field(default_factory=list)
+    """Thresholds and gates the engineers may move, each with its documented default."""
+    golden_set: GoldenSet | None = None
+    """Test rows with the responses the shipped model must give them."""
     tolerance: Tolerance = Field(default_factory=Tolerance)
     """Tolerance of the handoff's contract test when it compares numeric outputs."""

@@ -35,6 +35,11 @@ class Project(Model):
     """A short summary for the cover and the executive summary."""
     limitations: Prose | None = Field(default=None, examples=["prose/limitations.md"])
     """Limitations and caveats, in the author's words."""
+    license: Text | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9.+-]*$", examples=["apache-2.0"]
+    )
+    """Licence of the model, as a Hugging Face licence identifier (`mit`, `apache-2.0`,
+    `cc-by-4.0`, `other`); the model card says `unknown` when absent."""
 
 
 class BundleSpec(Model):

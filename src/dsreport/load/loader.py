@@ -13,14 +13,21 @@ from pydantic import ValidationError
 
 from dsreport.bundle.fields import FileMarker, ProseMarker, clean_text, is_prose_path
 from dsreport.bundle.introspect import iter_marked
+from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
+from dsreport.load.artifacts import ResolvedEnvironment, check_model
 from dsreport.load.checks import check_spec
 from dsreport.load.deckcheck import check_deck_template
+from dsreport.load.exampletext import example_text_problems
+from dsreport.load.golden import GoldenRow, read_golden
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.namechecks import check_names_and_comparisons
-from dsreport.load.paths import Limits, LoadOptions, read_checked
+from dsreport.load.openitems import OpenItem, fold, take_open_items
+from dsreport.load.paths import Limits, LoadOptions, read_checked, read_folder
+from dsreport.load.servingchecks import check_serving
 from dsreport.load.svgcheck import svg_problems
+from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_tables
 from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
@@ -41,6 +48,10 @@ class Bundle:
     prose_sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     digest: str = ""
+    golden: list[GoldenRow] = field(default_factory=list)
+    """The golden set's rows, read and checked against the contract."""
+    environment: ResolvedEnvironment = field(default_factory=ResolvedEnvironment)
+    """The model's Python version and pinned packages."""
 
     @property
     def slug(self) -> str:
@@ -83,9 +94,18 @@ def collect_problems(path: str | Path, options: LoadOptions | None = None) -> li
 
 
 def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem]]:
+    open_items: list[OpenItem] = []
+    bundle, problems, doc = _read(path, options, open_items)
+    return bundle, problems if doc is None else fold(problems, open_items, doc)
+
+
+def _read(
+    path: Path, options: LoadOptions, open_items: list[OpenItem]
+) -> tuple[Bundle | None, list[Problem], YamlDoc | None]:
+    """The bundle and its problems; `open_items` receives the values still to write."""
     root, problem = _locate_spec(path)
     if problem:
-        return None, [problem]
+        return None, [problem], None
     limits = options.limits
     raw, problem = read_checked(
         root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None, key="", adjustable=False
@@ -96,27 +116,34 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
             if "does not exist" in problem.message
             else problem.hint
         )
-        return None, [Problem(problem.message, file=SPEC_FILE, hint=hint)]
+        return None, [Problem(problem.message, file=SPEC_FILE, hint=hint)], None
     assert raw is not None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                "the file is not UTF-8 text",
-                file=SPEC_FILE,
-                line=raw[: exc.start].count(b"\n") + 1,
-                hint="save dsreport.yaml as UTF-8",
-            )
-        ]
+        return (
+            None,
+            [
+                Problem(
+                    "the file is not UTF-8 text",
+                    file=SPEC_FILE,
+                    line=raw[: exc.start].count(b"\n") + 1,
+                    hint="save dsreport.yaml as UTF-8",
+                )
+            ],
+            None,
+        )
     doc, problems = parse_yaml(text, SPEC_FILE)
     if doc is None:
-        return None, problems
+        return None, problems, None
     if not isinstance(doc.data, dict):
-        return None, [
-            Problem("the top level must be a mapping of keys to values", file=SPEC_FILE, line=1)
-        ]
+        return (
+            None,
+            [Problem("the top level must be a mapping of keys to values", file=SPEC_FILE, line=1)],
+            None,
+        )
     files: dict[str, bytes] = {SPEC_FILE: raw}
+    text_inputs = _text_inputs(doc.data)
     prose_sources: dict[str, str] = {}
     tables: dict[str, Table] = {}
     for loc, marker, value, container in list(iter_marked(BundleSpec, doc.data)):
@@ -158,19 +185,31 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
                 files,
                 tables,
                 container if marker.what == "table" else {},
+                text_inputs,
             )
+    open_items += take_open_items(doc)
     try:
         spec = BundleSpec.model_validate(doc.data)
     except ValidationError as exc:
-        return None, problems + validation_problems(exc, doc, BundleSpec)
+        return None, problems + validation_problems(exc, doc, BundleSpec), doc
     problems += check_spec(spec, doc)
     problems += check_names_and_comparisons(spec, doc)
+    problems += check_serving(spec, doc)
     problems += check_deck_template(spec, doc, files)
+    problems += example_text_problems(doc, spec.project.slug or slugify(spec.project.name), files)
+    model_problems, environment = check_model(spec, doc, files)
+    problems += model_problems
     predictions = _table(spec.interrogation.predictions, tables)
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
+    if reviewed is not None:
+        problems += adopt_review_synonyms(reviewed)
+    if predictions is not None:
+        problems += undeclared_probabilities(spec, predictions)
     problems += check_tables(spec, doc, predictions, reviewed)
-    if any(p.severity == "error" for p in problems):
-        return None, problems
+    golden, golden_problems = read_golden(spec, files, predictions)
+    problems += golden_problems
+    if open_items or any(p.severity == "error" for p in problems):
+        return None, problems, doc
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(f"{name}\0{len(files[name])}\0".encode())
@@ -184,8 +223,10 @@ def _load(path: Path, options: LoadOptions) -> tuple[Bundle | None, list[Problem
         files=files,
         prose_sources=prose_sources,
         digest=digest.hexdigest(),
+        golden=golden,
+        environment=environment,
     )
-    return bundle, problems
+    return bundle, problems, doc
 
 
 def _table(section: Any, tables: dict[str, Table]) -> Table | None:
@@ -202,7 +243,10 @@ def _read_file(
     files: dict[str, bytes],
     tables: dict[str, Table],
     section: dict[str, Any],
+    text_inputs: list[str],
 ) -> list[Problem]:
+    if marker.what == "model file":
+        return _read_model(root, value, line, key, limits, files)
     suffix = Path(value).suffix.lower()
     if suffix not in {k.lower() for k in marker.kinds}:
         return [
@@ -226,6 +270,7 @@ def _read_file(
         columns = [section.get("label_column", "label"), section.get("split_column")]
         slices = section.get("slice_columns")
         columns += slices if isinstance(slices, list) else []
+        columns += text_inputs
         table, table_problems = read_table(
             data,
             value,
@@ -235,4 +280,47 @@ def _read_file(
         if table is None:
             return table_problems
         tables[value] = table
+    return []
+
+
+def _text_inputs(data: dict[str, Any]) -> list[str]:
+    """Input fields whose prediction columns are read as text (categories keep "01")."""
+    design = data.get("system_design")
+    inputs = design.get("inputs") if isinstance(design, dict) else None
+    if not isinstance(inputs, list):
+        return []
+    return [
+        str(f.get("name"))
+        for f in inputs
+        if isinstance(f, dict) and f.get("type") in ("category", "string", "boolean", "datetime")
+    ]
+
+
+def _read_model(
+    root: Path,
+    value: str,
+    line: int | None,
+    key: str,
+    limits: Limits,
+    files: dict[str, bytes],
+) -> list[Problem]:
+    """A model file, or every file of a model folder, as bytes; never loaded."""
+    parts, problem = read_folder(root, value, limits.file_bytes, file=SPEC_FILE, line=line, key=key)
+    if parts is None:
+        return [problem] if problem else []
+    if list(parts) == [""]:
+        suffix = Path(value).suffix.lower()
+        if suffix not in MODEL_SUFFIXES:
+            return [
+                Problem(
+                    f"'{value}' is not a model file ({', '.join(MODEL_SUFFIXES)}) or a folder",
+                    file=SPEC_FILE,
+                    line=line,
+                    key=key,
+                )
+            ]
+        files[value] = parts[""]
+    else:
+        folder = value.rstrip("/")
+        files.update({f"{folder}/{rel}": data for rel, data in parts.items()})
     return []

@@ -37,7 +37,7 @@ def human_size(size: float) -> str:
 
 
 def resolve_inside(
-    root: Path, ref: str, cap: int, *, adjustable: bool = True
+    root: Path, ref: str, cap: int, *, adjustable: bool = True, folder_ok: bool = False
 ) -> tuple[Path | None, str | None, str | None]:
     """Return (path, None, None) or (None, message, hint) for a path named in the bundle.
 
@@ -66,6 +66,8 @@ def resolve_inside(
             return None, f"{where} is a symbolic link", "copy the file into the bundle"
     info = current.lstat()
     if stat.S_ISDIR(info.st_mode):
+        if folder_ok:
+            return current, None, None
         return None, f"'{ref}' is a folder, not a file", None
     if not stat.S_ISREG(info.st_mode):
         return None, f"'{ref}' is not a regular file", "name a plain file inside the bundle"
@@ -101,3 +103,49 @@ def read_checked(
             f"file '{ref}' grew past the size limit while read", file=file, line=line, key=key
         )
     return data, None
+
+
+def read_folder(
+    root: Path, ref: str, cap: int, *, file: str, line: int | None, key: str
+) -> tuple[dict[str, bytes] | None, Problem | None]:
+    """Every file under a bundle folder by its path relative to the folder, or why not.
+
+    The same refusals as for one file: a symbolic link or special file anywhere inside is
+    an error, and `cap` bounds the folder's total size.
+    """
+    path, message, hint = resolve_inside(root, ref, cap, folder_ok=True)
+    if path is None:
+        return None, Problem(message or "cannot read", file=file, line=line, key=key, hint=hint)
+    if not path.is_dir():
+        data, problem = read_checked(root, ref, cap, file=file, line=line, key=key)
+        return (None, problem) if data is None else ({"": data}, None)
+
+    def refuse(message: str, hint: str | None = None) -> tuple[None, Problem]:
+        return None, Problem(message, file=file, line=line, key=key, hint=hint)
+
+    out: dict[str, bytes] = {}
+    total = 0
+    pending = [path]
+    while pending:
+        folder = pending.pop()
+        for entry in sorted(folder.iterdir()):
+            rel = entry.relative_to(path).as_posix()
+            info = entry.lstat()
+            where = f"'{ref.rstrip('/')}/{rel}'"
+            if stat.S_ISLNK(info.st_mode):
+                return refuse(f"{where} is a symbolic link", "copy the file into the bundle")
+            if stat.S_ISDIR(info.st_mode):
+                pending.append(entry)
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                return refuse(f"{where} is not a regular file")
+            total += info.st_size
+            if total > cap:
+                return refuse(
+                    f"folder '{ref}' is over the {human_size(cap)} limit",
+                    "make the model smaller, or raise the limit with --max-file-size",
+                )
+            out[rel] = entry.read_bytes()
+    if not out:
+        return refuse(f"folder '{ref}' holds no file")
+    return dict(sorted(out.items())), None

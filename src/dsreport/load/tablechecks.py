@@ -9,8 +9,9 @@ from dsreport.analyse import multiproba
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load import probachecks
-from dsreport.load.checks import Collector, did_you_mean, suggest
+from dsreport.load.checks import Collector, did_you_mean
 from dsreport.load.columns import blank, factor, outside
+from dsreport.load.synonyms import column_hint
 from dsreport.load.tables import Table
 from dsreport.load.yamlsrc import Loc, YamlDoc
 from dsreport.vocabulary import (
@@ -88,7 +89,8 @@ def _need(table: Table, column: str, loc: Loc, out: Collector) -> bool:
     if column in table.frame.columns:
         return True
     columns = [str(c) for c in table.frame.columns]
-    out.add(loc, f"column '{column}' is not in {table.file}", suggest(column, columns))
+    hint = column_hint(column, columns, str(loc[-1]))
+    out.add(loc, f"column '{column}' is not in {table.file}", hint)
     return False
 
 

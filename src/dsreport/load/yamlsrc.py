@@ -41,7 +41,7 @@ _resolver(
 )
 _resolver(
     "tag:yaml.org,2002:float",
-    r"""^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    r"""^(?:[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?
     |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
     |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
     "-+0123456789.",
@@ -59,7 +59,7 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     return value
 
 
-def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float | str:
     text = str(node.value).replace("_", "").lower()
     if text in (".inf", "+.inf"):
         number = float("inf")
@@ -68,7 +68,10 @@ def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
     elif text == ".nan":
         number = float("nan")
     else:
-        number = float(text)
+        try:
+            number = float(text)
+        except ValueError:  # YAML 1.1 resolves a lone "." (or "1.2.3") as a float
+            return _construct_str(loader, node)
     value = SourcedFloat(number)
     value.source = str(node.value)
     return value

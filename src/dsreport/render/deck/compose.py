@@ -21,6 +21,7 @@ from dsreport.render.base import RenderContext
 from dsreport.render.deck.blocks import footer
 from dsreport.render.deck.draw import TITLE_SIZES, drop_empty_placeholders, set_title
 from dsreport.render.deck.package import build_datetime, save_bytes, set_core_properties
+from dsreport.render.deck.slides_since import since_slide
 from dsreport.render.deck.theme import Deck, open_deck
 
 MAX_SLIDES = 10
@@ -85,6 +86,8 @@ def build_deck(ctx: RenderContext) -> bytes:
         while start is not None:  # a builder returns a start only when `room` allows it
             room = len(builder.made) + 2 + later <= limit
             start = builders[kind](builder, start, room)
+        if index == 0:  # what changed since the last review (--since), after the opening slide
+            since_slide(builder)
     total = len(builder.made)
     for page, (kind, slide) in enumerate(builder.made, start=1):
         drop_empty_placeholders(slide)

@@ -56,7 +56,7 @@ def dataset_names(spec: BundleSpec) -> tuple[str, str]:
     return slugify(name), name
 
 
-def hf_front_matter(facts: Facts, spec: BundleSpec, rung: str) -> str:
+def hf_front_matter(facts: Facts, spec: BundleSpec, rung: str, library: str | None) -> str:
     """YAML for the card's front matter; `model-index` holds one result per slice."""
     task_type, task_name = HF_TASKS[facts.task]
     data_id, data_name = dataset_names(spec)
@@ -78,10 +78,14 @@ def hf_front_matter(facts: Facts, spec: BundleSpec, rung: str) -> str:
         if threshold_of(m) is not None:
             metric["args"] = {"threshold": threshold_of(m)}
         by_slice[key]["metrics"].append(metric)
-    meta: dict[str, Any] = {
-        "tags": ["dsreport", task_name.lower().replace(" ", "-")],
-        "metrics": sorted({m.name for m in card_metrics(facts, rung)}),
-    }
+    meta: dict[str, Any] = {"license": spec.project.license or "unknown"}
+    if library:
+        meta["library_name"] = library
+    meta.update(
+        pipeline_tag=task_type,
+        tags=["dsreport", task_name.lower().replace(" ", "-")],
+        metrics=sorted({m.name for m in card_metrics(facts, rung)}),
+    )
     if results:
         meta["model-index"] = [{"name": facts.slug, "results": results}]
     text: str = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)

@@ -14,7 +14,14 @@ from pathlib import PurePosixPath
 from dsreport.errors import BuildError
 from dsreport.load.loader import Bundle
 
-GENERATED = ("test_contract.py",)
+GENERATED = (
+    "test_contract.py",
+    "handoff_contract.py",
+    "handoff_model.py",
+    "serve.py",
+    "batch.py",
+    "monitor.py",
+)
 """Files the package generates inside `code/`; a bundle file may not take their names."""
 
 
@@ -29,12 +36,12 @@ class CodeFiles:
     entry_file: str | None = None
 
 
-def _parts(ref: str) -> tuple[str, ...]:
+def path_parts(ref: str) -> tuple[str, ...]:
     pure = PurePosixPath(ref.replace("\\", "/"))
     return tuple(p for p in pure.parts if p not in ("", "."))
 
 
-def _common(paths: list[tuple[str, ...]]) -> int:
+def common_depth(paths: list[tuple[str, ...]]) -> int:
     """Number of leading folders every path shares."""
     if not paths:
         return 0
@@ -48,8 +55,8 @@ def _common(paths: list[tuple[str, ...]]) -> int:
 def code_files(bundle: Bundle) -> CodeFiles:
     design = bundle.spec.system_design
     refs = [(c.path, c.role) for c in design.code]
-    parts = [_parts(ref) for ref, _ in refs]
-    skip = _common(parts)
+    parts = [path_parts(ref) for ref, _ in refs]
+    skip = common_depth(parts)
     out = CodeFiles(files={}, roles={})
     for (ref, role), split in zip(refs, parts, strict=True):
         if ref not in bundle.files:

@@ -10,13 +10,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from dsreport import contract
 from dsreport.analyse.facts import Facts, MetricFact, RungFact
 from dsreport.bundle.sections import ContractField
+from dsreport.contract import plain
 from dsreport.load.loader import Bundle
-from dsreport.render.handoff import cards, contract
+from dsreport.render.handoff import cards
+from dsreport.render.handoff import contract as examples_of
 from dsreport.render.handoff.codefiles import CodeFiles
-from dsreport.render.handoff.contract import plain
-from dsreport.render.handoff.monitor import signals
+from dsreport.render.handoff.modelfiles import ModelPackage, array_shapes, signature
+from dsreport.render.handoff.monitor import prediction_fields, signals
 
 
 def as_json(value: Any) -> str:
@@ -74,19 +77,80 @@ def _rung(facts: Facts, rung_id: str) -> RungFact | None:
     return next((r for r in facts.ladder if r.id == rung_id), None)
 
 
-def context(facts: Facts, bundle: Bundle, code: CodeFiles, package: str) -> dict[str, Any]:
+def _library_version(bundle: Bundle, library: str | None) -> str | None:
+    names = {"sklearn": "scikit-learn"}.get(library or "", library or "")
+    for line in bundle.environment.requirements:
+        name, _, version = line.partition("==")
+        if name.strip().lower() == names:
+            return version.strip()
+    return None
+
+
+def _undefined_slices(spec: Any) -> list[str]:
+    """Slice columns no definition says how to compute from a request."""
+    section = spec.interrogation.predictions
+    if section is None:
+        return []
+    defined = {d.key for d in section.slice_definitions}
+    return [c for c in section.slice_columns if c not in defined]
+
+
+def _model_view(bundle: Bundle, model: ModelPackage) -> dict[str, Any]:
+    spec = bundle.spec
+    design = spec.system_design
+    outcomes = spec.operator_view.outcomes
+    declared = design.model
+    return {
+        "model": model,
+        "model_files": model.entries,
+        "pickle_files": model.pickles,
+        "formats": sorted({e["format"] for e in model.entries}),
+        "trusted_types": list(declared.trusted_types) if declared else [],
+        "import_names": model.imports,
+        "training_code": declared.training_code if declared else None,
+        "flavour": model.library or (model.entries[0]["format"] if model.entries else ""),
+        "library_version": _library_version(bundle, model.library),
+        "signature": signature(bundle),
+        "shapes": array_shapes(bundle),
+        "default_settings": {s.name: plain(s.default) for s in design.settings},
+        "settings": design.settings,
+        "golden": bundle.golden,
+        "batch": spec.operator_view.latency.latency_class == "batch",
+        "latency_budget": spec.operator_view.latency.budget_ms,
+        "prediction": prediction_fields(spec),
+        "outcomes": outcomes,
+        "outcomes_json": outcomes.model_dump() if outcomes else None,
+        "bundle_python": bundle.environment.python,
+        "undefined_slices": _undefined_slices(spec),
+        "number_fields": [f.name for f in design.inputs if f.type == "number"],
+        "array_fields": [f.name for f in design.inputs if f.type == "array"],
+        "bounded_fields": [
+            f.name
+            for f in design.inputs
+            if f.type != "array"
+            and (f.constraints.minimum, f.constraints.maximum, f.constraints.allowed)
+            != (None, None, None)
+        ],
+        "pinned_count": len(bundle.environment.requirements),
+    }
+
+
+def context(
+    facts: Facts, bundle: Bundle, code: CodeFiles, model: ModelPackage, package: str
+) -> dict[str, Any]:
     spec = bundle.spec
     design = spec.system_design
     reviewed: list[dict[str, str]] = []
     if bundle.reviewed is not None:
         frame = bundle.reviewed.frame.astype("string").fillna("")
         reviewed = [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
-    examples = contract.examples(design.inputs, design.outputs, reviewed)
+    examples = examples_of.examples(design.inputs, design.outputs, reviewed)
     chosen_id = spec.ladder.chosen
     metrics = cards.card_metrics(facts, chosen_id)
     overall: list[MetricFact] = [m for m in metrics if m.slice_key is None]
     entry_module, _, entry_function = (design.entry_point or "").partition(":")
     return {
+        **_model_view(bundle, model),
         "facts": facts,
         "spec": spec,
         "package": package,
