@@ -288,7 +288,7 @@ def coverage(facts: Facts) -> Chart | None:
             color=INK,
         )
         at = (
-            f"At the {gate['threshold_text']} confidence gate {chosen.name} handles "
+            f"At the {gate['threshold_text']} confidence gate, {chosen.name} handles "
             f"{gate['coverage_text']} of cases alone, {gate['error_rate_text']} of them wrongly"
         )
     ax.set_xlim(0, 1.0)

@@ -93,6 +93,15 @@ def short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def wrapped(text: str, width: int = 30, limit: int = 60) -> str:
+    """A name as a chart label on at most two lines at spaces, so a name of a few words is
+    read whole; only one longer than `limit` is cut, as `short` cuts."""
+    import textwrap
+
+    lines = textwrap.wrap(short(text, limit), width, break_long_words=False)
+    return "\n".join([lines[0], " ".join(lines[1:])]) if len(lines) > 1 else short(text, limit)
+
+
 def accent(facts: Facts) -> str:
     branding = facts.bundle.get("audiences", {}).get("branding", {})
     return str(branding.get("accent") or OKABE_ITO[0])
@@ -102,17 +111,19 @@ def ticks(most: int) -> Any:
     """At most `most` round ticks on an axis (matplotlib loaded lazily, as everywhere)."""
     from matplotlib.ticker import MaxNLocator
 
-    return MaxNLocator(most, steps=[1, 2, 2.5, 5, 10])
+    return MaxNLocator(most, steps=[1, 2, 5, 10])
 
 
 def percent_axis(axis: Any, metric: str) -> None:
     """Rates in percent on the axis too, as in every table and sentence; whole percents
-    unless the axis spans less than five points. Call once the axis limits are set."""
+    unless a tick falls between them (97.5% is never shown as 98%). Call once the axis
+    limits and its locator are set."""
     if F.is_rate(metric):
         from matplotlib.ticker import FuncFormatter
 
         low, high = axis.get_view_interval()
-        places = 0 if abs(high - low) >= 0.05 else 1
+        shown = [t for t in axis.get_majorticklocs() if low - 1e-9 <= t <= high + 1e-9]
+        places = 0 if all(abs(t * 100 - round(t * 100)) < 1e-6 for t in shown) else 1
         axis.set_major_formatter(FuncFormatter(lambda value, _: F.percent(value, places)))
 
 
@@ -128,17 +139,21 @@ def span(lows: Sequence[float], highs: Sequence[float], metric: str) -> tuple[fl
 
 
 def target_line(ax: Any, metric: MetricFact) -> None:
-    """The target as a dashed line, labelled above the plot where no value label goes."""
+    """The target as a dashed line, labelled above the plot where no value label goes.
+    Call once the axis limits are set."""
     if metric.target is None or metric.target.value is None:
         return
     ax.axvline(metric.target.value, color=TARGET, linestyle="--", linewidth=1, zorder=1)
+    low, high = ax.get_xlim()
+    where = (metric.target.value - low) / ((high - low) or 1)
     ax.annotate(
         f"target {metric.target.text}",
         (metric.target.value, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(0, 3),
         textcoords="offset points",
-        ha="center",
+        # inside its own panel: ends at the line near the right edge, starts there near the left
+        ha="right" if where > 0.7 else "left" if where < 0.3 else "center",
         va="bottom",
         color=TARGET,
         fontsize=7.5,

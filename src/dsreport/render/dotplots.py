@@ -20,6 +20,7 @@ from dsreport.render.chartstyle import (
     svg,
     target_line,
     ticks,
+    wrapped,
 )
 from dsreport.render.reportview import slice_groups, targeted
 
@@ -90,10 +91,10 @@ def ladder(facts: Facts) -> Chart | None:
         if interval is not None:
             ax.plot([interval.low, interval.high], [y, y], color=tint, linewidth=1.6)
         ax.scatter([value.value], [y], color=tint, s=28, zorder=3, clip_on=False)
-    target_line(ax, metric)
     ax.set_yticks(ys, [short(r.name) for r, _, _ in rows])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(*span(lows, highs, metric.name))
+    target_line(ax, metric)
     percent_axis(ax.xaxis, metric.name)
     texts = [v.text + (f" ({i.text})" if i else "") for _, v, i in rows]
     _value_column(ax, ys, texts)
@@ -187,13 +188,13 @@ def slices(facts: Facts) -> Chart | None:
         if metric.target is not None and metric.target.value is not None:
             lows.append(metric.target.value)
             highs.append(metric.target.value)
-        target_line(ax, metric)
         if lows:
             ax.set_xlim(*span(lows, highs, metric.name))
+        target_line(ax, metric)
+        ax.xaxis.set_major_locator(ticks(3))  # few ticks: the panels are narrow
         percent_axis(ax.xaxis, metric.name)
         ax.set_xlabel(short(metric.label, 30), fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
-        ax.xaxis.set_major_locator(ticks(4))  # few ticks: every label is text to lay out
         ax.grid(axis="y", visible=False)
         ax.set_ylim(-0.6, len(names) - 0.4)
     for index in range(len(groups), rows_n * per_row):
@@ -201,7 +202,7 @@ def slices(facts: Facts) -> Chart | None:
     for row in axes:
         row[0].set_yticks(range(len(names)), [short(n, 34) for n in names[::-1]], fontsize=7.5)
     # fixed spacing instead of tight_layout, which draws the whole figure once more
-    fig.subplots_adjust(wspace=0.12, hspace=0.75 if rows_n > 1 else 0.2)
+    fig.subplots_adjust(wspace=0.3, hspace=0.75 if rows_n > 1 else 0.2)
     labels_ = ", ".join(g.metric.label for g in groups)
     slices_behind = sorted({name for names in behind.values() for name in names})
     on = _and(list(behind))
@@ -274,14 +275,16 @@ def categories(facts: Facts) -> Chart | None:
         return None
     plt = setup()
     cats = review.categories[:15]
-    fig, ax = plt.subplots(figsize=(5.6, 0.3 * len(cats) + 0.8))
+    labels = [wrapped(c.name) for c in cats]
+    row = 0.4 if any("\n" in label for label in labels) else 0.3
+    fig, ax = plt.subplots(figsize=(5.6, row * len(cats) + 0.8))
     with_intervals = any(c.share_interval is not None for c in cats)
     ys = list(range(len(cats)))[::-1]
     for y, c in zip(ys, cats, strict=True):
         ax.barh(y, c.share.value or 0, color=accent(facts) if y == ys[0] else GREY, height=0.6)
         if c.share_interval is not None:
             ax.plot([c.share_interval.low, c.share_interval.high], [y, y], color=INK, linewidth=0.8)
-    ax.set_yticks(ys, [short(c.name) for c in cats])
+    ax.set_yticks(ys, labels)
     top_share = max(
         [c.share_interval.high if c.share_interval else c.share.value or 0 for c in cats]
     )
