@@ -206,8 +206,11 @@ def test_every_comparison_and_every_slice_fact_is_shown(builds: Builds, name: st
     build = example(builds, name)
     facts = facts_of(build)
     tree = html_tree(build)
-    rows = by_id(tree, "tab-comparisons").find_all("tbody")[0].find_all("tr")
-    assert len(rows) == len(facts["comparisons"])
+    rows = [r for b in by_id(tree, "tab-comparisons").find_all("tbody") for r in b.find_all("tr")]
+    # one row per comparison, under a heading row per metric
+    groups = [r for r in rows if r.attrs.get("class") == "group"]
+    assert len(groups) == len({c["metric"] for c in facts["comparisons"]})
+    assert len(rows) - len(groups) == len(facts["comparisons"])
     slices = " ".join(by_id(tree, "slices").text.split())
     for s in facts["slices"]:
         assert f"{s['key']} = {s['value']}" in slices
@@ -283,7 +286,9 @@ def test_layout_is_not_tagged_as_tables(builds: Builds, name: str) -> None:
     for table in tree.find_all("table"):
         headers = table.find_all("th")
         assert headers, f"table {table.attrs.get('id')} has no header cell"
-        assert all(th.attrs.get("scope") in ("col", "row") for th in headers), table.attrs
+        assert all(th.attrs.get("scope") in ("col", "row", "rowgroup") for th in headers), (
+            table.attrs
+        )
     assert by_id(tree, "cover").find_all("table") == []
     assert by_id(tree, "findings").find_all("table") == []
 
