@@ -22,9 +22,15 @@ def overall(facts: Facts, rung: str, split: str = "test") -> list[MetricFact]:
 
 
 def targeted(facts: Facts) -> list[MetricFact]:
-    """The chosen rung's metrics that have a target, the headline first."""
+    """The chosen rung's metrics that have a target, the headline first; each once. A value
+    the bundle reported at another threshold stands beside the computed one in the facts (and
+    in the metrics table); the computed one is the metric's, as in the headline."""
     chosen = _chosen(facts)
-    found = [m for m in overall(facts, chosen) if m.target is not None]
+    by_name: dict[str, MetricFact] = {}
+    for m in overall(facts, chosen):
+        if m.target is not None and (m.name not in by_name or m.source == "computed"):
+            by_name[m.name] = m
+    found = list(by_name.values())
     headline = facts.headline.metric.name if facts.headline else None
     found.sort(key=lambda m: m.name != headline)
     return found
