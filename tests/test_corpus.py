@@ -198,12 +198,12 @@ GENERATED_CASES: dict[str, Case] = {
         "  hint: save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
     ),
     "symlink-to-host": _error(
-        "error: dsreport.yaml:192: interrogation.reviewed_examples.path: 'data/reviewed.csv' "
+        "error: dsreport.yaml:188: interrogation.reviewed_examples.path: 'data/reviewed.csv' "
         "is a symbolic link",
         "  hint: copy the file into the bundle",
     ),
     "special-file": _error(
-        "error: dsreport.yaml:183: interrogation.predictions.path: 'data/predictions.csv' is "
+        "error: dsreport.yaml:179: interrogation.predictions.path: 'data/predictions.csv' is "
         "not a regular file",
         "  hint: name a plain file inside the bundle",
     ),
@@ -219,13 +219,13 @@ GENERATED_CASES: dict[str, Case] = {
         "  hint: remove the DOCTYPE's entity declarations and write the text out",
     ),
     "pptx-external-link": _error(
-        "error: dsreport.yaml:220: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "links to a resource outside it ({url}/pixel.png), which a deck made from it would "
         "fetch when opened",
         "  hint: embed the picture or font in the template instead of linking to it",
     ),
     "pptx-zip-bomb": _error(
-        "error: dsreport.yaml:220: audiences.branding.pptx_template: 'brand/corporate.pptx' "
+        "error: dsreport.yaml:216: audiences.branding.pptx_template: 'brand/corporate.pptx' "
         "expands to 300.1 MiB, over the 256.0 MiB a template may hold (a zip bomb?)",
         "  hint: save the template again from PowerPoint",
     ),

@@ -498,7 +498,6 @@ def full_spec() -> dict[str, Any]:
             ],
             "code": [{"path": "code/predict.py", "role": "inference"}],
             "entry_point": "predict:predict",
-            "environment": {"python": "3.11.7", "requirements": ["scikit-learn==1.9.1"]},
         },
         "ladder": {
             "chosen": "gbm",
