@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from dsreport.cli import main
 from helpers import BUNDLES, QUIET_ENV, Run
+from report_helpers import Builds, make_builds
 
 # Variables that would make rich colour or wrap its output even when it is captured.
 LOUD = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
@@ -74,3 +75,9 @@ def _private_build_cache(
 ) -> None:
     """Each test gets its own build cache, never the user's."""
     monkeypatch.setenv("DSREPORT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """The report tests' builds, made once for every module that reads them."""
+    return make_builds(tmp_path_factory.mktemp("report"))

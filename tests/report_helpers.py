@@ -22,21 +22,22 @@ from typing import Any
 
 import yaml
 
-from helpers import QUIET_ENV
+from helpers import BUNDLES, EXAMPLES, QUIET_ENV, edit_yaml
 
 TOOLS = ("qpdf", "pdfinfo", "pdffonts", "pdftotext", "pdfdetach")
-# The issue's section list, in order: the outline and the table of contents must show each.
+# The issue's section list, in order: the outline and the table of contents must show each,
+# numbered from the first section after the summary to the last before the appendix.
 SECTION_TITLES = [
     "Executive summary",
-    "Ecosystem",
-    "Operator view",
-    "System design",
-    "The model ladder",
-    "Metrics",
-    "Slices",
-    "Error analysis",
-    "Findings",
-    "Limitations and caveats",
+    "1 Ecosystem",
+    "2 Operator view",
+    "3 System design",
+    "4 The model ladder",
+    "5 Metrics",
+    "6 Slices",
+    "7 Error analysis",
+    "8 Findings",
+    "9 Limitations and caveats",
     "Appendix",
 ]
 SECTION_IDS = [
@@ -78,6 +79,8 @@ class Build:
     bundle: Path
     out: Path
     args: Sequence[str] = ()
+    cache: Path | None = None
+    """A build cache of its own (DSREPORT_CACHE_DIR), never the user's."""
     exit_code: int | None = None
     stdout: str = ""
     stderr: str = ""
@@ -87,12 +90,15 @@ class Build:
         command = [sys.executable, "-m", "dsreport.cli", "build", str(self.bundle)]
         command += ["-o", str(self.out), *self.args]
         start = time.perf_counter()
+        env = process_env()
+        if self.cache is not None:
+            env["DSREPORT_CACHE_DIR"] = str(self.cache)
         proc = subprocess.run(
             command,
             capture_output=True,
             text=True,
             encoding="utf-8",
-            env=process_env(),
+            env=env,
             timeout=600,
             check=False,
         )
@@ -395,3 +401,78 @@ def soffice_pdf(deck: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
     command = ["soffice", f"-env:UserInstallation=file://{outdir}/lo", "--headless"]
     command += ["--convert-to", "pdf", "--outdir", str(outdir), str(deck)]
     return subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+
+
+# --- the example builds every report test reads ---------------------------------------------
+
+EXAMPLE_NAMES = ["tumour-triage", "digit-routing", "disease-progression"]
+BOTH = ("--only", "ds", "--format", "html", "--format", "pdf")
+OVERRIDE = (
+    '{% extends "builtin/ds/report.html.j2" %}'
+    '{% import "ds/macros.html.j2" as m with context %}'
+    '{% block limitations %}<section id="limitations">'
+    "{{ m.h1('limitations', 'Limitations and caveats') }}"
+    "<p>OVERRIDE-MARKER</p></section>{% endblock %}"
+)
+
+
+@dataclass
+class Builds:
+    examples: dict[str, Build]
+    again: Build
+    html_only: Build
+    override: Build
+    same_basename: Build
+    work: Path
+
+
+def make_builds(root: Path) -> Builds:
+    """Build the examples (PDF and HTML), a second tumour-triage, an HTML-only one, one with
+    a template override and one whose tables share a name, two processes at a time."""
+    examples = {n: Build(EXAMPLES / n, root / n, BOTH) for n in EXAMPLE_NAMES}
+    # Built after the first tumour-triage build has finished, so the two run at different times.
+    again = Build(EXAMPLES / "tumour-triage", root / "again", BOTH)
+    html_only = Build(
+        EXAMPLES / "tumour-triage", root / "html-only", ("--only", "ds", "--format", "html")
+    )
+    templates = root / "templates"
+    (templates / "ds").mkdir(parents=True)
+    (templates / "ds" / "report.html.j2").write_text(OVERRIDE, encoding="utf-8")
+    override = Build(
+        EXAMPLES / "tumour-triage", root / "override", (*BOTH, "--templates", str(templates))
+    )
+    same_basename = Build(
+        _same_basename_bundle(root / "same-basename"), root / "same-basename-out", ("--only", "ds")
+    )
+    for build in [*examples.values(), again, html_only, override, same_basename]:
+        build.cache = root / "cache"
+    run_chains(
+        [
+            [examples["tumour-triage"], again],
+            [examples["digit-routing"]],
+            [examples["disease-progression"]],
+            [override],
+            [same_basename],
+            [html_only],
+        ]
+    )
+    return Builds(examples, again, html_only, override, same_basename, root)
+
+
+def _same_basename_bundle(target: Path) -> Path:
+    """tests/bundles/good-binary with its two tables in different folders under one name."""
+    shutil.copytree(BUNDLES / "good-binary", target)
+    for name, folder in (("predictions", "p"), ("reviewed", "r")):
+        (target / "data" / folder).mkdir()
+        (target / "data" / f"{name}.csv").rename(target / "data" / folder / "table.csv")
+        edit_yaml(target, f"path: data/{name}.csv", f"path: data/{folder}/table.csv")
+    return target
+
+
+def example(builds: Builds, name: str) -> Build:
+    """The build of one example, checked to have succeeded."""
+    return builds.examples[name].ok()
+
+
+def facts_of(build: Build) -> dict[str, Any]:
+    return json.loads(build.file("-facts.json").read_text(encoding="utf-8"))

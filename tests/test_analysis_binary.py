@@ -27,6 +27,7 @@ from analysis_helpers import (
 )
 from dsreport.analyse import binstats
 from dsreport.analyse.engine import analyse
+from dsreport.analyse.intervals import wilson
 from dsreport.api import load
 
 RUNGS = ("rule", "lr", "gbm")
@@ -167,6 +168,8 @@ def test_calibration_bins_and_ece_match_sklearn(bc: BinaryData, rung: str) -> No
     assert [c[3] for c in ours] == [e[3] for e in expected]
     np.testing.assert_allclose([c[1] for c in ours], [e[1] for e in expected], rtol=1e-12)
     np.testing.assert_allclose([c[2] for c in ours], [e[2] for e in expected], rtol=1e-12)
+    for *_, rate, cases, low, high in ours:  # each bin's observed rate with its interval
+        assert (low, high) == pytest.approx(wilson(rate * cases, cases))
     assert binstats.all_metrics(stats, 0.5)["ece"] == pytest.approx(
         sklearn_ece(bc.y, scores), rel=1e-9
     )
@@ -188,7 +191,7 @@ def test_equal_count_bins_with_ties_match_sklearn(scores: Any) -> None:
     expected = sklearn_calibration(y, scores)
     ours = binstats.calibration(stats)
     assert [c[3] for c in ours] == [e[3] for e in expected]
-    np.testing.assert_allclose(np.array(ours), np.array(expected), rtol=1e-12)
+    np.testing.assert_allclose(np.array(ours)[:, :4], np.array(expected), rtol=1e-12)
     assert binstats.all_metrics(stats, 0.5)["ece"] == pytest.approx(sklearn_ece(y, scores))
 
 

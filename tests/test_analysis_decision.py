@@ -109,12 +109,11 @@ def test_every_targeted_metric_is_checked() -> None:
     bound = the(facts, "target-not-secured")
     assert bound.metric == "missed_urgent_rate"
     assert bound.message == (
-        "Missed urgent rate 0.00400 meets the target 0.00500, but its 95% interval "
-        "0.00110–0.0152 reaches above it."
+        "Missed urgent rate 0.40% meets the target 0.50%, but its 95% interval "
+        "0.11%–1.5% reaches above it."
     )
     assert bound.condition is not None and bound.condition.stop_rule == (
-        "stop and fall back if the pilot's 95% lower bound on Missed urgent rate rises above "
-        "0.00500"
+        "stop and fall back if the pilot's 95% lower bound on Missed urgent rate rises above 0.50%"
     )
     assert decision(facts) == "do_not_ship"
 
@@ -193,7 +192,7 @@ def test_digit_routing_auto_entry_error_bound_is_a_finding() -> None:
     facts = analyse_folder(EXAMPLES / "digit-routing")
     found = next(f for f in facts.findings if f.metric == "auto_entry_error_rate")
     assert found.id == "target-not-secured"
-    assert "0.000400–0.0116 reaches above it" in found.message
+    assert "0.04%–1.2% reaches above it" in found.message
     assert facts.recommendation is not None
     assert any("Auto entry error rate" in c for c in facts.recommendation.conditions)
 

@@ -280,8 +280,8 @@ def test_suspiciously_perfect(make: Make, bc: BinaryData) -> None:
 
     found = one(make(edit, frame), "suspiciously-perfect", "critical")
     assert found.message == (
-        "LR scores Accuracy 100.0%, Average precision 1.00, Balanced accuracy 100.0%, "
-        "F1 score 100.0% and ROC AUC 1.00 on 285 test rows: near-perfect scores usually mean "
+        "LR scores Accuracy 100.0%, Average precision 1.000, Balanced accuracy 100.0%, "
+        "F1 score 100.0% and ROC AUC 1.000 on 285 test rows: near-perfect scores usually mean "
         "the label leaked into the features or the test set overlaps training; check for "
         "duplicate or near-duplicate rows across splits, features computed after the outcome "
         "is known, and the same entity (patient, customer, document) in training and test."
@@ -389,7 +389,7 @@ def test_significantly_worse_than_the_simpler_rung(make: Make) -> None:
     found = one(facts, "better-rung-not-chosen", "info")
     assert found.message.startswith("RULE is reliably worse than LR on Accuracy: −5.3 pts, 95% ")
     assert found.message.endswith(
-        "LR is not simpler (simple, 5.00 ms, 50.0 EUR per month), so choosing RULE is a "
+        "LR is not simpler (simple, 5 ms, 50 EUR per month), so choosing RULE is a "
         "trade-off the review should explain."
     )
 
@@ -581,7 +581,7 @@ def test_review_too_small(make: Make) -> None:
     facts = make(reviewed=reviewed_frame(20, 1))
     found = one(facts, "review-too-small", "warning")
     assert found.message == (
-        "20 reviewed examples give an error rate of 5.0% with a 95% interval of 0.9%–23.6%: "
+        "20 reviewed examples give an error rate of 5.0% with a 95% interval of 0.89%–23.6%: "
         "too wide to rely on."
     )
 

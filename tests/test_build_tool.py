@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,20 @@ def test_a_prose_edit_reuses_the_analysis_and_matches_a_full_rebuild(
     assert not fresh.analysis_reused
     assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b")
     assert reused.facts.bundle["ecosystem"]["problem"] == "# Problem\n\nChurn rose to 9%."
+
+
+def test_a_first_build_of_a_fresh_copy_does_not_claim_that_prose_changed(
+    bundle: Callable[[str], Path], tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    path = bundle("good-binary")
+    build(path, tmp_path / "a", only=CHEAP)
+    copy = tmp_path / "clone" / "good-binary"  # the same bundle in a fresh clone
+    shutil.copytree(path, copy)
+    result = build(copy, tmp_path / "b", only=CHEAP)
+    assert not result.analysis_reused and not result.cached
+    again = cli("build", copy, "-o", tmp_path / "c", "--only", "facts")
+    assert again.exit_code == 0, again.stderr
+    assert "prose" not in again.stdout + again.stderr
 
 
 def test_a_number_edit_runs_the_analysis_again(

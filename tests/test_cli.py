@@ -361,3 +361,21 @@ def test_end_to_end_build(
     facts = json.loads((out / "churn-radar-facts.json").read_text(encoding="utf-8"))
     assert facts["headline"]["metric"]["name"] == "recall"
     assert leftovers(tmp_path) == []
+
+
+def test_help_shows_whole_summaries_and_every_choice(cli: Callable[..., Run]) -> None:
+    top = cli("--help")
+    assert top.exit_code == 0
+    commands = top.stdout.split("Commands:")[1]
+    assert "..." not in commands, "a summary is cut short"
+    text = " ".join(top.stdout.split())
+    for summary in (
+        "Build the artifacts for BUNDLE into OUT; nothing is redone when nothing changed.",
+        "Run the reviewer's checks on BUNDLE; exit 1 at --fail-on or above.",
+        "Report every problem with BUNDLE at once; exit 1 if any is an error.",
+    ):
+        assert summary in text
+    build = " ".join(cli("build", "--help").stdout.split())
+    assert "--only [facts|summary|pm|engineer|ds]" in build
+    assert "--format [md|pdf|html]" in build
+    assert "[binary|multiclass|regression]" in " ".join(cli("init", "--help").stdout.split())

@@ -15,21 +15,23 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from helpers import BUNDLES, EXAMPLES, Run, edit_yaml
+from helpers import EXAMPLES, Run
 from report_helpers import (
+    BOTH,
+    EXAMPLE_NAMES,
     SECTION_IDS,
     SECTION_TITLES,
-    Build,
+    Builds,
     HtmlTree,
     attachment_names,
     attachment_streams,
     detach_all,
+    example,
+    facts_of,
     missing_tools,
     outline,
     pdf_fonts,
@@ -38,84 +40,17 @@ from report_helpers import (
     process_env,
     qdf_differences,
     read_spec,
-    run_chains,
     squeeze,
     tool,
 )
 
-EXAMPLE_NAMES = ["tumour-triage", "digit-routing", "disease-progression"]
-BOTH = ("--only", "ds", "--format", "html", "--format", "pdf")
 # Font families shipped in assets/fonts under an open licence (pdffonts names them like this).
 SHIPPED_FONTS = ("Inter", "JetBrains-Mono", "JetBrainsMono", "Carlito", "LiberationSans")
-OVERRIDE = (
-    '{% extends "builtin/ds/report.html.j2" %}'
-    '{% block limitations %}<section id="limitations"><h1>Limitations and caveats</h1>'
-    "<p>OVERRIDE-MARKER</p></section>{% endblock %}"
-)
 LIMITATIONS = re.compile(r'<section id="limitations">.*?</section>', re.DOTALL)
 
 pytestmark = pytest.mark.skipif(
     bool(missing_tools()), reason=f"needs poppler-utils and qpdf: missing {missing_tools()}"
 )
-
-
-@dataclass
-class Builds:
-    examples: dict[str, Build]
-    again: Build
-    html_only: Build
-    override: Build
-    same_basename: Build
-    work: Path
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    root = tmp_path_factory.mktemp("report")
-    examples = {n: Build(EXAMPLES / n, root / n, BOTH) for n in EXAMPLE_NAMES}
-    # Built after the first tumour-triage build has finished, so the two run at different times.
-    again = Build(EXAMPLES / "tumour-triage", root / "again", BOTH)
-    html_only = Build(
-        EXAMPLES / "tumour-triage", root / "html-only", ("--only", "ds", "--format", "html")
-    )
-    templates = root / "templates"
-    (templates / "ds").mkdir(parents=True)
-    (templates / "ds" / "report.html.j2").write_text(OVERRIDE, encoding="utf-8")
-    override = Build(
-        EXAMPLES / "tumour-triage", root / "override", (*BOTH, "--templates", str(templates))
-    )
-    same_basename = Build(
-        _same_basename_bundle(root / "same-basename"), root / "same-basename-out", ("--only", "ds")
-    )
-    run_chains(
-        [
-            [examples["tumour-triage"], again],
-            [examples["digit-routing"]],
-            [examples["disease-progression"]],
-            [override],
-            [same_basename],
-            [html_only],
-        ]
-    )
-    return Builds(examples, again, html_only, override, same_basename, root)
-
-
-def _same_basename_bundle(target: Path) -> Path:
-    """tests/bundles/good-binary with its two tables in different folders under one name."""
-    shutil.copytree(BUNDLES / "good-binary", target)
-    for name, folder in (("predictions", "p"), ("reviewed", "r")):
-        (target / "data" / folder).mkdir()
-        (target / "data" / f"{name}.csv").rename(target / "data" / folder / "table.csv")
-        edit_yaml(target, f"path: data/{name}.csv", f"path: data/{folder}/table.csv")
-    return target
-
-
-def example(builds: Builds, name: str) -> Build:
-    return builds.examples[name].ok()
-
-
-def facts_of(build: Build) -> dict[str, Any]:
-    return json.loads(build.file("-facts.json").read_text(encoding="utf-8"))
 
 
 def table_paths(bundle: Path) -> list[str]:
@@ -167,6 +102,21 @@ def test_html_previewed_alone_finds_its_stylesheets(builds: Builds) -> None:
     for link in tree.find_all("link"):
         href = link.attrs.get("href") or ""
         assert href.startswith("data:") or (page.parent / href).is_file(), href
+
+
+def test_html_is_self_contained_with_the_shipped_fonts_inside(builds: Builds) -> None:
+    page = builds.html_only.ok().file("-report.html")
+    html = page.read_text(encoding="utf-8")
+    [style] = re.findall(r"<style>(.*?)</style>", html, re.S)
+    faces = re.findall(r"@font-face\s*{[^}]*}", style)
+    families = {re.search(r'font-family:\s*"([^"]+)"', f)[1] for f in faces}  # type: ignore[index]
+    assert families == {"Inter", "JetBrains Mono"}
+    for face in faces:
+        [url] = re.findall(r'url\("([^"]+)"\)', face)
+        assert url.startswith(("data:font/otf;base64,", "data:font/ttf;base64,")), url[:40]
+    # nothing else is fetched: every other URL in the page is inside it or a link out
+    urls = re.findall(r'(?:src|href)="([^"#][^"]*)"', html)
+    assert [u for u in urls if not u.startswith(("data:", "http://", "https://", "mailto:"))] == []
 
 
 def test_an_unknown_format_is_a_usage_error(tmp_path: Path, cli: Callable[..., Run]) -> None:
@@ -242,12 +192,19 @@ def test_outline_lists_every_section_in_order(builds: Builds, name: str) -> None
 def test_table_of_contents_page_numbers_match_the_outline(builds: Builds, name: str) -> None:
     pdf = example(builds, name).file("-report.pdf")
     pages = {title: page for level, title, page in outline(pdf) if level == 1}
-    text = pdf_text(pdf, pages["Contents"], pages["Contents"], layout=True)
+    text = pdf_text(pdf, pages["Contents"], pages["Contents"] + 1, layout=True)
     toc = {
-        m[1].strip(): int(m[2])
-        for m in re.finditer(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", text, re.MULTILINE)
+        " ".join(m[1].split()): int(m[2])
+        for m in re.finditer(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", text, re.MULTILINE)
     }
-    assert toc == {title: pages[title] for title in SECTION_TITLES}
+    assert {title: toc.get(title) for title in SECTION_TITLES} == {
+        title: pages[title] for title in SECTION_TITLES
+    }
+    # numbered subsections are listed too, on the pages their bookmarks point to
+    subsections = [(t, p) for level, t, p in outline(pdf) if level == 2 and t[:1].isalnum()]
+    assert subsections, "the sections have numbered subsections"
+    for title, page in subsections:
+        assert toc.get(" ".join(title.split())) == page, title
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -394,7 +351,8 @@ def test_appendix_shows_every_row_of_a_small_review(builds: Builds) -> None:
     build = example(builds, "tumour-triage")
     tree = HtmlTree(build.file("-report.html").read_text(encoding="utf-8"))
     [appendix] = [s for s in tree.find_all("section") if s.attrs.get("id") == "appendix"]
-    rows = appendix.find_all("table")[0].find_all("tbody")[0].find_all("tr")
+    [table] = [t for t in appendix.find_all("table") if t.attrs.get("id") == "tab-reviewed"]
+    rows = table.find_all("tbody")[0].find_all("tr")
     total = len(read_csv_ids(EXAMPLES / "tumour-triage"))
     assert 0 < total < 200
     assert len(rows) == total
@@ -428,6 +386,7 @@ def test_template_override_changes_only_its_block(builds: Builds) -> None:
     assert "OVERRIDE-MARKER" in text
     assert "Small test set" not in text  # the bundle's own limitations were replaced
     assert [t for level, t, _ in outline(pdf) if level == 1] == ["Contents", *SECTION_TITLES]
+    assert "9Limitationsandcaveats" in squeeze(pdf_text(pdf, 2, 2)), "the contents list it"
 
 
 # --- reproducibility --------------------------------------------------------------------------
@@ -518,7 +477,8 @@ def test_ten_thousand_reviewed_examples_build_capped_and_attached(
     out = tmp_path / "o10000"
     tree = HtmlTree((out / "tumour-triage-report.html").read_text(encoding="utf-8"))
     [appendix] = [s for s in tree.find_all("section") if s.attrs.get("id") == "appendix"]
-    rows = appendix.find_all("table")[0].find_all("tbody")[0].find_all("tr")
+    [table] = [t for t in appendix.find_all("table") if t.attrs.get("id") == "tab-reviewed"]
+    rows = table.find_all("tbody")[0].find_all("tr")
     assert len(rows) == 200
     pdf = out / "tumour-triage-report.pdf"
     assert "Thefirst200of10,000rows" in squeeze(pdf_text(pdf))

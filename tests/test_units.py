@@ -291,3 +291,60 @@ def test_the_schema_bounds_numbers_with_json_schema_keywords() -> None:
         assert raw not in text
     budget = api.json_schema()["$defs"]["Latency"]["properties"]["budget_ms"]
     assert budget["anyOf"][0]["anyOf"][0] == {"type": "number", "exclusiveMinimum": 0}
+
+
+# --- one number style per metric kind ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metric", "rate"),
+    [
+        ("auto_entry_rate", True),
+        ("share_within_40", True),
+        ("priority_recall", True),
+        ("error_rate", True),
+        ("top_k_accuracy", True),
+        ("average_precision", False),  # known, and a ranking score, not a share
+        ("roc_auc", False),
+        ("r2", False),
+        ("latency_p95", False),
+    ],
+)
+def test_a_rate_is_known_by_name(metric: str, rate: bool) -> None:
+    assert F.is_rate(metric) is rate
+
+
+def test_small_rates_keep_a_significant_digit() -> None:
+    assert F.fmt("error_rate", 0.0021) == "0.21%"
+    assert F.fmt("error_rate", 0.0021, audience="pm") == "0.2%"
+    assert F.fmt("error_rate", 0.0) == "0.0%"
+    assert F.fmt_interval("error_rate", 0.0004, 0.0116) == "0.04%–1.2%"
+
+
+@pytest.mark.parametrize(
+    ("metric", "low", "high", "text"),
+    [
+        ("mae", 39.04, 50.71, "39.0–50.7"),
+        ("log_loss", 0.0439, 0.159, "0.044–0.159"),
+        ("brier", 0.000711, 0.012, "0.0007–0.0120"),
+        ("roc_auc", 0.9712, 0.99951, "0.971–1.000"),
+    ],
+)
+def test_an_interval_has_one_precision(metric: str, low: float, high: float, text: str) -> None:
+    assert F.fmt_interval(metric, low, high) == text
+
+
+def test_a_difference_has_the_precision_of_what_it_compares() -> None:
+    assert F.fmt_delta("mae", -9.02, like=44.7) == "−9.0"
+    assert F.fmt_delta("mae", -14.93, like=44.7) == "−14.9"
+    assert F.fmt_delta("r2", 0.1416, like=0.401) == "+0.142"
+    assert F.fmt_delta("mae", 0.04, like=44.7) == "0.0"
+    assert F.fmt_delta("mae", -9.02) == "−9.02"  # without a reference: significant digits
+
+
+def test_quantities_and_settings_drop_trailing_zeros() -> None:
+    assert F.fmt_quantity(0.0067, "ms") == "0.0067 ms"
+    assert F.fmt_quantity(18.0, "EUR per month") == "18 EUR per month"
+    assert F.fmt_quantity(500, "ms (p95)") == "500 ms (p95)"
+    assert F.fmt_quantity(0.666, "ms") == "0.666 ms"
+    assert F.plain(0.2) == "0.2"

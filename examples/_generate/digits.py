@@ -148,27 +148,28 @@ def build(latency: kit.LatencyBook) -> kit.Summary:
     base.decision = "kept"
     base.reason = (
         f"Today's reader, kept as the comparison point. Macro F1 "
-        f"{base.metrics['macro_f1']:.3f}; it is confident about {auto['templates']} of "
+        f"{kit.pct(base.metrics['macro_f1'])}; it is confident about {auto['templates']} of "
         f"{n_test} test fields but wrong on {auto_wrong['templates']} of those, which is why "
         "nothing is entered today without a keyer."
     )
     lr.decision = "chosen"
     lr.reason = (
-        f"Macro F1 {lr.metrics['macro_f1']:.3f}. At the {GATE:g} confidence gate it enters "
+        f"Macro F1 {kit.pct(lr.metrics['macro_f1'])}. At the {GATE:g} confidence gate it enters "
         f"{auto['logreg']} of {n_test} test fields automatically with "
         f"{auto_wrong['logreg']} wrong; the rest go to keyers. 650 numbers in a small model "
         f"file, {lr.latency_ms:g} ms a field."
     )
     rf.decision = "kept"
     rf.reason = (
-        f"Best macro F1 ({rf.metrics['macro_f1']:.3f}), but the gain over logistic regression "
-        f"({gain:+.3f}, paired 95% interval {gain_low:+.3f} to {gain_high:+.3f}) is within the "
+        f"Best macro F1 ({kit.pct(rf.metrics['macro_f1'])}), but the gain over logistic "
+        f"regression ({100 * gain:+.1f} pts, paired 95% interval {100 * gain_low:+.1f} to "
+        f"{100 * gain_high:+.1f} pts) is within the "
         f"noise, and its averaged votes rarely reach the gate: {auto['forest']} of {n_test} "
         "fields would be auto-entered. Kept as the challenger if its scores are recalibrated."
     )
     gb.decision = "dropped"
     gb.reason = (
-        f"Macro F1 {gb.metrics['macro_f1']:.3f}, below logistic regression, with a perfect "
+        f"Macro F1 {kit.pct(gb.metrics['macro_f1'])}, below logistic regression, with a perfect "
         f"training fit; {auto['boosting']} fields auto-entered of which "
         f"{auto_wrong['boosting']} wrong, and {gb.latency_ms:g} ms a field."
     )
@@ -482,7 +483,7 @@ def write_prose(out: Path, f: dict[str, Any]) -> None:
     f["hours"] = hours
     err = next(m for m in f["metrics"] if m.name == "auto_entry_error_rate")
     bands = {(m.name, m.slice_value): m for m in f["metrics"] if m.slice_key == "ink_band"}
-    band_f1 = ", ".join(f"{bands['macro_f1', b].value:.3f} ({b})" for b in INK_BANDS)
+    band_f1 = ", ".join(f"{kit.pct(bands['macro_f1', b].value)} ({b})" for b in INK_BANDS)
     band_auto = ", ".join(
         f"{kit.pct(bands['auto_entry_rate', b].value, 0)} ({b})" for b in INK_BANDS
     )
@@ -492,10 +493,10 @@ def write_prose(out: Path, f: dict[str, Any]) -> None:
     worst = min(INK_BANDS, key=lambda b: bands["macro_f1", b].value)
     worst_m = bands["macro_f1", worst]
     weakest = (
-        f"{worst.capitalize()} fields are read worst, below the 0.97 target; with "
+        f"{worst.capitalize()} fields are read worst, below the 97.0% target; with "
         f"{worst_m.n} fields in the band the gap may be noise, so the pilot reports it per band."
         if worst_m.value < 0.97
-        else "Every band meets the 0.97 target."
+        else "Every band meets the 97.0% target."
     )
     kit.write_markdown(
         out / "prose" / "problem.md",
@@ -781,12 +782,12 @@ def spec_text(
         ),
         summary=text_value(
             f"A logistic regression reads handwritten digit fields with macro F1 "
-            f"{head.value:.3f} against "
-            f"{f['rungs']['templates'].metrics['macro_f1']:.3f} for today's template matcher. "
+            f"{kit.pct(head.value)} against "
+            f"{kit.pct(f['rungs']['templates'].metrics['macro_f1'])} for today's template matcher. "
             f"Routing only readings with confidence {GATE:g} or more to automatic entry, it "
             f"would take {kit.pct(share, 0)} of fields off the keyers' desks; on "
             f"{f['auto']['logreg']} automatically entered test fields it made "
-            f"{f['auto_wrong']['logreg']} errors.",
+            f"{f['auto_wrong']['logreg']} error{'' if f['auto_wrong']['logreg'] == 1 else 's'}.",
             2,
         ),
         current_process=text_value(

@@ -23,7 +23,7 @@ def main(verbose: bool) -> None:
     engineer's handoff package."""
 
 
-@main.command()
+@main.command(short_help="Write a complete, commented example bundle into DIRECTORY.")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option(
     "--task",
@@ -56,7 +56,7 @@ def init(directory: Path, task: str | None, predictions: Path | None, chosen: st
     report_start(out, started, directory)
 
 
-@main.command()
+@main.command(short_help="Report every problem with BUNDLE at once; exit 1 if any is an error.")
 @click.argument("bundle", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @size_option
@@ -93,7 +93,7 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
     sys.exit(1 if errors else 0)
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of dsreport.yaml, for editor completion.")
 @click.option(
     "-o",
     "--out",
@@ -117,7 +117,7 @@ def schema(out_file: Path | None, of_facts: bool) -> None:
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
-@main.command()
+@main.command(short_help="Run the reviewer's checks on BUNDLE; exit 1 at --fail-on or above.")
 @click.argument("bundle", type=click.Path(path_type=Path))
 @fail_on_option("Exit 1 when a finding at or above this severity is present.")
 @click.option(

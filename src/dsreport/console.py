@@ -134,6 +134,33 @@ size_option = click.option(
 )
 
 
+class Listed(click.ParamType[str]):
+    """Names given as repeated options or comma-separated; the help lists the choices.
+
+    The choices come from the renderer registry, read only when the help is shown; the
+    build checks the names and names the available ones when one is unknown."""
+
+    name = "names"
+
+    def __init__(self, choices: Callable[[], list[str]]) -> None:
+        self.choices = choices
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[" + "|".join(self.choices()) + "]"
+
+
+def renderer_names() -> list[str]:
+    from dsreport.render.base import available
+
+    return list(available())
+
+
+def format_names() -> list[str]:
+    from dsreport.render.base import available
+
+    return list(dict.fromkeys(f for cls in available().values() for f in cls.formats))
+
+
 def fail_on_option(help_text: str) -> Callable[[F], F]:
     """`--fail-on info|warning|critical` (default critical): the CI gate of check and diff."""
     return click.option(

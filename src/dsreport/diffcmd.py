@@ -24,7 +24,9 @@ VERDICTS = {
 }
 
 
-@click.command()
+@click.command(
+    short_help="What changed since the last review PREVIOUS; exit 1 at --fail-on or above."
+)
 @click.argument("previous", type=click.Path(path_type=Path))
 @click.argument("bundle", type=click.Path(path_type=Path))
 @fail_on_option("Exit 1 when a finding at or above this severity appeared since the last review.")

@@ -101,13 +101,14 @@ def build(
 
 
 def _facts(bundle: Bundle, force: bool) -> tuple[Facts, bool]:
-    """The analysis, or the stored one when nothing but prose changed since."""
+    """The analysis, or the stored one when nothing but prose changed since; True when
+    it was reused for changed prose (not for the very bundle it was computed for)."""
     from dsreport.analyse.reuse import AnalysisCache, analysis_key
 
     cache = AnalysisCache()
     key = analysis_key(bundle)
-    if not force and (facts := cache.lookup(key, bundle)) is not None:
-        return facts, True
+    if not force and (found := cache.lookup(key, bundle)) is not None:
+        return found
     facts = analyse(bundle)
     cache.store(key, facts)
     return facts, False

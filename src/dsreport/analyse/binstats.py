@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from dsreport.analyse.intervals import wilson
+
 EXACT_LIMIT = 50_000
 GRID = 10_000
 CALIBRATION_BINS = 10
@@ -293,21 +295,26 @@ def all_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
 
 def calibration(
     stats: BinaryStats, bins: int = CALIBRATION_BINS
-) -> list[tuple[float, float, float, int]]:
-    """(bin low edge, mean score, observed positive rate, count) per non-empty equal-count bin:
-    scikit-learn's `calibration_curve(strategy="quantile")`, with each bin's lower edge and
-    count."""
+) -> list[tuple[float, float, float, int, float, float]]:
+    """(bin low edge, mean score, observed positive rate, count, and the rate's 95% Wilson
+    interval) per non-empty equal-count bin: scikit-learn's
+    `calibration_curve(strategy="quantile")`, with each bin's lower edge, count and interval."""
     edges, total, positive, scored = _calibration_bins(stats, bins)
-    return [
-        (
-            float(edges[0, b]),
-            float(scored[0, b] / total[0, b]),
-            float(positive[0, b] / total[0, b]),
-            round(float(total[0, b])),
-        )
-        for b in range(bins)
-        if total[0, b] > 0
-    ]
+    out = []
+    for b in range(bins):
+        if total[0, b] > 0:
+            low, high = wilson(float(positive[0, b]), float(total[0, b]))
+            out.append(
+                (
+                    float(edges[0, b]),
+                    float(scored[0, b] / total[0, b]),
+                    float(positive[0, b] / total[0, b]),
+                    round(float(total[0, b])),
+                    low,
+                    high,
+                )
+            )
+    return out
 
 
 def roc_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, float]]:

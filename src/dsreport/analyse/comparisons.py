@@ -26,20 +26,23 @@ def comparison_fact(
     c: Comparison, other_simpler: bool, decision: bool, targeted: bool
 ) -> ComparisonFact:
     """One comparison, formatted: the difference and its interval in points or units."""
+    like = c.chosen_value  # a difference at the precision of the values it compares
     delta = Num(
         value=c.delta,
-        text=F.fmt_delta(c.metric, c.delta),
-        text_pm=F.fmt_delta(c.metric, c.delta, audience="pm"),
+        text=F.fmt_delta(c.metric, c.delta, like=like),
+        text_pm=F.fmt_delta(c.metric, c.delta, audience="pm", like=like),
     )
     interval = None
     if c.interval is not None:
         low, high = c.interval
         how = {"unpaired": "normal"}.get(c.kind, "exact" if c.discordant else "bootstrap")
         interval = interval_fact(c.metric, low, high, 0.95, how)
-        interval.text = f"{F.fmt_delta(c.metric, low)} to {F.fmt_delta(c.metric, high)}"
+        interval.text = (
+            f"{F.fmt_delta(c.metric, low, like=like)} to {F.fmt_delta(c.metric, high, like=like)}"
+        )
         interval.text_pm = (
-            f"{F.fmt_delta(c.metric, low, audience='pm')} to "
-            f"{F.fmt_delta(c.metric, high, audience='pm')}"
+            f"{F.fmt_delta(c.metric, low, audience='pm', like=like)} to "
+            f"{F.fmt_delta(c.metric, high, audience='pm', like=like)}"
         )
     chosen, other = num(c.metric, c.chosen_value), num(c.metric, c.other_value)
     assert chosen is not None and other is not None

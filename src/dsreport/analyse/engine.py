@@ -17,6 +17,7 @@ from dsreport.analyse import format as F
 from dsreport.analyse.baselines import baseline_facts
 from dsreport.analyse.checks import Context, run_checks
 from dsreport.analyse.comparisons import comparison_facts
+from dsreport.analyse.coverage import coverage_charts, with_texts
 from dsreport.analyse.decision import choose, imbalanced
 from dsreport.analyse.facts import (
     ChartsFact,
@@ -41,6 +42,7 @@ from dsreport.analyse.serving import feature_facts, golden_fact, setting_facts
 from dsreport.analyse.since.rows import row_digest
 from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
+from dsreport.bundle.spec import BundleSpec
 from dsreport.load.loader import Bundle
 
 
@@ -109,8 +111,11 @@ def _headline(bundle: Bundle, overall: Overall) -> HeadlineFact | None:
     delta = None
     if base is not None and fact.value.value is not None:
         diff = fact.value.value - base
+        like = fact.value.value  # a difference at the precision of the values it compares
         delta = Num(
-            value=diff, text=F.fmt_delta(name, diff), text_pm=F.fmt_delta(name, diff, audience="pm")
+            value=diff,
+            text=F.fmt_delta(name, diff, like=like),
+            text_pm=F.fmt_delta(name, diff, audience="pm", like=like),
         )
     return HeadlineFact(
         metric=fact,
@@ -188,7 +193,7 @@ def _environment() -> dict[str, str]:
     return found
 
 
-def _charts(ev: Evaluation | None) -> ChartsFact:
+def _charts(spec: BundleSpec, ev: Evaluation | None) -> ChartsFact:
     charts = ChartsFact()
     if ev is None:
         return charts
@@ -203,6 +208,10 @@ def _charts(ev: Evaluation | None) -> ChartsFact:
             charts.calibration[rung] = curves["calibration"]
         if curves.get("top_label_calibration"):
             charts.top_label_calibration[rung] = curves["top_label_calibration"]
+        if "operating" in curves:
+            charts.operating_points[rung] = with_texts(curves["operating"])
+    charts.coverage, gate = coverage_charts(spec, ev)
+    charts.operating_points.update(gate)
     charts.confusion = ev.confusion
     charts.per_class = [_per_class_row(row) for row in ev.per_class]
     charts.residuals = ev.residuals
@@ -285,7 +294,7 @@ def analyse(bundle: Bundle) -> Facts:
         baselines=baselines,
         slices=slices,
         slice_summary=context.slice_summary,
-        charts=_charts(ev),
+        charts=_charts(spec, ev),
         data=data,
         findings=findings,
         recommendation=recommendation,

@@ -326,12 +326,21 @@ class ChartsFact(_Fact):
     pr: dict[str, list[list[float]]] = Field(default_factory=dict)
     """rung -> [[recall, precision], ...]."""
     calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
-    """Binary: rung -> [[bin low edge, mean score, observed positive rate, count], ...] over
-    ten equal-count score bins (empty bins left out)."""
+    """Binary: rung -> [[bin low edge, mean score, observed positive rate, count, rate low,
+    rate high], ...] over ten equal-count score bins (empty bins left out); low and high are
+    the observed rate's 95% Wilson interval."""
     top_label_calibration: dict[str, list[list[float]]] = Field(default_factory=dict)
     """Multiclass with per-class probabilities: rung -> [[bin low edge, mean top-class
-    probability, share of rows whose top class is the true one, count], ...] over ten
-    equal-count bins of the top-class probability (empty bins left out)."""
+    probability, share of rows whose top class is the true one, count, share low, share
+    high], ...] over ten equal-count bins of the top-class probability (empty bins left
+    out), with the share's 95% Wilson interval."""
+    operating_points: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """rung -> where it operates. Binary: {threshold, fpr, tpr, precision} at the operating
+    threshold; multiclass with a confidence gate (the chosen rung): {threshold, n, covered,
+    errors, coverage, error_rate}; each with `*_text` renderings."""
+    coverage: dict[str, list[list[float]]] = Field(default_factory=dict)
+    """rung -> [[confidence, coverage, error rate among the covered], ...] from the most
+    confident case down (multiclass with per-class scores): what each gate trades."""
     confusion: dict[str, Any] | None = None
     """{labels, matrix (rows: truth, columns: prediction), threshold}."""
     per_class: list[dict[str, Any]] = Field(default_factory=list)

@@ -17,6 +17,7 @@ The rounding rule, shared by every artifact:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Literal
@@ -40,8 +41,57 @@ EXTRA = 4
 """Most decimals added to tell apart values that differ, or keep a bound off 0% / 100%."""
 
 
+KNOWN_METRICS = frozenset(name for names in COMPUTED_METRICS.values() for name in names)
+RATE_WORDS = frozenset(
+    {
+        "rate",
+        "share",
+        "recall",
+        "precision",
+        "accuracy",
+        "specificity",
+        "sensitivity",
+        "coverage",
+        "proportion",
+        "fraction",
+    }
+)
+"""A metric dsreport does not know is a rate when a word of its name is one of these
+(`auto_entry_rate`, `share_within_40`, `priority_recall`): it then prints as a percentage
+beside the known rates, never as a bare fraction."""
+
+
 def is_rate(metric: str) -> bool:
-    return metric in RATE_METRICS
+    """Whether `metric` is a share of cases, written as a percentage everywhere."""
+    if metric in KNOWN_METRICS or metric in RATE_METRICS:
+        return metric in RATE_METRICS
+    return any(word in RATE_WORDS for word in re.split(r"[^a-z]+", metric.lower()))
+
+
+def _digits(audience: str) -> int:
+    return 3 if audience == "ds" else 2
+
+
+FIXED_PLACES = {"roc_auc": 3, "macro_roc_auc": 3, "average_precision": 3}
+"""Scores on [0, 1] that read best at one fixed precision: 0.989 (0.971–1.000)."""
+
+
+def decimals(value: float, digits: int, *, rounded: bool = True) -> int:
+    """Decimals `sig(value, digits)` prints; with `rounded=False` those of the value as it
+    stands, so an interval ending at 0.9995 keeps three decimals like its point value."""
+    if value is None or not math.isfinite(value) or value == 0:
+        return 0
+    size = float(f"{value:.{digits - 1}e}") if rounded else value
+    return max(digits - 1 - math.floor(math.log10(abs(size))), 0)
+
+
+def fixed(value: float, places: int) -> str:
+    """`value` with `places` decimals, thousands separated, a true minus sign."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:,.{places}f}".replace("-", "−")
 
 
 def kind_of(metric: str) -> Kind:
@@ -66,6 +116,14 @@ def sig(value: float, digits: int) -> str:
     magnitude = math.floor(math.log10(abs(rounded)))
     decimals = max(digits - 1 - magnitude, 0)
     return _minus(f"{rounded:,.{decimals}f}")
+
+
+def _percent_places(value: float, audience: str) -> int:
+    """One decimal in the report, none in the deck; one more below 1%, so 0.21% does not
+    print as 0.2% beside its interval 0.04%–1.16%."""
+    base = 1 if audience == "ds" else 0
+    small = value is not None and math.isfinite(value) and 0 < abs(value) < 0.01
+    return base + 1 if small else base
 
 
 def _extreme(shown: Decimal, value: Decimal, kind: Kind) -> bool:
@@ -166,21 +224,63 @@ def reround(text: str, kind: Kind) -> str:
 
 def fmt(metric: str, value: float, *, audience: str = "ds") -> str:
     """The one way a metric value is written."""
-    text = percent(value, 1) if is_rate(metric) else sig(value, 3)
+    if is_rate(metric):
+        text = percent(value, _percent_places(value, "ds"))
+    elif metric in FIXED_PLACES and value is not None and math.isfinite(value):
+        text = fixed(value, FIXED_PLACES[metric])
+    else:
+        text = sig(value, 3)
     return text if audience == "ds" else reround(text, kind_of(metric))
 
 
+def _reround_together(texts: Sequence[str], kind: Kind) -> list[str]:
+    """The deck's strings for report strings shown together (an interval's bounds): each
+    rounded again, all at the finest precision either needs."""
+    alone = [reround(t, kind) for t in texts]
+    if any(t in ("n/a", "∞", "−∞") or "e+" in t or "e-" in t for t in texts):
+        return alone
+    places = max(decimals_of(t) for t in alone)
+    out = []
+    for text in texts:
+        at = min(places, decimals_of(text))
+        suffix = "%" if text.endswith("%") else ""
+        out.append(_text(_round(parse(text), at), at) + suffix)
+    return out
+
+
 def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") -> str:
-    return f"{fmt(metric, low, audience=audience)}–{fmt(metric, high, audience=audience)}"
+    """`88.5%–98.2%`, `0.04%–1.2%` (each rate as `fmt` writes it), `0.044–0.159` (other
+    metrics at one precision, that of the larger bound); the deck's rounds the report's."""
+    if is_rate(metric):
+        texts = [fmt(metric, low), fmt(metric, high)]
+    else:
+        finite = all(v is not None and math.isfinite(v) for v in (low, high))
+        if metric in FIXED_PLACES and finite:
+            places = FIXED_PLACES[metric]
+        elif finite:
+            places = decimals(max(abs(low), abs(high)), 3, rounded=False)
+        if finite and max(abs(low), abs(high)) < 1e15:
+            texts = [fixed(low, places), fixed(high, places)]
+        else:
+            texts = [sig(low, 3), sig(high, 3)]
+    if audience != "ds":
+        texts = _reround_together(texts, kind_of(metric))
+    return f"{texts[0]}–{texts[1]}"
 
 
-def fmt_delta(metric: str, delta: float, *, audience: str = "ds") -> str:
-    """A signed difference: percentage points for rates."""
+def fmt_delta(metric: str, delta: float, *, audience: str = "ds", like: float | None = None) -> str:
+    """A signed difference: percentage points for rates; for other metrics the precision
+    of `like` (the values compared) when given, so a difference of MAEs 44.7 and 53.8
+    reads −9.0, not −9.02."""
     if is_rate(metric):
         text = _signed(_round(_dec(delta) * 100, 1), 1) + " pts"
     else:
-        text = sig(abs(delta), 3)
-        text = text if text == "0" or delta == 0 else ("+" if delta > 0 else "−") + text
+        if like is not None and math.isfinite(like) and like != 0 and abs(delta) < 1e15:
+            text = fixed(abs(delta), decimals(like, 3))
+        else:
+            text = sig(abs(delta), 3)
+        zero = text == "0" or ("e" not in text and float(text.replace(",", "")) == 0)
+        text = text if zero or delta == 0 else ("+" if delta > 0 else "−") + text
     return text if audience == "ds" else reround(text, kind_of(metric))
 
 
@@ -196,6 +296,20 @@ def count_estimate(value: float, *, audience: str = "ds") -> str:
     places = _places(exact, "count", "ds")
     text = _text(_round(exact, places), places)
     return text if audience == "ds" else reround(text, "count")
+
+
+def plain(value: float, *, audience: str = "ds") -> str:
+    """A setting or a measured quantity (a threshold, a latency, a cost): significant
+    digits without trailing zeros, so 0.0067 ms is not 0.00670 ms and 18 EUR not 18.0 EUR."""
+    text = sig(value, _digits(audience))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_quantity(value: float, unit: str, *, audience: str = "ds") -> str:
+    """A measured quantity with its unit: `0.0067 ms`, `18 EUR per month`."""
+    return f"{plain(value, audience=audience)} {unit}".strip()
 
 
 def fmt_plain(value: float) -> str:

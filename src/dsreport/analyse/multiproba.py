@@ -154,6 +154,6 @@ def intervals(
 
 
 def reliability(stats: ProbaStats) -> list[list[float]]:
-    """[bin low edge, mean top probability, share where the top class is true, count] per
-    equal-count bin of the top probability."""
+    """[bin low edge, mean top probability, share where the top class is true, count, and the
+    share's 95% Wilson interval] per equal-count bin of the top probability."""
     return [list(row) for row in binstats.calibration(stats.top)]

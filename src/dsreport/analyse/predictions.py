@@ -58,8 +58,8 @@ class Computed:
 class Evaluation:
     metrics: list[Computed] = field(default_factory=list)
     curves: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Test split, by rung: {"roc", "pr", "calibration"} (binary) or {"top_label_calibration"}
-    (multiclass with probabilities)."""
+    """Test split, by rung: {"roc", "pr", "calibration", "operating"} (binary) or
+    {"top_label_calibration"} (multiclass with probabilities)."""
     confusion: dict[str, Any] | None = None
     per_class: list[dict[str, Any]] = field(default_factory=list)
     residuals: dict[str, Any] | None = None
@@ -306,6 +306,7 @@ def _binary(
                     "roc": binstats.roc_curve(stats),
                     "pr": binstats.pr_curve(stats),
                     "calibration": [list(c) for c in binstats.calibration(stats)],
+                    "operating": _operating_point(threshold, tp, fp, fn, tn),
                 }
                 ev.rows.setdefault("scores", {})[rung] = scores
                 ev.rows["truth"] = y
@@ -315,6 +316,20 @@ def _binary(
                         "matrix": [[tp, fn], [fp, tn]],
                         "threshold": threshold,
                     }
+
+
+def _operating_point(
+    threshold: float, tp: float, fp: float, fn: float, tn: float
+) -> dict[str, float]:
+    """Where the rung sits on its ROC and precision-recall curves at the operating threshold."""
+    point = {"threshold": threshold}
+    if fp + tn:
+        point["fpr"] = fp / (fp + tn)
+    if tp + fn:
+        point["tpr"] = tp / (tp + fn)
+    if tp + fp:
+        point["precision"] = tp / (tp + fp)
+    return point
 
 
 def _multiclass(

@@ -83,8 +83,11 @@ class AnalysisCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or cache_dir() / "analysis"
 
-    def lookup(self, key: str, bundle: Bundle) -> Facts | None:
-        """The stored facts, if their entry is intact (its digest matches) and is this key's."""
+    def lookup(self, key: str, bundle: Bundle) -> tuple[Facts, bool] | None:
+        """The stored facts dressed for `bundle`, if their entry is intact (its digest
+        matches) and is this key's, and whether its prose differs from the bundle they were
+        computed for (False for the very same bundle: a fresh clone of a bundle built
+        before finds its analysis, but nothing changed)."""
         try:
             entry = unsealed(json.loads((self.folder / f"{key}.json").read_bytes()))
             if entry is None or entry.get("key") != key:
@@ -92,7 +95,7 @@ class AnalysisCache:
             facts = Facts.model_validate_json(entry["facts"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return dress(facts, bundle)
+        return dress(facts, bundle), facts.bundle_digest != bundle.digest
 
     def store(self, key: str, facts: Facts) -> None:
         target = self.folder / f"{key}.json"

@@ -60,7 +60,10 @@ def review_facts(
     wrong = frame["verdict"].isin(ERROR_VERDICTS)
     errors = int(wrong.sum())
     review.error_rate = num("error_rate", errors / judged)
-    review.error_interval = interval_fact("error_rate", *wilson(errors, judged), 0.95, "wilson")
+    # a sample drawn on purpose (every error plus some successes) has no sampling error to
+    # put an interval on: its rates describe the sample, so they get none
+    if representative:
+        review.error_interval = interval_fact("error_rate", *wilson(errors, judged), 0.95, "wilson")
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     frame["_rank"] = frame["severity"].map(rank).fillna(-1)
     bad = frame[wrong & (frame["error_category"] != "")]
@@ -73,7 +76,9 @@ def review_facts(
                 name=str(name),
                 count=count,
                 share=num("share", count / judged),
-                share_interval=interval_fact("share", *wilson(count, judged), 0.95, "wilson"),
+                share_interval=interval_fact("share", *wilson(count, judged), 0.95, "wilson")
+                if representative
+                else None,
                 worst_severity=top if top in rank else None,
                 examples=[_example(r) for _, r in worst.head(PER_CATEGORY).iterrows()],
             )

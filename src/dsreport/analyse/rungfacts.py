@@ -16,10 +16,7 @@ def as_given(given: LatencyValue | None) -> str | None:
     milliseconds per request."""
     if given is None or (given.unit == "ms" and given.batch_size == 1):
         return None
-    value = F.sig(given.value, 3)
-    if "." in value:
-        value = value.rstrip("0").rstrip(".")
-    amount = f"{value} {given.unit}"
+    amount = F.fmt_quantity(given.value, given.unit)
     return amount if given.batch_size == 1 else f"{amount} per batch of {given.batch_size:,}"
 
 
@@ -35,15 +32,19 @@ def latency_num(ms: float | None, given: LatencyValue | None, note: str = "") ->
 
     return Num(
         value=ms,
-        text=f"{F.sig(ms, 3)} ms{suffix(note, as_given(given))}",
-        text_pm=f"{F.sig(ms, 2)} ms{suffix(note)}",
+        text=f"{F.fmt_quantity(ms, 'ms')}{suffix(note, as_given(given))}",
+        text_pm=f"{F.fmt_quantity(ms, 'ms', audience='pm')}{suffix(note)}",
     )
 
 
 def cost_num(value: float | None, unit: str) -> Num | None:
     if value is None:
         return None
-    return Num(value=value, text=f"{F.sig(value, 3)} {unit}", text_pm=f"{F.sig(value, 2)} {unit}")
+    return Num(
+        value=value,
+        text=F.fmt_quantity(value, unit),
+        text_pm=F.fmt_quantity(value, unit, audience="pm"),
+    )
 
 
 def cv_facts(rung: Rung) -> dict[str, CrossValidationFact]:

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dsreport import strictjson
-from dsreport.console import Out, handle_errors, max_size, size_option
+from dsreport.console import (
+    Listed,
+    Out,
+    format_names,
+    handle_errors,
+    max_size,
+    renderer_names,
+    size_option,
+)
 from dsreport.errors import BundleError, DsreportError, UsageError
 
 if TYPE_CHECKING:
@@ -21,7 +29,9 @@ if TYPE_CHECKING:
     from dsreport.result import BuildResult
 
 
-@click.command()
+@click.command(
+    short_help="Build the artifacts for BUNDLE into OUT; nothing is redone when nothing changed."
+)
 @click.argument("bundles", nargs=-1, required=True, metavar="BUNDLE...")
 @click.option(
     "-o",
@@ -34,15 +44,17 @@ if TYPE_CHECKING:
 @click.option(
     "--only",
     multiple=True,
-    metavar="NAME",
-    help="Render only these audiences/renderers (repeatable; facts.json always).",
+    type=Listed(renderer_names),
+    help="Render only these audiences: pm the deck, ds the report, engineer the handoff "
+    "(repeatable or comma-separated; facts.json and the summary always).",
 )
 @click.option(
     "--format",
     "formats",
     multiple=True,
-    metavar="FMT",
-    help="Output format where a renderer offers several (e.g. html).",
+    type=Listed(format_names),
+    help="Formats where a renderer offers several: html writes the report as one "
+    "self-contained HTML file instead of the PDF; add pdf for both.",
 )
 @click.option(
     "--templates",

@@ -1,145 +1,45 @@
 """Report charts drawn with matplotlib from the facts alone, as deterministic SVG.
 
-Each chart answers one question in its title, marks "ours" in the accent
-colour and everything else in grey, draws targets as a dashed line and
-intervals as error bars. Text is drawn as paths with the shipped Inter font,
-so the SVG looks the same everywhere; the alt text carries the words.
+Each chart answers one question in its title, marks "ours" in the accent colour and
+everything else in grey, draws targets as a dashed line and intervals as error bars
+whenever the facts have them. Axes of rates read in percent, as the tables do
+(`format.is_rate`); value labels sit in a column of their own, clear of every reference
+line. The alt text carries the words and the numbers.
 """
 
 from __future__ import annotations
 
-import io
-import warnings
-from dataclasses import dataclass
 from typing import Any
 
+from dsreport.analyse import format as F
 from dsreport.analyse.facts import Facts
-from dsreport.resources import assets_dir
+from dsreport.render.chartstyle import (
+    GREY,
+    INK,
+    MAX_LEGEND,
+    TARGET,
+    Chart,
+    accent,
+    percent_axis,
+    setup,
+    short,
+    svg,
+)
+from dsreport.render.dotplots import categories, ladder, slices
 
-GREY = "#8C8C8C"
-INK = "#222222"
-TARGET = "#444444"
-WARN = "#B3261E"
-MAX_LEGEND = 5
-"""Rungs named in a curve chart's legend; more are one entry, "N other rungs"."""
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    title: str
-    alt: str
-    caption: str
-    svg: str
+__all__ = ["Chart", "all_charts"]
 
 
-_READY = False
+def _sqrt(x: Any) -> Any:
+    import numpy as np
+
+    return np.sqrt(np.clip(x, 0, None))
 
 
-def _setup() -> Any:
-    global _READY
-    import matplotlib
+def _square(x: Any) -> Any:
+    import numpy as np
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    if not _READY:
-        for path in sorted((assets_dir() / "fonts").glob("Inter-*.otf")):
-            font_manager.fontManager.addfont(str(path))
-        _READY = True
-    plt.rcParams.update(
-        {
-            "font.family": "Inter",
-            "font.size": 8.5,
-            "svg.fonttype": "none",  # real text: searchable, and half the nodes to draw
-            "svg.hashsalt": "dsreport",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.edgecolor": "#BBBBBB",
-            "axes.labelcolor": INK,
-            "xtick.color": INK,
-            "ytick.color": INK,
-            "axes.grid": True,
-            "grid.color": "#EEEEEE",
-            "grid.linewidth": 0.6,
-            "axes.axisbelow": True,
-            "figure.dpi": 100,
-            "legend.frameon": False,
-            "path.simplify": True,
-            "text.parse_math": False,  # bundle text is drawn as written: "$" is a dollar
-        }
-    )
-    return plt
-
-
-def _svg(fig: Any) -> str:
-    buffer = io.StringIO()
-    with warnings.catch_warnings():
-        # a glyph Inter lacks (CJK, emoji) is measured with a fallback box and drawn by
-        # the PDF engine's fonts; one warning per character is noise, not news
-        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
-def short(text: str, limit: int = 40) -> str:
-    """A name as a chart label: at most `limit` characters, an ellipsis marking a cut (the
-    caption and the alt text carry it whole), so one long name cannot shrink a chart."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def accent(facts: Facts) -> str:
-    branding = facts.bundle.get("audiences", {}).get("branding", {})
-    return str(branding.get("accent") or OKABE_ITO[0])
-
-
-def ladder(facts: Facts) -> Chart | None:
-    rungs = [r for r in facts.ladder if r.headline is not None and r.headline.value is not None]
-    if facts.headline is None or len(rungs) < 2:
-        return None
-    plt = _setup()
-    metric = facts.headline.metric
-    fig, ax = plt.subplots(figsize=(6.0, 0.36 * len(rungs) + 0.8))
-    names = [short(r.name) for r in rungs][::-1]
-    values = [r.headline.value for r in rungs if r.headline][::-1]
-    colours = [accent(facts) if r.chosen else GREY for r in rungs][::-1]
-    # by position, not by name: two rungs may share a (shortened) name
-    ax.barh(range(len(rungs)), values, color=colours, height=0.6)
-    ax.set_yticks(range(len(rungs)), names)
-    for y, r in enumerate(rungs[::-1]):
-        assert r.headline is not None
-        ax.text(r.headline.value or 0, y, f"  {r.headline.text}", va="center", color=INK)
-    if metric.target is not None and metric.target.value is not None:
-        ax.axvline(metric.target.value, color=TARGET, linestyle="--", linewidth=1)
-        ax.text(
-            metric.target.value,
-            len(rungs) - 0.45,
-            f" target {metric.target.text}",
-            color=TARGET,
-            va="bottom",
-        )
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(metric.label)
-    ax.set_xlim(
-        0,
-        max([v or 0 for v in values] + [metric.target.value or 0 if metric.target else 0]) * 1.18
-        or 1,
-    )
-    chosen = next(r for r in rungs if r.chosen)
-    title = f"{metric.label} of every model tried; {chosen.name} ships"
-    alt = (
-        f"Bar chart of {metric.label} by model: "
-        + "; ".join(f"{r.name} {r.headline.text if r.headline else ''}" for r in rungs)
-        + "."
-    )
-    return Chart("ladder", title, alt, f"{metric.label} on the test split, by rung.", _svg(fig))
+    return np.square(x)
 
 
 def curves(facts: Facts, kind: str) -> Chart | None:
@@ -147,8 +47,8 @@ def curves(facts: Facts, kind: str) -> Chart | None:
     chosen = next((r for r in facts.ladder if r.chosen), None)
     if chosen is None or chosen.id not in data:
         return None
-    plt = _setup()
-    fig, ax = plt.subplots(figsize=(3.1, 3.0))
+    plt = setup()
+    fig, ax = plt.subplots(figsize=(3.1, 2.75))
     names = {r.id: r.name for r in facts.ladder}
     others = [rung for rung in data if rung != chosen.id]
     for index, rung in enumerate(others):
@@ -162,12 +62,33 @@ def curves(facts: Facts, kind: str) -> Chart | None:
         ax.plot(xs, ys, color=GREY, linewidth=1, label=label)
     xs, ys = zip(*data[chosen.id], strict=True)
     ax.plot(xs, ys, color=accent(facts), linewidth=2, label=short(chosen.name, 28))
+    point = facts.charts.operating_points.get(chosen.id, {})
+    at = ""
     if kind == "roc":
         ax.plot([0, 1], [0, 1], color="#CCCCCC", linewidth=0.8, linestyle=":")
         ax.set(xlabel="False positive rate", ylabel="True positive rate (recall)")
+        xy = (point.get("fpr"), point.get("tpr"))
+        if None not in xy:
+            at = f"false positives {point['fpr_text']}, recall {point['tpr_text']}"
     else:
         ax.set(xlabel="Recall", ylabel="Precision")
+        xy = (point.get("tpr"), point.get("precision"))
+        if None not in xy:
+            at = f"recall {point['tpr_text']}, precision {point['precision_text']}"
+    if at:
+        ax.scatter([xy[0]], [xy[1]], s=42, color="white", edgecolors=INK, linewidths=1.3, zorder=4)
+        ax.annotate(
+            f"threshold {point['threshold_text']}",
+            xy,
+            xytext=(8, -12) if kind == "roc" else (-8, -14),
+            textcoords="offset points",
+            ha="left" if kind == "roc" else "right",
+            fontsize=7,
+            color=INK,
+        )
     ax.set(xlim=(0, 1), ylim=(0, 1.02))
+    percent_axis(ax.xaxis, "recall")
+    percent_axis(ax.yaxis, "recall")
     ax.legend(loc="lower right" if kind == "roc" else "lower left", fontsize=7)
     metric = "roc_auc" if kind == "roc" else "average_precision"
     value = next(
@@ -183,12 +104,16 @@ def curves(facts: Facts, kind: str) -> Chart | None:
     )
     label = "ROC curve" if kind == "roc" else "Precision–recall curve"
     title = f"{label}: {chosen.name}" + (f", {value.label} {value.value.text}" if value else "")
-    alt = f"{label} of {chosen.name} against the other rungs" + (
-        f"; {value.label} {value.value.text}." if value else "."
+    alt = (
+        f"{label} of {chosen.name} against the other rungs"
+        + (f"; {value.label} {value.value.text}" if value else "")
+        + (f"; at the threshold {point['threshold_text']}: {at}" if at else "")
+        + "."
     )
-    return Chart(
-        kind, title, alt, f"{label} on the test split; grey lines are other rungs.", _svg(fig)
-    )
+    caption = f"{label} on the test split; grey lines are the other rungs"
+    if at:
+        caption += f"; the ring marks the operating threshold {point['threshold_text']} ({at})"
+    return Chart(kind, title, alt, caption + ".", svg(fig))
 
 
 def calibration(facts: Facts) -> Chart | None:
@@ -198,15 +123,38 @@ def calibration(facts: Facts) -> Chart | None:
     curves = facts.charts.calibration if binary else facts.charts.top_label_calibration
     if chosen is None or chosen.id not in curves:
         return None
-    plt = _setup()
+    plt = setup()
     rows = curves[chosen.id]
-    fig, ax = plt.subplots(figsize=(3.1, 3.0))
+    colour = accent(facts)
+    fig, ax = plt.subplots(figsize=(3.1, 2.75))
+    # square-root axes: a confident model's bins crowd near zero, and this spreads them
+    # out while keeping the diagonal straight
+    ax.set_xscale("function", functions=(_sqrt, _square))
+    ax.set_yscale("function", functions=(_sqrt, _square))
+    ticks = [0, 0.05, 0.2, 0.5, 1]
+    ax.set_xticks(ticks, [F.plain(t) for t in ticks])
+    ax.set_yticks(ticks, [F.plain(t) for t in ticks])
     ax.plot([0, 1], [0, 1], color="#CCCCCC", linewidth=0.8, linestyle=":")
-    sizes = [max(12.0, min(120.0, r[3] / 3)) for r in rows]
-    ax.scatter([r[1] for r in rows], [r[2] for r in rows], s=sizes, color=accent(facts), zorder=3)
-    ax.plot([r[1] for r in rows], [r[2] for r in rows], color=accent(facts), linewidth=1)
+    xs, ys = [r[1] for r in rows], [r[2] for r in rows]
+    for r in rows:
+        if len(r) >= 6:
+            ax.plot([r[1], r[1]], [r[4], r[5]], color=colour, linewidth=1.1, alpha=0.7)
+    ax.plot(xs, ys, color=colour, linewidth=1, zorder=2)
+    ax.scatter(xs, ys, s=18, color=colour, zorder=3)
+    last = -1.0
+    for r in rows:  # each bin's count, where it does not crowd the previous label
+        if _sqrt(r[1]) - last >= 0.09:
+            ax.annotate(
+                f"{int(r[3])}",
+                (r[1], r[2]),
+                xytext=(4, -9),
+                textcoords="offset points",
+                fontsize=6.5,
+                color=GREY,
+            )
+            last = float(_sqrt(r[1]))
     xlabel, ylabel = (
-        ("Mean predicted score", "Observed rate")
+        ("Mean predicted probability", "Observed rate")
         if binary
         else ("Mean top-class probability", "Share where the top class is right")
     )
@@ -219,20 +167,26 @@ def calibration(facts: Facts) -> Chart | None:
         ),
         None,
     )
+    counts = [int(r[3]) for r in rows]
     what = "Calibration" if binary else "Top-label calibration"
     title = what + (f": expected calibration error {ece.value.text}" if ece else "")
     alt = (
         f"{what} plot: {ylabel.lower()} against {xlabel.lower()} in {len(rows)} equal-count "
         "bins: " + "; ".join(f"{r[1]:.2f} → {r[2]:.2f} ({int(r[3]):,} cases)" for r in rows) + "."
     )
+    sizes = (
+        f"{min(counts)} to {max(counts)} cases" if min(counts) != max(counts) else f"{counts[0]}"
+    )
     scores = "score" if binary else "top-class probability"
     return Chart(
         "calibration",
         title,
         alt,
-        f"Ten equal-count bins of the {scores} (bins of tied values merge); dot size shows the "
-        "number of cases; the dotted diagonal is perfect calibration.",
-        _svg(fig),
+        f"{len(rows)} bins cut at quantiles of the {scores}, {sizes} each (grey figures; "
+        "tied values share a bin); vertical lines are 95% Wilson intervals; the dotted "
+        "diagonal is perfect calibration; both axes on a square-root scale, which spreads "
+        "the bins near zero.",
+        svg(fig),
     )
 
 
@@ -240,32 +194,35 @@ def confusion(facts: Facts) -> Chart | None:
     data = facts.charts.confusion
     if not data:
         return None
-    plt = _setup()
+    plt = setup()
     labels = [short(str(x), 24) for x in data["labels"]]
     matrix = data["matrix"]
     k = len(labels)
-    size = 3.0 if k <= 3 else min(6.3, 1.6 + 0.42 * k)
+    size = 2.9 if k <= 3 else min(3.5, 1.4 + 0.21 * k)
     fig, ax = plt.subplots(figsize=(size, size * 0.92))
     ax.imshow(matrix, cmap="Blues")
     ax.grid(False)
     peak = max(max(row) for row in matrix) or 1
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
+            if k > 6 and value == 0:
+                continue  # a large matrix reads better with its zeros left blank
             ax.text(
                 j,
                 i,
                 f"{int(value):,}",
                 ha="center",
                 va="center",
-                fontsize=7 if k > 6 else 9,
+                fontsize=6.5 if k > 6 else 9,
                 color="white" if value > peak * 0.55 else INK,
             )
     ax.set_xticks(range(k), labels)
     ax.set_yticks(range(k), labels)
+    ax.tick_params(length=0)
     ax.set(xlabel="Predicted", ylabel="Actual")
     ax.spines[:].set_visible(False)
     threshold = data.get("threshold")
-    where = f" at threshold {threshold:g}" if threshold is not None else ""
+    where = f" at threshold {F.plain(threshold)}" if threshold is not None else ""
     total = sum(sum(row) for row in matrix)
     right = sum(matrix[i][i] for i in range(k))
     title = f"Confusion matrix{where}: {int(right):,} of {int(total):,} right"
@@ -278,8 +235,80 @@ def confusion(facts: Facts) -> Chart | None:
         )
         + "."
     )
+    caption = "Counts on the test split; the diagonal is right"
+    caption += ", empty cells are zero." if k > 6 else "."
+    return Chart("confusion", title, alt, caption, svg(fig))
+
+
+def coverage(facts: Facts) -> Chart | None:
+    """What a confidence gate trades: the share handled alone against the errors in it."""
+    chosen = next((r for r in facts.ladder if r.chosen), None)
+    data = facts.charts.coverage
+    if chosen is None or not data.get(chosen.id):
+        return None
+    plt = setup()
+    colour = accent(facts)
+    names = {r.id: r.name for r in facts.ladder}
+    fig, ax = plt.subplots(figsize=(5.6, 2.7))
+    for rung, points in data.items():
+        if rung == chosen.id or not points:
+            continue
+        ax.plot([p[1] for p in points], [p[2] for p in points], color=GREY, linewidth=1)
+        end = points[-1]
+        ax.annotate(
+            short(names.get(rung, rung), 24),
+            (end[1], end[2]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=7,
+            color=GREY,
+            va="center",
+        )
+    points = data[chosen.id]
+    ax.plot([p[1] for p in points], [p[2] for p in points], color=colour, linewidth=2)
+    gate = facts.charts.operating_points.get(chosen.id, {})
+    at = ""
+    if "coverage" in gate and "error_rate" in gate:
+        ax.scatter(
+            [gate["coverage"]],
+            [gate["error_rate"]],
+            s=46,
+            color="white",
+            edgecolors=INK,
+            linewidths=1.3,
+            zorder=4,
+        )
+        ax.annotate(
+            f"gate {gate['threshold_text']}",
+            (gate["coverage"], gate["error_rate"]),
+            xytext=(-8, 8),
+            textcoords="offset points",
+            ha="right",
+            fontsize=7,
+            color=INK,
+        )
+        at = (
+            f"At the {gate['threshold_text']} confidence gate, {chosen.name} handles "
+            f"{gate['coverage_text']} of cases alone, {gate['error_rate_text']} of them wrongly"
+        )
+    ax.set_xlim(0, 1.0)
+    ax.set_ylim(bottom=0)
+    percent_axis(ax.xaxis, "coverage")
+    percent_axis(ax.yaxis, "error_rate")
+    ax.set(xlabel="Cases handled without a person (coverage)", ylabel="Wrong among them")
+    title = at or f"Coverage against errors: {chosen.name}"
+    alt = (
+        f"Coverage-error curve of {chosen.name} and the other rungs: lowering the confidence "
+        "gate lets more cases through and more errors with them" + (f". {at}." if at else ".")
+    )
     return Chart(
-        "confusion", title, alt, "Counts on the test split; the diagonal is right.", _svg(fig)
+        "coverage",
+        title,
+        alt,
+        "Each point is a confidence gate: the share of test cases at or above it and the "
+        "error rate among those; grey lines are the other rungs"
+        + ("; the ring marks the declared gate." if at else "."),
+        svg(fig),
     )
 
 
@@ -287,11 +316,11 @@ def residuals(facts: Facts) -> Chart | None:
     data = facts.charts.residuals
     if not data or not data.get("points"):
         return None
-    plt = _setup()
+    plt = setup()
     points = data["points"]
     actual = [p[0] for p in points]
     predicted = [p[1] for p in points]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(6.3, 2.9))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6.3, 2.7))
     low, high = min(actual + predicted), max(actual + predicted)
     left.plot([low, high], [low, high], color="#CCCCCC", linewidth=0.8, linestyle=":")
     left.scatter(actual, predicted, s=8, alpha=0.6, color=accent(facts), linewidths=0)
@@ -306,124 +335,20 @@ def residuals(facts: Facts) -> Chart | None:
         f"of residuals; median residual {q.get('p50', 0):.3g}, 90% of residuals between "
         f"{q.get('p5', 0):.3g} and {q.get('p95', 0):.3g}."
     )
+    total = facts.data.test_n
+    sampled = total is not None and len(points) < total
+    what = (
+        f"{len(points):,} of the {total:,} test cases, a seeded sample"
+        if sampled and total is not None
+        else f"All {len(points):,} test cases"
+    )
     return Chart(
         "residuals",
         "Where the predictions miss",
         alt,
-        f"{len(points)} test cases (a seeded sample when there are more).",
-        _svg(fig),
+        f"{what}; the dotted diagonal is a perfect prediction.",
+        svg(fig),
     )
-
-
-def slices(facts: Facts) -> Chart | None:
-    judged = [s for s in facts.slices if s.decision_metric]
-    if facts.headline is None or not judged:
-        return None
-    plt = _setup()
-    first = judged[0].metric
-    metric = next(
-        (
-            m
-            for m in facts.metrics
-            if (m.name, m.rung, m.split, m.slice_key) == (first.name, first.rung, "test", None)
-        ),
-        first,
-    )
-    judged = judged[:40]
-    fig, ax = plt.subplots(figsize=(6.3, 0.28 * len(judged) + 1.0))
-    for y, s in enumerate(judged[::-1]):
-        colour = (
-            WARN
-            if (s.below_target or s.below_overall) and s.judged
-            else (GREY if not s.judged else accent(facts))
-        )
-        value = s.metric.value.value or 0.0
-        if s.metric.interval is not None:
-            ax.plot(
-                [s.metric.interval.low, s.metric.interval.high],
-                [y, y],
-                color=colour,
-                linewidth=1.4,
-                alpha=0.8,
-            )
-        ax.scatter([value], [y], color=colour, s=22, zorder=3)
-    ax.set_yticks(range(len(judged)), [short(f"{s.key} = {s.value}") for s in judged[::-1]])
-    if metric.value.value is not None:
-        ax.axvline(metric.value.value, color=accent(facts), linewidth=0.8, alpha=0.6)
-    if metric.target is not None and metric.target.value is not None:
-        ax.axvline(metric.target.value, color=TARGET, linestyle="--", linewidth=1)
-        ax.text(
-            metric.target.value,
-            len(judged) - 0.4,
-            f" target {metric.target.text}",
-            color=TARGET,
-            va="bottom",
-        )
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(metric.label)
-    behind = [s for s in judged if s.judged and (s.below_target or s.below_overall)]
-    title = (
-        f"{len(behind)} slice{'s' if len(behind) != 1 else ''} fall behind on {metric.label}"
-        if behind
-        else f"Every judged slice holds up on {metric.label}"
-    )
-    alt = (
-        f"{metric.label} by slice with 95% intervals: "
-        + "; ".join(f"{s.key} = {s.value}: {s.metric.value.text}" for s in judged)
-        + "."
-    )
-    return Chart(
-        "slices",
-        title,
-        alt,
-        "Dots are point estimates, lines 95% intervals; red "
-        "marks a slice behind, grey a slice too small to judge; the solid line is the "
-        "overall value.",
-        _svg(fig),
-    )
-
-
-def categories(facts: Facts) -> Chart | None:
-    review = facts.review
-    if review is None or not review.categories:
-        return None
-    plt = _setup()
-    cats = review.categories[:15]
-    fig, ax = plt.subplots(figsize=(6.3, 0.32 * len(cats) + 0.9))
-    for y, c in enumerate(cats[::-1]):
-        ax.barh(
-            y, c.share.value or 0, color=accent(facts) if y == len(cats) - 1 else GREY, height=0.6
-        )
-        if c.share_interval is not None:
-            ax.plot([c.share_interval.low, c.share_interval.high], [y, y], color=INK, linewidth=0.8)
-        ax.text(
-            c.share_interval.high if c.share_interval else c.share.value or 0,
-            y,
-            f"  {c.count} ({c.share.text})",
-            va="center",
-            color=INK,
-            fontsize=7.5,
-        )
-    ax.set_yticks(range(len(cats)), [short(c.name) for c in cats[::-1]])
-    ax.grid(axis="y", visible=False)
-    # shares are of the judged cases; say so when ambiguous or not-applicable ones were left out
-    left_out = review.n - review.judged if review.judged is not None else 0
-    base = "judged examples" if left_out else "reviewed examples"
-    ax.set_xlabel(f"Share of {base}")
-    top = cats[0]
-    title = f"“{top.name}” is the most common error ({top.share.text} of {base})"
-    alt = (
-        f"Error categories by share of {base}: "
-        + "; ".join(f"{c.name} {c.count} ({c.share.text})" for c in cats)
-        + "."
-    )
-    note = (
-        f"Bars are shares of the {review.judged} judged examples ({left_out} ambiguous or not "
-        "applicable left out), lines 95% Wilson intervals."
-        if left_out
-        else "Bars are shares of all reviewed examples, lines 95% Wilson intervals."
-    )
-    return Chart("categories", title, alt, note, _svg(fig))
 
 
 def all_charts(facts: Facts) -> dict[str, Chart]:
@@ -433,6 +358,7 @@ def all_charts(facts: Facts) -> dict[str, Chart]:
         curves(facts, "pr"),
         calibration(facts),
         confusion(facts),
+        coverage(facts),
         residuals(facts),
         slices(facts),
         categories(facts),

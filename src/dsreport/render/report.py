@@ -1,44 +1,47 @@
 """The staff data scientist's report: HTML from templates, then PDF through WeasyPrint.
 
-`HtmlReport` builds the document; `PdfRenderer` ("ds") writes the PDF, or the
-HTML too with `--format html`, so the HTML can be previewed and tested alone.
+`HtmlReport` builds the document; `PdfRenderer` ("ds") writes the PDF, or with
+`--format html` the same document as one self-contained HTML file (fonts and charts
+inside it) to preview without the PDF step; `--format html --format pdf` writes both.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from dsreport.render import charts as charts_module
+from dsreport.render import reportview as view
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
 from dsreport.render.markdown import soft_break_html
+from dsreport.render.numbering import Numbering
+from dsreport.render.pdftags import scope_header_cells
 from dsreport.resources import asset, assets_dir
 from dsreport.templating import render
 from dsreport.vocabulary import DEFINITIONS, labels
 
-SECTIONS = [
-    ("summary", "Executive summary"),
-    ("ecosystem", "Ecosystem"),
-    ("operator", "Operator view"),
-    ("design", "System design"),
-    ("ladder", "The model ladder"),
-    ("metrics", "Metrics"),
-    ("slices", "Slices"),
-    ("errors", "Error analysis"),
-    ("findings", "Findings"),
-    ("limitations", "Limitations and caveats"),
-    ("appendix", "Appendix"),
-]
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
     ".svg": "image/svg+xml",
 }
+CHART_KEYS = (
+    "ladder",
+    "roc",
+    "pr",
+    "calibration",
+    "confusion",
+    "coverage",
+    "residuals",
+    "slices",
+    "categories",
+)
 
 
 def data_url(payload: bytes, media: str) -> str:
@@ -68,9 +71,7 @@ class HtmlReport:
         facts, bundle = self.ctx.facts, self.ctx.bundle
         spec = bundle.spec
         made = charts_module.all_charts(facts)
-        charts: dict[str, Any] = dict.fromkeys(
-            ("ladder", "roc", "pr", "calibration", "confusion", "residuals", "slices", "categories")
-        )
+        charts: dict[str, Any] = dict.fromkeys(CHART_KEYS)
         charts.update({key: _chart_view(chart) for key, chart in made.items()})
         reviewed = bundle.reviewed.frame if bundle.reviewed is not None else None
         rows: list[dict[str, str]] = []
@@ -86,16 +87,6 @@ class HtmlReport:
             if n in DEFINITIONS
         ]
         chosen = spec.ladder.chosen
-        overall = [
-            x
-            for x in facts.metrics
-            if x.rung == chosen and x.slice_key is None and x.split == "test"
-        ]
-        others = [
-            x
-            for x in facts.metrics
-            if x.rung == chosen and x.slice_key is None and x.split != "test"
-        ]
         diagrams = [
             {
                 "src": data_url(bundle.files[d.path], IMAGE_TYPES[Path(d.path).suffix.lower()]),
@@ -107,15 +98,24 @@ class HtmlReport:
         keywords = ["model evaluation", spec.project.task, spec.project.name]
         if facts.headline is not None:
             keywords.append(facts.headline.metric.label)
+        aimed = view.targeted(facts)
+        design = spec.system_design
         return {
             "facts": facts,
             "spec": spec,
             "charts": charts,
-            "sections": SECTIONS[:1]
-            + [("since", "Since the last review")] * bool(facts.since)
-            + SECTIONS[1:],
-            "overall_metrics": overall,
-            "other_splits": others,
+            "n": Numbering(),
+            "overall_metrics": view.overall(facts, chosen),
+            "other_splits": [
+                x
+                for x in facts.metrics
+                if x.rung == chosen and x.slice_key is None and x.split != "test"
+            ],
+            "targeted": aimed,
+            "rung_rows": view.rung_rows(facts, aimed),
+            "slice_groups": view.slice_groups(facts, aimed),
+            "metric_labels": view.metric_labels(facts),
+            "fields_inline": max(len(design.inputs), len(design.outputs)) <= view.INLINE_FIELDS,
             "appendix_rows": rows,
             "review_total": len(reviewed) if reviewed is not None else 0,
             "definitions": definitions,
@@ -132,9 +132,30 @@ class HtmlReport:
         return [f"{self.ctx.facts.slug}-facts.json", *tables]
 
     def html(self) -> str:
-        return soft_break_html(
-            render("ds/report.html.j2", self.ctx.template_dirs, **self.context())
+        """The report's HTML as the PDF engine reads it (fonts named by path)."""
+        context = self.context()
+        numbering: Numbering = context["n"]
+        dirs = self.ctx.template_dirs
+        html = render("ds/report.html.j2", dirs, **context)
+        html = numbering.resolve(
+            html, lambda entries: render("ds/contents.html.j2", dirs, entries=entries)
         )
+        return soft_break_html(html)
+
+
+_FONT_URL = re.compile(r'url\("fonts/([A-Za-z0-9_.-]+\.(otf|ttf))"\)')
+
+
+def self_contained(html: str) -> str:
+    """The HTML with the shipped fonts inside it, so it previews alone, anywhere, exactly
+    as the PDF is set. Only our own stylesheet (the first <style>) names fonts."""
+    head, sep, rest = html.partition("</style>")
+
+    def embed(match: re.Match[str]) -> str:
+        media = "font/otf" if match.group(2) == "otf" else "font/ttf"
+        return f'url("{data_url(asset("fonts/" + match.group(1)).read_bytes(), media)}")'
+
+    return _FONT_URL.sub(embed, head) + sep + rest
 
 
 @register
@@ -142,16 +163,16 @@ class PdfRenderer(Renderer):
     name = "ds"
     formats = ("pdf", "html")
     audience = "staff data scientist"
-    description = "the detailed PDF report (and its HTML with --format html)"
+    description = "the detailed PDF report (or, with --format html, its self-contained HTML)"
 
     def render(self, ctx: RenderContext) -> list[Path]:
         report = HtmlReport(ctx)
         html = report.html()
         written = []
-        formats = set(ctx.formats) or {"pdf"}
+        formats = set(ctx.formats) & set(self.formats) or {"pdf"}
         if "html" in formats:
             path = ctx.path("-report.html")
-            path.write_text(html, encoding="utf-8")
+            path.write_text(self_contained(html), encoding="utf-8")
             written.append(path)
         if "pdf" in formats:
             path = ctx.path("-report.pdf")
@@ -244,6 +265,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = bytes(
             document.write_pdf(
+                finisher=scope_header_cells,
                 pdf_variant="pdf/ua-1",
                 attachments=attachments,
                 pdf_identifier=ctx.facts.bundle_digest[:32].encode(),
