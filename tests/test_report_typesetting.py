@@ -256,7 +256,7 @@ def test_one_number_style_per_metric_kind(builds: Builds) -> None:
     assert "0.21%" in text and "0.04%–1.2%" in text and "0.00210" not in text
     assert "89.4%" in text and "0.894" not in text
     text = words(pdf_text(example(builds, "disease-progression").file("-report.pdf")))
-    assert "−9.0 (−14.9 to −3.5)" in text and "−9.02" not in text
+    assert "−9.1 (−14.9 to −3.5)" in text and "−9.02" not in text  # 44.7 − 53.8, as printed
     assert "50.5%" in text  # share_within_40, a rate by its name
     text = words(pdf_text(example(builds, "tumour-triage").file("-report.pdf")))
     assert "0.0067 ms" in text and "0.00670" not in text

@@ -67,7 +67,7 @@ def test_fmt_delta(metric: str, delta: float, ds: str, pm: str) -> None:
         (1.0, "100.0%", "100%"),
         (0.0004, "0.04%", "0.04%"),
         (0.0, "0.0%", "0%"),
-        (0.004, "0.4%", "0.4%"),
+        (0.004, "0.40%", "0.4%"),  # below 1%: one decimal more in the report
     ],
 )
 def test_rates_are_never_rounded_to_0_or_100_percent_unless_they_are(

@@ -27,10 +27,17 @@ def comparison_fact(
 ) -> ComparisonFact:
     """One comparison, formatted: the difference and its interval in points or units."""
     like = c.chosen_value  # a difference at the precision of the values it compares
+    # the two values and their difference printed together, so a row adds up (44.7 - 53.8
+    # reads -9.1, not the -9.0 the unrounded difference would print)
+    report, deck = F.fmt_group(
+        F.kind_of(c.metric),
+        {"ours": c.chosen_value, "other": c.other_value},
+        change=("ours", "other"),
+    )
     delta = Num(
         value=c.delta,
-        text=F.fmt_delta(c.metric, c.delta, like=like),
-        text_pm=F.fmt_delta(c.metric, c.delta, audience="pm", like=like),
+        text=report.get("change") or F.fmt_delta(c.metric, c.delta, like=like),
+        text_pm=deck.get("change") or F.fmt_delta(c.metric, c.delta, audience="pm", like=like),
     )
     interval = None
     if c.interval is not None:
@@ -46,6 +53,9 @@ def comparison_fact(
         )
     chosen, other = num(c.metric, c.chosen_value), num(c.metric, c.other_value)
     assert chosen is not None and other is not None
+    for shown, key in ((chosen, "ours"), (other, "other")):
+        if key in report:
+            shown.text, shown.text_pm = report[key], deck[key]
     return ComparisonFact(
         chosen=c.chosen,
         other=c.other,

@@ -181,8 +181,8 @@ def _sig_places(value: Decimal, digits: int) -> int:
 
 
 def _places(value: Decimal, kind: Kind, audience: str) -> int:
-    if kind == "rate":
-        return RATE_DECIMALS[audience]
+    if kind == "rate":  # one decimal more below 1%, as `fmt` writes a lone rate
+        return RATE_DECIMALS[audience] + (1 if 0 < abs(value) < 1 else 0)
     places = _sig_places(value, DIGITS[audience])
     if kind == "count" and abs(value) >= 1:
         places = min(places, 0)
