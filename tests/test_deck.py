@@ -613,6 +613,7 @@ def stress(root: Path, kind: str, words: int = 5000) -> None:
     for field, before in zip(spec["system_design"]["outputs"], allowed, strict=True):
         if before is not None:  # the golden set's responses and the settings name them
             field["constraints"]["allowed"] = before
+            field["example"] = before[0]  # an example is one of its field's values
     path.write_text(yaml.safe_dump(spec, allow_unicode=True, width=10**9), encoding="utf-8")
     reviewed = root / "data" / "reviewed.csv"
     rows = list(csv.DictReader(reviewed.open(encoding="utf-8", newline="")))

@@ -210,9 +210,10 @@ def _check_example_constraints(item: ContractField, text: str, loc: Loc, out: Co
     if not text or item.type == "array":
         return
     if limits.allowed is not None and text not in limits.allowed:
+        shown = text if len(text) <= 60 else text[:59] + "…"
         out.add(
             loc,
-            f"the example '{text}' is not one of the field's allowed values",
+            f"the example '{shown}' is not one of the field's allowed values",
             suggest(text, list(limits.allowed)) or "use one of the values in `allowed`",
         )
     if item.type in ("integer", "number") and _NUMERAL.match(text):
