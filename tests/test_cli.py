@@ -362,3 +362,12 @@ def test_help_shows_whole_summaries_and_every_choice(cli: Callable[..., Run]) ->
     assert "--only [facts|summary|pm|engineer|ds]" in build
     assert "--format [md|pdf|html]" in build
     assert "[binary|multiclass|regression]" in " ".join(cli("init", "--help").stdout.split())
+
+
+def test_the_renderers_are_listed_in_one_order_whichever_was_imported_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The help's choices do not depend on which renderer an earlier call loaded."""
+    first = render_base.available()
+    monkeypatch.setattr(render_base, "_REGISTRY", {"ds": first["ds"]})
+    assert list(render_base.available()) == ["facts", "summary", "pm", "engineer", "ds"]

@@ -81,7 +81,9 @@ def available() -> dict[str, type[Renderer]]:
     for ep in entry_points(group="dsreport.renderers"):
         if ep.name not in _REGISTRY:
             _REGISTRY[ep.name] = ep.load()
-    return dict(_REGISTRY)
+    # built-in ones in their own order, whichever was imported first, then the others
+    order = [*_BUILTIN, *sorted(n for n in _REGISTRY if n not in _BUILTIN)]
+    return {name: _REGISTRY[name] for name in order}
 
 
 def get_renderer(name: str) -> type[Renderer]:
