@@ -34,6 +34,7 @@ from dsreport.analyse.operations import operations_fact
 from dsreport.analyse.outcomes import outcome_fact
 from dsreport.analyse.overlap import overlap
 from dsreport.analyse.predictions import Evaluation, evaluate
+from dsreport.analyse.ranking import ranked
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
 from dsreport.analyse.rungfacts import budgets as budget_facts
@@ -276,7 +277,7 @@ def analyse(bundle: Bundle) -> Facts:
         budgets=budgets,
     )
     findings = run_checks(context)
-    recommendation = recommend(context, findings)
+    recommendation = ranked(recommend(context, findings), metrics)
     resamples = int(checks.bootstrap_resamples)
     return Facts(
         dsreport_version=__version__,

@@ -13,7 +13,6 @@ import re
 
 from dsreport.analyse import format as F
 from dsreport.analyse.facts import (
-    ConditionFact,
     Facts,
     FindingFact,
     HeadlineFact,
@@ -230,46 +229,11 @@ def ranked_risks(facts: Facts) -> list[tuple[str, str]]:
     return list({text: (severity, text) for severity, text in reversed(ranked)}.values())[::-1]
 
 
-TARGET_FINDINGS = ("target-missed", "target-not-secured", "slice-left-behind")
-"""The findings whose conditions hold a metric against its target: the ones ranked."""
-
-
-def _reach(facts: Facts, term: ConditionFact) -> tuple[bool, float]:
-    """(whether the value meets the target, the share of its likely range on the wrong
-    side of the target): the sort key of `ranked_conditions`, free of each metric's scale."""
-    found = [
-        m
-        for m in facts.metrics
-        if (m.name, m.rung, m.split) == (term.metric, term.rung, "test")
-        and (f"{m.slice_key} = {m.slice_value}" if m.slice_key else None) == term.slice
-    ]
-    goal = term.threshold.value if term.threshold else None
-    if term.finding not in TARGET_FINDINGS or goal is None or not found:
-        return True, 0.0
-    metric, value, interval = found[0], found[0].value.value, found[0].interval
-    if value is None:
-        return True, 0.0
-    lower = metric.direction == "lower_is_better"
-    met = value <= goal if lower else value >= goal
-    if interval is None or interval.high <= interval.low:
-        return met, 0.0 if met else 1.0
-    short = (interval.high - goal) if lower else (goal - interval.low)
-    return met, min(max(short / (interval.high - interval.low), 0.0), 1.0)
-
-
 def ranked_conditions(facts: Facts) -> list[str]:
-    """The recommendation's conditions, the sharpest first (as the risks are ranked): a
-    target already missed, then the one with the largest share of its likely range on the
-    wrong side of its target, then the others in the analysis's order. A slide that shows
-    the first few shows those."""
+    """The recommendation's conditions, the sharpest first: the analysis ranks them
+    (`analyse.ranking`), so the deck and the report list them in one order."""
     rec = facts.recommendation
-    if rec is None:
-        return []
-    if [t.text for t in rec.terms] != rec.conditions:
-        return list(rec.conditions)
-    keys = [_reach(facts, term) for term in rec.terms]
-    order = sorted(range(len(keys)), key=lambda i: (keys[i][0], -keys[i][1], i))
-    return [rec.terms[i].text for i in order]
+    return list(rec.conditions) if rec is not None else []
 
 
 def top_risks(facts: Facts) -> list[str]:
