@@ -143,7 +143,11 @@ def test_the_decision_slide_lists_the_sharpest_conditions_first(built: dict[str,
     assert (first.metric, first.slice) == ("accuracy", "ink_band = medium")
     assert (second.metric, second.slice) == ("auto_entry_error_rate", None)
     shown = texts(prs.slides[-1])["Conditions"].split("\n")
-    assert shown[:2] == [plain(text) for text in ranked[:2]]
+    assert shown[:2] == [plain(text) for text in ranked_conditions(facts, short=True)[:2]]
+    assert shown[0] == (
+        "Pilot on at least 71 cases on ink band = medium; fall back if the share of all "
+        "decisions that are right is clearly below 97%."
+    )
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -79,8 +79,16 @@ def pilot(m: MetricFact, finding: str, why: str, worst: float | None = None) -> 
         f"Pilot{runs}{where(m)} to confirm {m.label} {side} {m.target.text} ({why}); "
         f"{stop_rule(m)}."
     )
+    higher = m.direction == "higher_is_better"
+    head, _, tail = m.label_pm.partition(", ")  # "typical size of a miss (big misses ...)"
+    name = f"{head} ({tail})" if tail else head
+    text_pm = (
+        f"Pilot{runs}{where(m)}; fall back if the {name} is clearly "
+        f"{'below' if higher else 'above'} {m.target.text_pm}."
+    )
     return ConditionFact(
         text=text,
+        text_pm=text_pm,
         finding=finding,
         metric=m.name,
         rung=m.rung,

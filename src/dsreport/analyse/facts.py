@@ -197,6 +197,8 @@ class ConditionFact(_Fact):
 
     text: str
     """The condition in one or two sentences, naming its metric, group, size and threshold."""
+    text_pm: str | None = None
+    """The same condition in a PM's words, short enough for a slide (None: `text`)."""
     finding: str
     """Id of the finding the condition answers."""
     metric: str

@@ -258,7 +258,7 @@ def decision(b: Builder, start: int, room: bool) -> int | None:
         if rec
         else "Recommendation"
     )
-    listed = (ranked_conditions(facts) or rec.reasons) if rec else []
+    listed = (ranked_conditions(facts, short=True) or rec.reasons) if rec else []
     next_steps = spec.audiences.pm.next_steps
 
     def blocks(many: int) -> list[Block]:

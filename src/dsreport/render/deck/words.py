@@ -229,11 +229,16 @@ def ranked_risks(facts: Facts) -> list[tuple[str, str]]:
     return list({text: (severity, text) for severity, text in reversed(ranked)}.values())[::-1]
 
 
-def ranked_conditions(facts: Facts) -> list[str]:
+def ranked_conditions(facts: Facts, *, short: bool = False) -> list[str]:
     """The recommendation's conditions, the sharpest first: the analysis ranks them
-    (`analyse.ranking`), so the deck and the report list them in one order."""
+    (`analyse.ranking`), so the deck and the report list them in one order. `short`: in
+    the PM's words a slide shows (the full sentence stays in the speaker notes)."""
     rec = facts.recommendation
-    return list(rec.conditions) if rec is not None else []
+    if rec is None:
+        return []
+    if short and [t.text for t in rec.terms] == rec.conditions:
+        return [t.text_pm or t.text for t in rec.terms]
+    return list(rec.conditions)
 
 
 def top_risks(facts: Facts) -> list[str]:
