@@ -113,9 +113,7 @@ def sig(value: float, digits: int) -> str:
     rounded = float(f"{value:.{digits - 1}e}")  # round first, so 9.9996 -> 10.0 has 3 digits
     if math.isinf(rounded) or abs(rounded) >= 1e15:  # 1.76e308 rounds past the largest float
         return _minus(f"{value:.{digits - 1}e}")
-    magnitude = math.floor(math.log10(abs(rounded)))
-    decimals = max(digits - 1 - magnitude, 0)
-    return _minus(f"{rounded:,.{decimals}f}")
+    return fixed(rounded, decimals(value, digits))
 
 
 def _percent_places(value: float, audience: str) -> int:
