@@ -90,7 +90,7 @@ def _headline(bundle: Bundle, overall: Overall) -> HeadlineFact | None:
         return None
     success = bundle.spec.operator_view.success_metric
     levels: dict[str, Num] = {}
-    reached = None
+    reached = secured = None
     if success.metric == name and fact.value.value is not None:
         for key in ("optimal", "acceptable", "worst_case"):
             level = num(name, getattr(success, key))
@@ -107,6 +107,9 @@ def _headline(bundle: Bundle, overall: Overall) -> HeadlineFact | None:
             if value >= sign * success.worst_case
             else "below_worst"
         )
+        if fact.interval is not None:  # does the range's far end reach the level too?
+            far = fact.interval.low if sign > 0 else fact.interval.high
+            secured = sign * far >= sign * success.acceptable
     base_fact = overall.get((ladder.baseline, name)) if ladder.baseline != ladder.chosen else None
     base = base_fact.value.value if base_fact else None
     delta = None
@@ -123,6 +126,7 @@ def _headline(bundle: Bundle, overall: Overall) -> HeadlineFact | None:
         baseline=num(name, base),
         delta=delta,
         success_levels=levels,
+        level_secured=secured,
         level_reached=reached,
         shown=_shown(fact, base, levels),
     )

@@ -78,6 +78,9 @@ class HeadlineFact(_Fact):
     success_levels: dict[str, Num] = Field(default_factory=dict)
     """optimal / acceptable / worst_case from the operator view, formatted."""
     level_reached: Literal["optimal", "acceptable", "below_acceptable", "below_worst"] | None = None
+    level_secured: bool | None = None
+    """Whether the interval's far end also reaches the acceptable level (None: no interval
+    or no level): a value at the level whose range falls short could fall short of it."""
     shown: ShownFact | None = None
     """The value, the baseline's, the target, the change and the success levels, printed
     together (keys `ours`, `today`, `target`, `change`, `optimal`, `acceptable`,

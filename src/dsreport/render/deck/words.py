@@ -86,19 +86,10 @@ REACHED = {
 
 def reached_words(head: HeadlineFact) -> str:
     """What the level reached means to a PM; `acceptable, but could fall short` when the
-    value reaches a level its own likely range does not: "good enough to ship" must not
-    hide a range that falls short of it."""
-    words = REACHED.get(head.level_reached or "", "")
-    level = head.success_levels.get("acceptable")
-    interval = head.metric.interval
-    if head.level_reached not in ("optimal", "acceptable") or level is None or interval is None:
-        return words
-    if level.value is None:
-        return words
-    up = higher(head.metric)
-    if interval.low < level.value if up else interval.high > level.value:
+    value reaches a level its likely range does not (`level_secured`)."""
+    if head.level_reached in ("optimal", "acceptable") and head.level_secured is False:
         return "acceptable, but could fall short"
-    return words
+    return REACHED.get(head.level_reached or "", "")
 
 
 def against_target(metric: MetricFact, ours: str, target: str) -> str:
