@@ -20,9 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dsreport.analyse.intervals import wilson
+from dsreport.load.bins import GRID
 
 EXACT_LIMIT = 50_000
-GRID = 10_000
 CALIBRATION_BINS = 10
 """Equal-count bins for the calibration curve and ECE (binary scores, multiclass top label)."""
 EPS = float(np.finfo(np.float64).eps)
@@ -244,13 +244,17 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
 
 
 def _quantile_edges(values: Array, counts: Array, bins: int) -> Array:
-    """Edges (batch x bins + 1) of equal-count bins of the scores a histogram holds.
+    """Edges (batch x bins + 1) of equal-count bins of the scores a histogram holds: the
+    edges scikit-learn's `calibration_curve(strategy="quantile")` uses (numpy percentiles)."""
+    return quantiles(values, counts, np.linspace(0, 1, bins + 1) * 100 / 100)
 
-    numpy's linear percentiles of the rows, computed from the counts without expanding
-    them: the edges scikit-learn's `calibration_curve(strategy="quantile")` uses.
-    """
+
+def quantiles(values: Array, counts: Array, q: Array) -> Array:
+    """numpy's linear quantiles `q` (batch x len(q)) of the rows a (batch x bins) histogram
+    holds, computed from the counts without expanding them: `np.quantile(rows, q)` exactly
+    when each bin is one distinct value."""
+    counts = _batch(counts)
     n = counts.sum(axis=1)
-    q = np.linspace(0, 1, bins + 1) * 100 / 100  # as numpy.percentile divides
     virtual = (n[:, None] - 1) * q[None, :]
     previous = np.floor(virtual)
     last = virtual >= n[:, None] - 1

@@ -19,6 +19,7 @@ from dsreport.analyse.checks import Context, run_checks
 from dsreport.analyse.comparisons import comparison_facts
 from dsreport.analyse.coverage import coverage_charts, with_texts
 from dsreport.analyse.decision import choose, imbalanced
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import (
     ChartsFact,
     DataFact,
@@ -33,7 +34,7 @@ from dsreport.analyse.metricfacts import from_computed, from_reported, num, same
 from dsreport.analyse.operations import operations_fact
 from dsreport.analyse.outcomes import outcome_fact
 from dsreport.analyse.overlap import overlap
-from dsreport.analyse.predictions import Evaluation, evaluate
+from dsreport.analyse.predictions import evaluate
 from dsreport.analyse.ranking import ranked
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts

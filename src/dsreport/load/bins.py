@@ -1,0 +1,18 @@
+"""The score grids of the binary statistics, shared by the reducer and the statistics
+table's checks: arithmetic an SQL engine repeats bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+GRID = 10_000
+"""Score bins of 1/GRID once a table has too many distinct scores to keep each one."""
+PAIR_GRID = 40
+"""Bins of 1/PAIR_GRID for the joint histogram of two rungs (plus the threshold as an edge)."""
+
+
+def pair_values(threshold: float) -> NDArray[np.float64]:
+    """The pair grid's lower edges, ascending, with the operating threshold among them."""
+    grid = np.arange(PAIR_GRID + 1, dtype=np.float64) / PAIR_GRID
+    return np.unique(np.concatenate([grid, [float(threshold)]]))
