@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dsreport.analyse.intervals import wilson
-from dsreport.load.bins import GRID
+from dsreport.load.bins import GRID, grid_index
 
 EXACT_LIMIT = 50_000
 CALIBRATION_BINS = 10
@@ -144,8 +144,7 @@ def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
 
 
 def _grid(scores: Array) -> tuple[NDArray[np.int64], Array]:
-    index = np.minimum(np.floor(scores * GRID), GRID).astype(np.int64)
-    return index, np.arange(GRID + 1, dtype=np.float64) / GRID
+    return grid_index(scores), np.arange(GRID + 1, dtype=np.float64) / GRID
 
 
 def row_losses(y: NDArray[np.bool_], scores: Array) -> tuple[Array, Array]:

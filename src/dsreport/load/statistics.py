@@ -270,7 +270,7 @@ def _bins(
         off,
         f"score {{value}} is not on the grid of 1/{GRID:,} (binning grid)",
         "score",
-        "the grid query writes FLOOR(score * 10000) / 10000",
+        "the grid query writes LEAST(FLOOR(score * 10000 + 1e-9), 10000) / 10000",
     )
     grid = pair_values(spec.interrogation.operating_threshold)
     for column in ("score", "other_score"):

@@ -21,7 +21,7 @@ from dsreport.analyse import binstats
 from dsreport.analyse.reduce.model import PredictionStats, TestRows, pairs_needed
 from dsreport.analyse.reduce.pairs import pair_bin
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.bins import GRID, pair_values
+from dsreport.load.bins import GRID, grid_index, pair_values
 from dsreport.load.columns import MISSING, factor
 
 Array = NDArray[np.float64]
@@ -109,7 +109,7 @@ class Reducer:
                 else:
                     self._reindex(union)
         if self.binning == "grid":
-            return {r: _grid_index(s) for r, s in scores.items()}
+            return {r: grid_index(s) for r, s in scores.items()}
         return {r: np.searchsorted(self.values, s).astype(np.int64) for r, s in scores.items()}
 
     def _known(self, s: Array) -> NDArray[np.bool_]:
@@ -132,7 +132,7 @@ class Reducer:
         self.values = union
 
     def _to_grid(self) -> None:
-        target = _grid_index(self.values)
+        target = grid_index(self.values)
         size = GRID + 1
 
         def move(arr: Array) -> Array:
@@ -290,10 +290,6 @@ class Reducer:
             pairs=joint,
             test_rows=rows,
         )
-
-
-def _grid_index(scores: Array) -> Codes:
-    return np.minimum(np.floor(scores * GRID), GRID).astype(np.int64)
 
 
 def _bincount(

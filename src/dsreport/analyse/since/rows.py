@@ -40,11 +40,11 @@ def _floats(values: Any) -> list[float | None]:
 def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> RowsFact | None:
     """The chosen rung's test rows, or None (no predictions, no column, too many rows)."""
     section = spec.interrogation.predictions
+    if section is not None and ev is not None and spec.project.task == "binary":
+        return _binary_digest(spec, ev)
     if section is None or table is None or ev is None:
         return None
     chosen, task = spec.ladder.chosen, spec.project.task
-    if task == "binary":
-        return _binary_digest(spec, ev)
     output = ev.rows.get("predicted", {}).get(chosen)
     if output is None or not 0 < len(output) <= ROWS_KEPT:
         return None
