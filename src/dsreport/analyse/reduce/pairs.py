@@ -22,10 +22,12 @@ Array = NDArray[np.float64]
 
 
 def pair_bin(scores: Array, threshold: float, values: Array) -> NDArray[np.int64]:
-    """Index into `values` of each score's bin."""
-    low = np.minimum(np.floor(scores * PAIR_GRID), PAIR_GRID) / PAIR_GRID
-    edge = np.where((scores >= threshold) & (low < threshold), threshold, low)
-    return np.searchsorted(values, edge).astype(np.int64)
+    """Index into `values` of each score's bin (a table lookup, no search per row)."""
+    low = np.minimum(np.floor(scores * PAIR_GRID), PAIR_GRID).astype(np.int64)
+    grid = np.arange(PAIR_GRID + 1, dtype=np.float64) / PAIR_GRID
+    position = np.searchsorted(values, grid)
+    above = (scores >= threshold) & (grid[low] < threshold)
+    return np.where(above, int(np.searchsorted(values, threshold)), position[low])
 
 
 @dataclass

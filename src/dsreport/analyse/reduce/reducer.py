@@ -174,11 +174,13 @@ class Reducer:
         for column, codes in slices.items():
             V = len(self.slice_dicts[column].index)
             counts = _grow(_grow(self.slice_counts[column], 0, V), 1, L)
-            counts += _bincount(codes * L + label, test, all_test, V * L).reshape(V, L)
+            index = _tested(codes * L + label, test, all_test, V * L)
+            counts += _sums(index, V * L).reshape(V, L)
             self.slice_counts[column] = counts
 
+        losses = {r: binstats.row_losses(y, s) for r, s in scores.items()}
         for rung in self.rungs:
-            loss, sq = binstats.row_losses(y, scores[rung])
+            loss, sq = losses[rung]
             hist = _grow(_grow(_grow(self.hist[rung], 1, S), 2, B), 3, L)
             index = (split * B + bins[rung]) * L + label
             for q, weights in enumerate((None, loss, sq)):
@@ -189,17 +191,17 @@ class Reducer:
             for column, codes in slices.items():
                 V = len(self.slice_dicts[column].index)
                 cube = _grow(_grow(_grow(self.slices[column], 1, V), 2, B), 3, L)
-                index = (codes * B + bins[rung]) * L + label
+                index = _tested((codes * B + bins[rung]) * L + label, test, all_test, V * B * L)
                 for q, weights in enumerate((None, loss, sq)):
-                    cube[q] += _bincount(index, test, all_test, V * B * L, weights).reshape(V, B, L)
+                    cube[q] += _sums(index, V * B * L, weights).reshape(V, B, L)
                 self.slices[column] = cube
-        self._add_pairs(scores, y, label, test, all_test, L)
+        self._add_pairs(scores, losses, label, test, all_test, L)
         self._keep(batch, label, scores, test, all_test)
 
     def _add_pairs(
         self,
         scores: dict[str, Array],
-        y: NDArray[np.bool_],
+        losses: dict[str, tuple[Array, Array]],
         label: Codes,
         test: NDArray[np.bool_],
         all_test: bool,
@@ -209,13 +211,12 @@ class Reducer:
             return
         k = len(self.pair_values)
         cells = {r: pair_bin(s, self.threshold, self.pair_values) for r, s in scores.items()}
-        losses = {r: binstats.row_losses(y, s) for r, s in scores.items()}
         for a, b in self.pairs:
             joint = _grow(self.joint[(a, b)], 1, L)
-            index = (label * k + cells[a]) * k + cells[b]
+            index = _tested((label * k + cells[a]) * k + cells[b], test, all_test, L * k * k)
             weights = (None, *losses[a], *losses[b])
             for q, w in enumerate(weights):
-                joint[q] += _bincount(index, test, all_test, L * k * k, w).reshape(L, k, k)
+                joint[q] += _sums(index, L * k * k, w).reshape(L, k, k)
             self.joint[(a, b)] = joint
 
     def _keep(
@@ -292,14 +293,14 @@ class Reducer:
         )
 
 
-def _bincount(
-    index: Codes, test: NDArray[np.bool_], all_test: bool, size: int, weights: Any = None
-) -> Array:
-    """Sums over the test rows only: other rows go to one extra cell, dropped."""
-    if not all_test:
-        index = np.where(test, index, size)
-    out = np.bincount(index, weights=weights, minlength=size + 1)[:size]
-    return out.astype(np.float64)
+def _tested(index: Codes, test: NDArray[np.bool_], all_test: bool, size: int) -> Codes:
+    """`index` on the test rows; every other row goes to one extra cell, `size`."""
+    return index if all_test else np.where(test, index, size)
+
+
+def _sums(index: Codes, size: int, weights: Any = None) -> Array:
+    """Count (or sum of `weights`) of each cell below `size`; the extra cell is dropped."""
+    return np.bincount(index, weights=weights, minlength=size + 1)[:size].astype(np.float64)
 
 
 def reduce_rows(
