@@ -7,8 +7,9 @@ the histograms alone, so the cost after the pass does not depend on the row
 count. With at most `EXACT_LIMIT` distinct scores each distinct score is its
 own bin and the results equal scikit-learn's; above it scores are binned on a
 grid of 1/10,000, exact for thresholds on that grid and within 1e-4 for the
-ranking metrics. The pass is a group-by-bin count and could run as SQL
-(`GROUP BY slice, label, floor(score * 10000)`) for tables that do not fit.
+ranking metrics. The pass is a group-by-bin count (`analyse.reduce`, streamed), and runs
+as SQL too (docs/analysis.md, "The statistics table") for tables that never leave a
+warehouse.
 """
 
 from __future__ import annotations

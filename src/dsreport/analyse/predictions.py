@@ -14,7 +14,7 @@ import pandas as pd
 from dsreport.analyse import multiclass, multiproba, regression
 from dsreport.analyse.evaluation import Evaluation, add, budget
 from dsreport.analyse.intervals import bootstrap
-from dsreport.analyse.reduce import PredictionStats, from_statistics, reduce_rows
+from dsreport.analyse.reduce import ROWS_KEPT, PredictionStats, from_statistics, reduce_rows
 from dsreport.analyse.reduce.evaluate import evaluate_binary
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
@@ -80,6 +80,8 @@ def prediction_stats(spec: BundleSpec, table: Table) -> PredictionStats:
         *section.slice_columns,
         *rungs,
     ]
+    if not section.split_column and getattr(table, "rows", 0) > ROWS_KEPT:
+        wanted.remove(section.id_column)  # every row is a test row: too many to keep
     columns = list(dict.fromkeys(c for c in wanted if c))
     batches = getattr(table, "batches", None)
     if batches is not None:

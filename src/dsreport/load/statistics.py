@@ -127,6 +127,7 @@ def _numbers(table: Table, values: dict[str, pd.Series], part: pd.Series) -> lis
         n.notna() & ~((n >= 0) & (n == np.floor(n))),
         "n {value} is not a count (a whole number, 0 or more)",
         "n",
+        "n is the cell's COUNT(*)",
     )
     for column in ("log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum"):
         v = values[column]
@@ -135,6 +136,7 @@ def _numbers(table: Table, values: dict[str, pd.Series], part: pd.Series) -> lis
             v.notna() & ~(np.isfinite(v) & (v >= 0)),
             "{value} is not a sum of losses (finite, 0 or more)",
             column,
+            "scores must be probabilities in [0, 1]; " + SQL_HINT,
         )
     for column in ("score", "other_score"):
         v = values[column]
@@ -162,6 +164,7 @@ def _names(
             cells[column].notna() & ~cells[column].isin(rungs),
             "rung {value} is not a rung of the ladder with a score_column (" + listed + ")",
             column,
+            "name each rung by its id in ladder.rungs, and give it a score_column",
         )
     splits = [s.name for s in spec.system_design.data.splits] or ["test"]
     if section.split_column or spec.system_design.data.splits:
@@ -170,6 +173,7 @@ def _names(
             cells["split"].notna() & ~cells["split"].isin(splits),
             "split {value} is not declared in system_design.data.splits",
             "split",
+            f"declared: {', '.join(splits)}",
         )
     else:
         problems += _rows(
@@ -186,6 +190,7 @@ def _names(
         + (", ".join(section.slice_columns) or "none")
         + ")",
         "slice_column",
+        "list it in interrogation.predictions.slice_columns, or leave its rows out",
     )
     problems += _rows(
         table,
@@ -218,6 +223,7 @@ def _names(
             cells["label"].notna() & ~cells["label"].isin(classes),
             "label {value} is not one of the declared classes (" + ", ".join(classes) + ")",
             "label",
+            "add it to interrogation.classes, or fix the query's label text",
         )
     if not (part == "count").any():
         problems.append(
