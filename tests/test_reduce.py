@@ -300,3 +300,20 @@ def test_a_statistics_table_needs_a_binary_task(statistics_bundle: Path) -> None
         "error: dsreport.yaml: interrogation.predictions.format: a statistics table needs a "
         "binary task, not regression" in [p.format() for p in err.value.problems]
     )
+
+
+def test_the_queries_are_written_in_each_engine_s_sql() -> None:
+    spec = load_bundle(EXAMPLES / "tumour-triage").spec
+    duck = statistics_sql(spec, "duckdb", "exact")
+    spark = statistics_sql(spec, "spark", "grid")
+    bigquery = statistics_sql(spec, "bigquery", "grid")
+    assert list(duck) == list(spark) == list(bigquery) == ["count", "score", "pair"]
+    assert 'CAST("score_logreg" AS DOUBLE) AS r1' in duck["score"]
+    assert "score AS bin" in duck["score"] and "'exact' AS binning" in duck["score"]
+    assert "CAST(`score_logreg` AS DOUBLE) AS r1" in spark["score"]
+    assert "LEAST(FLOOR(score * 10000 + 1e-09), 10000) / 10000 AS bin" in spark["score"]
+    assert "CAST(`score_logreg` AS FLOAT64) AS r1" in bigquery["score"]
+    assert (
+        "CAST(NULL AS INT64)" not in bigquery["score"]
+        and "CAST(NULL AS STRING)" in (bigquery["pair"])
+    )

@@ -38,19 +38,7 @@ BINNINGS = ("exact", "grid")
 NEEDED = {
     "count": ("split", "label", "n"),
     "score": ("split", "rung", "label", "score", "binning", "n", "log_loss_sum", "sq_sum"),
-    "pair": (
-        "split",
-        "rung",
-        "other_rung",
-        "label",
-        "score",
-        "other_score",
-        "n",
-        "log_loss_sum",
-        "sq_sum",
-        "other_log_loss_sum",
-        "other_sq_sum",
-    ),
+    "pair": ("split", "rung", "other_rung", "label", *NUMBER_COLUMNS),
 }
 """The cells each part must fill; the others stay empty (NULL)."""
 SQL_HINT = "see docs/analysis.md, 'The statistics table', for the query that writes it"
