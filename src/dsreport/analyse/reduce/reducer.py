@@ -124,7 +124,8 @@ class Reducer:
 
         def move(arr: Array) -> Array:
             out = np.zeros((*arr.shape[:2], size, arr.shape[3]))
-            out[:, :, where, :] = arr
+            if arr.shape[2]:  # else never filled (no scores for it yet)
+                out[:, :, where, :] = arr
             return out
 
         self.hist = {r: move(a) for r, a in self.hist.items()}
@@ -137,8 +138,9 @@ class Reducer:
 
         def move(arr: Array) -> Array:
             out = np.zeros((*arr.shape[:2], size, arr.shape[3]))
-            index: Any = (slice(None), slice(None), target)
-            np.add.at(out, index, arr)
+            if arr.shape[2]:
+                index: Any = (slice(None), slice(None), target)
+                np.add.at(out, index, arr)
             return out
 
         self.hist = {r: move(a) for r, a in self.hist.items()}
