@@ -317,3 +317,14 @@ def test_the_queries_are_written_in_each_engine_s_sql() -> None:
         "CAST(NULL AS INT64)" not in bigquery["score"]
         and "CAST(NULL AS STRING)" in (bigquery["pair"])
     )
+
+
+def test_score_rows_of_a_split_without_counts_are_each_located(statistics_bundle: Path) -> None:
+    def spoil(f: pd.DataFrame) -> pd.DataFrame:  # the overall score rows move to 'train'
+        return f.assign(split=f.split.where((f.part != "score") | f.slice_column.notna(), "train"))
+
+    _write(statistics_bundle, spoil)
+    assert _errors(statistics_bundle) == [
+        f"error: data/statistics.parquet: split: split 'train' has no count rows (row {row})"
+        for row in range(15, 20)
+    ] + ["error: data/statistics.parquet: split: 503 more rows like this"]

@@ -45,11 +45,11 @@ SQL_HINT = "see docs/analysis.md, 'The statistics table', for the query that wri
 
 
 def text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text, missing as <NA> (integers stay "1", not "1.0")."""
-    out = series.astype(object).where(series.notna(), None)
-    return pd.Series(
-        [None if v is None else label_text(v) for v in out], index=series.index, dtype=object
-    )
+    """Cells as stripped text, missing as None (integers stay "1", not "1.0"); each
+    distinct value is turned into text once."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = np.array([label_text(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(texts[codes], index=series.index, dtype=object)
 
 
 def numbers(series: pd.Series) -> pd.Series:
@@ -213,6 +213,14 @@ def _names(
             "label",
             "add it to interrogation.classes, or fix the query's label text",
         )
+    counted = set(cells["split"][(part == "count") & ~sliced].dropna())
+    problems += _rows(
+        table,
+        part.isin(("score", "pair")) & cells["split"].notna() & ~cells["split"].isin(counted),
+        "split {value} has no count rows",
+        "split",
+        "the count query writes a row for every split and label",
+    )
     if not (part == "count").any():
         problems.append(
             Problem("the statistics table has no count rows", file=table.file, hint=SQL_HINT)

@@ -135,7 +135,8 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
         return np.asarray(np.searchsorted(values, score), dtype=np.int64)
 
     def codes(column: str, rows: NDArray[np.bool_], at: dict[str, int]) -> NDArray[np.int64]:
-        return np.array([at[x] for x in t[column][rows]], dtype=np.int64)
+        found = pd.Categorical(t[column][rows], categories=list(at))
+        return np.asarray(found.codes, dtype=np.int64)
 
     def fill(shape: tuple[int, ...], rows: NDArray[np.bool_], index: tuple[Any, ...]) -> Array:
         out = np.zeros(shape)
