@@ -5,6 +5,7 @@ documented SQL in DuckDB."""
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import math
 import shutil
@@ -107,7 +108,8 @@ def as_statistics(root: Path, frame: pd.DataFrame, target: Path, old_path: str) 
 
 
 def duckdb_statistics(spec: Any, rows: Path, binning: str) -> pd.DataFrame:
-    duckdb = pytest.importorskip("duckdb")
+    import duckdb
+
     con = duckdb.connect()
     con.execute(f"CREATE VIEW predictions AS SELECT * FROM read_parquet('{rows}')")
     parts = [con.execute(q).df() for q in statistics_sql(spec, "duckdb", binning).values()]
@@ -138,6 +140,8 @@ def check_all_paths(
     found = differences(memory, from_table)
     assert only(found, {*ROW_ONLY, *IDENTITY}) == []
     assert {key for key in ROW_ONLY if any(d.startswith(key) for d in found)} == set(lost)
+    if importlib.util.find_spec("duckdb") is None:
+        return stats  # (d) needs the duckdb extra
     # (d) the documented SQL, run by DuckDB on the rows
     sql = duckdb_statistics(spec, rows, stats.binning)
     by_sql = facts(
