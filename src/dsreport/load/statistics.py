@@ -38,6 +38,8 @@ NUMBER_COLUMNS = (
     "other_sq_sum",
 )
 COLUMNS = (*TEXT_COLUMNS, "binning", *NUMBER_COLUMNS)
+DICTIONARY = (*TEXT_COLUMNS, "binning")
+"""The text columns, read dictionary-encoded (a few distinct values in a million rows)."""
 BINNINGS = ("exact", "grid")
 NEEDED = {
     "count": ("split", "label", "n"),
@@ -86,11 +88,15 @@ class Text:
 
 
 def numbers(series: pd.Series) -> Array:
-    return np.asarray(pd.to_numeric(series, errors="coerce").astype("float64"), dtype=np.float64)
+    """The column as float64, a cell that is no number NaN (a float64 column: no copy)."""
+    found = pd.to_numeric(series, errors="coerce")
+    if found.dtype != np.float64:
+        found = found.astype("float64")
+    return np.asarray(found.to_numpy(), dtype=np.float64)
 
 
 def cells(frame: pd.DataFrame) -> dict[str, Text]:
-    return {c: Text.of(frame[c]) for c in (*TEXT_COLUMNS, "binning")}
+    return {c: Text.of(frame[c]) for c in DICTIONARY}
 
 
 def is_statistics(spec: BundleSpec) -> bool:
