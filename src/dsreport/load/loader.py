@@ -29,7 +29,7 @@ from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_
 from dsreport.load.pmchecks import check_pm
 from dsreport.load.prosecheck import check_prose
 from dsreport.load.servingchecks import check_serving
-from dsreport.load.statistics import is_statistics, statistics_problems
+from dsreport.load.statistics import DICTIONARY, is_statistics, statistics_problems
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_tables
@@ -283,6 +283,7 @@ def _read_file(
         slices = section.get("slice_columns")
         columns += slices if isinstance(slices, list) else []
         columns += text_inputs
+        columns += DICTIONARY if section.get("format") == "statistics" else ()
         table, table_problems = read_table(
             data,
             value,
