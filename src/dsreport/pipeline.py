@@ -91,7 +91,7 @@ def build(
         with _stage("write", timings, progress):
             artifacts = stage.commit()
     return BuildResult(
-        facts=facts,
+        facts_or_file=facts,
         artifacts=artifacts,
         warnings=bundle.warnings,
         timings=timings,
