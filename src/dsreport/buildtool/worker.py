@@ -11,6 +11,7 @@ cross back whole (see `DsreportError.__reduce__`).
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import subprocess
 import sys
@@ -99,7 +100,11 @@ def main() -> None:
         data = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+    sys.stderr.flush()
 
 
 if __name__ == "__main__":
     main()
+    # the outcome is sent and what the function wrote is closed: tearing down every module
+    # would only keep the parent waiting for the end of its output
+    os._exit(0)
