@@ -245,3 +245,84 @@ def test_a_stopped_batch_stops_the_builds_in_its_worker_processes(tmp_path: Path
     assert proc.returncode == 130, err
     assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == []
+
+
+def _children(pid: int) -> list[int]:
+    task = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in task.read_text().split()] if task.exists() else []
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="lists children from /proc")
+def test_a_stop_during_the_analysis_ends_the_pdf_worker_started_before_it(
+    previous: Path, tmp_path: Path
+) -> None:
+    """With two processes the PDF's worker starts before the analysis; SIGTERM to the
+    command then (the worker importing, or waiting for the facts) ends both, exit 130."""
+    out = _copy(previous, tmp_path)
+    before = _hashes(out)
+    ready = tmp_path / "ready"
+    command = [sys.executable, "-c", WRAPPER, "dsreport.analyse.engine:analyse", str(ready)]
+    command += ["1", "all", "build", str(BUNDLE), "-o", str(out), "--only", ONLY]
+    command += ["--force", "-j", "2"]
+    env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    deadline = time.monotonic() + 120
+    while not ready.exists():
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the analysis was never reached"
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert len(workers) == 1
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
+    assert "Traceback" not in err
+    assert _gone(workers[0])
+    assert _hashes(out) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="lists children from /proc")
+def test_ctrl_c_while_the_worker_renders_the_pdf_stops_both(previous: Path, tmp_path: Path) -> None:
+    """Ctrl-C in a terminal reaches the command and its worker at once: while the worker
+    lays out the PDF (the deck is already staged here), both stop quietly, exit 130."""
+    out = _copy(previous, tmp_path)
+    before = _hashes(out)
+    command = [sys.executable, "-m", "dsreport.cli", "build", str(BUNDLE), "-o", str(out)]
+    command += ["--only", "facts,summary,ds,pm", "--force", "-j", "2"]
+    env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
+    )
+    deadline = time.monotonic() + 120
+    deck = "tumour-triage-deck.pptx"
+    while not any((p / deck).exists() for p in out.glob(".dsreport-staging-*")):
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the deck was never staged"
+        time.sleep(0.02)
+    workers = _children(proc.pid)
+    assert len(workers) == 1
+    assert not any(out.glob(".dsreport-staging-*/tumour-triage-report.pdf"))
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
+    assert "Traceback" not in err
+    assert _gone(workers[0])
+    assert _hashes(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".dsreport")]
