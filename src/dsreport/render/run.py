@@ -21,7 +21,7 @@ from dsreport.errors import BuildError, DsreportError
 from dsreport.render.base import _BUILTIN, RenderContext, get_renderer
 
 MAIN = "ds"
-"""The renderer that keeps this process; the others may move to a worker."""
+"""The PDF: the renderer that takes longest, which the others are run beside."""
 
 
 def run_renderer(name: str, ctx: RenderContext) -> tuple[list[Path], list[str], float]:
@@ -49,7 +49,8 @@ tables): beyond it the copy through the pipe costs about what the worker saves."
 
 def warm_up() -> None:
     """In a worker started before the analysis: import what the PDF needs (the report's
-    modules, matplotlib, WeasyPrint: about a second) while this process loads and analyses."""
+    modules, matplotlib, WeasyPrint: about a second) while this process loads and analyses,
+    and nothing it does not (the other renderers, python-pptx)."""
     from dsreport.render import chartstyle
 
     get_renderer(MAIN)
