@@ -91,3 +91,11 @@ def test_main_called_from_python_exits_as_usual() -> None:
     assert run.stderr == "torn down\n"
     fast = _run("--version")
     assert (fast.returncode, fast.stdout, fast.stderr) == (0, run.stdout, "")
+
+
+def test_the_exit_status_is_the_one_python_gives(capsys: pytest.CaptureFixture[str]) -> None:
+    from dsreport.cli import _flushed
+
+    assert [_flushed(None), _flushed(0), _flushed(130)] == [0, 0, 130]
+    assert _flushed("stopped") == 1
+    assert capsys.readouterr().err == "stopped\n"

@@ -78,13 +78,13 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _interrupted(
-    target: str, out: Path, tmp_path: Path, signum: int, pause: int = 1, only: str = "all"
+def _paused(
+    target: str, out: Path, tmp_path: Path, pause: int = 1, only: str = "all", jobs: int = 1
 ) -> subprocess.Popen[str]:
-    """A build of BUNDLE into `out`, sent `signum` once it is inside `target`."""
+    """A build of BUNDLE into `out`, once it is inside `target`."""
     ready = tmp_path / "ready"
     command = [sys.executable, "-c", WRAPPER, target, str(ready), str(pause), only]
-    command += ["build", str(BUNDLE), "-o", str(out), "--only", ONLY, "--force", "-j", "1"]
+    command += ["build", str(BUNDLE), "-o", str(out), "--only", ONLY, "--force", "-j", str(jobs)]
     env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
@@ -94,6 +94,14 @@ def _interrupted(
         assert proc.poll() is None, proc.communicate()[1]
         assert time.monotonic() < deadline, "the wrapped function was never reached"
         time.sleep(0.05)
+    return proc
+
+
+def _interrupted(
+    target: str, out: Path, tmp_path: Path, signum: int, pause: int = 1, only: str = "all"
+) -> subprocess.Popen[str]:
+    """A build of BUNDLE into `out`, sent `signum` once it is inside `target`."""
+    proc = _paused(target, out, tmp_path, pause, only)
     proc.send_signal(signum)
     proc.wait(timeout=120)
     return proc
@@ -268,19 +276,7 @@ def test_a_stop_during_the_analysis_ends_the_pdf_worker_started_before_it(
     command then (the worker importing, or waiting for the facts) ends both, exit 130."""
     out = _copy(previous, tmp_path)
     before = _hashes(out)
-    ready = tmp_path / "ready"
-    command = [sys.executable, "-c", WRAPPER, "dsreport.analyse.engine:analyse", str(ready)]
-    command += ["1", "all", "build", str(BUNDLE), "-o", str(out), "--only", ONLY]
-    command += ["--force", "-j", "2"]
-    env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    deadline = time.monotonic() + 120
-    while not ready.exists():
-        assert proc.poll() is None, proc.communicate()[1]
-        assert time.monotonic() < deadline, "the analysis was never reached"
-        time.sleep(0.05)
+    proc = _paused("dsreport.analyse.engine:analyse", out, tmp_path, jobs=2)
     workers = _children(proc.pid)
     assert len(workers) == 1
     proc.send_signal(signal.SIGTERM)
