@@ -31,7 +31,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -190,6 +189,8 @@ def library_versions(names: Sequence[str] = LIBRARIES) -> dict[str, str]:
 
 
 def _versions(names: Sequence[str]) -> dict[str, str]:
+    from importlib import metadata
+
     found = {"python": sys.version}
     for name in names:
         try:
