@@ -260,12 +260,19 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in task.read_text().split()] if task.exists() else []
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
+def _assert_stopped_quietly(
+    proc: subprocess.Popen[str], worker: int, out: Path, before: dict[str, str]
+) -> None:
+    """Exit 130 with dsreport's message and no traceback, the worker ended with it, and
+    the previous outputs as they were with nothing left beside them."""
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
+    assert "Traceback" not in err
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)
+    assert _hashes(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".dsreport")]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="lists children from /proc")
@@ -280,12 +287,7 @@ def test_a_stop_during_the_analysis_ends_the_pdf_worker_started_before_it(
     workers = _children(proc.pid)
     assert len(workers) == 1
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
-    assert "Traceback" not in err
-    assert _gone(workers[0])
-    assert _hashes(out) == before
+    _assert_stopped_quietly(proc, workers[0], out, before)
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="lists children from /proc")
@@ -315,10 +317,4 @@ def test_ctrl_c_while_the_worker_renders_the_pdf_stops_both(previous: Path, tmp_
     assert len(workers) == 1
     assert not any(out.glob(".dsreport-staging-*/tumour-triage-report.pdf"))
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
-    assert "Traceback" not in err
-    assert _gone(workers[0])
-    assert _hashes(out) == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".dsreport")]
+    _assert_stopped_quietly(proc, workers[0], out, before)
