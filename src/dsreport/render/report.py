@@ -18,6 +18,7 @@ from dsreport.render import charts as charts_module
 from dsreport.render import reportview as view
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
+from dsreport.render.gcpause import fewer_collections
 from dsreport.render.markdown import soft_break_html
 from dsreport.render.numbering import Numbering
 from dsreport.render.pdftags import scope_header_cells
@@ -166,6 +167,10 @@ class PdfRenderer(Renderer):
     description = "the detailed PDF report (or, with --format html, its self-contained HTML)"
 
     def render(self, ctx: RenderContext) -> list[Path]:
+        with fewer_collections():
+            return self._render(ctx)
+
+    def _render(self, ctx: RenderContext) -> list[Path]:
         report = HtmlReport(ctx)
         html = report.html()
         written = []
