@@ -19,6 +19,7 @@ from dsreport.render import reportview as view
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
 from dsreport.render.gcpause import fewer_collections
+from dsreport.render.leanua import html_class
 from dsreport.render.markdown import soft_break_html
 from dsreport.render.numbering import Numbering
 from dsreport.render.pdftags import scope_header_cells
@@ -225,7 +226,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     import datetime as dt
     import os
 
-    from weasyprint import HTML, Attachment
+    from weasyprint import Attachment
 
     from dsreport.errors import BuildError
     from dsreport.render.fetcher import RefusedURL, SafeFetcher
@@ -267,7 +268,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
     try:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = html_class(html)(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = bytes(
             document.write_pdf(
                 finisher=scope_header_cells,
