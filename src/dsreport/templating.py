@@ -32,7 +32,8 @@ def _autoescape(name: str | None) -> bool:
 def environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     """One environment per set of template folders, kept for the process: a template is
     compiled once (a fifth of a second for the report's) and recompiled only when its file
-    changes, so `--watch` and batch builds do not compile the same templates again."""
+    changes, so a process that renders again (`--watch`, the library called in a loop)
+    does not compile the same templates again."""
     return _environment(tuple(str(d) for d in user_dirs))
 
 
