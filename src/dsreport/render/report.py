@@ -229,7 +229,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     from weasyprint import Attachment
 
     from dsreport.errors import BuildError
-    from dsreport.render.fetcher import RefusedURL, SafeFetcher
+    from dsreport.render.fetcher import BytesFetcher, RefusedURL, SafeFetcher
 
     fetcher = SafeFetcher()
     base_url = assets_dir().as_uri() + "/"  # the inline CSS names fonts as fonts/...
@@ -251,8 +251,8 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
         media = "text/csv" if path.endswith(".csv") else "application/octet-stream"
         attachments.append(
             Attachment(
-                url=data_url(payload, media),
-                url_fetcher=fetcher,
+                url=f"data:{media},",  # a name for the bytes BytesFetcher serves
+                url_fetcher=BytesFetcher(payload, media),
                 name=name,
                 description=what,
                 **dated,
