@@ -11,6 +11,7 @@ template it replaces, so a user can override a single block.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -36,10 +37,19 @@ def _autoescape(name: str | None) -> bool:
 
 
 def environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    """One environment per set of template folders, kept for the process: a template is
+    compiled once (a fifth of a second for the report's) and recompiled only when its file
+    changes, so a process that renders again (`--watch`, the library called in a loop)
+    does not compile the same templates again."""
+    return _environment(tuple(str(d) for d in user_dirs))
+
+
+@functools.cache
+def _environment(user_dirs: tuple[str, ...]) -> jinja2.Environment:
     shipped = jinja2.FileSystemLoader(str(templates_dir()))
     loader = jinja2.ChoiceLoader(
         [
-            *(jinja2.FileSystemLoader(str(d)) for d in user_dirs),
+            *(jinja2.FileSystemLoader(d) for d in user_dirs),
             jinja2.PrefixLoader({"builtin": shipped}),
             shipped,
         ]
