@@ -71,4 +71,5 @@ def test_a_folder_others_may_write_is_not_used(
     (folder,) = tmp_path.glob("templates-*")
     folder.chmod(0o777)
     templating._bytecode_cache.cache_clear()
+    templating._environment.cache_clear()
     assert templating.environment().bytecode_cache is None

@@ -37,15 +37,15 @@ def _autoescape(name: str | None) -> bool:
 
 
 def environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
-    """One environment per set of template folders, kept for the process: a template is
-    compiled once (a fifth of a second for the report's) and recompiled only when its file
-    changes, so a process that renders again (`--watch`, the library called in a loop)
-    does not compile the same templates again."""
-    return _environment(tuple(str(d) for d in user_dirs))
+    """One environment per set of template folders (and cache folder), kept for the
+    process: a template is compiled once (a fifth of a second for the report's) and
+    recompiled only when its file changes, so `--watch` and batch builds do not compile the
+    same templates again."""
+    return _environment(tuple(str(d) for d in user_dirs), cache_dir())
 
 
 @functools.cache
-def _environment(user_dirs: tuple[str, ...]) -> jinja2.Environment:
+def _environment(user_dirs: tuple[str, ...], cache_root: Path) -> jinja2.Environment:
     shipped = jinja2.FileSystemLoader(str(templates_dir()))
     loader = jinja2.ChoiceLoader(
         [
@@ -61,7 +61,7 @@ def _environment(user_dirs: tuple[str, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(cache_dir()),
+        bytecode_cache=_bytecode_cache(cache_root),
     )
     env.filters["markdown"] = to_html
     env.filters["plain"] = to_plain
