@@ -11,10 +11,12 @@ recorded (`deferred`), so the swap is never cut in half.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 _requested = threading.Event()
 _deferring = threading.Event()
@@ -40,13 +42,29 @@ def installed() -> Iterator[None]:
         yield
         return
     previous = {s: signal.getsignal(s) for s in SIGNALS}
+    hook = sys.unraisablehook
     for signum in SIGNALS:
         signal.signal(signum, _on_signal)
+    sys.unraisablehook = _quiet_interrupts(hook)
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for signum, handler in previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def _quiet_interrupts(hook: Any) -> Any:
+    """A stop's KeyboardInterrupt that lands in a weakref or finaliser callback cannot be
+    raised there: Python would print it as "Exception ignored ... Traceback". The request
+    is already recorded (`check()` raises it again), so that one is dropped silently;
+    everything else goes to the previous hook."""
+
+    def unraisable(info: Any) -> None:
+        if not (isinstance(info.exc_value, KeyboardInterrupt) and _requested.is_set()):
+            hook(info)
+
+    return unraisable
 
 
 def _clear() -> None:
