@@ -45,6 +45,7 @@ from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.loader import Bundle
+from dsreport.load.tables import Table
 
 
 def build_date(bundle: Bundle) -> dt.date:
@@ -162,7 +163,7 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
         data.split_class_counts = ev.split_class_counts
         if ev.class_counts and ev.test_n:
             data.minority_share = num("share", min(ev.class_counts.values()) / ev.test_n)
-    if bundle.predictions is not None:
+    if isinstance(bundle.predictions, Table):  # a streamed table is over overlap.MAX_ROWS
         found = overlap(bundle.spec, bundle.predictions.frame)
         data.shared_ids, data.shared_feature_rows = found.shared_ids, found.shared_feature_rows
     return data
@@ -227,6 +228,9 @@ def analyse(bundle: Bundle) -> Facts:
     spec = bundle.spec
     checks = CheckThresholds().updated(spec.interrogation.checks)
     ev = evaluate(spec, bundle.predictions, checks) if bundle.predictions is not None else None
+    # a streamed table's rows are read only through the evaluation's pass: no per-field
+    # reference distributions and no row digest for `--since`
+    in_memory = bundle.predictions if isinstance(bundle.predictions, Table) else None
     metrics, differs = _metrics(bundle, ev)
     goals = targets(spec)
     overall = overall_table(spec, metrics, goals)
@@ -306,7 +310,7 @@ def analyse(bundle: Bundle) -> Facts:
         operations=operations_fact(spec, ev, checks).model_copy(
             update={
                 "settings": setting_facts(spec, ev),
-                "features": feature_facts(spec, bundle.predictions, checks),
+                "features": feature_facts(spec, in_memory, checks),
                 "golden": golden_fact(spec, bundle.golden),
             }
         ),
@@ -316,5 +320,5 @@ def analyse(bundle: Bundle) -> Facts:
         environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),
-        test_rows=row_digest(spec, bundle.predictions, ev),
+        test_rows=row_digest(spec, in_memory, ev),
     )

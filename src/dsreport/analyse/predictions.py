@@ -18,6 +18,7 @@ from dsreport.analyse.intervals import bootstrap, contain, percentile_intervals,
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
+from dsreport.load.streamed import StreamedTable
 from dsreport.load.tables import Table
 
 _FACTORS: dict[tuple[int, str], tuple[pd.DataFrame, tuple[Any, list[str]]]] = {}
@@ -85,10 +86,10 @@ def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluation:
+def evaluate(spec: BundleSpec, table: Table | StreamedTable, checks: CheckThresholds) -> Evaluation:
     section = spec.interrogation.predictions
     assert section is not None
-    frame = table.frame
+    frame = table.frame if isinstance(table, Table) else pd.concat(table.batches(table.columns))
     split = (
         frame[section.split_column]
         if section.split_column

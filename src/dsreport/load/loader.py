@@ -17,21 +17,25 @@ from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.artifacts import ResolvedEnvironment, check_model
-from dsreport.load.checks import check_spec
+from dsreport.load.checks import Collector, check_spec
 from dsreport.load.codecheck import check_code_files
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.exampletext import example_text_problems
 from dsreport.load.golden import GoldenRow, read_golden
 from dsreport.load.messages import dotted, validation_problems
+from dsreport.load.multitable import read_parts
 from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
 from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_folder
 from dsreport.load.pmchecks import check_pm
+from dsreport.load.predictionchecks import check_predictions
 from dsreport.load.prosecheck import check_prose
 from dsreport.load.servingchecks import check_serving
+from dsreport.load.source import fingerprint, is_source, over_cap, source_files
+from dsreport.load.streamed import StreamedTable, open_streamed
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
-from dsreport.load.tablechecks import check_tables
+from dsreport.load.tablechecks import check_reviewed
 from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
 
@@ -45,7 +49,8 @@ class Bundle:
     root: Path
     spec: BundleSpec
     doc: YamlDoc
-    predictions: Table | None = None
+    predictions: Table | StreamedTable | None = None
+    """In memory, or streamed (a large Parquet table of a binary task: `load.streamed`)."""
     reviewed: Table | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     prose_sources: dict[str, str] = field(default_factory=dict)
@@ -55,6 +60,9 @@ class Bundle:
     """The golden set's rows, read and checked against the contract."""
     environment: ResolvedEnvironment = field(default_factory=ResolvedEnvironment)
     """The model's Python version and pinned packages."""
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    """Files read where they lie rather than held in `files` (a streamed table's), by
+    path: what keys them in the digest and the caches (`source.fingerprint`)."""
 
     @property
     def slug(self) -> str:
@@ -87,12 +95,17 @@ def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
     if bundle is None or any(p.severity == "error" for p in problems):
         raise BundleError(problems)
     bundle.warnings = sort_problems([p for p in problems if p.severity == "warning"])
+    if isinstance(bundle.predictions, StreamedTable):
+        bundle.predictions.warnings = bundle.warnings  # its first pass adds its own
     return bundle
 
 
 def collect_problems(path: str | Path, options: LoadOptions | None = None) -> list[Problem]:
-    """Every problem with the bundle, errors and warnings, without raising."""
-    _, problems = _load(Path(path), options or LoadOptions())
+    """Every problem with the bundle, errors and warnings, without raising (a streamed
+    table's cells are read once here, as no analysis follows)."""
+    bundle, problems = _load(Path(path), options or LoadOptions())
+    if bundle is not None and isinstance(bundle.predictions, StreamedTable):
+        problems += bundle.predictions.check()
     return sort_problems(problems)
 
 
@@ -148,7 +161,10 @@ def _read(
     files: dict[str, bytes] = {SPEC_FILE: raw}
     text_inputs = _text_inputs(doc.data)
     prose_sources: dict[str, str] = {}
-    tables: dict[str, Table] = {}
+    tables: dict[str, Table | StreamedTable] = {}
+    project = doc.data.get("project")
+    binary = isinstance(project, dict) and project.get("task") == "binary"
+    stream = options.stream_rows if binary else None
     for loc, marker, value, container in list(iter_marked(BundleSpec, doc.data)):
         line, key = doc.line(loc), dotted(loc)
         if isinstance(marker, ProseMarker):
@@ -189,6 +205,7 @@ def _read(
                 tables,
                 container if marker.what == "table" else {},
                 text_inputs,
+                stream,
             )
     problems += check_prose(doc.data, doc, prose_sources)
     open_items += take_open_items(doc)
@@ -206,20 +223,34 @@ def _read(
     model_problems, environment = check_model(spec, doc, files)
     problems += model_problems
     predictions = _table(spec.interrogation.predictions, tables)
-    reviewed = _table(spec.interrogation.reviewed_examples, tables)
+    found = _table(spec.interrogation.reviewed_examples, tables)
+    reviewed = found if isinstance(found, Table) else None  # one file, never streamed
     if reviewed is not None:
         problems += adopt_review_synonyms(reviewed)
     if predictions is not None:
         problems += undeclared_probabilities(spec, predictions)
-    problems += check_tables(spec, doc, predictions, reviewed)
+    table_checks = Collector(doc)
+    if predictions is not None:
+        problems += check_predictions(spec, predictions, table_checks)
+    if reviewed is not None:
+        problems += check_reviewed(spec, reviewed)
+    problems += table_checks.problems
     golden, golden_problems = read_golden(spec, files, predictions)
     problems += golden_problems
     if open_items or any(p.severity == "error" for p in problems):
         return None, problems, doc
+    fingerprints = {
+        f.name: fingerprint(f)
+        for table in tables.values()
+        if isinstance(table, StreamedTable)
+        for f in table.files
+    }
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(f"{name}\0{len(files[name])}\0".encode())
         digest.update(files[name])
+    for name in sorted(fingerprints):
+        digest.update(f"{name}\0{fingerprints[name]}\0".encode())
     bundle = Bundle(
         root=root,
         spec=spec,
@@ -231,11 +262,12 @@ def _read(
         digest=digest.hexdigest(),
         golden=golden,
         environment=environment,
+        fingerprints=fingerprints,
     )
     return bundle, problems, doc
 
 
-def _table(section: Any, tables: dict[str, Table]) -> Table | None:
+def _table(section: Any, tables: dict[str, Table | StreamedTable]) -> Table | StreamedTable | None:
     return tables.get(section.path) if section is not None else None
 
 
@@ -247,12 +279,17 @@ def _read_file(
     key: str,
     limits: Limits,
     files: dict[str, bytes],
-    tables: dict[str, Table],
+    tables: dict[str, Table | StreamedTable],
     section: dict[str, Any],
     text_inputs: list[str],
+    stream: int | None,
 ) -> list[Problem]:
     if marker.what == "model file":
         return _read_model(root, value, line, key, limits, files)
+    if marker.many and value not in tables and is_source(root, value):
+        return _read_source(
+            root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
+        )
     suffix = Path(value).suffix.lower()
     if suffix not in {k.lower() for k in marker.kinds}:
         return [
@@ -264,6 +301,10 @@ def _read_file(
                 key=key,
             )
         ]
+    if marker.many and suffix == ".parquet" and stream is not None and value not in tables:
+        return _read_source(  # may be streamed: not read here
+            root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
+        )
     data, problem = read_checked(
         root, value, cap_of(marker, limits), file=SPEC_FILE, line=line, key=key
     )
@@ -273,20 +314,76 @@ def _read_file(
     if suffix == ".svg":
         return svg_problems(data, value, line=line, key=key)
     if marker.what == "table" and value not in tables:
-        missing = section.get("missing_values")
-        columns = [section.get("label_column", "label"), section.get("split_column")]
-        slices = section.get("slice_columns")
-        columns += slices if isinstance(slices, list) else []
-        columns += text_inputs
         table, table_problems = read_table(
-            data,
-            value,
-            missing=[str(m) for m in missing] if isinstance(missing, list) else [],
-            categorical=[c for c in columns if isinstance(c, str)],
+            data, value, missing=_missing(section), categorical=_categorical(section, text_inputs)
         )
         if table is None:
             return table_problems
         tables[value] = table
+    return []
+
+
+def _missing(section: dict[str, Any]) -> list[str]:
+    missing = section.get("missing_values")
+    return [str(m) for m in missing] if isinstance(missing, list) else []
+
+
+def _categorical(section: dict[str, Any], text_inputs: list[str]) -> list[str]:
+    """Low-cardinality text columns, read dictionary-encoded (pandas Categorical)."""
+    columns = [section.get("label_column", "label"), section.get("split_column")]
+    slices = section.get("slice_columns")
+    columns += slices if isinstance(slices, list) else []
+    columns += text_inputs
+    return [c for c in columns if isinstance(c, str)]
+
+
+def _read_source(
+    root: Path,
+    marker: FileMarker,
+    value: str,
+    line: int | None,
+    key: str,
+    limits: Limits,
+    files: dict[str, bytes],
+    tables: dict[str, Table | StreamedTable],
+    section: dict[str, Any],
+    text_inputs: list[str],
+    stream: int | None,
+) -> list[Problem]:
+    """A table from one file, a folder or a glob: streamed when it is Parquet with more
+    than `stream` rows, else read into memory as one table."""
+    found, message, hint = source_files(root, value, tuple(k.lower() for k in marker.kinds))
+    if not found:
+        return [Problem(message or "cannot read", file=SPEC_FILE, line=line, key=key, hint=hint)]
+    if stream is not None and found[0].path.suffix.lower() == ".parquet":
+        streamed, problems = open_streamed(value, found, stream)
+        if problems:
+            return problems
+        if streamed is not None:
+            tables[value] = streamed
+            return []
+    too_big = over_cap(value, found, limits.table_bytes)
+    if too_big is not None:
+        return [Problem(too_big[0], file=SPEC_FILE, line=line, key=key, hint=too_big[1])]
+    blobs = {}
+    for file in found:
+        data, problem = read_checked(
+            root, file.name, limits.table_bytes, file=SPEC_FILE, line=line, key=key
+        )
+        if data is None:
+            return [problem] if problem else []
+        blobs[file.name] = data
+    files.update(blobs)
+    table, problems = read_parts(
+        found,
+        value,
+        blobs,
+        missing=_missing(section),
+        categorical=_categorical(section, text_inputs),
+    )
+    if table is None:
+        return problems
+    tables[value] = table
     return []
 
 
