@@ -66,11 +66,13 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
     """Every byte the loader may read from the bundle: dsreport.yaml and each file it names,
     resolved as the loader resolves them, every file of a model folder included (a symbolic
     link, a special file or a file over its cap is hashed as the refusal the loader will
-    give, never read)."""
-    from dsreport.bundle.fields import ProseMarker, is_prose_path
+    give, never read). The predictions' files are keyed by `load.source.fingerprint`: a
+    Parquet file over 64 MB by its footer and file status, not by its every byte."""
+    from dsreport.bundle.fields import FileMarker, ProseMarker, is_prose_path
     from dsreport.bundle.introspect import iter_marked
     from dsreport.bundle.spec import BundleSpec
     from dsreport.load.paths import cap_of, read_checked, read_folder, resolve_inside
+    from dsreport.load.source import table_key
     from dsreport.load.yamlsrc import parse_yaml
 
     limits = (options or LoadOptions()).limits
@@ -88,6 +90,9 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
     data = doc.data if doc is not None else None
     for _, marker, value, _ in iter_marked(BundleSpec, data):
         if isinstance(marker, ProseMarker) and not is_prose_path(value):
+            continue
+        if isinstance(marker, FileMarker) and marker.many:
+            digest.update(f"\0{value}\0{table_key(root, value, marker.kinds)}".encode())
             continue
         cap = cap_of(marker, limits)
         path, message, _ = resolve_inside(root, value, cap, folder_ok=True)
@@ -179,6 +184,7 @@ def build_key(
         "only": sorted(only or []),
         "formats": sorted(f.lower() for f in formats),
         "limits": repr((options or LoadOptions()).limits),
+        "stream_rows": (options or LoadOptions()).stream_rows,
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

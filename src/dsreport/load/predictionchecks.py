@@ -91,6 +91,7 @@ class ValueChecks:
         self.splits = SplitTally()
         self.ids = IdTally()
         self.columns = sorted(present)
+        self.plain = [section.id_column] if section.id_column in present else []
         self.scores = [
             r.score_column
             for r in spec.ladder.rungs
@@ -254,14 +255,14 @@ def _repeated_ids(table: StreamedTable, column: str, tally: IdTally) -> list[Pro
     if not len(repeats):
         return []
     found = Findings()
-    seen: set[int] = set()
-    for file, offset, frame in table.read([column]):
+    seen: set[Any] = set()
+    for file, offset, frame in table.read([column], plain=[column]):
         ids = frame[column]
-        hashes = id_hashes(ids)
         earlier = np.zeros(len(ids), dtype=bool)
-        for row in np.flatnonzero(np.isin(hashes, repeats)):
-            earlier[row] = int(hashes[row]) in seen
-            seen.add(int(hashes[row]))
+        for row in np.flatnonzero(np.isin(id_hashes(ids), repeats)):
+            value = ids.iloc[row]
+            earlier[row] = value in seen
+            seen.add(value)
 
         def where(row: int, file: str = file, offset: int = offset) -> tuple[str, None, int]:
             return file, None, offset + row

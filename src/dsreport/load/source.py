@@ -189,6 +189,18 @@ def fingerprint(file: SourceFile) -> str:
     return "footer:" + digest.hexdigest()
 
 
+def table_key(root: Path, ref: str, kinds: tuple[str, ...]) -> str:
+    """What keys the table `ref` names in the build cache: each file's fingerprint, or the
+    refusal the loader will give."""
+    files, message, _ = source_files(root, ref, tuple(k.lower() for k in kinds))
+    if not files:
+        return f"refused\0{message}"
+    try:
+        return "\0".join(f"{f.name}\0{fingerprint(f)}" for f in files)
+    except OSError as exc:
+        return f"unreadable\0{exc}"
+
+
 def schema_problems(schemas: list[tuple[str, Any]]) -> list[Problem]:
     """Columns or types that differ between the files of one table, each naming both
     files (the first file's schema is the reference)."""

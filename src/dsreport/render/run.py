@@ -71,11 +71,14 @@ def _side_renderers(names: Sequence[str], jobs: int) -> list[str]:
 def _for_worker(ctx: RenderContext) -> RenderContext:
     """What the deck and the handoff read, without what they do not: the predictions
     table and the tables' raw bytes (10 million rows would cross the pipe for nothing)."""
-    interrogation = ctx.bundle.spec.interrogation
+    bundle = ctx.bundle
+    interrogation = bundle.spec.interrogation
     tables = {s.path for s in (interrogation.predictions, interrogation.reviewed_examples) if s}
-    files = {k: v for k, v in ctx.bundle.files.items() if k not in tables}
-    bundle = dataclasses.replace(ctx.bundle, predictions=None, files=files)
-    return dataclasses.replace(ctx, bundle=bundle, notes=[])
+    tables.update(bundle.predictions.sources if bundle.predictions is not None else [])
+    files = {k: v for k, v in bundle.files.items() if k not in tables}
+    return dataclasses.replace(
+        ctx, bundle=dataclasses.replace(bundle, predictions=None, files=files), notes=[]
+    )
 
 
 def render_all(
