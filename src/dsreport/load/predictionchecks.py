@@ -70,6 +70,11 @@ def check_predictions(
         if column not in present and _need(table, column, loc, out):
             present.add(column)
     checks = ValueChecks(spec, out.doc, present, streamed=isinstance(table, StreamedTable))
+    if isinstance(table, Table) and spec.project.task != "multiclass":
+        numbers = checks.scores + (
+            [section.label_column] if spec.project.task == "regression" else []
+        )
+        table.numeric = tuple(c for c in numbers if c in present)
     if isinstance(table, StreamedTable):
         table.checks = checks
         return []
