@@ -149,13 +149,13 @@ def test_a_folder_or_glob_stays_inside_the_bundle(
     parts(frame, outside, 1)
     preds = root / "data" / "preds"
     if make == "linked-folder":
-        os.symlink(outside, preds)
+        preds.symlink_to(outside)
     else:
         parts(frame, preds, 2)
     if make == "csv":
         frame.to_csv(preds / "extra.csv", index=False)
     if make == "link":
-        os.symlink(outside / "part-0.parquet", preds / "outside.parquet")
+        (preds / "outside.parquet").symlink_to(outside / "part-0.parquet")
     if make == "empty":
         (root / "data" / "empty" / "_SUCCESS").parent.mkdir()
         (root / "data" / "empty" / "_SUCCESS").write_text("")
@@ -252,7 +252,7 @@ def test_a_streamed_tables_columns_are_checked_at_load(tmp_path: Path) -> None:
 
 
 def test_golden_ids_are_looked_up_in_a_streamed_table(tmp_path: Path) -> None:
-    root, frame = streamed_bundle(tmp_path)
+    root, _ = streamed_bundle(tmp_path)
     golden = root / "data" / "golden.jsonl"
     first = golden.read_text().splitlines()[0]
     golden.write_text(golden.read_text().replace(first, first.replace('"id": "', '"id": "9')))
