@@ -23,16 +23,16 @@ from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.exampletext import example_text_problems
 from dsreport.load.golden import GoldenRow, read_golden
 from dsreport.load.messages import dotted, validation_problems
-from dsreport.load.multitable import read_parts
 from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
 from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_folder
 from dsreport.load.pmchecks import check_pm
 from dsreport.load.predictionchecks import check_predictions
 from dsreport.load.prosecheck import check_prose
+from dsreport.load.readsource import categorical, missing_values, read_source
 from dsreport.load.servingchecks import check_serving
-from dsreport.load.source import fingerprint, is_source, over_cap, source_files
-from dsreport.load.streamed import StreamedTable, open_streamed
+from dsreport.load.source import fingerprint, is_source
+from dsreport.load.streamed import StreamedTable
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_reviewed
@@ -239,12 +239,15 @@ def _read(
     problems += golden_problems
     if open_items or any(p.severity == "error" for p in problems):
         return None, problems, doc
-    fingerprints = {
-        f.name: fingerprint(f)
-        for table in tables.values()
-        if isinstance(table, StreamedTable)
-        for f in table.files
-    }
+    try:
+        fingerprints = {
+            f.name: fingerprint(f)
+            for table in tables.values()
+            if isinstance(table, StreamedTable)
+            for f in table.files
+        }
+    except OSError as exc:  # a file changed or vanished since it was opened
+        return None, [*problems, Problem(f"a predictions file cannot be read: {exc}")], doc
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(f"{name}\0{len(files[name])}\0".encode())
@@ -287,7 +290,7 @@ def _read_file(
     if marker.what == "model file":
         return _read_model(root, value, line, key, limits, files)
     if marker.many and value not in tables and is_source(root, value):
-        return _read_source(
+        return read_source(
             root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
         )
     suffix = Path(value).suffix.lower()
@@ -302,7 +305,7 @@ def _read_file(
             )
         ]
     if marker.many and suffix == ".parquet" and stream is not None and value not in tables:
-        return _read_source(  # may be streamed: not read here
+        return read_source(  # may be streamed: not read here
             root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
         )
     data, problem = read_checked(
@@ -315,75 +318,14 @@ def _read_file(
         return svg_problems(data, value, line=line, key=key)
     if marker.what == "table" and value not in tables:
         table, table_problems = read_table(
-            data, value, missing=_missing(section), categorical=_categorical(section, text_inputs)
+            data,
+            value,
+            missing=missing_values(section),
+            categorical=categorical(section, text_inputs),
         )
         if table is None:
             return table_problems
         tables[value] = table
-    return []
-
-
-def _missing(section: dict[str, Any]) -> list[str]:
-    missing = section.get("missing_values")
-    return [str(m) for m in missing] if isinstance(missing, list) else []
-
-
-def _categorical(section: dict[str, Any], text_inputs: list[str]) -> list[str]:
-    """Low-cardinality text columns, read dictionary-encoded (pandas Categorical)."""
-    columns = [section.get("label_column", "label"), section.get("split_column")]
-    slices = section.get("slice_columns")
-    columns += slices if isinstance(slices, list) else []
-    columns += text_inputs
-    return [c for c in columns if isinstance(c, str)]
-
-
-def _read_source(
-    root: Path,
-    marker: FileMarker,
-    value: str,
-    line: int | None,
-    key: str,
-    limits: Limits,
-    files: dict[str, bytes],
-    tables: dict[str, Table | StreamedTable],
-    section: dict[str, Any],
-    text_inputs: list[str],
-    stream: int | None,
-) -> list[Problem]:
-    """A table from one file, a folder or a glob: streamed when it is Parquet with more
-    than `stream` rows, else read into memory as one table."""
-    found, message, hint = source_files(root, value, tuple(k.lower() for k in marker.kinds))
-    if not found:
-        return [Problem(message or "cannot read", file=SPEC_FILE, line=line, key=key, hint=hint)]
-    if stream is not None and found[0].path.suffix.lower() == ".parquet":
-        streamed, problems = open_streamed(value, found, stream)
-        if problems:
-            return problems
-        if streamed is not None:
-            tables[value] = streamed
-            return []
-    too_big = over_cap(value, found, limits.table_bytes)
-    if too_big is not None:
-        return [Problem(too_big[0], file=SPEC_FILE, line=line, key=key, hint=too_big[1])]
-    blobs = {}
-    for file in found:
-        data, problem = read_checked(
-            root, file.name, limits.table_bytes, file=SPEC_FILE, line=line, key=key
-        )
-        if data is None:
-            return [problem] if problem else []
-        blobs[file.name] = data
-    files.update(blobs)
-    table, problems = read_parts(
-        found,
-        value,
-        blobs,
-        missing=_missing(section),
-        categorical=_categorical(section, text_inputs),
-    )
-    if table is None:
-        return problems
-    tables[value] = table
     return []
 
 
