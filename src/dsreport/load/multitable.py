@@ -64,31 +64,20 @@ def _csv(
 
 def _header_problems(tables: list[Table]) -> list[Problem]:
     first = tables[0]
-    want = first.columns
     hint = "write every file of the table with the same columns"
     problems = []
     for table in tables[1:]:
-        have = table.columns
-        problems += [
-            Problem(
-                f"column '{c}' is in {first.file} but not in {table.file}",
-                file=table.file,
-                line=1,
-                hint=hint,
-            )
-            for c in want
-            if c not in have
-        ]
-        problems += [
-            Problem(
-                f"column '{c}' is in {table.file} but not in {first.file}",
-                file=table.file,
-                line=1,
-                hint=hint,
-            )
-            for c in have
-            if c not in want
-        ]
+        for has, lacks in ((first, table), (table, first)):
+            problems += [
+                Problem(
+                    f"column '{c}' is in {has.file} but not in {lacks.file}",
+                    file=table.file,
+                    line=1,
+                    hint=hint,
+                )
+                for c in has.columns
+                if c not in lacks.columns
+            ]
     return problems
 
 
