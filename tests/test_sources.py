@@ -241,6 +241,22 @@ def test_a_streamed_tables_bad_cells_stop_the_build_with_the_in_memory_messages(
     )
 
 
+def test_a_pass_left_before_the_end_leaves_the_checks_to_the_next(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    frame.loc[200, "score_forest"] = -1.0
+    parts(frame, root / "data" / "predictions", 2)
+    point_at(root, "data/predictions")
+    table = load_bundle(root, STREAM).predictions
+    assert isinstance(table, StreamedTable)
+    for _ in table.batches(["label"], rows=10):
+        break
+    with pytest.raises(BundleError) as caught:
+        for _ in table.batches(["label"], rows=10):
+            pass
+    assert [p.message for p in caught.value.problems] == ["score '-1.0' is outside [0, 1] (row 87)"]
+    assert len(list(table.batches(["label"]))) == 2  # checked once: later passes only read
+
+
 def test_a_streamed_tables_columns_are_checked_at_load(tmp_path: Path) -> None:
     root, _ = streamed_bundle(tmp_path)
     edit_yaml(root, "score_column: score_forest", "score_column: score_forst")

@@ -153,6 +153,9 @@ class ValueChecks:
                     column,
                 )
 
+    def fresh(self) -> ValueChecks:
+        return ValueChecks(self.spec, self.doc, set(self.columns), self.streamed)
+
     def finish(self, table: Table | StreamedTable) -> list[Problem]:
         """The problems of every batch seen, with those only the whole table shows."""
         out = Collector(self.doc)

@@ -40,6 +40,10 @@ class BatchChecks(Protocol):
 
     def finish(self, table: StreamedTable) -> list[Problem]: ...
 
+    def fresh(self) -> BatchChecks:
+        """The same checks with nothing seen yet."""
+        ...
+
 
 @dataclass
 class StreamedTable:
@@ -54,8 +58,6 @@ class StreamedTable:
     checks: BatchChecks | None = None
     warnings: list[Problem] = field(default_factory=list)
     """Where the first pass puts its warnings: the loaded bundle's own list."""
-    text_cells = False
-    numeric: tuple[str, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -73,19 +75,22 @@ class StreamedTable:
         """The rows of `columns`, `rows` at a time: string columns as Categorical (read as
         dictionaries), floating-point columns as float64. The first complete pass also runs
         the value checks and, once past the last batch, raises every error found."""
-        checks = self.checks
+        checks, self.checks = self.checks, None  # one pass checks; a pass beside it reads
         wanted = list(dict.fromkeys(columns))
         read = list(dict.fromkeys([*wanted, *(checks.columns if checks else [])]))
         plain = [c for c in (checks.plain if checks else []) if c not in wanted]
-        for file, offset, frame in self.read(read, rows, plain):
-            if checks is not None:
-                checks.batch(frame, file, offset)
-            yield frame[wanted] if len(read) != len(wanted) else frame
+        try:
+            for file, offset, frame in self.read(read, rows, plain):
+                if checks is not None:
+                    checks.batch(frame, file, offset)
+                yield frame[wanted] if len(read) != len(wanted) else frame
+        except GeneratorExit:
+            if checks is not None:  # left before the end: the next pass checks afresh
+                self.checks = checks.fresh()
+            raise
         if checks is not None:
-            self.checks = None  # checked once; later passes only read
             problems = checks.finish(self)
-            errors = [p for p in problems if p.severity == "error"]
-            if errors:
+            if any(p.severity == "error" for p in problems):
                 raise BundleError(sort_problems(problems))
             self.warnings.extend(problems)
 
