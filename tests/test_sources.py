@@ -296,6 +296,23 @@ def test_a_large_parquet_file_is_keyed_by_footer_and_status(
     assert source.fingerprint(found) != key  # the status change time moved on
 
 
+def test_a_large_parquet_file_read_into_memory_is_not_held_as_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dsreport.load import readsource
+
+    root, _ = streamed_bundle(tmp_path)
+    held = load_bundle(root, MEMORY)
+    monkeypatch.setattr(readsource, "FINGERPRINT_BYTES", 0)
+    monkeypatch.setattr(source, "FINGERPRINT_BYTES", 0)
+    bundle = load_bundle(root, MEMORY)
+    assert isinstance(bundle.predictions, Table)
+    names = bundle.predictions.sources
+    assert set(names) <= set(held.files) and not set(names) & set(bundle.files)
+    assert sorted(bundle.fingerprints) == names
+    assert bundle.predictions.frame.equals(held.predictions.frame)  # type: ignore[union-attr]
+
+
 def test_the_build_cache_sees_a_changed_part(tmp_path: Path) -> None:
     from dsreport.buildtool.cache import bundle_digest
 

@@ -61,8 +61,9 @@ class Bundle:
     environment: ResolvedEnvironment = field(default_factory=ResolvedEnvironment)
     """The model's Python version and pinned packages."""
     fingerprints: dict[str, str] = field(default_factory=dict)
-    """Files read where they lie rather than held in `files` (a streamed table's), by
-    path: what keys them in the digest and the caches (`source.fingerprint`)."""
+    """Files read where they lie rather than held in `files` (a streamed table's, a large
+    Parquet file's), by path: what keys them in the digest and the caches
+    (`source.fingerprint`)."""
 
     @property
     def slug(self) -> str:
@@ -243,8 +244,7 @@ def _read(
         fingerprints = {
             f.name: fingerprint(f)
             for table in tables.values()
-            if isinstance(table, StreamedTable)
-            for f in table.files
+            for f in (table.files if isinstance(table, StreamedTable) else table.unheld)
         }
     except OSError as exc:  # a file changed or vanished since it was opened
         return None, [*problems, Problem(f"a predictions file cannot be read: {exc}")], doc
@@ -304,7 +304,7 @@ def _read_file(
                 key=key,
             )
         ]
-    if marker.many and suffix == ".parquet" and stream is not None and value not in tables:
+    if marker.many and suffix == ".parquet" and value not in tables:
         return read_source(  # may be streamed: not read here
             root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
         )

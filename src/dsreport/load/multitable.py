@@ -6,6 +6,7 @@ names both files and the column. Rows keep their way back to their own file and 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,7 @@ from dsreport.load.tables import (
     Table,
     arrow_frame,
     no_pyarrow,
+    parquet_source,
     parquet_too_large,
     read_arrow,
     read_table,
@@ -27,19 +29,19 @@ from dsreport.load.tables import (
 def read_parts(
     files: list[SourceFile],
     ref: str,
-    blobs: dict[str, bytes],
+    blobs: dict[str, bytes | Path],
     *,
     missing: list[str],
     categorical: list[str],
 ) -> tuple[Table | None, list[Problem]]:
-    """The files' rows as one table named `ref`; `blobs` holds each file's bytes."""
-    if len(files) == 1:
-        return read_table(
-            blobs[files[0].name], files[0].name, missing=missing, categorical=categorical
-        )
+    """The files' rows as one table named `ref`; `blobs` holds each file's bytes, or its
+    path when it is read where it lies."""
     if files[0].path.suffix.lower() == ".parquet":
         return _parquet(files, ref, blobs, categorical)
-    return _csv(files, ref, blobs, missing)
+    texts = {name: blob for name, blob in blobs.items() if isinstance(blob, bytes)}
+    if len(files) == 1:
+        return read_table(texts[files[0].name], files[0].name, missing=missing)
+    return _csv(files, ref, texts, missing)
 
 
 def _csv(
@@ -82,7 +84,7 @@ def _header_problems(tables: list[Table]) -> list[Problem]:
 
 
 def _parquet(
-    files: list[SourceFile], ref: str, blobs: dict[str, bytes], categorical: list[str]
+    files: list[SourceFile], ref: str, blobs: dict[str, bytes | Path], categorical: list[str]
 ) -> tuple[Table | None, list[Problem]]:
     try:
         import pyarrow as pa
@@ -93,7 +95,7 @@ def _parquet(
     rows = 0
     for file in files:
         try:
-            meta = pq.read_metadata(pa.BufferReader(pa.py_buffer(blobs[file.name])))
+            meta = pq.read_metadata(parquet_source(blobs[file.name]))
         except Exception as exc:  # pyarrow raises many types for a corrupt file
             return None, [unreadable(exc, file.name)]
         schemas.append((file.name, meta.schema.to_arrow_schema()))
@@ -114,5 +116,8 @@ def _parquet(
     parts = [Part(file.name, arrow.num_rows) for file, arrow in zip(files, arrows, strict=True)]
     whole = pa.concat_tables([a.select(names) for a in arrows])
     del arrows
-    frame = arrow_frame(whole.unify_dictionaries())
-    return Table(frame=frame, file=ref, text_cells=False, parts=parts), []
+    frame = arrow_frame(whole.unify_dictionaries() if len(files) > 1 else whole)
+    unheld = [f for f in files if isinstance(blobs[f.name], Path)]
+    if len(files) == 1:
+        return Table(frame=frame, file=ref, text_cells=False, unheld=unheld), []
+    return Table(frame=frame, file=ref, text_cells=False, parts=parts, unheld=unheld), []

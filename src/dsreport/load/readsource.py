@@ -13,7 +13,7 @@ from dsreport.bundle.fields import FileMarker
 from dsreport.errors import Problem
 from dsreport.load.multitable import read_parts
 from dsreport.load.paths import Limits, read_checked
-from dsreport.load.source import over_cap, source_files
+from dsreport.load.source import FINGERPRINT_BYTES, over_cap, source_files
 from dsreport.load.streamed import StreamedTable, open_streamed
 from dsreport.load.tables import Table
 
@@ -48,7 +48,9 @@ def read_source(
     stream: int | None,
 ) -> list[Problem]:
     """A table from one file, a folder or a glob: streamed when it is Parquet with more
-    than `stream` rows, else read into memory as one table."""
+    than `stream` rows, else read into memory as one table. A Parquet file over
+    FINGERPRINT_BYTES is read from its path, its bytes not held (too large to attach to
+    the PDF anyway; the digest keys it by its fingerprint)."""
     found, message, hint = source_files(root, value, tuple(k.lower() for k in marker.kinds))
     if not found:
         return [Problem(message or "cannot read", file=SPEC, line=line, key=key, hint=hint)]
@@ -62,15 +64,17 @@ def read_source(
     too_big = over_cap(value, found, limits.table_bytes)
     if too_big is not None:
         return [Problem(too_big[0], file=SPEC, line=line, key=key, hint=too_big[1])]
-    blobs = {}
+    blobs: dict[str, bytes | Path] = {}
     for file in found:
+        if file.path.suffix.lower() == ".parquet" and file.size > FINGERPRINT_BYTES:
+            blobs[file.name] = file.path  # read where it lies: its bytes are never needed
+            continue
         data, problem = read_checked(
             root, file.name, limits.table_bytes, file=SPEC, line=line, key=key
         )
         if data is None:
             return [problem] if problem else []
-        blobs[file.name] = data
-    files.update(blobs)
+        blobs[file.name] = files[file.name] = data
     table, problems = read_parts(
         found,
         value,

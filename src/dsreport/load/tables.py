@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,9 @@ class Table:
     """The files the rows come from when there are several; empty for one file."""
     numeric: tuple[str, ...] = ()
     """Columns that `batches` gives as numbers (a CSV holds every cell as text)."""
+    unheld: list[Any] = field(default_factory=list)
+    """The `source.SourceFile`s read from where they lie rather than held as bytes (large
+    Parquet files): the digest and caches key them by `source.fingerprint`."""
 
     @property
     def rows(self) -> int:
@@ -272,27 +276,33 @@ def parquet_too_large(rows: int, columns: int, file: str) -> Problem | None:
     return None
 
 
-def read_arrow(data: bytes, file: str, categorical: list[str]) -> tuple[Any, list[Problem]]:
-    """A Parquet file's bytes as a cleaned Arrow table, `categorical` columns
-    dictionary-encoded (read straight into pandas Categorical, never as strings)."""
+def read_arrow(data: bytes | Path, file: str, categorical: list[str]) -> tuple[Any, list[Problem]]:
+    """A Parquet file (its bytes, or its path when it is not held) as a cleaned Arrow
+    table, `categorical` columns dictionary-encoded (read straight into pandas Categorical,
+    never as strings)."""
     try:
-        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         return None, [no_pyarrow(file)]
     try:
-        buffer = pa.py_buffer(data)  # a zero-copy view of the bytes already in memory
-        meta = pq.read_metadata(pa.BufferReader(buffer))
+        meta = pq.read_metadata(parquet_source(data))
         large = parquet_too_large(meta.num_rows, meta.num_columns, file)
         if large is not None:
             return None, [large]
         names = set(meta.schema.to_arrow_schema().names)
         arrow = pq.read_table(
-            pa.BufferReader(buffer), read_dictionary=[c for c in categorical if c in names]
+            parquet_source(data), read_dictionary=[c for c in categorical if c in names]
         )
         return clean_arrow(arrow), []
     except Exception as exc:  # pyarrow raises many types for a corrupt file
         return None, [unreadable(exc, file)]
+
+
+def parquet_source(data: bytes | Path) -> Any:
+    """What pyarrow reads from: a zero-copy view of bytes in memory, or the file itself."""
+    import pyarrow as pa
+
+    return str(data) if isinstance(data, Path) else pa.BufferReader(pa.py_buffer(data))
 
 
 def unreadable(exc: Exception, file: str) -> Problem:

@@ -209,7 +209,10 @@ def attached_tables(ctx: RenderContext) -> tuple[list[tuple[str, str, str]], lis
             )
             continue
         paths = table.sources if table is not None else [section.path]
-        size = sum(len(bundle.files[p]) for p in paths)
+        size = sum(
+            len(bundle.files[p]) if p in bundle.files else (bundle.root / p).stat().st_size
+            for p in paths
+        )
         if size > ATTACH_LIMIT:
             left.append(
                 f"{section.path} ({size / 1024 / 1024:,.0f} MB) is not attached to the PDF: "
