@@ -64,7 +64,8 @@ def duplicated(series: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype):
         unique = series.nunique(dropna=False) == len(series)
     else:
-        hashes = np.sort(id_hashes(series))
+        hashes = id_hashes(series)
+        hashes.sort()  # in place: 8 bytes a row, not 16
         unique = not bool((hashes[1:] == hashes[:-1]).any())
     if unique:
         return pd.Series(np.zeros(len(series), dtype=bool), index=series.index)
