@@ -55,9 +55,21 @@ def messages(problems: list[object]) -> list[str]:
     return [p.format() for p in problems]  # type: ignore[attr-defined]
 
 
-def metrics(root: Path, options: LoadOptions) -> list[dict[str, object]]:
+def metrics(root: Path, options: LoadOptions) -> list[object]:
+    """Every metric as the facts give it, floats to 12 digits (the reducer's sums of a
+    table cut into other batches may differ in the last bit)."""
     facts = analyse(load_bundle(root, options))
-    return [m.model_dump() for m in facts.metrics]
+    return [rounded(m.model_dump()) for m in facts.metrics]
+
+
+def rounded(value: object) -> object:
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v) for v in value]
+    return value
 
 
 # --- several files, one table -------------------------------------------------------------------

@@ -32,6 +32,7 @@ from dsreport.load.prosecheck import check_prose
 from dsreport.load.readsource import categorical, missing_values, read_source
 from dsreport.load.servingchecks import check_serving
 from dsreport.load.source import fingerprint, is_source
+from dsreport.load.statistics import is_statistics, statistics_problems
 from dsreport.load.streamed import StreamedTable
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
@@ -163,9 +164,7 @@ def _read(
     text_inputs = _text_inputs(doc.data)
     prose_sources: dict[str, str] = {}
     tables: dict[str, Table | StreamedTable] = {}
-    project = doc.data.get("project")
-    binary = isinstance(project, dict) and project.get("task") == "binary"
-    stream = options.stream_rows if binary else None
+    stream = options.stream_rows if _rows_may_stream(doc.data) else None
     for loc, marker, value, container in list(iter_marked(BundleSpec, doc.data)):
         line, key = doc.line(loc), dotted(loc)
         if isinstance(marker, ProseMarker):
@@ -228,15 +227,19 @@ def _read(
     reviewed = found if isinstance(found, Table) else None  # one file, never streamed
     if reviewed is not None:
         problems += adopt_review_synonyms(reviewed)
-    if predictions is not None:
-        problems += undeclared_probabilities(spec, predictions)
+    rows = predictions
+    if isinstance(predictions, Table) and is_statistics(spec):  # no rows: its own checks
+        problems += statistics_problems(spec, predictions)
+        rows = None
+    if rows is not None:
+        problems += undeclared_probabilities(spec, rows)
     table_checks = Collector(doc)
-    if predictions is not None:
-        problems += check_predictions(spec, predictions, table_checks)
+    if rows is not None:
+        problems += check_predictions(spec, rows, table_checks)
     if reviewed is not None:
         problems += check_reviewed(spec, reviewed)
     problems += table_checks.problems
-    golden, golden_problems = read_golden(spec, files, predictions)
+    golden, golden_problems = read_golden(spec, files, rows)
     problems += golden_problems
     if open_items or any(p.severity == "error" for p in problems):
         return None, problems, doc
@@ -268,6 +271,17 @@ def _read(
         fingerprints=fingerprints,
     )
     return bundle, problems, doc
+
+
+def _rows_may_stream(data: dict[str, Any]) -> bool:
+    """A binary task's predictions table of rows (a statistics table is never streamed)."""
+    project, interrogation = data.get("project"), data.get("interrogation")
+    section = interrogation.get("predictions") if isinstance(interrogation, dict) else None
+    return (
+        isinstance(project, dict)
+        and project.get("task") == "binary"
+        and not (isinstance(section, dict) and section.get("format") == "statistics")
+    )
 
 
 def _table(section: Any, tables: dict[str, Table | StreamedTable]) -> Table | StreamedTable | None:

@@ -77,6 +77,7 @@ def check_predictions(
         table.numeric = tuple(c for c in numbers if c in present)
     if isinstance(table, StreamedTable):
         table.checks = checks
+        table.plain = [section.id_column]
         return []
     checks.batch(table.frame, table.file, 0, table.where)
     problems = checks.finish(table)
@@ -96,7 +97,6 @@ class ValueChecks:
         self.splits = SplitTally()
         self.ids = IdTally()
         self.columns = sorted(present)
-        self.plain = [section.id_column] if section.id_column in present else []
         self.scores = [
             r.score_column
             for r in spec.ladder.rungs
@@ -264,7 +264,7 @@ def _repeated_ids(table: StreamedTable, column: str, tally: IdTally) -> list[Pro
         return []
     found = Findings()
     seen: set[Any] = set()
-    for file, offset, frame in table.read([column], plain=[column]):
+    for file, offset, frame in table.read([column]):
         ids = frame[column]
         earlier = np.zeros(len(ids), dtype=bool)
         for row in np.flatnonzero(np.isin(id_hashes(ids), repeats)):

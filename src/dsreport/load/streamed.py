@@ -32,9 +32,6 @@ class BatchChecks(Protocol):
     """Checks run on each batch of the first pass (`load.rowchecks.StreamChecks`)."""
 
     columns: list[str]
-    plain: list[str]
-    """Text columns read as plain strings when the caller does not ask for them (ids:
-    unique values make a dictionary as large as the column, for nothing)."""
 
     def batch(self, frame: pd.DataFrame, file: str, offset: int) -> None: ...
 
@@ -56,6 +53,9 @@ class StreamedTable:
     """The Arrow schema shared by every file."""
     part_rows: list[int]
     checks: BatchChecks | None = None
+    plain: list[str] = field(default_factory=list)
+    """Text columns given as Arrow-backed strings, never Categorical: ids, whose every
+    value is distinct (a dictionary as large as the column costs 1.5 s a million rows)."""
     warnings: list[Problem] = field(default_factory=list)
     """Where the first pass puts its warnings: the loaded bundle's own list."""
 
@@ -78,9 +78,8 @@ class StreamedTable:
         checks, self.checks = self.checks, None  # one pass checks; a pass beside it reads
         wanted = list(dict.fromkeys(columns))
         read = list(dict.fromkeys([*wanted, *(checks.columns if checks else [])]))
-        plain = [c for c in (checks.plain if checks else []) if c not in wanted]
         try:
-            for file, offset, frame in self.read(read, rows, plain):
+            for file, offset, frame in self.read(read, rows):
                 if checks is not None:
                     checks.batch(frame, file, offset)
                 yield frame[wanted] if len(read) != len(wanted) else frame
@@ -99,20 +98,22 @@ class StreamedTable:
         checks = self.checks
         if checks is None:
             return []
-        for file, offset, frame in self.read(checks.columns, BATCH_ROWS, checks.plain):
+        for file, offset, frame in self.read(checks.columns, BATCH_ROWS):
             checks.batch(frame, file, offset)
         self.checks = None
         return checks.finish(self)
 
     def read(
-        self, columns: list[str], rows: int = BATCH_ROWS, plain: Sequence[str] = ()
+        self, columns: list[str], rows: int = BATCH_ROWS
     ) -> Iterator[tuple[str, int, pd.DataFrame]]:
         """(file, first row's number in that file, batch) of every batch, unchecked; text
-        columns as Categorical except those in `plain`."""
+        columns as Categorical except the `plain` ones."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        strings = [c for c in columns if c not in plain and _is_text(self.schema.field(c).type)]
+        strings = [
+            c for c in columns if c not in self.plain and _is_text(self.schema.field(c).type)
+        ]
         for file in self.files:
             offset = 0
             # read column chunks through a 1 MiB buffer instead of whole row groups at once:

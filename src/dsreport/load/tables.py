@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ class Table:
     row_lines: list[int] | None = None
     text_cells: bool = True
     """CSV cells arrive as text; Parquet columns keep their own types."""
+    _: KW_ONLY
     parts: list[Part] = field(default_factory=list)
     """The files the rows come from when there are several; empty for one file."""
     numeric: tuple[str, ...] = ()
