@@ -179,12 +179,20 @@ def _fnv(values: Any) -> np.ndarray[Any, Any]:
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(1, np.uint8)
     starts, lengths = offsets[:-1], np.diff(offsets)
     hashes = np.full(count, _FNV_OFFSET, dtype=np.uint64)
-    rows = np.arange(count)
-    step = 0
-    while len(rows := rows[lengths[rows] > step]):
-        byte = data[starts[rows] + step].astype(np.uint64)
-        hashes[rows] = (hashes[rows] ^ byte) * _FNV_PRIME
-        step += 1
+    width = int(lengths[0]) if count else 0
+    if count and width and (lengths == width).all():  # ids of one width: a byte matrix
+        first = int(offsets[0])
+        matrix = data[first : first + count * width].reshape(count, width)
+        for column in range(width):
+            hashes ^= matrix[:, column]
+            hashes *= _FNV_PRIME
+    else:
+        rows = np.arange(count)
+        step = 0
+        while len(rows := rows[lengths[rows] > step]):
+            byte = data[starts[rows] + step].astype(np.uint64)
+            hashes[rows] = (hashes[rows] ^ byte) * _FNV_PRIME
+            step += 1
     hashes = (hashes ^ lengths.astype(np.uint64)) * _FNV_PRIME
     if values.null_count:
         hashes[np.asarray(values.is_null())] = 0
