@@ -68,3 +68,18 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             body=resolved.read_bytes(),
             headers={"Content-Type": MEDIA.get(resolved.suffix, "application/octet-stream")},
         )
+
+
+class BytesFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves one attachment's bytes as they are, whatever URL it is asked for: a table
+    passed as a base64 `data:` URL was encoded and decoded again for nothing (a third of
+    the time to attach a 15 MB table)."""
+
+    def __init__(self, payload: bytes, media: str) -> None:
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)
+        self.payload = payload
+        self.media = media
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        del headers  # nothing is fetched: the bytes are already here
+        return URLFetcherResponse(url, body=self.payload, headers={"Content-Type": self.media})

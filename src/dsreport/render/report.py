@@ -19,6 +19,8 @@ from dsreport.render import charts as charts_module
 from dsreport.render import reportview as view
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
+from dsreport.render.gcpause import fewer_collections
+from dsreport.render.leanua import html_class
 from dsreport.render.markdown import soft_break_html
 from dsreport.render.numbering import Numbering
 from dsreport.render.pdftags import scope_header_cells
@@ -168,6 +170,10 @@ class PdfRenderer(Renderer):
     description = "the detailed PDF report (or, with --format html, its self-contained HTML)"
 
     def render(self, ctx: RenderContext) -> list[Path]:
+        with fewer_collections():
+            return self._render(ctx)
+
+    def _render(self, ctx: RenderContext) -> list[Path]:
         report = HtmlReport(ctx)
         html = report.html()
         written = []
@@ -240,10 +246,10 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     import datetime as dt
     import os
 
-    from weasyprint import HTML, Attachment
+    from weasyprint import Attachment
 
     from dsreport.errors import BuildError
-    from dsreport.render.fetcher import RefusedURL, SafeFetcher
+    from dsreport.render.fetcher import BytesFetcher, RefusedURL, SafeFetcher
 
     fetcher = SafeFetcher()
     base_url = assets_dir().as_uri() + "/"  # the inline CSS names fonts as fonts/...
@@ -265,8 +271,8 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
         media = "text/csv" if path.endswith(".csv") else "application/octet-stream"
         attachments.append(
             Attachment(
-                url=data_url(payload, media),
-                url_fetcher=fetcher,
+                url=f"data:{media},",  # a name for the bytes BytesFetcher serves
+                url_fetcher=BytesFetcher(payload, media),
                 name=name,
                 description=what,
                 **dated,
@@ -277,7 +283,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
     try:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = html_class(html)(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = bytes(
             document.write_pdf(
                 finisher=scope_header_cells,

@@ -1,0 +1,43 @@
+"""The report is read with WeasyPrint's stylesheet minus styles for pseudo-elements it
+never has, and with WeasyPrint's own whenever the HTML could have them."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsreport.render.leanua import html_class
+
+weasyprint = pytest.importorskip("weasyprint")
+
+PLAIN = "<html><body><ol><li>one</li></ol><p>text</p></body></html>"
+
+
+def test_a_plain_report_gets_the_lean_stylesheet() -> None:
+    lean = html_class(PLAIN)
+    assert lean is not weasyprint.HTML and issubclass(lean, weasyprint.HTML)
+    (sheet,) = lean(string=PLAIN)._ua_stylesheets()
+    default = weasyprint.HTML(string=PLAIN)._ua_stylesheets()[0]
+    assert sheet is not default
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p style="float: footnote">a footnote</p>',
+        '<p style="position: note(side)">a note</p>',
+        '<div style="display: list-item">an item</div>',
+        "<details><summary>more</summary></details>",
+    ],
+)
+def test_html_that_may_use_those_pseudo_elements_gets_weasyprints_own(html: str) -> None:
+    assert html_class(html) is weasyprint.HTML
+
+
+def test_list_markers_and_text_lay_out_as_with_the_default_stylesheet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    html = "<html><body><ol><li>one</li><li>two</li></ol><p>10 11</p></body></html>"
+    ours = html_class(html)(string=html).write_pdf()
+    theirs = weasyprint.HTML(string=html).write_pdf()
+    assert ours == theirs
