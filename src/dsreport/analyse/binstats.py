@@ -261,7 +261,9 @@ def quantiles(values: Array, counts: Array, q: Array) -> Array:
     cum = np.cumsum(counts, axis=1)
 
     def order(j: Array) -> Array:  # the j-th smallest score (0-based) of each resample
-        index = (cum[:, None, :] <= j[:, :, None]).sum(axis=2)
+        index = np.empty(j.shape, dtype=np.intp)
+        for r, row in enumerate(cum):  # counts >= 0: each row ascends
+            index[r] = np.searchsorted(row, j[r], side="right")
         return np.asarray(values[np.minimum(index, len(values) - 1)], dtype=np.float64)
 
     low = np.where(last, order(n[:, None] - 1 + 0 * q), order(previous))
@@ -279,12 +281,23 @@ def _calibration_bins(stats: BinaryStats, bins: int) -> tuple[Array, Array, Arra
     counts = pos + neg
     edges = _quantile_edges(stats.values, counts, bins)
     # a score on an inner edge falls in the lower bin (numpy.searchsorted, side "left")
-    which = (stats.values[None, :, None] > edges[:, None, 1:-1]).sum(axis=2)
-    onehot = (which[:, :, None] == np.arange(bins)[None, None, :]).astype(np.float64)
-    total = np.einsum("rv,rvb->rb", counts, onehot)
-    positive = np.einsum("rv,rvb->rb", pos, onehot)
-    scored = np.einsum("rv,rvb->rb", counts * stats.values, onehot)
-    return edges, total, positive, scored
+    inner = edges[:, 1:-1]
+    if np.all(inner[:, 1:] >= inner[:, :-1]):
+        which = np.empty(counts.shape, dtype=np.intp)
+        for r, row in enumerate(inner):
+            which[r] = np.searchsorted(row, stats.values, side="left")
+    else:  # edges out of order (no rows): count them one by one
+        which = (stats.values[None, :, None] > inner[:, None, :]).sum(axis=2)
+    size = len(counts) * bins
+    cell = (which + (np.arange(len(counts)) * bins)[:, None]).ravel()
+
+    def sums(weights: Array) -> Array:
+        """Per resample and bin, `weights` added in score order (as a loop over scores)."""
+        flat = np.broadcast_to(weights, counts.shape).ravel()
+        found = np.bincount(cell, weights=flat, minlength=size)
+        return np.asarray(found, dtype=np.float64).reshape(len(counts), bins)
+
+    return edges, sums(counts), sums(pos), sums(counts * stats.values)
 
 
 def ece_batch(stats: BinaryStats, bins: int = CALIBRATION_BINS) -> Array:

@@ -14,6 +14,7 @@ from dsreport.errors import Problem
 from dsreport.load.multitable import read_parts
 from dsreport.load.paths import Limits, read_checked
 from dsreport.load.source import FINGERPRINT_BYTES, over_cap, source_files
+from dsreport.load.statistics import DICTIONARY
 from dsreport.load.streamed import StreamedTable, open_streamed
 from dsreport.load.tables import Table
 
@@ -26,11 +27,13 @@ def missing_values(section: dict[str, Any]) -> list[str]:
 
 
 def categorical(section: dict[str, Any], text_inputs: list[str]) -> list[str]:
-    """Low-cardinality text columns, read dictionary-encoded (pandas Categorical)."""
+    """Low-cardinality text columns, read dictionary-encoded (pandas Categorical); a
+    statistics table's own text columns too."""
     columns = [section.get("label_column", "label"), section.get("split_column")]
     slices = section.get("slice_columns")
     columns += slices if isinstance(slices, list) else []
     columns += text_inputs
+    columns += DICTIONARY if section.get("format") == "statistics" else ()
     return [c for c in columns if isinstance(c, str)]
 
 

@@ -12,14 +12,18 @@ One row per (part, split, rung, slice, label, score bin):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.bins import GRID, pair_values
 from dsreport.load.columns import label_text
-from dsreport.load.tablechecks import _rows
+from dsreport.load.tablechecks import _rows as located
 from dsreport.load.tables import Table
 
 PARTS = ("count", "score", "pair")
@@ -34,6 +38,8 @@ NUMBER_COLUMNS = (
     "other_sq_sum",
 )
 COLUMNS = (*TEXT_COLUMNS, "binning", *NUMBER_COLUMNS)
+DICTIONARY = (*TEXT_COLUMNS, "binning")
+"""The text columns, read dictionary-encoded (a few distinct values in a million rows)."""
 BINNINGS = ("exact", "grid")
 NEEDED = {
     "count": ("split", "label", "n"),
@@ -41,19 +47,56 @@ NEEDED = {
     "pair": ("split", "rung", "other_rung", "label", *NUMBER_COLUMNS),
 }
 """The cells each part must fill; the others stay empty (NULL)."""
+Mask = NDArray[np.bool_]
+Array = NDArray[np.float64]
 SQL_HINT = "see docs/analysis.md, 'The statistics table', for the query that writes it"
 
 
-def text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text, missing as None (integers stay "1", not "1.0"); each
-    distinct value is turned into text once."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = np.array([label_text(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(texts[codes], index=series.index, dtype=object)
+@dataclass(frozen=True)
+class Text:
+    """A text column as codes into its distinct cells, each stripped to text once (integers
+    as "1", not "1.0"); -1 is a missing cell. Checks compare codes, never a million strings."""
+
+    codes: NDArray[np.intp]
+    names: list[str]
+
+    @classmethod
+    def of(cls, series: pd.Series) -> Text:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        merged: dict[str, int] = {}
+        remap = [merged.setdefault(label_text(u), len(merged)) for u in uniques]
+        return cls(np.array([*remap, -1], dtype=np.intp)[codes], list(merged))
+
+    def missing(self) -> Mask:
+        return self.codes < 0
+
+    def present(self) -> Mask:
+        return self.codes >= 0
+
+    def isin(self, values: Iterable[str]) -> Mask:
+        wanted = set(values)
+        return np.array([n in wanted for n in self.names] + [False])[self.codes]
+
+    def eq(self, value: str) -> Mask:
+        return self.isin((value,))
+
+    def found(self, rows: Mask) -> set[str]:
+        """The texts of the non-missing cells of `rows`."""
+        seen = np.zeros(len(self.names) + 1, dtype=bool)
+        seen[self.codes[rows]] = True
+        return {n for n, s in zip(self.names, seen, strict=False) if s}
 
 
-def numbers(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("float64")
+def numbers(series: pd.Series) -> Array:
+    """The column as float64, a cell that is no number NaN (a float64 column: no copy)."""
+    found = pd.to_numeric(series, errors="coerce")
+    if found.dtype != np.float64:
+        found = found.astype("float64")
+    return np.asarray(found.to_numpy(), dtype=np.float64)
+
+
+def cells(frame: pd.DataFrame) -> dict[str, Text]:
+    return {c: Text.of(frame[c]) for c in DICTIONARY}
 
 
 def is_statistics(spec: BundleSpec) -> bool:
@@ -87,9 +130,9 @@ def statistics_problems(spec: BundleSpec, table: Table) -> list[Problem]:
         ]
     if len(frame) == 0:
         return [Problem("the statistics table has no rows", file=file, line=1, hint=SQL_HINT)]
-    cells = {c: text(frame[c]) for c in (*TEXT_COLUMNS, "binning")}
+    text = cells(frame)
     values = {c: numbers(frame[c]) for c in NUMBER_COLUMNS}
-    part = cells["part"]
+    part = text["part"]
     problems = _rows(
         table,
         ~part.isin(PARTS),
@@ -98,58 +141,69 @@ def statistics_problems(spec: BundleSpec, table: Table) -> list[Problem]:
         "each row is a count, score or pair row",
     )
     for name, needed in NEEDED.items():
-        rows = part == name
+        rows = part.eq(name)
         for column in needed:
-            empty = rows & (cells[column].isna() if column in cells else values[column].isna())
-            problems += _rows(table, empty, f"a {name} row needs a value here", column, SQL_HINT)
-    problems += _numbers(table, values, part)
-    problems += _names(spec, table, cells, part)
-    problems += _bins(spec, table, cells, values, part)
+            empty = text[column].missing() if column in text else np.isnan(values[column])
+            problems += _rows(
+                table, rows & empty, f"a {name} row needs a value here", column, SQL_HINT
+            )
+    problems += _numbers(table, values)
+    problems += _names(spec, table, text)
+    problems += _bins(spec, table, text, values)
     return problems
 
 
-def _numbers(table: Table, values: dict[str, pd.Series], part: pd.Series) -> list[Problem]:
-    n = values["n"]
-    problems = _rows(
-        table,
-        n.notna() & ~((n >= 0) & (n == np.floor(n))),
-        "n {value} is not a count (a whole number, 0 or more)",
-        "n",
-        "n is the cell's COUNT(*)",
-    )
-    for column in ("log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum"):
-        v = values[column]
-        problems += _rows(
-            table,
-            v.notna() & ~(np.isfinite(v) & (v >= 0)),
-            "{value} is not a sum of losses (finite, 0 or more)",
-            column,
-            "scores must be probabilities in [0, 1]; " + SQL_HINT,
-        )
-    for column in ("score", "other_score"):
-        v = values[column]
-        problems += _rows(
-            table,
-            v.notna() & ~((v >= 0) & (v <= 1)),
-            "score {value} is outside [0, 1]",
-            column,
-            "scores must be probabilities of the positive class",
-        )
-    return problems
-
-
-def _names(
-    spec: BundleSpec, table: Table, cells: dict[str, pd.Series], part: pd.Series
+def _rows(
+    table: Table, mask: Mask, message: str, column: str, hint: str | None = None
 ) -> list[Problem]:
+    """The located problems of the rows `mask` selects (`tablechecks._rows`)."""
+    if not mask.any():
+        return []
+    return located(table, pd.Series(mask, copy=False), message, column, hint)
+
+
+def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
+    n = values["n"]
+    with np.errstate(invalid="ignore"):
+        problems = _rows(
+            table,
+            ~np.isnan(n) & ~((n >= 0) & (n == np.floor(n))),
+            "n {value} is not a count (a whole number, 0 or more)",
+            "n",
+            "n is the cell's COUNT(*)",
+        )
+        for column in ("log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum"):
+            v = values[column]
+            problems += _rows(
+                table,
+                ~np.isnan(v) & ~(np.isfinite(v) & (v >= 0)),
+                "{value} is not a sum of losses (finite, 0 or more)",
+                column,
+                "scores must be probabilities in [0, 1]; " + SQL_HINT,
+            )
+        for column in ("score", "other_score"):
+            v = values[column]
+            problems += _rows(
+                table,
+                ~np.isnan(v) & ~((v >= 0) & (v <= 1)),
+                "score {value} is outside [0, 1]",
+                column,
+                "scores must be probabilities of the positive class",
+            )
+    return problems
+
+
+def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
     section = spec.interrogation.predictions
     assert section is not None
+    part, split = text["part"], text["split"]
     rungs = [r.id for r in spec.ladder.rungs if r.score_column]
     listed = ", ".join(rungs) or "none"
     problems = []
     for column in ("rung", "other_rung"):
         problems += _rows(
             table,
-            cells[column].notna() & ~cells[column].isin(rungs),
+            text[column].present() & ~text[column].isin(rungs),
             "rung {value} is not a rung of the ladder with a score_column (" + listed + ")",
             column,
             "name each rung by its id in ladder.rungs, and give it a score_column",
@@ -158,7 +212,7 @@ def _names(
     if section.split_column or spec.system_design.data.splits:
         problems += _rows(
             table,
-            cells["split"].notna() & ~cells["split"].isin(splits),
+            split.present() & ~split.isin(splits),
             "split {value} is not declared in system_design.data.splits",
             "split",
             f"declared: {', '.join(splits)}",
@@ -166,14 +220,14 @@ def _names(
     else:
         problems += _rows(
             table,
-            cells["split"].notna() & (cells["split"] != "test"),
+            split.present() & ~split.eq("test"),
             "split {value} is not 'test' (the predictions have no split_column)",
             "split",
         )
-    sliced = cells["slice_column"].notna()
+    sliced = text["slice_column"].present()
     problems += _rows(
         table,
-        sliced & ~cells["slice_column"].isin(section.slice_columns),
+        sliced & ~text["slice_column"].isin(section.slice_columns),
         "slice column {value} is not one of interrogation.predictions.slice_columns ("
         + (", ".join(section.slice_columns) or "none")
         + ")",
@@ -182,50 +236,47 @@ def _names(
     )
     problems += _rows(
         table,
-        sliced & cells["slice_value"].isna(),
+        sliced & text["slice_value"].missing(),
         "a slice row needs its slice_value",
         "slice_value",
     )
+    paired, scored, counted = part.eq("pair"), part.eq("score"), part.eq("count")
     problems += _rows(
         table,
-        (sliced | (part == "pair")) & cells["split"].notna() & (cells["split"] != "test"),
+        (sliced | paired) & split.present() & ~split.eq("test"),
         "slice and pair rows are of the test split, not {value}",
         "split",
     )
+    rung = text["rung"]
     problems += _rows(
         table,
-        sliced & (part == "score") & cells["rung"].notna() & (cells["rung"] != spec.ladder.chosen),
+        sliced & scored & rung.present() & ~rung.eq(spec.ladder.chosen),
         "slice rows are of the chosen rung (" + spec.ladder.chosen + "), not {value}",
         "rung",
     )
-    problems += _rows(
-        table,
-        sliced & (part == "pair"),
-        "pair rows have no slice",
-        "slice_column",
-    )
+    problems += _rows(table, sliced & paired, "pair rows have no slice", "slice_column")
     classes = spec.interrogation.classes
     if classes:
         problems += _rows(
             table,
-            cells["label"].notna() & ~cells["label"].isin(classes),
+            text["label"].present() & ~text["label"].isin(classes),
             "label {value} is not one of the declared classes (" + ", ".join(classes) + ")",
             "label",
             "add it to interrogation.classes, or fix the query's label text",
         )
-    counted = set(cells["split"][(part == "count") & ~sliced].dropna())
+    counted_splits = split.found(counted & ~sliced)
     problems += _rows(
         table,
-        part.isin(("score", "pair")) & cells["split"].notna() & ~cells["split"].isin(counted),
+        (scored | paired) & split.present() & ~split.isin(counted_splits),
         "split {value} has no count rows",
         "split",
         "the count query writes a row for every split and label",
     )
-    if not (part == "count").any():
+    if not counted.any():
         problems.append(
             Problem("the statistics table has no count rows", file=table.file, hint=SQL_HINT)
         )
-    elif not ((part == "count") & (cells["split"] == "test")).any():
+    elif not (counted & split.eq("test")).any():
         problems.append(
             Problem(
                 "the statistics table has no count row of the split 'test'",
@@ -237,24 +288,19 @@ def _names(
 
 
 def _bins(
-    spec: BundleSpec,
-    table: Table,
-    cells: dict[str, pd.Series],
-    values: dict[str, pd.Series],
-    part: pd.Series,
+    spec: BundleSpec, table: Table, text: dict[str, Text], values: dict[str, Array]
 ) -> list[Problem]:
-    problems = []
-    binning = cells["binning"]
-    scored = part == "score"
-    problems += _rows(
+    binning, part = text["binning"], text["part"]
+    scored = part.eq("score")
+    problems = _rows(
         table,
-        scored & binning.notna() & ~binning.isin(BINNINGS),
+        scored & binning.present() & ~binning.isin(BINNINGS),
         "binning {value} is not exact or grid",
         "binning",
     )
-    kinds = sorted(set(binning[scored & binning.isin(BINNINGS)]))
-    if len(kinds) > 1:
-        first = int(np.flatnonzero((scored & (binning == "grid")).to_numpy())[0])
+    grid_rows = scored & binning.eq("grid")
+    if grid_rows.any() and (scored & binning.eq("exact")).any():
+        first = int(np.flatnonzero(grid_rows)[0])
         problems.append(
             Problem(
                 f"score rows mix exact and grid binning (first grid row: {first + 1:,})",
@@ -265,8 +311,9 @@ def _bins(
             )
         )
     score = values["score"]
-    off = scored & (binning == "grid") & score.notna()
-    off &= (score * GRID - np.rint(score * GRID)).abs() > 1e-6
+    off = np.zeros(len(score), dtype=bool)
+    on = np.flatnonzero(grid_rows & ~np.isnan(score))
+    off[on] = np.abs(score[on] * GRID - np.rint(score[on] * GRID)) > 1e-6
     problems += _rows(
         table,
         off,
@@ -275,11 +322,12 @@ def _bins(
         "the grid query writes LEAST(FLOOR(score * 10000 + 1e-9), 10000) / 10000",
     )
     grid = pair_values(spec.interrogation.operating_threshold)
+    paired = part.eq("pair")
     for column in ("score", "other_score"):
         v = values[column]
         problems += _rows(
             table,
-            (part == "pair") & v.notna() & ~np.isin(v.to_numpy(), grid),
+            paired & ~np.isnan(v) & ~np.isin(v, grid),
             "pair score {value} is not an edge of the pair grid (multiples of 1/40 and the "
             "operating threshold)",
             column,

@@ -18,9 +18,10 @@ from dsreport.analyse.reduce.model import PredictionStats, pairs_needed
 from dsreport.analyse.reduce.reducer import order
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import GRID, pair_values
-from dsreport.load.statistics import COLUMNS, numbers, text
+from dsreport.load.statistics import COLUMNS, Mask, Text, cells, numbers
 
 Array = NDArray[np.float64]
+Index = NDArray[np.intp]
 
 
 def to_frame(stats: PredictionStats) -> pd.DataFrame:
@@ -103,92 +104,95 @@ def to_frame(stats: PredictionStats) -> pd.DataFrame:
 
 
 def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
-    """The `PredictionStats` a statistics table holds (checked by `statistics_problems`)."""
-    t = {c: text(frame[c]) for c in ("part", "split", "rung", "other_rung", "label")}
-    t["slice_column"] = text(frame["slice_column"])
-    t["slice_value"] = text(frame["slice_value"])
-    v = {c: numbers(frame[c]).to_numpy() for c in ("score", "other_score", "n")}
-    sums = {
-        c: numbers(frame[c]).fillna(0.0).to_numpy()
-        for c in ("log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum")
-    }
-    part = t["part"].to_numpy()
-    sliced = t["slice_column"].notna().to_numpy()
-    counted = part == "count"
-    scored = part == "score"
-    paired = part == "pair"
-    labels = _listed(t["label"][counted | scored | paired])
-    splits = _listed(t["split"][counted & ~sliced])
+    """The `PredictionStats` a statistics table holds (checked by `statistics_problems`).
+
+    Every text column is compared as codes and every histogram filled by one bincount
+    over the cells' flat indices: a 1.6-million-row table reads in a fraction of a second.
+    """
+    t = cells(frame)
+    v = {c: numbers(frame[c]) for c in ("score", "other_score", "n")}
+    sums = {}
+    for c in ("log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum"):
+        found = numbers(frame[c])
+        sums[c] = np.where(np.isnan(found), 0.0, found)
+    part = t["part"]
+    sliced = t["slice_column"].present()
+    counted, scored, paired = part.eq("count"), part.eq("score"), part.eq("pair")
+    labels = _listed(t["label"], counted | scored | paired)
+    splits = _listed(t["split"], counted & ~sliced)
     label_at = {x: i for i, x in enumerate(labels)}
     split_at = {x: i for i, x in enumerate(splits)}
-    binning = "grid" if (text(frame["binning"])[scored] == "grid").any() else "exact"
+    binning = "grid" if (scored & t["binning"].eq("grid")).any() else "exact"
     if binning == "grid":
         values = np.arange(GRID + 1, dtype=np.float64) / GRID
     else:
         values = np.unique(v["score"][scored])
     B, L, S = len(values), len(labels), len(splits)
 
-    def bins(rows: NDArray[np.bool_]) -> NDArray[np.int64]:
+    def bins(rows: Mask) -> Index:
         score = v["score"][rows]
         if binning == "grid":
-            return np.asarray(np.rint(score * GRID), dtype=np.int64)
-        return np.asarray(np.searchsorted(values, score), dtype=np.int64)
+            return np.asarray(np.rint(score * GRID), dtype=np.intp)
+        return np.asarray(np.searchsorted(values, score), dtype=np.intp)
 
-    def codes(column: str, rows: NDArray[np.bool_], at: dict[str, int]) -> NDArray[np.int64]:
-        found = pd.Categorical(t[column][rows], categories=list(at))
-        return np.asarray(found.codes, dtype=np.int64)
+    def codes(column: str, rows: Mask, at: dict[str, int]) -> Index:
+        """Positions in `at` of the column's cells on `rows` (-1: not there)."""
+        text = t[column]
+        lookup = np.array([at.get(name, -1) for name in text.names] + [-1], dtype=np.intp)
+        return lookup[text.codes[rows]]
 
-    def fill(shape: tuple[int, ...], rows: NDArray[np.bool_], index: tuple[Any, ...]) -> Array:
-        out = np.zeros(shape)
-        for q, weights in enumerate((v["n"], sums["log_loss_sum"], sums["sq_sum"])):
-            np.add.at(out[q], index, weights[rows])
-        return out
+    def fill(
+        shape: tuple[int, ...], rows: Mask, index: tuple[Index, ...], weights: list[Array]
+    ) -> Array:
+        """`weights` summed on `rows` into cells `index` of `shape`, one array per weight
+        (a -1 index wraps to the last cell, as numpy indexing does)."""
+        flat = np.ravel_multi_index(index, shape, mode="wrap")
+        size = int(np.prod(shape))
+        return np.stack(
+            [np.bincount(flat, weights=w[rows], minlength=size).reshape(shape) for w in weights]
+        )
 
-    counts = np.zeros((S, L))
+    three = [v["n"], sums["log_loss_sum"], sums["sq_sum"]]
     rows = counted & ~sliced
-    index: tuple[Any, ...] = (codes("split", rows, split_at), codes("label", rows, label_at))
-    np.add.at(counts, index, v["n"][rows])
+    counts = fill(
+        (S, L), rows, (codes("split", rows, split_at), codes("label", rows, label_at)), three[:1]
+    )[0]
     rungs = [r.id for r in spec.ladder.rungs if r.score_column]
     hist = {}
+    index: tuple[Index, ...]
     for rung in rungs:
-        rows = scored & ~sliced & (t["rung"] == rung).to_numpy()
+        rows = scored & ~sliced & t["rung"].eq(rung)
         if rows.any():
             index = (codes("split", rows, split_at), bins(rows), codes("label", rows, label_at))
-            hist[rung] = fill((3, S, B, L), rows, index)
+            hist[rung] = fill((S, B, L), rows, index, three)
     section = spec.interrogation.predictions
     assert section is not None
     slice_values, slices, slice_counts = {}, {}, {}
     for column in section.slice_columns:
-        mine = sliced & (t["slice_column"] == column).to_numpy()
-        names = _listed(t["slice_value"][mine & (counted | scored)])
+        mine = sliced & t["slice_column"].eq(column)
+        names = _listed(t["slice_value"], mine & (counted | scored))
         at = {x: i for i, x in enumerate(names)}
         slice_values[column] = names
-        shape = (len(names), L)
-        slice_counts[column] = np.zeros(shape)
         rows = mine & counted
         index = (codes("slice_value", rows, at), codes("label", rows, label_at))
-        np.add.at(slice_counts[column], index, v["n"][rows])
+        slice_counts[column] = fill((len(names), L), rows, index, three[:1])[0]
         rows = mine & scored
         index = (codes("slice_value", rows, at), bins(rows), codes("label", rows, label_at))
-        slices[column] = fill((3, len(names), B, L), rows, index)
+        slices[column] = fill((len(names), B, L), rows, index, three)
     grid = pair_values(spec.interrogation.operating_threshold)
     k = len(grid)
     pairs = {}
     for a, b in pairs_needed(rungs, spec.ladder.chosen, spec.ladder.baseline):
-        rows = paired & (t["rung"] == a).to_numpy() & (t["other_rung"] == b).to_numpy()
+        rows = paired & t["rung"].eq(a) & t["other_rung"].eq(b)
         if not rows.any():
             continue
-        joint = np.zeros((5, L, k, k))
         index = (
             codes("label", rows, label_at),
             np.searchsorted(grid, v["score"][rows]),
             np.searchsorted(grid, v["other_score"][rows]),
         )
-        weights = [v["n"], sums["log_loss_sum"], sums["sq_sum"]]
-        weights += [sums["other_log_loss_sum"], sums["other_sq_sum"]]
-        for q, w in enumerate(weights):
-            np.add.at(joint[q], index, w[rows])
-        pairs[(a, b)] = joint
+        weights = [*three, sums["other_log_loss_sum"], sums["other_sq_sum"]]
+        pairs[(a, b)] = fill((L, k, k), rows, index, weights)
     return PredictionStats(
         binning=binning,
         values=values,
@@ -208,6 +212,6 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
     )
 
 
-def _listed(series: pd.Series) -> list[str]:
-    found = [str(x) for x in pd.unique(series.dropna())]
+def _listed(text: Text, rows: Mask) -> list[str]:
+    found = list(text.found(rows))
     return [found[i] for i in order(found)]
