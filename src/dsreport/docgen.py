@@ -146,7 +146,10 @@ def _type_name(annotation: Any, info: FieldInfo | None = None) -> str:
 def _marker_name(marker: FileMarker | ProseMarker) -> str:
     if isinstance(marker, ProseMarker):
         return "Markdown, or path to a `.md` file"
-    return f"path to a {marker.what} ({', '.join(marker.kinds)})"
+    kinds = ", ".join(marker.kinds)
+    if marker.many:
+        return f"path to a {marker.what} ({kinds}), a folder of Parquet files or a glob"
+    return f"path to a {marker.what} ({kinds})"
 
 
 def _example_value(annotation: Any, info: FieldInfo | None, depth: int = 0) -> Any:

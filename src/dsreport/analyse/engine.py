@@ -173,8 +173,11 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
 
 
 def _rows(bundle: Bundle) -> Table | None:
-    """The predictions as rows; None for a statistics table, which has none."""
-    return None if is_statistics(bundle.spec) else bundle.predictions
+    """The predictions as rows in memory; None for a statistics table, which has none, and
+    for a streamed table, whose rows only the reducer's pass reads (so no per-field
+    reference distributions, overlap check or row digest for `--since`)."""
+    table = bundle.predictions
+    return table if isinstance(table, Table) and not is_statistics(bundle.spec) else None
 
 
 def _per_class_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dsreport.analyse.reduce.evaluate import evaluate_binary
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
+from dsreport.load.streamed import StreamedTable
 from dsreport.load.tables import Table
 
 _FACTORS: dict[tuple[int, str], tuple[pd.DataFrame, tuple[Any, list[str]]]] = {}
@@ -45,13 +46,14 @@ def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluation:
+def evaluate(spec: BundleSpec, table: Table | StreamedTable, checks: CheckThresholds) -> Evaluation:
     """Binary: reduce the rows (or read the statistics table) first, then evaluate from the
     statistics alone; multiclass and regression: from the rows in memory."""
     section = spec.interrogation.predictions
     assert section is not None
     if spec.project.task == "binary":
         return evaluate_binary(spec, prediction_stats(spec, table), checks)
+    assert isinstance(table, Table)  # only a binary task's rows are streamed
     frame = table.frame
     split = (
         frame[section.split_column]
@@ -65,12 +67,13 @@ def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluat
         _FACTORS.clear()
 
 
-def prediction_stats(spec: BundleSpec, table: Table) -> PredictionStats:
+def prediction_stats(spec: BundleSpec, table: Table | StreamedTable) -> PredictionStats:
     """The binary statistics of a predictions table: given (`format: statistics`), or
     reduced from its rows, batch by batch when the table streams them."""
     section = spec.interrogation.predictions
     assert section is not None
     if section.format == "statistics":
+        assert isinstance(table, Table)  # a statistics table is never streamed
         return from_statistics(spec, table.frame)
     rungs = [r.score_column for r in spec.ladder.rungs if r.score_column]
     wanted = [
@@ -80,13 +83,10 @@ def prediction_stats(spec: BundleSpec, table: Table) -> PredictionStats:
         *section.slice_columns,
         *rungs,
     ]
-    if not section.split_column and getattr(table, "rows", 0) > ROWS_KEPT:
+    if not section.split_column and table.rows > ROWS_KEPT:
         wanted.remove(section.id_column)  # every row is a test row: too many to keep
     columns = list(dict.fromkeys(c for c in wanted if c))
-    batches = getattr(table, "batches", None)
-    if batches is not None:
-        return reduce_rows(spec, batches(columns))
-    return reduce_rows(spec, [table.frame])  # the reducer reads only the columns it needs
+    return reduce_rows(spec, table.batches(columns))
 
 
 def _evaluate(

@@ -4,7 +4,8 @@ Editing the problem statement or a design note should re-render the artifacts, n
 recompute every metric, interval and bootstrap. The analysis reads numbers, tables,
 identifiers and settings, never the prose, so its key is the bundle with every prose
 field blanked: the typed spec (not the YAML bytes, whose inline prose may change),
-every table and file except the prose files, the installed dsreport and the numeric
+every table and file except the prose files (a streamed table's files by their
+`load.source.fingerprint`), the installed dsreport and the numeric
 libraries, and SOURCE_DATE_EPOCH. On a hit the stored facts are dressed with what
 does depend on the prose: the normalised bundle, its digest and the load warnings.
 """
@@ -30,6 +31,7 @@ from dsreport.bundle.fields import ProseMarker
 from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.loader import SPEC_FILE, Bundle
+from dsreport.load.streamed import StreamedTable
 
 _NUMERIC = ("numpy", "pandas", "pyarrow")
 
@@ -60,16 +62,21 @@ def analysis_key(bundle: Bundle) -> str:
             continue
         digest.update(f"\0{name}\0{len(bundle.files[name])}\0".encode())
         digest.update(bundle.files[name])
+    for name in sorted(bundle.fingerprints):  # a streamed table's files, never held
+        digest.update(f"\0{name}\0{bundle.fingerprints[name]}\0".encode())
     return digest.hexdigest()
 
 
 def dress(facts: Facts, bundle: Bundle) -> Facts:
-    """Stored facts with this bundle's prose, digest and warnings."""
+    """Stored facts with this bundle's prose, digest and warnings (a streamed table's own
+    warnings come from its pass over the rows, which a hit skips: they are kept)."""
+    streamed = bundle.predictions if isinstance(bundle.predictions, StreamedTable) else None
+    kept = [w for w in facts.warnings if streamed and w.file in {streamed.file, *streamed.sources}]
     return facts.model_copy(
         update={
             "bundle": normalised(bundle),
             "bundle_digest": bundle.digest,
-            "warnings": [ProblemFact(**p.as_dict()) for p in bundle.warnings],
+            "warnings": [ProblemFact(**p.as_dict()) for p in bundle.warnings] + kept,
         }
     )
 

@@ -80,8 +80,10 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
     """Every byte the loader may read from the bundle: dsreport.yaml and each file it names,
     resolved as the loader resolves them, every file of a model folder included (a symbolic
     link, a special file or a file over its cap is hashed as the refusal the loader will
-    give, never read)."""
+    give, never read). The predictions' files are keyed by `load.source.fingerprint`: a
+    Parquet file over 64 MB by its footer and file status, not by its every byte."""
     from dsreport.load.paths import read_checked, read_folder, resolve_inside
+    from dsreport.load.source import table_key
 
     limits = (options or LoadOptions()).limits
     digest = hashlib.sha256()
@@ -91,7 +93,10 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
         digest.update(f"unreadable\0{problem.message if problem else ''}".encode())
         return digest.hexdigest()
     digest.update(raw)
-    for value, cap in named_files(root, raw, limits):
+    for value, cap, kinds in named_files(root, raw, limits):
+        if kinds:  # a table that may be a folder or a glob (predictions)
+            digest.update(f"\0{value}\0{table_key(root, value, tuple(kinds))}".encode())
+            continue
         path, message, _ = resolve_inside(root, value, cap, folder_ok=True)
         digest.update(f"\0{value}\0".encode())
         if path is not None and path.is_dir():  # a model folder: every file in it
@@ -106,19 +111,20 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
     return digest.hexdigest()
 
 
-def named_files(root: Path, raw: bytes, limits: Limits) -> list[tuple[str, int]]:
-    """Each file `raw` (dsreport.yaml's bytes) names, with its size cap.
+def named_files(root: Path, raw: bytes, limits: Limits) -> list[tuple[str, int, list[str]]]:
+    """Each file `raw` (dsreport.yaml's bytes) names, with its size cap and, for a table
+    that may be a folder or a glob, its suffixes (else none).
 
     They depend on nothing but those bytes, the caps and dsreport's code, so they are kept
     in the cache folder under a digest of the three: an unchanged bundle is looked up
     without parsing its YAML or importing the bundle's models."""
     key = "\0".join((installation_digest(), repr(limits), raw.hex()))
     found = _memo(f"named-{_short(str(root.resolve()))}", key, lambda: _named_files(raw, limits))
-    return [(str(value), int(cap)) for value, cap in found]
+    return [(str(value), int(cap), list(kinds)) for value, cap, kinds in found]
 
 
 def _named_files(raw: bytes, limits: Limits) -> list[list[Any]]:
-    from dsreport.bundle.fields import ProseMarker, is_prose_path
+    from dsreport.bundle.fields import FileMarker, ProseMarker, is_prose_path
     from dsreport.bundle.introspect import iter_marked
     from dsreport.bundle.spec import BundleSpec
     from dsreport.load.paths import cap_of
@@ -130,7 +136,11 @@ def _named_files(raw: bytes, limits: Limits) -> list[list[Any]]:
         doc = None
     data = doc.data if doc is not None else None
     return [
-        [value, cap_of(marker, limits)]
+        [
+            value,
+            cap_of(marker, limits),
+            list(marker.kinds) if isinstance(marker, FileMarker) and marker.many else [],
+        ]
         for _, marker, value, _ in iter_marked(BundleSpec, data)
         if not (isinstance(marker, ProseMarker) and not is_prose_path(value))
     ]

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from dsreport.bundle.fields import Model, Number, TablePath, Text
+from dsreport.bundle.fields import Model, Number, TablePath, TableSource, Text
 from dsreport.bundle.latency import LatencyValue, either
 from dsreport.bundle.provenance import ModelReference
 from dsreport.bundle.serving import SliceDefinition
@@ -140,8 +140,9 @@ class Predictions(Model):
     request field (`system_design.inputs`) hold that row's request value: they give the
     handoff's monitoring its per-field reference distributions and missing rates."""
 
-    path: TablePath = Field(examples=["data/predictions.csv"])
-    """CSV or Parquet file in the bundle."""
+    path: TableSource = Field(examples=["data/predictions.csv"])
+    """CSV or Parquet file in the bundle, or a folder of Parquet files, or a glob such as
+    `data/predictions/*.parquet` (one folder level per `*`): read as one table."""
     id_column: Text = Field(default="id", examples=["id"])
     """Column with the row identifier (read as text)."""
     label_column: Text = Field(default="label", examples=["label"])

@@ -106,6 +106,8 @@ class FileMarker:
 
     kinds: tuple[str, ...]
     what: str
+    many: bool = False
+    """Whether the path may also name a folder of Parquet files or a glob (one table)."""
 
 
 def short(limit: int) -> Any:
@@ -121,17 +123,19 @@ Prose = Annotated[str, BeforeValidator(as_text), ProseMarker()]
 Number = Annotated[float, BeforeValidator(_as_number), AllowInfNan(False)]
 
 
-def file_ref(*suffixes: str, what: str) -> Any:
+def file_ref(*suffixes: str, what: str, many: bool = False) -> Any:
     """A path inside the bundle with one of `suffixes`; checked at load, never followed out."""
     return Annotated[
         str,
         BeforeValidator(as_text),
-        FileMarker(tuple(suffixes), what),
+        FileMarker(tuple(suffixes), what, many),
         Field(min_length=1),
     ]
 
 
 TablePath = file_ref(".csv", ".parquet", what="table")
+TableSource = file_ref(".csv", ".parquet", what="table", many=True)
+"""A table file, a folder of Parquet files, or a glob: read as one table."""
 ImagePath = file_ref(".png", ".jpg", ".jpeg", ".svg", what="image")
 CodePath = file_ref(
     ".py",

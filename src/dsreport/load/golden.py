@@ -16,6 +16,7 @@ from dsreport import contract, strictjson
 from dsreport.bundle.fields import clean_value
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
+from dsreport.load.streamed import StreamedTable
 from dsreport.load.tables import Table
 
 GOLDEN_MIN, GOLDEN_MAX = 20, 50
@@ -109,7 +110,7 @@ def _schema_problems(
 
 
 def read_golden(
-    spec: BundleSpec, files: dict[str, bytes], predictions: Table | None
+    spec: BundleSpec, files: dict[str, bytes], predictions: Table | StreamedTable | None
 ) -> tuple[list[GoldenRow], list[Problem]]:
     design = spec.system_design
     if design.golden_set is None or design.golden_set.path not in files:
@@ -166,13 +167,18 @@ def read_golden(
 
 
 def _id_problems(
-    spec: BundleSpec, rows: list[GoldenRow], name: str, predictions: Table | None
+    spec: BundleSpec, rows: list[GoldenRow], name: str, predictions: Table | StreamedTable | None
 ) -> list[Problem]:
     out = []
     seen: set[str] = set()
     test_ids: set[str] | None = None
     section = spec.interrogation.predictions
-    if predictions is not None and section is not None:
+    if isinstance(predictions, StreamedTable) and section is not None and rows:
+        if section.id_column in predictions.columns:
+            split = section.split_column
+            split = split if split in predictions.columns else None
+            test_ids = predictions.test_ids({r.id for r in rows}, section.id_column, split)
+    elif isinstance(predictions, Table) and section is not None:
         frame = predictions.frame
         if section.id_column in frame.columns:
             mask = (

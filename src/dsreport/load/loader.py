@@ -17,7 +17,7 @@ from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.artifacts import ResolvedEnvironment, check_model
-from dsreport.load.checks import check_spec
+from dsreport.load.checks import Collector, check_spec
 from dsreport.load.codecheck import check_code_files
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.exampletext import example_text_problems
@@ -27,12 +27,16 @@ from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
 from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_folder
 from dsreport.load.pmchecks import check_pm
+from dsreport.load.predictionchecks import check_predictions
 from dsreport.load.prosecheck import check_prose
+from dsreport.load.readsource import categorical, missing_values, read_source
 from dsreport.load.servingchecks import check_serving
-from dsreport.load.statistics import DICTIONARY, is_statistics, statistics_problems
+from dsreport.load.source import fingerprint, is_source
+from dsreport.load.statistics import is_statistics, statistics_problems
+from dsreport.load.streamed import StreamedTable
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
-from dsreport.load.tablechecks import check_tables
+from dsreport.load.tablechecks import check_reviewed
 from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
 
@@ -46,7 +50,8 @@ class Bundle:
     root: Path
     spec: BundleSpec
     doc: YamlDoc
-    predictions: Table | None = None
+    predictions: Table | StreamedTable | None = None
+    """In memory, or streamed (a large Parquet table of a binary task: `load.streamed`)."""
     reviewed: Table | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     prose_sources: dict[str, str] = field(default_factory=dict)
@@ -56,6 +61,10 @@ class Bundle:
     """The golden set's rows, read and checked against the contract."""
     environment: ResolvedEnvironment = field(default_factory=ResolvedEnvironment)
     """The model's Python version and pinned packages."""
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    """Files read where they lie rather than held in `files` (a streamed table's, a large
+    Parquet file's), by path: what keys them in the digest and the caches
+    (`source.fingerprint`)."""
 
     @property
     def slug(self) -> str:
@@ -88,12 +97,17 @@ def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
     if bundle is None or any(p.severity == "error" for p in problems):
         raise BundleError(problems)
     bundle.warnings = sort_problems([p for p in problems if p.severity == "warning"])
+    if isinstance(bundle.predictions, StreamedTable):
+        bundle.predictions.warnings = bundle.warnings  # its first pass adds its own
     return bundle
 
 
 def collect_problems(path: str | Path, options: LoadOptions | None = None) -> list[Problem]:
-    """Every problem with the bundle, errors and warnings, without raising."""
-    _, problems = _load(Path(path), options or LoadOptions())
+    """Every problem with the bundle, errors and warnings, without raising (a streamed
+    table's cells are read once here, as no analysis follows)."""
+    bundle, problems = _load(Path(path), options or LoadOptions())
+    if bundle is not None and isinstance(bundle.predictions, StreamedTable):
+        problems += bundle.predictions.check()
     return sort_problems(problems)
 
 
@@ -149,7 +163,8 @@ def _read(
     files: dict[str, bytes] = {SPEC_FILE: raw}
     text_inputs = _text_inputs(doc.data)
     prose_sources: dict[str, str] = {}
-    tables: dict[str, Table] = {}
+    tables: dict[str, Table | StreamedTable] = {}
+    stream = options.stream_rows if _rows_may_stream(doc.data) else None
     for loc, marker, value, container in list(iter_marked(BundleSpec, doc.data)):
         line, key = doc.line(loc), dotted(loc)
         if isinstance(marker, ProseMarker):
@@ -190,6 +205,7 @@ def _read(
                 tables,
                 container if marker.what == "table" else {},
                 text_inputs,
+                stream,
             )
     problems += check_prose(doc.data, doc, prose_sources)
     open_items += take_open_items(doc)
@@ -207,24 +223,40 @@ def _read(
     model_problems, environment = check_model(spec, doc, files)
     problems += model_problems
     predictions = _table(spec.interrogation.predictions, tables)
-    reviewed = _table(spec.interrogation.reviewed_examples, tables)
+    found = _table(spec.interrogation.reviewed_examples, tables)
+    reviewed = found if isinstance(found, Table) else None  # one file, never streamed
     if reviewed is not None:
         problems += adopt_review_synonyms(reviewed)
     rows = predictions
-    if predictions is not None and is_statistics(spec):  # no rows: its own checks
+    if isinstance(predictions, Table) and is_statistics(spec):  # no rows: its own checks
         problems += statistics_problems(spec, predictions)
         rows = None
     if rows is not None:
         problems += undeclared_probabilities(spec, rows)
-    problems += check_tables(spec, doc, rows, reviewed)
+    table_checks = Collector(doc)
+    if rows is not None:
+        problems += check_predictions(spec, rows, table_checks)
+    if reviewed is not None:
+        problems += check_reviewed(spec, reviewed)
+    problems += table_checks.problems
     golden, golden_problems = read_golden(spec, files, rows)
     problems += golden_problems
     if open_items or any(p.severity == "error" for p in problems):
         return None, problems, doc
+    try:
+        fingerprints = {
+            f.name: fingerprint(f)
+            for table in tables.values()
+            for f in (table.files if isinstance(table, StreamedTable) else table.unheld)
+        }
+    except OSError as exc:  # a file changed or vanished since it was opened
+        return None, [*problems, Problem(f"a predictions file cannot be read: {exc}")], doc
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(f"{name}\0{len(files[name])}\0".encode())
         digest.update(files[name])
+    for name in sorted(fingerprints):
+        digest.update(f"{name}\0{fingerprints[name]}\0".encode())
     bundle = Bundle(
         root=root,
         spec=spec,
@@ -236,11 +268,23 @@ def _read(
         digest=digest.hexdigest(),
         golden=golden,
         environment=environment,
+        fingerprints=fingerprints,
     )
     return bundle, problems, doc
 
 
-def _table(section: Any, tables: dict[str, Table]) -> Table | None:
+def _rows_may_stream(data: dict[str, Any]) -> bool:
+    """A binary task's predictions table of rows (a statistics table is never streamed)."""
+    project, interrogation = data.get("project"), data.get("interrogation")
+    section = interrogation.get("predictions") if isinstance(interrogation, dict) else None
+    return (
+        isinstance(project, dict)
+        and project.get("task") == "binary"
+        and not (isinstance(section, dict) and section.get("format") == "statistics")
+    )
+
+
+def _table(section: Any, tables: dict[str, Table | StreamedTable]) -> Table | StreamedTable | None:
     return tables.get(section.path) if section is not None else None
 
 
@@ -252,12 +296,17 @@ def _read_file(
     key: str,
     limits: Limits,
     files: dict[str, bytes],
-    tables: dict[str, Table],
+    tables: dict[str, Table | StreamedTable],
     section: dict[str, Any],
     text_inputs: list[str],
+    stream: int | None,
 ) -> list[Problem]:
     if marker.what == "model file":
         return _read_model(root, value, line, key, limits, files)
+    if marker.many and value not in tables and is_source(root, value):
+        return read_source(
+            root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
+        )
     suffix = Path(value).suffix.lower()
     if suffix not in {k.lower() for k in marker.kinds}:
         return [
@@ -269,6 +318,10 @@ def _read_file(
                 key=key,
             )
         ]
+    if marker.many and suffix == ".parquet" and value not in tables:
+        return read_source(  # may be streamed: not read here
+            root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
+        )
     data, problem = read_checked(
         root, value, cap_of(marker, limits), file=SPEC_FILE, line=line, key=key
     )
@@ -278,17 +331,11 @@ def _read_file(
     if suffix == ".svg":
         return svg_problems(data, value, line=line, key=key)
     if marker.what == "table" and value not in tables:
-        missing = section.get("missing_values")
-        columns = [section.get("label_column", "label"), section.get("split_column")]
-        slices = section.get("slice_columns")
-        columns += slices if isinstance(slices, list) else []
-        columns += text_inputs
-        columns += DICTIONARY if section.get("format") == "statistics" else ()
         table, table_problems = read_table(
             data,
             value,
-            missing=[str(m) for m in missing] if isinstance(missing, list) else [],
-            categorical=[c for c in columns if isinstance(c, str)],
+            missing=missing_values(section),
+            categorical=categorical(section, text_inputs),
         )
         if table is None:
             return table_problems

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.checks import suggest
+from dsreport.load.streamed import StreamedTable
 from dsreport.load.tables import Table
 
 REVIEW_SYNONYMS = {
@@ -69,13 +70,13 @@ def column_hint(column: str, columns: list[str], key: str) -> str | None:
     return close
 
 
-def undeclared_probabilities(spec: BundleSpec, table: Table) -> list[Problem]:
+def undeclared_probabilities(spec: BundleSpec, table: Table | StreamedTable) -> list[Problem]:
     """Multiclass rungs with no `proba_prefix` while `<prefix><class>` columns for every
     class are there: the probabilities would be left unused."""
     classes = spec.interrogation.classes
     if spec.project.task != "multiclass" or not classes:
         return []
-    columns = [str(c) for c in table.frame.columns]
+    columns = table.columns
     declared = {r.proba_prefix for r in spec.ladder.rungs if r.proba_prefix}
     prefixes = sorted(
         {

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import KW_ONLY, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,13 +31,26 @@ MAX_PARQUET_VALUES = 250_000_000
 almost nothing, and each value takes 8 bytes or more once read."""
 
 
-def _too_wide(count: int, file: str) -> Problem:
+def too_wide(count: int, file: str) -> Problem:
     return Problem(
         f"the table has {count:,} columns, over the limit of {MAX_COLUMNS:,}",
         file=file,
         line=1,
         hint="keep the columns the bundle names (ids, labels, splits, slices, scores)",
     )
+
+
+BATCH_ROWS = 1_000_000
+"""Rows per batch handed to the analysis: about 100 MB for a dozen columns."""
+
+
+@dataclass
+class Part:
+    """One file of a table read from several (a folder or a glob), in reading order."""
+
+    file: str
+    rows: int
+    row_lines: list[int] | None = None
 
 
 @dataclass
@@ -47,12 +62,73 @@ class Table:
     row_lines: list[int] | None = None
     text_cells: bool = True
     """CSV cells arrive as text; Parquet columns keep their own types."""
+    _: KW_ONLY
+    parts: list[Part] = field(default_factory=list)
+    """The files the rows come from when there are several; empty for one file."""
+    numeric: tuple[str, ...] = ()
+    """Columns that `batches` gives as numbers (a CSV holds every cell as text)."""
+    unheld: list[Any] = field(default_factory=list)
+    """The `source.SourceFile`s read from where they lie rather than held as bytes (large
+    Parquet files): the digest and caches key them by `source.fingerprint`."""
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    @property
+    def sources(self) -> list[str]:
+        """The bundle paths of the files the rows come from."""
+        return [p.file for p in self.parts] or [self.file]
+
+    def where(self, row: int) -> tuple[str, int | None, int]:
+        """(file, line or None, row within that file) of data row `row` (0-based)."""
+        if not self.parts:
+            return self.file, self.line(row), row
+        start = 0
+        for part in self.parts:
+            if row < start + part.rows:
+                inner = row - start
+                lines = part.row_lines
+                return part.file, lines[inner] if lines is not None else None, inner
+            start += part.rows
+        return self.file, None, row
 
     def line(self, row: int) -> int | None:
         """File line of data row `row` (0-based); None for formats without lines."""
+        if self.parts:
+            return self.where(row)[1]
         if self.row_lines is None:
             return None
         return self.row_lines[row] if 0 <= row < len(self.row_lines) else None
+
+    def batches(self, columns: Sequence[str], rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+        """The rows of `columns`, `rows` at a time (views, not copies): text columns as
+        Categorical, `numeric` columns and floats as float64, as a streamed table gives them."""
+        frame = self.frame[list(columns)]
+        for start in range(0, len(frame), max(1, rows)):
+            yield as_batch(frame.iloc[start : start + rows], self.numeric)
+
+
+def as_batch(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> pd.DataFrame:
+    """`frame` with text columns as Categorical and numbers as float64 (integers and
+    booleans keep their type: an id beyond 2**53 stays exact, True stays True)."""
+    out: dict[Any, pd.Series] = {}
+    for name in frame.columns:
+        values: pd.Series = frame[name]
+        if name in numeric and not pd.api.types.is_numeric_dtype(values.dtype):
+            values = pd.to_numeric(values, errors="coerce").astype(np.float64)
+        elif pd.api.types.is_float_dtype(values.dtype):
+            values = values.astype("float64")
+        elif not isinstance(values.dtype, pd.CategoricalDtype) and (
+            values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+        ):
+            values = values.astype("category")
+        out[name] = values
+    return pd.DataFrame(out, index=frame.index, copy=False)
 
 
 def read_table(
@@ -91,7 +167,7 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
     if first.count(",") >= MAX_COLUMNS and first.count('"') % 2 == 0:
         width = len(next(csv.reader([first])))  # before the whole text is copied for csv
         if width > MAX_COLUMNS:
-            return None, [_too_wide(width, file)]
+            return None, [too_wide(width, file)]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     try:
@@ -100,7 +176,7 @@ def _read_csv(data: bytes, file: str, missing: list[str]) -> tuple[Table | None,
         return None, [Problem(f"the header cannot be read: {exc}", file=file, line=1)]
     header = [name.strip() for name in header]
     if len(header) > MAX_COLUMNS:
-        return None, [_too_wide(len(header), file)]
+        return None, [too_wide(len(header), file)]
     problems += _header_problems(header, file)
     width = len(header)
     columns: list[list[str]] = [[] for _ in header]
@@ -170,47 +246,73 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
     return problems
 
 
+def no_pyarrow(file: str) -> Problem:
+    return Problem(
+        "Parquet tables need pyarrow, which is not installed",
+        file=file,
+        hint="pip install 'dsreport[parquet]', or save the table as CSV",
+    )
+
+
 def _read_parquet(
     data: bytes, file: str, categorical: list[str]
 ) -> tuple[Table | None, list[Problem]]:
+    arrow, problems = read_arrow(data, file, categorical)
+    if arrow is None:
+        return None, problems
+    return Table(frame=arrow_frame(arrow), file=file, row_lines=None, text_cells=False), []
+
+
+def parquet_too_large(rows: int, columns: int, file: str) -> Problem | None:
+    """The declared size over the in-memory limits, before anything is read."""
+    if columns > MAX_COLUMNS:
+        return too_wide(columns, file)
+    if rows * columns > MAX_PARQUET_VALUES:
+        return Problem(
+            f"the table declares {rows:,} rows of {columns} columns, "
+            f"over the limit of {MAX_PARQUET_VALUES:,} values",
+            file=file,
+            hint="keep the rows and columns the evaluation needs",
+        )
+    return None
+
+
+def read_arrow(data: bytes | Path, file: str, categorical: list[str]) -> tuple[Any, list[Problem]]:
+    """A Parquet file (its bytes, or its path when it is not held) as a cleaned Arrow
+    table, `categorical` columns dictionary-encoded (read straight into pandas Categorical,
+    never as strings)."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        return None, [
-            Problem(
-                "Parquet tables need pyarrow, which is not installed",
-                file=file,
-                hint="pip install 'dsreport[parquet]', or save the table as CSV",
-            )
-        ]
+        return None, [no_pyarrow(file)]
     try:
-        import pyarrow as pa
-
-        buffer = pa.py_buffer(data)  # a zero-copy view of the bytes already in memory
-        meta = pq.read_metadata(pa.BufferReader(buffer))
-        if meta.num_columns > MAX_COLUMNS:
-            return None, [_too_wide(meta.num_columns, file)]
-        if meta.num_rows * meta.num_columns > MAX_PARQUET_VALUES:
-            return None, [
-                Problem(
-                    f"the table declares {meta.num_rows:,} rows of {meta.num_columns} columns, "
-                    f"over the limit of {MAX_PARQUET_VALUES:,} values",
-                    file=file,
-                    hint="keep the rows and columns the evaluation needs",
-                )
-            ]
-        names = set(pq.read_schema(pa.BufferReader(buffer)).names)
+        meta = pq.read_metadata(parquet_source(data))
+        large = parquet_too_large(meta.num_rows, meta.num_columns, file)
+        if large is not None:
+            return None, [large]
+        names = set(meta.schema.to_arrow_schema().names)
         arrow = pq.read_table(
-            pa.BufferReader(buffer), read_dictionary=[c for c in categorical if c in names]
+            parquet_source(data), read_dictionary=[c for c in categorical if c in names]
         )
-        arrow = _clean_arrow(arrow)
-        frame = arrow.to_pandas(split_blocks=True, self_destruct=True)
-        del arrow
+        return clean_arrow(arrow), []
     except Exception as exc:  # pyarrow raises many types for a corrupt file
-        return None, [
-            Problem(f"not a readable Parquet file ({type(exc).__name__}: {exc})", file=file)
-        ]
-    return Table(frame=frame, file=file, row_lines=None, text_cells=False), []
+        return None, [unreadable(exc, file)]
+
+
+def parquet_source(data: bytes | Path) -> Any:
+    """What pyarrow reads from: a zero-copy view of bytes in memory, or the file itself."""
+    import pyarrow as pa
+
+    return str(data) if isinstance(data, Path) else pa.BufferReader(pa.py_buffer(data))
+
+
+def unreadable(exc: Exception, file: str) -> Problem:
+    return Problem(f"not a readable Parquet file ({type(exc).__name__}: {exc})", file=file)
+
+
+def arrow_frame(arrow: Any) -> pd.DataFrame:
+    """The Arrow table as pandas without a second copy (its buffers are freed as they go)."""
+    return arrow.to_pandas(split_blocks=True, self_destruct=True)  # type: ignore[no-any-return]
 
 
 _RE2_FORBIDDEN = (
@@ -225,7 +327,7 @@ _UTF8_FORBIDDEN = re.compile(
 """The same characters as UTF-8 bytes."""
 
 
-def _clean_arrow(table: Any) -> Any:
+def clean_arrow(table: Any) -> Any:
     """The Parquet counterpart of cleaning CSV text: column names and every string column
     (dictionary-encoded ones through their dictionaries) rewritten only where they hold a
     character `clean_text` drops."""

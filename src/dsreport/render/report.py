@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from dsreport.load.streamed import StreamedTable
 from dsreport.render import charts as charts_module
 from dsreport.render import reportview as view
 from dsreport.render.base import RenderContext, Renderer, register
@@ -124,6 +125,7 @@ class HtmlReport:
             "diagrams": diagrams,
             "keywords": keywords,
             "attachments": self.attachment_names(),
+            "attachments_left": attached_tables(self.ctx)[1],
             "inline_css": Markup(asset("css/report.css").read_text(encoding="utf-8")),
             "paper": spec.audiences.ds.paper,
             "accent": spec.audiences.branding.accent,
@@ -193,21 +195,39 @@ took 31 of a 35 s build and would make a PDF nobody can mail."""
 
 
 def attached_tables(ctx: RenderContext) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """(bundle path, name in the PDF, description) of each table the PDF carries, and the
-    paths of those too large to carry."""
-    interrogation = ctx.bundle.spec.interrogation
+    """(bundle path, name in the PDF, description) of each table file the PDF carries, and
+    a sentence for each table it does not: too large, or streamed (never read whole)."""
+    bundle = ctx.bundle
+    interrogation = bundle.spec.interrogation
     taken = {f"{ctx.facts.slug}-facts.json"}
     kept, left = [], []
-    for section, what in (
-        (interrogation.predictions, "Predictions table"),
-        (interrogation.reviewed_examples, "Reviewed examples, all rows"),
+    limit = f"tables over {ATTACH_LIMIT // 1024 // 1024} MB stay beside it"
+    for section, table, what in (
+        (interrogation.predictions, bundle.predictions, "Predictions table"),
+        (interrogation.reviewed_examples, bundle.reviewed, "Reviewed examples, all rows"),
     ):
         if section is None:
             continue
-        if len(ctx.bundle.files[section.path]) > ATTACH_LIMIT:
-            left.append(section.path)
-        else:
-            kept.append((section.path, attachment_name(section.path, taken), what))
+        if isinstance(table, StreamedTable):
+            left.append(
+                f"{section.path} ({table.rows:,} rows, read in batches) is not attached to the "
+                "PDF: a streamed table stays beside it"
+            )
+            continue
+        paths = table.sources if table is not None else [section.path]
+        size = sum(
+            len(bundle.files[p]) if p in bundle.files else (bundle.root / p).stat().st_size
+            for p in paths
+        )
+        if size > ATTACH_LIMIT:
+            left.append(
+                f"{section.path} ({size / 1024 / 1024:,.0f} MB) is not attached to the PDF: "
+                + limit
+            )
+            continue
+        for index, path in enumerate(paths, start=1):
+            part = f", file {index} of {len(paths)}" if len(paths) > 1 else ""
+            kept.append((path, attachment_name(path, taken), what + part))
     return kept, left
 
 
@@ -258,12 +278,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
                 **dated,
             )
         )
-    for path in left:
-        size = len(ctx.bundle.files[path]) / 1024 / 1024
-        ctx.notes.append(
-            f"{path} ({size:,.0f} MB) is not attached to the PDF: tables over "
-            f"{ATTACH_LIMIT // 1024 // 1024} MB stay beside it"
-        )
+    ctx.notes.extend(left)
     # fontTools dates the font subsets from SOURCE_DATE_EPOCH, else from the clock
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))

@@ -18,6 +18,8 @@ from dsreport.buildtool import stop
 from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.buildtool.worker import Worker
 from dsreport.errors import BuildError, DsreportError
+from dsreport.load.streamed import StreamedTable
+from dsreport.load.tables import Part, Table
 from dsreport.render.base import _BUILTIN, RenderContext, get_renderer
 
 MAIN = "ds"
@@ -72,14 +74,24 @@ def _worker_renderers(
     return [n for n in names if n in ("pm", "engineer") and n in _BUILTIN]
 
 
+def _sources_only(table: Table | StreamedTable | None) -> Table | StreamedTable | None:
+    """The predictions without their rows: which files they come from is all the PDF's
+    attachments need (a streamed table holds no rows)."""
+    if isinstance(table, Table):
+        parts = [Part(p.file, p.rows) for p in table.parts]
+        return dataclasses.replace(table, frame=table.frame.iloc[:0], row_lines=None, parts=parts)
+    return dataclasses.replace(table, checks=None) if table is not None else None
+
+
 def _for_worker(ctx: RenderContext, names: Sequence[str]) -> RenderContext:
     """What the worker's renderers read, without what they do not: never the predictions
     table (10 million rows would cross the pipe for nothing), nor the tables' raw bytes
     unless the PDF, which attaches them, is among them."""
-    bundle = dataclasses.replace(ctx.bundle, predictions=None)
+    bundle = dataclasses.replace(ctx.bundle, predictions=_sources_only(ctx.bundle.predictions))
     if MAIN not in names:
         interrogation = ctx.bundle.spec.interrogation
         tables = {s.path for s in (interrogation.predictions, interrogation.reviewed_examples) if s}
+        tables.update(bundle.predictions.sources if bundle.predictions is not None else [])
         files = {k: v for k, v in ctx.bundle.files.items() if k not in tables}
         bundle = dataclasses.replace(bundle, files=files)
     return dataclasses.replace(ctx, bundle=bundle, notes=[])

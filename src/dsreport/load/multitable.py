@@ -1,0 +1,123 @@
+"""Several files of one table (a folder or a glob), read into memory as one table.
+
+Every file must have the same columns with the same types; a difference is an error that
+names both files and the column. Rows keep their way back to their own file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dsreport.errors import Problem
+from dsreport.load.source import SourceFile, schema_problems
+from dsreport.load.tables import (
+    Part,
+    Table,
+    arrow_frame,
+    no_pyarrow,
+    parquet_source,
+    parquet_too_large,
+    read_arrow,
+    read_table,
+    unreadable,
+)
+
+
+def read_parts(
+    files: list[SourceFile],
+    ref: str,
+    blobs: dict[str, bytes | Path],
+    *,
+    missing: list[str],
+    categorical: list[str],
+) -> tuple[Table | None, list[Problem]]:
+    """The files' rows as one table named `ref`; `blobs` holds each file's bytes, or its
+    path when it is read where it lies."""
+    if files[0].path.suffix.lower() == ".parquet":
+        return _parquet(files, ref, blobs, categorical)
+    texts = {name: blob for name, blob in blobs.items() if isinstance(blob, bytes)}
+    if len(files) == 1:
+        return read_table(texts[files[0].name], files[0].name, missing=missing)
+    return _csv(files, ref, texts, missing)
+
+
+def _csv(
+    files: list[SourceFile], ref: str, blobs: dict[str, bytes], missing: list[str]
+) -> tuple[Table | None, list[Problem]]:
+    tables, problems = [], []
+    for file in files:
+        table, found = read_table(blobs[file.name], file.name, missing=missing)
+        problems += found
+        if table is not None:
+            tables.append(table)
+    if problems:
+        return None, problems
+    problems = _header_problems(tables)
+    if problems:
+        return None, problems
+    names = list(tables[0].frame.columns)
+    frame = pd.concat([t.frame[names] for t in tables], ignore_index=True)
+    parts = [Part(t.file, len(t.frame), t.row_lines) for t in tables]
+    return Table(frame=frame, file=ref, parts=parts), []
+
+
+def _header_problems(tables: list[Table]) -> list[Problem]:
+    first = tables[0]
+    hint = "write every file of the table with the same columns"
+    problems = []
+    for table in tables[1:]:
+        for has, lacks in ((first, table), (table, first)):
+            problems += [
+                Problem(
+                    f"column '{c}' is in {has.file} but not in {lacks.file}",
+                    file=table.file,
+                    line=1,
+                    hint=hint,
+                )
+                for c in has.columns
+                if c not in lacks.columns
+            ]
+    return problems
+
+
+def _parquet(
+    files: list[SourceFile], ref: str, blobs: dict[str, bytes | Path], categorical: list[str]
+) -> tuple[Table | None, list[Problem]]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None, [no_pyarrow(ref)]
+    schemas: list[tuple[str, Any]] = []
+    rows = 0
+    for file in files:
+        try:
+            meta = pq.read_metadata(parquet_source(blobs[file.name]))
+        except Exception as exc:  # pyarrow raises many types for a corrupt file
+            return None, [unreadable(exc, file.name)]
+        schemas.append((file.name, meta.schema.to_arrow_schema()))
+        rows += meta.num_rows
+    problems = schema_problems(schemas)
+    if problems:
+        return None, problems
+    large = parquet_too_large(rows, len(schemas[0][1]), ref)
+    if large is not None:
+        return None, [large]
+    arrows = []
+    for file in files:
+        arrow, problems = read_arrow(blobs[file.name], file.name, categorical)
+        if arrow is None:
+            return None, problems
+        arrows.append(arrow)
+    names = arrows[0].column_names
+    parts = [Part(file.name, arrow.num_rows) for file, arrow in zip(files, arrows, strict=True)]
+    whole = pa.concat_tables([a.select(names) for a in arrows])
+    del arrows
+    frame = arrow_frame(whole.unify_dictionaries() if len(files) > 1 else whole)
+    unheld = [f for f in files if isinstance(blobs[f.name], Path)]
+    if len(files) == 1:
+        return Table(frame=frame, file=ref, text_cells=False, unheld=unheld), []
+    return Table(frame=frame, file=ref, text_cells=False, parts=parts, unheld=unheld), []

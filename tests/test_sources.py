@@ -1,0 +1,380 @@
+"""Predictions from a folder of Parquet files or a glob, and the streamed Parquet table.
+
+The bundles are the examples and the small test bundles, with their tables rewritten in
+tmp_path as Parquet parts or CSV parts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dsreport.analyse.engine import analyse
+from dsreport.errors import BundleError
+from dsreport.load import source
+from dsreport.load.loader import LoadOptions, collect_problems, load_bundle
+from dsreport.load.streamed import StreamedTable
+from dsreport.load.tables import Table
+from helpers import EXAMPLES, edit_yaml
+
+STREAM = LoadOptions(stream_rows=0)
+MEMORY = LoadOptions(stream_rows=None)
+TEXT = ["id", "label", "split", "nucleus_size_band", "texture_band"]
+
+
+def tumour(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    """A copy of tumour-triage without its predictions file, and that table."""
+    root = tmp_path / "tumour"
+    shutil.copytree(EXAMPLES / "tumour-triage", root)
+    csv = root / "data" / "predictions.csv"
+    frame = pd.read_csv(csv, dtype=dict.fromkeys(TEXT, str))
+    csv.unlink()
+    return root, frame
+
+
+def parts(frame: pd.DataFrame, folder: Path, count: int, suffix: str = "parquet") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    size = -(-len(frame) // count)
+    for index in range(count):
+        part = frame.iloc[index * size : (index + 1) * size]
+        path = folder / f"part-{index}.{suffix}"
+        if suffix == "parquet":
+            part.to_parquet(path, index=False)
+        else:
+            part.to_csv(path, index=False)
+
+
+def point_at(root: Path, path: str) -> None:
+    edit_yaml(root, "path: data/predictions.csv", f"path: {path}")
+
+
+def messages(problems: list[object]) -> list[str]:
+    return [p.format() for p in problems]  # type: ignore[attr-defined]
+
+
+def metrics(root: Path, options: LoadOptions) -> list[object]:
+    """Every metric as the facts give it, floats to 12 digits (the reducer's sums of a
+    table cut into other batches may differ in the last bit)."""
+    facts = analyse(load_bundle(root, options))
+    return [rounded(m.model_dump()) for m in facts.metrics]
+
+
+def rounded(value: object) -> object:
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v) for v in value]
+    return value
+
+
+# --- several files, one table -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["data/predictions", "data/predictions/*.parquet"])
+def test_a_folder_or_glob_of_parquet_files_loads_as_one_table(tmp_path: Path, path: str) -> None:
+    root, frame = tumour(tmp_path)
+    frame.to_parquet(root / "data" / "whole.parquet", index=False)
+    point_at(root, "data/whole.parquet")
+    whole = metrics(root, MEMORY)
+    edit_yaml(root, "path: data/whole.parquet", f"path: {path}")
+    (root / "data" / "whole.parquet").unlink()
+    parts(frame, root / "data" / "predictions", 3)
+    bundle = load_bundle(root, MEMORY)
+    assert isinstance(bundle.predictions, Table)
+    assert bundle.predictions.sources == [f"data/predictions/part-{i}.parquet" for i in range(3)]
+    assert bundle.predictions.rows == len(frame)
+    assert isinstance(bundle.predictions.frame["nucleus_size_band"].dtype, pd.CategoricalDtype)
+    assert metrics(root, MEMORY) == whole
+
+
+def test_csv_parts_keep_each_rows_file_and_line(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    frame.loc[len(frame) - 2, "score_logreg"] = 1.5  # in the second file
+    parts(frame, root / "data" / "parts", 2, "csv")
+    point_at(root, "data/parts/*.csv")
+    second = len(frame) - 2 - (-(-len(frame) // 2))
+    assert messages(collect_problems(root))[:1] == [
+        f"error: data/parts/part-1.csv:{second + 2}: score_logreg: score '1.5' is outside [0, 1]"
+    ]
+
+
+def test_files_that_disagree_name_both_files_and_the_column(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    parts(frame, root / "data" / "predictions", 2)
+    odd = frame.iloc[:5].astype({"score_logreg": str}).drop(columns=["texture_band"])
+    odd.to_parquet(root / "data" / "predictions" / "part-2.parquet", index=False)
+    point_at(root, "data/predictions")
+    assert messages(collect_problems(root)) == [
+        "error: data/predictions/part-2.parquet: column 'texture_band' is in "
+        "data/predictions/part-0.parquet but not in data/predictions/part-2.parquet",
+        "error: data/predictions/part-2.parquet: score_logreg: column 'score_logreg' is double "
+        "in data/predictions/part-0.parquet but large_string in data/predictions/part-2.parquet",
+    ]
+
+
+def test_csv_files_that_disagree_name_both_files(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    parts(frame, root / "data", 2, "csv")
+    frame.iloc[:3].rename(columns={"score_forest": "score_trees"}).to_csv(
+        root / "data" / "part-2.csv", index=False
+    )
+    point_at(root, "data/part-*.csv")
+    assert messages(collect_problems(root)) == [
+        "error: data/part-2.csv:1: column 'score_forest' is in data/part-0.csv but not in "
+        "data/part-2.csv",
+        "error: data/part-2.csv:1: column 'score_trees' is in data/part-2.csv but not in "
+        "data/part-0.csv",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "make", "message"),
+    [
+        ("data/preds/x*.parquet", None, "'data/preds/x*.parquet' matches no file"),
+        ("data/*/../../x.parquet", None, "'data/*/../../x.parquet' leaves the bundle folder"),
+        ("data/preds", "csv", "'data/preds/extra.csv' is not a Parquet file"),
+        ("data/preds", "link", "'data/preds/outside.parquet' is a symbolic link"),
+        (
+            "data/preds/*.parquet",
+            "link",
+            "'data/preds/outside.parquet' (matched by 'data/preds/*.parquet') is a symbolic link",
+        ),
+        (
+            "data/pre*/*.parquet",
+            "linked-folder",
+            "'data/preds' (matched by 'data/pre*/*.parquet') is a symbolic link",
+        ),
+        ("data/preds/*", "csv", "'data/preds/*' matches both CSV and Parquet files"),
+        ("data/empty", "empty", "folder 'data/empty' holds no Parquet file"),
+    ],
+)
+def test_a_folder_or_glob_stays_inside_the_bundle(
+    tmp_path: Path, path: str, make: str | None, message: str
+) -> None:
+    root, frame = tumour(tmp_path)
+    outside = tmp_path / "outside"
+    parts(frame, outside, 1)
+    preds = root / "data" / "preds"
+    if make == "linked-folder":
+        preds.symlink_to(outside)
+    else:
+        parts(frame, preds, 2)
+    if make == "csv":
+        frame.to_csv(preds / "extra.csv", index=False)
+    if make == "link":
+        (preds / "outside.parquet").symlink_to(outside / "part-0.parquet")
+    if make == "empty":
+        (root / "data" / "empty" / "_SUCCESS").parent.mkdir()
+        (root / "data" / "empty" / "_SUCCESS").write_text("")
+    point_at(root, path)
+    [problem] = [p for p in collect_problems(root) if p.severity == "error"]
+    assert (problem.file, problem.key, problem.message) == (
+        "dsreport.yaml",
+        "interrogation.predictions.path",
+        message,
+    )
+
+
+# --- the streamed table -------------------------------------------------------------------------
+
+
+def streamed_bundle(tmp_path: Path, count: int = 2) -> tuple[Path, pd.DataFrame]:
+    root, frame = tumour(tmp_path)
+    parts(frame, root / "data" / "predictions", count)
+    point_at(root, "data/predictions")
+    return root, frame
+
+
+def test_a_large_binary_parquet_table_is_streamed_in_batches(tmp_path: Path) -> None:
+    root, frame = streamed_bundle(tmp_path)
+    table = load_bundle(root, STREAM).predictions
+    assert isinstance(table, StreamedTable)
+    assert (table.rows, table.sources) == (len(frame), [f.name for f in table.files])
+    batches = list(table.batches(["label", "texture_band", "score_forest"], rows=50))
+    assert [len(b) for b in batches] == [50, 50, 14, 50, 50, 14]
+    first = batches[0]
+    assert list(first.columns) == ["label", "texture_band", "score_forest"]
+    assert isinstance(first["label"].dtype, pd.CategoricalDtype)
+    assert first["score_forest"].dtype == "float64"
+    assert load_bundle(root).predictions.__class__ is Table  # under the threshold: in memory
+
+
+def test_in_memory_batches_give_the_same_types(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    frame.to_csv(root / "data" / "predictions.csv", index=False)
+    table = load_bundle(root).predictions
+    assert isinstance(table, Table)
+    [batch] = list(table.batches(["label", "score_forest"]))
+    assert isinstance(batch["label"].dtype, pd.CategoricalDtype)
+    assert batch["score_forest"].dtype == "float64"
+    assert [len(b) for b in table.batches(["label"], rows=100)] == [100, 100, 28]
+
+
+def test_streaming_gives_the_in_memory_metrics(tmp_path: Path) -> None:
+    root, _ = streamed_bundle(tmp_path, 3)
+    assert metrics(root, STREAM) == metrics(root, MEMORY)
+
+
+def test_a_streamed_tables_bad_cells_stop_the_build_with_the_in_memory_messages(
+    tmp_path: Path,
+) -> None:
+    root, frame = tumour(tmp_path)
+    frame.loc[3, "score_forest"] = 1.5
+    frame.loc[150, "label"] = "2"
+    frame.loc[[10, 130], "split"] = "tset"
+    frame.loc[200, "id"] = frame.loc[0, "id"]
+    parts(frame, root / "data" / "predictions", 2)
+    point_at(root, "data/predictions")
+    in_memory = messages(collect_problems(root, MEMORY))
+    assert messages(collect_problems(root, STREAM)) == in_memory
+    bundle = load_bundle(root, STREAM)  # the cells are read with the analysis, not before
+    with pytest.raises(BundleError) as caught:
+        analyse(bundle)
+    shown = messages(caught.value.problems)
+    assert shown == [m for m in in_memory if m.startswith("error")] + [
+        m for m in in_memory if m.startswith("warning") and "part-" in m
+    ]
+    assert shown[:3] == [
+        "error: data/predictions/part-0.parquet: score_forest: score '1.5' is outside [0, 1] "
+        "(row 4)",
+        "error: data/predictions/part-0.parquet: split: split 'tset' (2 rows) is not declared in "
+        "system_design.data.splits",
+        "error: data/predictions/part-1.parquet: label: label '2' is not one of the declared "
+        "classes (row 37)",
+    ]
+    assert (
+        "warning: data/predictions/part-1.parquet: id: id '000001' appears more than once "
+        "(row 87)" in in_memory
+    )
+
+
+def test_a_pass_left_before_the_end_leaves_the_checks_to_the_next(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    frame.loc[200, "score_forest"] = -1.0
+    parts(frame, root / "data" / "predictions", 2)
+    point_at(root, "data/predictions")
+    table = load_bundle(root, STREAM).predictions
+    assert isinstance(table, StreamedTable)
+    for _ in table.batches(["label"], rows=10):
+        break
+    with pytest.raises(BundleError) as caught:
+        for _ in table.batches(["label"], rows=10):
+            pass
+    assert [p.message for p in caught.value.problems] == ["score '-1.0' is outside [0, 1] (row 87)"]
+    assert len(list(table.batches(["label"]))) == 2  # checked once: later passes only read
+
+
+def test_a_streamed_tables_columns_are_checked_at_load(tmp_path: Path) -> None:
+    root, _ = streamed_bundle(tmp_path)
+    edit_yaml(root, "score_column: score_forest", "score_column: score_forst")
+    with pytest.raises(BundleError) as caught:
+        load_bundle(root, STREAM)
+    assert [p.message for p in caught.value.problems] == [
+        "column 'score_forst' is not in data/predictions"
+    ]
+
+
+def test_golden_ids_are_looked_up_in_a_streamed_table(tmp_path: Path) -> None:
+    root, _ = streamed_bundle(tmp_path)
+    golden = root / "data" / "golden.jsonl"
+    first = golden.read_text().splitlines()[0]
+    golden.write_text(golden.read_text().replace(first, first.replace('"id": "', '"id": "9')))
+    got = [p.message for p in collect_problems(root, STREAM) if "golden" in p.file]
+    assert got == [m for m in [p.message for p in collect_problems(root, MEMORY)] if "9" in m][:1]
+    assert got and "is not a test row of data/predictions" in got[0]
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+def test_a_large_parquet_file_is_keyed_by_footer_and_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(source, "FINGERPRINT_BYTES", 0)
+    root, frame = tumour(tmp_path)
+    path = root / "data" / "p.parquet"
+    frame.to_parquet(path, index=False)
+    found = source.SourceFile("data/p.parquet", path, path.stat().st_size)
+    key = source.fingerprint(found)
+    assert key.startswith("footer:") and source.fingerprint(found) == key
+    stamp = path.stat()
+    frame.to_parquet(path, index=False)  # the same bytes again, its times set back
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert source.fingerprint(found) != key  # the status change time moved on
+
+
+def test_a_large_parquet_file_read_into_memory_is_not_held_as_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dsreport.load import readsource
+
+    root, _ = streamed_bundle(tmp_path)
+    held = load_bundle(root, MEMORY)
+    monkeypatch.setattr(readsource, "FINGERPRINT_BYTES", 0)
+    monkeypatch.setattr(source, "FINGERPRINT_BYTES", 0)
+    bundle = load_bundle(root, MEMORY)
+    assert isinstance(bundle.predictions, Table)
+    names = bundle.predictions.sources
+    assert set(names) <= set(held.files) and not set(names) & set(bundle.files)
+    assert sorted(bundle.fingerprints) == names
+    assert bundle.predictions.frame.equals(held.predictions.frame)  # type: ignore[union-attr]
+
+
+def test_the_build_cache_sees_a_changed_part(tmp_path: Path) -> None:
+    from dsreport.buildtool.cache import bundle_digest
+
+    root, frame = streamed_bundle(tmp_path)
+    before = bundle_digest(root, None)
+    assert bundle_digest(root, None) == before
+    frame.iloc[:3].to_parquet(root / "data" / "predictions" / "part-1.parquet", index=False)
+    assert bundle_digest(root, None) != before
+
+
+def test_the_digest_covers_a_streamed_tables_files(tmp_path: Path) -> None:
+    root, frame = streamed_bundle(tmp_path)
+    bundle = load_bundle(root, STREAM)
+    assert sorted(bundle.fingerprints) == bundle.predictions.sources  # type: ignore[union-attr]
+    assert not set(bundle.files) & set(bundle.fingerprints)
+    changed = frame.iloc[114:].copy()
+    changed["score_forest"] = changed["score_forest"] / 2
+    changed.to_parquet(root / "data" / "predictions" / "part-1.parquet", index=False)
+    assert load_bundle(root, STREAM).digest != bundle.digest
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("options", [MEMORY, STREAM], ids=["files", "streamed"])
+def test_the_pdf_attaches_each_file_and_never_a_streamed_table(
+    tmp_path: Path, options: LoadOptions
+) -> None:
+    import dsreport
+    from report_helpers import attachment_names, pdf_text
+
+    root, _ = streamed_bundle(tmp_path)
+    result = dsreport.build(root, tmp_path / "out", options=options, only=["ds"], force=True)
+    pdf = tmp_path / "out" / "tumour-triage-report.pdf"
+    text = " ".join(pdf_text(pdf).split())
+    if options is MEMORY:
+        assert sorted(attachment_names(pdf)) == [
+            "part-0.parquet",
+            "part-1.parquet",
+            "reviewed.csv",
+            "tumour-triage-facts.json",
+        ]
+        assert "tumour-triage-facts.json, part-0.parquet, part-1.parquet, reviewed.csv" in text
+        assert result.notes == []
+    else:
+        note = (
+            "data/predictions (228 rows, read in batches) is not attached to the PDF: a "
+            "streamed table stays beside it"
+        )
+        assert sorted(attachment_names(pdf)) == ["reviewed.csv", "tumour-triage-facts.json"]
+        assert note in text
+        assert result.notes == [note]
