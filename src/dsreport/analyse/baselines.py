@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import BaselineFact, MetricFact
 from dsreport.analyse.metricfacts import num
-from dsreport.analyse.predictions import Evaluation
 from dsreport.bundle.spec import BundleSpec
 
 ALWAYS = {

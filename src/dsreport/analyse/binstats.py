@@ -7,8 +7,9 @@ the histograms alone, so the cost after the pass does not depend on the row
 count. With at most `EXACT_LIMIT` distinct scores each distinct score is its
 own bin and the results equal scikit-learn's; above it scores are binned on a
 grid of 1/10,000, exact for thresholds on that grid and within 1e-4 for the
-ranking metrics. The pass is a group-by-bin count and could run as SQL
-(`GROUP BY slice, label, floor(score * 10000)`) for tables that do not fit.
+ranking metrics. The pass is a group-by-bin count (`analyse.reduce`, streamed), and runs
+as SQL too (docs/analysis.md, "The statistics table") for tables that never leave a
+warehouse.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dsreport.analyse.intervals import wilson
+from dsreport.load.bins import GRID, grid_index
 
 EXACT_LIMIT = 50_000
-GRID = 10_000
 CALIBRATION_BINS = 10
 """Equal-count bins for the calibration curve and ECE (binary scores, multiclass top label)."""
 EPS = float(np.finfo(np.float64).eps)
@@ -144,8 +145,7 @@ def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
 
 
 def _grid(scores: Array) -> tuple[NDArray[np.int64], Array]:
-    index = np.minimum(np.floor(scores * GRID), GRID).astype(np.int64)
-    return index, np.arange(GRID + 1, dtype=np.float64) / GRID
+    return grid_index(scores), np.arange(GRID + 1, dtype=np.float64) / GRID
 
 
 def row_losses(y: NDArray[np.bool_], scores: Array) -> tuple[Array, Array]:
@@ -244,13 +244,17 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
 
 
 def _quantile_edges(values: Array, counts: Array, bins: int) -> Array:
-    """Edges (batch x bins + 1) of equal-count bins of the scores a histogram holds.
+    """Edges (batch x bins + 1) of equal-count bins of the scores a histogram holds: the
+    edges scikit-learn's `calibration_curve(strategy="quantile")` uses (numpy percentiles)."""
+    return quantiles(values, counts, np.linspace(0, 1, bins + 1) * 100 / 100)
 
-    numpy's linear percentiles of the rows, computed from the counts without expanding
-    them: the edges scikit-learn's `calibration_curve(strategy="quantile")` uses.
-    """
+
+def quantiles(values: Array, counts: Array, q: Array) -> Array:
+    """numpy's linear quantiles `q` (batch x len(q)) of the rows a (batch x bins) histogram
+    holds, computed from the counts without expanding them: `np.quantile(rows, q)` exactly
+    when each bin is one distinct value."""
+    counts = _batch(counts)
     n = counts.sum(axis=1)
-    q = np.linspace(0, 1, bins + 1) * 100 / 100  # as numpy.percentile divides
     virtual = (n[:, None] - 1) * q[None, :]
     previous = np.floor(virtual)
     last = virtual >= n[:, None] - 1

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dsreport.analyse import format as F
 from dsreport.analyse.compare import Comparison, Estimate, estimate, paired, unpaired
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import ComparisonFact, MetricFact, Num
 from dsreport.analyse.metricfacts import interval_fact, num
-from dsreport.analyse.predictions import Evaluation
 from dsreport.analyse.simplicity import simpler
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.evaluation import Rung
@@ -117,7 +117,7 @@ def comparison_facts(
                 [n for n in names if n in computable],
                 chosen.id,
                 other.id,
-                ev.rows,
+                ev.stats if spec.project.task == "binary" else ev.rows,
                 spec.interrogation.operating_threshold,
                 len(spec.interrogation.classes),
                 spec.interrogation.seed,

@@ -19,6 +19,7 @@ from dsreport.analyse.checks import Context, run_checks
 from dsreport.analyse.comparisons import comparison_facts
 from dsreport.analyse.coverage import coverage_charts, with_texts
 from dsreport.analyse.decision import choose, imbalanced
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import (
     ChartsFact,
     DataFact,
@@ -33,7 +34,7 @@ from dsreport.analyse.metricfacts import from_computed, from_reported, num, same
 from dsreport.analyse.operations import operations_fact
 from dsreport.analyse.outcomes import outcome_fact
 from dsreport.analyse.overlap import overlap
-from dsreport.analyse.predictions import Evaluation, evaluate
+from dsreport.analyse.predictions import evaluate
 from dsreport.analyse.ranking import ranked
 from dsreport.analyse.recommend import recommend
 from dsreport.analyse.review import review_facts
@@ -45,6 +46,8 @@ from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.loader import Bundle
+from dsreport.load.statistics import is_statistics
+from dsreport.load.tables import Table
 
 
 def build_date(bundle: Bundle) -> dt.date:
@@ -162,10 +165,16 @@ def _data(bundle: Bundle, ev: Evaluation | None) -> DataFact:
         data.split_class_counts = ev.split_class_counts
         if ev.class_counts and ev.test_n:
             data.minority_share = num("share", min(ev.class_counts.values()) / ev.test_n)
-    if bundle.predictions is not None:
-        found = overlap(bundle.spec, bundle.predictions.frame)
+    rows = _rows(bundle)
+    if rows is not None:
+        found = overlap(bundle.spec, rows.frame)
         data.shared_ids, data.shared_feature_rows = found.shared_ids, found.shared_feature_rows
     return data
+
+
+def _rows(bundle: Bundle) -> Table | None:
+    """The predictions as rows; None for a statistics table, which has none."""
+    return None if is_statistics(bundle.spec) else bundle.predictions
 
 
 def _per_class_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -306,7 +315,7 @@ def analyse(bundle: Bundle) -> Facts:
         operations=operations_fact(spec, ev, checks).model_copy(
             update={
                 "settings": setting_facts(spec, ev),
-                "features": feature_facts(spec, bundle.predictions, checks),
+                "features": feature_facts(spec, _rows(bundle), checks),
                 "golden": golden_fact(spec, bundle.golden),
             }
         ),
@@ -316,5 +325,5 @@ def analyse(bundle: Bundle) -> Facts:
         environment=_environment(),
         warnings=[ProblemFact(**p.as_dict()) for p in bundle.warnings],
         bundle=spec.model_dump(mode="json", by_alias=True),
-        test_rows=row_digest(spec, bundle.predictions, ev),
+        test_rows=row_digest(spec, _rows(bundle), ev),
     )

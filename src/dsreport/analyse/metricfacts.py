@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dsreport.analyse import format as F
+from dsreport.analyse.evaluation import Computed
 from dsreport.analyse.facts import IntervalFact, MetricFact, Num
-from dsreport.analyse.predictions import Computed
 from dsreport.bundle.evaluation import Metric
 from dsreport.bundle.spec import BundleSpec
 from dsreport.vocabulary import LOWER_IS_BETTER, labels

@@ -1,7 +1,8 @@
 """Throughput, and the references production monitoring compares with.
 
 Everything here comes from the bundle's operator view and the chosen rung's outputs on
-the test split (`Evaluation.rows`); the handoff package prints and ships these facts.
+the test split (binary: its score histogram, `Evaluation.stats`; otherwise
+`Evaluation.rows`); the handoff package prints and ships these facts.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from dsreport.analyse import binstats
 from dsreport.analyse import format as F
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import DistributionFact, Num, OperationsFact, RateBandFact
 from dsreport.analyse.metricfacts import num
-from dsreport.analyse.predictions import Evaluation
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 
@@ -27,15 +29,32 @@ PSI_BINS = 10
 
 def deciles(arr: Any) -> tuple[dict[str, Num], list[float], list[float]]:
     """Quantiles, inner decile edges and each bin's share of finite values (non-empty)."""
-    quantiles = {}
-    for name, q in QUANTILES:
-        value = num("score", float(np.quantile(arr, q)))
-        assert value is not None
-        quantiles[name] = value
+    found = [float(np.quantile(arr, q)) for _, q in QUANTILES]
     inner = np.quantile(arr, [i / PSI_BINS for i in range(1, PSI_BINS)])
+    return _deciles(found, inner, arr, np.ones(arr.size))
+
+
+def histogram_deciles(values: Any, counts: Any) -> tuple[dict[str, Num], list[float], list[float]]:
+    """`deciles` of the rows a histogram holds (each bin's value, its count): the same
+    numbers when each bin is one distinct value, else within a bin's width."""
+    q = np.array([q for _, q in QUANTILES] + [i / PSI_BINS for i in range(1, PSI_BINS)])
+    found = binstats.quantiles(values, counts, q)[0]
+    return _deciles(found[: len(QUANTILES)].tolist(), found[len(QUANTILES) :], values, counts)
+
+
+def _deciles(
+    found: list[float], inner: Any, values: Any, weights: Any
+) -> tuple[dict[str, Num], list[float], list[float]]:
+    quantiles = {}
+    for (name, _), value in zip(QUANTILES, found, strict=True):
+        shown = num("score", float(value))
+        assert shown is not None
+        quantiles[name] = shown
     edges = sorted({float(e) for e in inner})
-    counts = np.bincount(np.searchsorted(edges, arr, side="right"), minlength=len(edges) + 1)
-    return quantiles, edges, [float(c) / arr.size for c in counts]
+    where = np.searchsorted(edges, values, side="right")
+    counts = np.bincount(where, weights=weights, minlength=len(edges) + 1)
+    total = float(np.sum(weights))
+    return quantiles, edges, [float(c) / total for c in counts]
 
 
 def _distribution(
@@ -45,13 +64,23 @@ def _distribution(
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
         return None
-    quantiles, edges, shares = deciles(arr)
+    return _reference(quantity, rung, int(arr.size), deciles(arr), checks)
+
+
+def _reference(
+    quantity: str,
+    rung: str,
+    n: int,
+    found: tuple[dict[str, Num], list[float], list[float]],
+    checks: CheckThresholds,
+) -> DistributionFact:
+    quantiles, edges, shares = found
     psi = num("psi", checks.drift_psi)
     assert psi is not None
     return DistributionFact(
         quantity=quantity,
         rung=rung,
-        n=int(arr.size),
+        n=n,
         quantiles=quantiles,
         edges=edges,
         shares=shares,
@@ -86,14 +115,20 @@ def _references(
     chosen = spec.ladder.chosen
     task = spec.project.task
     if task == "binary":
-        scores = ev.rows.get("scores", {}).get(chosen)
-        if scores is None:
+        stats = ev.stats
+        if stats is None or not stats.has("test", chosen):
+            return None, []
+        hist = stats.histogram("test", chosen)
+        if hist.n == 0:
             return None, []
         threshold = spec.interrogation.threshold
         threshold = 0.5 if threshold is None else threshold
-        arr = np.asarray(scores, dtype=np.float64)
-        flagged = int(np.sum(arr >= threshold))
-        return _distribution("score", chosen, arr, checks), [band("positive", flagged, arr.size)]
+        every = hist.pos + hist.neg
+        flagged = round(float(every[hist.values >= threshold].sum()))
+        found = histogram_deciles(hist.values, every)
+        return _reference("score", chosen, hist.n, found, checks), [
+            band("positive", flagged, hist.n)
+        ]
     if task == "multiclass":
         predicted = ev.rows.get("predicted", {}).get(chosen)
         if predicted is None:

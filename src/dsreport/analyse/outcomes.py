@@ -4,16 +4,20 @@ The bundle says what the product counts (`ecosystem.outcome`): cases per period 
 kind of result matters (a benign case sent to the senior reader is a false positive of the
 triage, say). Each kind is a share of the test rows, scaled to the period's volume, with a
 Wilson interval; the change against today is a paired bootstrap over the same rows (each
-row counts +1, 0 or -1), so it needs only three counts however many rows there are.
+row counts +1, 0 or -1), so it needs only three counts however many rows there are. A
+binary task's counts come from its statistics (histograms and the joint histogram of the
+rung and the baseline, whose grid has the gate as an edge), any other task's from its rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from dsreport.analyse import format as F
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import (
     FindingFact,
     IntervalFact,
@@ -23,7 +27,6 @@ from dsreport.analyse.facts import (
     ShownFact,
 )
 from dsreport.analyse.intervals import wilson
-from dsreport.analyse.predictions import Evaluation
 from dsreport.bundle.outcome import BETTER_BY_KIND, Outcome, OutcomeCount
 from dsreport.bundle.spec import BundleSpec
 
@@ -46,33 +49,74 @@ def gate_words(spec: BundleSpec) -> str:
     return f"{what[spec.project.task]} is at or above {gate_of(spec):,g}"
 
 
-def decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> tuple[Mask, Mask] | None:
-    """(acted, positive) over the test rows for `rung`, or None without its predictions."""
+@dataclass
+class Decided:
+    """The test rows' decisions for one rung: acted and should-act per cell, and how many
+    rows each cell stands for (1 per row; a histogram cell's count for binary)."""
+
+    acted: Mask
+    positive: Mask
+    weight: Any
+
+    @property
+    def n(self) -> int:
+        return round(float(np.sum(self.weight)))
+
+    def count(self, mask: Mask) -> int:
+        return round(float(np.sum(self.weight[mask])))
+
+
+def decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> Decided | None:
+    """The test rows' decisions for `rung` (multiclass, regression), or None without its
+    predictions."""
     rows, gate, task = ev.rows, gate_of(spec), spec.project.task
     truth = rows.get("truth")
     if truth is None:
         return None
     with np.errstate(invalid="ignore"):  # a missing output never passes the gate
-        if task == "binary":
-            scores = rows.get("scores", {}).get(rung)
-            if scores is None:
-                return None
-            return np.asarray(scores >= gate), np.asarray(truth, dtype=bool)
         if task == "multiclass":
             confidence = rows.get("confidence", {}).get(rung)
             predicted = rows.get("predicted", {}).get(rung)
             if confidence is None or predicted is None:
                 return None
             right = (np.asarray(predicted) == np.asarray(truth)) & (np.asarray(truth) >= 0)
-            return np.asarray(confidence >= gate), right
+            return _rows(np.asarray(confidence >= gate), right)
         predicted = rows.get("predicted", {}).get(rung)
         if predicted is None:
             return None
-        return np.asarray(predicted >= gate), np.asarray(truth >= gate)
+        return _rows(np.asarray(predicted >= gate), np.asarray(truth >= gate))
 
 
-def select(kind: str, acted: Mask, positive: Mask) -> Mask:
+def _rows(acted: Mask, positive: Mask) -> Decided:
+    return Decided(acted, positive, np.ones(len(acted)))
+
+
+def binary_decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> dict[str, Decided]:
+    """Binary, from the statistics: every rung's decisions over its histogram's cells; the
+    reported rung and the baseline over the cells of their joint histogram, so that the
+    change against today is paired on the same rows."""
+    stats, gate, baseline = ev.stats, gate_of(spec), spec.ladder.baseline
+    if stats is None:
+        return {}
+    out = {}
+    for each in spec.ladder.rungs:
+        if stats.has("test", each.id):
+            hist = stats.histogram("test", each.id)
+            acted = np.concatenate([hist.values >= gate] * 2)
+            positive = np.repeat([True, False], len(hist.values))
+            out[each.id] = Decided(acted, positive, np.concatenate([hist.pos, hist.neg]))
+    pair = stats.pair(rung, baseline) if rung != baseline else None
+    if pair is not None:
+        truth, mine, theirs = np.indices(pair.counts.shape).reshape(3, -1)
+        weight = pair.counts.reshape(-1)
+        out[rung] = Decided(pair.values[mine] >= gate, truth == 1, weight)
+        out[baseline] = Decided(pair.values[theirs] >= gate, truth == 1, weight)
+    return out
+
+
+def select(kind: str, decided: Decided) -> Mask:
     """The rows of one kind of result."""
+    acted, positive = decided.acted, decided.positive
     return {
         "acted": acted,
         "not_acted": ~acted,
@@ -123,12 +167,15 @@ def _scaled_wilson(count: int, n: int, volume: float) -> IntervalFact:
     return _interval(low * volume, high * volume, "wilson")
 
 
-def paired_change(ours: Mask, today: Mask, volume: float, seed: int, resamples: int) -> Any:
+def paired_change(
+    ours: Mask, today: Mask, volume: float, seed: int, resamples: int, weight: Any = None
+) -> Any:
     """Percentile interval of (ours - today) per period: each row counts +1, 0 or -1, so a
-    resample is one multinomial draw of the three counts."""
-    n = len(ours)
-    up = int(np.count_nonzero(ours & ~today))
-    down = int(np.count_nonzero(today & ~ours))
+    resample is one multinomial draw of the three counts. `weight`: rows per cell."""
+    decided = Decided(ours, today, np.ones(len(ours)) if weight is None else weight)
+    n = decided.n
+    up = decided.count(ours & ~today)
+    down = decided.count(today & ~ours)
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(n, [up / n, down / n, (n - up - down) / n], size=resamples)
     diffs = (draws[:, 0] - draws[:, 1]) * volume / n
@@ -142,16 +189,15 @@ def _count_fact(
     spec: BundleSpec,
     decl: Outcome,
     count: OutcomeCount,
-    masks: dict[str, tuple[Mask, Mask]],
+    masks: dict[str, Decided],
     resamples: int,
     rung: str,
 ) -> OutcomeCountFact:
     ladder = spec.ladder
-    acted, positive = masks[rung]
-    n = len(acted)
+    n = masks[rung].n
     scale = decl.volume / n
-    mine = select(count.kind, acted, positive)
-    k = int(np.count_nonzero(mine))
+    mine = select(count.kind, masks[rung])
+    k = masks[rung].count(mine)
     better = better_of(count)
     ours = k * scale
     fact = OutcomeCountFact(
@@ -164,10 +210,7 @@ def _count_fact(
         interval=_scaled_wilson(k, n, decl.volume),
         shown=ShownFact(text={}, text_pm={}),
     )
-    rungs = {
-        rung: int(np.count_nonzero(select(count.kind, *pair))) * scale
-        for rung, pair in masks.items()
-    }
+    rungs = {r: decided.count(select(count.kind, decided)) * scale for r, decided in masks.items()}
     today = None
     if count.today is not None:
         today = count.today
@@ -177,11 +220,12 @@ def _count_fact(
             fact.interval.low - today, fact.interval.high - today
         )
     elif ladder.baseline in masks:
-        theirs = select(count.kind, *masks[ladder.baseline])
-        today = int(np.count_nonzero(theirs)) * scale
+        theirs = select(count.kind, masks[ladder.baseline])
+        today = masks[ladder.baseline].count(theirs) * scale
         fact.today, fact.today_source = _num(today), "baseline"
-        fact.today_interval = _scaled_wilson(int(np.count_nonzero(theirs)), n, decl.volume)
-        low, high = paired_change(mine, theirs, decl.volume, spec.interrogation.seed, resamples)
+        fact.today_interval = _scaled_wilson(masks[ladder.baseline].count(theirs), n, decl.volume)
+        seed = spec.interrogation.seed
+        low, high = paired_change(mine, theirs, decl.volume, seed, resamples, masks[rung].weight)
         fact.change_interval = _change_interval(low, high)
     if today is not None:
         fact.change = _num(ours - today)
@@ -220,12 +264,16 @@ def outcome_fact(
     decl = spec.ecosystem.outcome
     if decl is None or ev is None:
         return None
-    masks = {}
-    for each in spec.ladder.rungs:
-        pair = decisions(spec, ev, each.id)
-        if pair is not None and len(pair[0]):
-            masks[each.id] = pair
     rung = rung or spec.ladder.chosen
+    masks: dict[str, Decided] = {}
+    if spec.project.task == "binary":
+        masks = binary_decisions(spec, ev, rung)
+    else:
+        for each in spec.ladder.rungs:
+            found = decisions(spec, ev, each.id)
+            if found is not None:
+                masks[each.id] = found
+    masks = {r: decided for r, decided in masks.items() if decided.n}
     if rung not in masks:
         return None
     return OutcomeFact(
@@ -236,7 +284,7 @@ def outcome_fact(
         gate_text=gate_words(spec),
         rung=rung,
         baseline=spec.ladder.baseline,
-        n=len(masks[rung][0]),
+        n=masks[rung].n,
         counts=[_count_fact(spec, decl, c, masks, resamples, rung) for c in decl.counts],
     )
 

@@ -6,15 +6,16 @@ Produces raw numbers only (`Computed`); `engine` formats them into facts.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dsreport.analyse import binstats, multiclass, multiproba, regression
-from dsreport.analyse.intervals import bootstrap, contain, percentile_intervals, wilson
+from dsreport.analyse import multiclass, multiproba, regression
+from dsreport.analyse.evaluation import Evaluation, add, budget
+from dsreport.analyse.intervals import bootstrap
+from dsreport.analyse.reduce import ROWS_KEPT, PredictionStats, from_statistics, reduce_rows
+from dsreport.analyse.reduce.evaluate import evaluate_binary
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
@@ -34,47 +35,6 @@ def _column(part: pd.DataFrame, column: str) -> tuple[Any, list[str]]:
     return _FACTORS[key][1]
 
 
-BOOT_BINS = 512
-SLICE_RESAMPLE_BINS = 128
-SLICE_RESAMPLES = 200
-CHUNK = 100
-
-
-@dataclass
-class Computed:
-    name: str
-    value: float
-    rung: str
-    split: str
-    n: int
-    interval: tuple[float, float] | None = None
-    method: str | None = None
-    slice_key: str | None = None
-    slice_value: str | None = None
-    threshold: float | None = None
-
-
-@dataclass
-class Evaluation:
-    metrics: list[Computed] = field(default_factory=list)
-    curves: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Test split, by rung: {"roc", "pr", "calibration", "operating"} (binary) or
-    {"top_label_calibration"} (multiclass with probabilities)."""
-    confusion: dict[str, Any] | None = None
-    per_class: list[dict[str, Any]] = field(default_factory=list)
-    residuals: dict[str, Any] | None = None
-    class_counts: dict[str, int] = field(default_factory=dict)
-    test_n: int = 0
-    slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
-    rows: dict[str, Any] = field(default_factory=dict)
-    """Per-row arrays of the test split, for paired comparisons: truth and each rung's output
-    (binary "scores"; multiclass "predicted", and "confidence" with probabilities)."""
-    split_class_counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    """Classification: class counts of every split (the trivial baselines, prior shift)."""
-    split_label_stats: dict[str, tuple[float, float]] = field(default_factory=dict)
-    """Regression: (mean, median) of the true values of every split."""
-
-
 def _counts(part: pd.DataFrame, column: str) -> dict[str, int]:
     codes, texts = _column(part, column)
     counts = np.bincount(codes, minlength=len(texts))
@@ -86,8 +46,12 @@ def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
 
 
 def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluation:
+    """Binary: reduce the rows (or read the statistics table) first, then evaluate from the
+    statistics alone; multiclass and regression: from the rows in memory."""
     section = spec.interrogation.predictions
     assert section is not None
+    if spec.project.task == "binary":
+        return evaluate_binary(spec, prediction_stats(spec, table), checks)
     frame = table.frame
     split = (
         frame[section.split_column]
@@ -99,6 +63,30 @@ def evaluate(spec: BundleSpec, table: Table, checks: CheckThresholds) -> Evaluat
         return _evaluate(spec, frame, section, split, checks)
     finally:
         _FACTORS.clear()
+
+
+def prediction_stats(spec: BundleSpec, table: Table) -> PredictionStats:
+    """The binary statistics of a predictions table: given (`format: statistics`), or
+    reduced from its rows, batch by batch when the table streams them."""
+    section = spec.interrogation.predictions
+    assert section is not None
+    if section.format == "statistics":
+        return from_statistics(spec, table.frame)
+    rungs = [r.score_column for r in spec.ladder.rungs if r.score_column]
+    wanted = [
+        section.id_column,
+        section.label_column,
+        section.split_column,
+        *section.slice_columns,
+        *rungs,
+    ]
+    if not section.split_column and getattr(table, "rows", 0) > ROWS_KEPT:
+        wanted.remove(section.id_column)  # every row is a test row: too many to keep
+    columns = list(dict.fromkeys(c for c in wanted if c))
+    batches = getattr(table, "batches", None)
+    if batches is not None:
+        return reduce_rows(spec, batches(columns))
+    return reduce_rows(spec, [table.frame])  # the reducer reads only the columns it needs
 
 
 def _evaluate(
@@ -118,20 +106,7 @@ def _evaluate(
             chosen = rung.id == spec.ladder.chosen
             slices = section.slice_columns if (is_test and chosen) else []
             rng = np.random.default_rng(rng_seed)
-            if task == "binary":
-                _binary(
-                    spec,
-                    part,
-                    rung.id,
-                    rung.score_column or "",
-                    split_name,
-                    slices,
-                    rng,
-                    resamples,
-                    ev,
-                    is_test,
-                )
-            elif task == "multiclass":
+            if task == "multiclass":
                 _multiclass(
                     spec,
                     part,
@@ -175,43 +150,6 @@ def _evaluate(
     return ev
 
 
-def _add(
-    ev: Evaluation,
-    values: dict[str, float],
-    n: int,
-    rung: str,
-    split: str,
-    intervals: dict[str, tuple[float, float]],
-    wilson_counts: dict[str, tuple[float, float]],
-    threshold: float | None = None,
-    slice_key: str | None = None,
-    slice_value: str | None = None,
-) -> None:
-    for name, value in values.items():
-        if value != value:  # NaN: undefined here (one class only, say)
-            continue
-        interval, method, size = None, None, n
-        if name in wilson_counts:  # n is the proportion's denominator: positives for recall
-            interval, method = wilson(*wilson_counts[name]), "wilson"
-            size = int(wilson_counts[name][1])
-        elif name in intervals:
-            interval, method = contain(value, intervals[name]), "bootstrap"
-        ev.metrics.append(
-            Computed(
-                name,
-                float(value),
-                rung,
-                split,
-                size,
-                interval,
-                method,
-                slice_key,
-                slice_value,
-                threshold,
-            )
-        )
-
-
 def _slice_codes(part: pd.DataFrame, column: str) -> tuple[np.ndarray[Any, Any], list[str]]:
     return _column(part, column)
 
@@ -246,90 +184,7 @@ def _bootstrapped(
     metrics: Callable[[Any], dict[str, float]],
 ) -> dict[str, tuple[float, float]]:
     """Percentile intervals of `metrics`; slices get fewer resamples than the overall value."""
-    return bootstrap(stats.resampled(rng, _budget(key, resamples)[0]), metrics)
-
-
-def _budget(key: str | None, resamples: int) -> tuple[int, int]:
-    """Resamples and bootstrap bins: a slice gets fewer of both than the overall value."""
-    if key is None:
-        return resamples, BOOT_BINS
-    return min(resamples, SLICE_RESAMPLES), SLICE_RESAMPLE_BINS
-
-
-def _binary(
-    spec: BundleSpec,
-    part: pd.DataFrame,
-    rung: str,
-    column: str,
-    split: str,
-    slices: list[str],
-    rng: np.random.Generator,
-    resamples: int,
-    ev: Evaluation,
-    is_test: bool,
-) -> None:
-    section = spec.interrogation.predictions
-    assert section is not None
-    threshold = spec.interrogation.operating_threshold
-    codes, texts = _column(part, section.label_column)
-    positive = spec.interrogation.positive_label
-    y = codes == texts.index(positive) if positive in texts else np.zeros(len(codes), bool)
-    scores = _floats(part[column])
-    bins, values = binstats.score_bins(scores)
-    losses = binstats.row_losses(y, scores)
-    groups: list[tuple[str | None, list[str | None], Any]] = [
-        (None, [None], np.zeros(len(y), dtype=np.int64))
-    ]
-    for slice_key in slices:
-        slice_codes, slice_names = _slice_codes(part, slice_key)
-        groups.append((slice_key, [*slice_names], slice_codes))
-    for key, names, codes in groups:
-        stats_list = binstats.grouped_stats(y, scores, bins, values, codes, len(names), losses)
-        for name, stats in zip(names, stats_list, strict=True):
-            if stats.n == 0:
-                continue
-            point = binstats.all_metrics(stats, threshold)
-            size, limit = _budget(key, resamples)
-            metrics = partial(binstats.batch_metrics, threshold=threshold)
-            draws = binstats.replicates(stats, rng, size, limit, metrics, threshold, CHUNK)
-            intervals = percentile_intervals(draws)
-            tp, fp, fn, tn = binstats.confusion(stats, threshold)
-            counts = {
-                "precision": (tp, tp + fp),
-                "recall": (tp, tp + fn),
-                "specificity": (tn, tn + fp),
-                "accuracy": (tp + tn, stats.n),
-            }
-            _add(ev, point, stats.n, rung, split, intervals, counts, threshold, key, name)
-            if key is None and is_test:
-                ev.curves[rung] = {
-                    "roc": binstats.roc_curve(stats),
-                    "pr": binstats.pr_curve(stats),
-                    "calibration": [list(c) for c in binstats.calibration(stats)],
-                    "operating": _operating_point(threshold, tp, fp, fn, tn),
-                }
-                ev.rows.setdefault("scores", {})[rung] = scores
-                ev.rows["truth"] = y
-                if rung == spec.ladder.chosen:
-                    ev.confusion = {
-                        "labels": ["positive", "negative"],
-                        "matrix": [[tp, fn], [fp, tn]],
-                        "threshold": threshold,
-                    }
-
-
-def _operating_point(
-    threshold: float, tp: float, fp: float, fn: float, tn: float
-) -> dict[str, float]:
-    """Where the rung sits on its ROC and precision-recall curves at the operating threshold."""
-    point = {"threshold": threshold}
-    if fp + tn:
-        point["fpr"] = fp / (fp + tn)
-    if tp + fn:
-        point["tpr"] = tp / (tp + fn)
-    if tp + fp:
-        point["precision"] = tp / (tp + fp)
-    return point
+    return bootstrap(stats.resampled(rng, budget(key, resamples)[0]), metrics)
 
 
 def _multiclass(
@@ -366,7 +221,7 @@ def _multiclass(
         if stats.n == 0:
             continue
         point = multiclass.all_metrics(stats)
-        size, limit = _budget(key, resamples)
+        size, limit = budget(key, resamples)
         samples = stats.resampled(rng, size)
         intervals = bootstrap(samples, multiclass.all_metrics)
         probabilities = None
@@ -381,7 +236,7 @@ def _multiclass(
         }
         if stats.top_k_hits is not None:
             counts["top_k_accuracy"] = (stats.top_k_hits, stats.n)
-        _add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
+        add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
         if key is None and is_test:
             ev.rows.setdefault("predicted", {})[rung] = predicted
             ev.rows["truth"] = truth
@@ -417,7 +272,7 @@ def _regression(
             continue
         point = regression.all_metrics(stats)
         intervals = _bootstrapped(stats, key, rng, resamples, regression.all_metrics)
-        _add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
+        add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
     if is_test:
         ev.rows.setdefault("predicted", {})[rung] = yhat
         ev.rows["truth"] = y

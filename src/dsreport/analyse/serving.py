@@ -1,8 +1,9 @@
 """What the engineers need to operate the model: settings at nearby values, per-field
 references for drift and data quality, and how the golden set covers the settings.
 
-All from the chosen rung's test rows (`Evaluation.rows`) and the prediction columns named
-after request fields; the handoff package prints and ships these facts.
+All from the chosen rung's test outputs (binary: its score histogram, `Evaluation.stats`;
+otherwise `Evaluation.rows`) and the prediction columns named after request fields; the
+handoff package prints and ships these facts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dsreport.analyse.binstats import BinaryStats, confusion
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import (
     FeatureFact,
     GoldenFact,
@@ -23,7 +26,6 @@ from dsreport.analyse.facts import (
 )
 from dsreport.analyse.metricfacts import num
 from dsreport.analyse.operations import band, deciles
-from dsreport.analyse.predictions import Evaluation
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.serving import Setting
 from dsreport.bundle.spec import BundleSpec
@@ -67,19 +69,7 @@ def _row(
     n = len(output)
     metrics: dict[str, Num] = {}
     counts: dict[str, int] = {}
-    if quantity == "score":
-        positive = truth.astype(bool)
-        tp = int(np.sum(at & positive))
-        fp = int(np.sum(at & ~positive))
-        fn = int(np.sum(~at & positive))
-        tn = n - tp - fp - fn
-        counts = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
-        metrics = {
-            "recall": _ratio("recall", tp, tp + fn),
-            "precision": _ratio("precision", tp, tp + fp),
-            "specificity": _ratio("specificity", tn, tn + fp),
-        }
-    elif quantity == "confidence":
+    if quantity == "confidence":
         right = extra == truth
         auto = int(np.sum(at))
         correct = int(np.sum(at & right))
@@ -106,14 +96,34 @@ def _row(
     )
 
 
+def _score_row(value: float, default: float, hist: BinaryStats) -> SettingRowFact:
+    """A binary setting's row, from the chosen rung's test histogram."""
+    tp, fp, fn, tn = (round(c) for c in confusion(hist, value))
+    n = tp + fp + fn + tn
+    return SettingRowFact(
+        value=value,
+        text=f"{value:g}",
+        default=value == default,
+        flagged=_share((tp + fp) / n if n else math.nan),
+        metrics={
+            "recall": _ratio("recall", tp, tp + fn),
+            "precision": _ratio("precision", tp, tp + fp),
+            "specificity": _ratio("specificity", tn, tn + fp),
+        },
+        counts={"tp": tp, "fp": fp, "fn": fn, "tn": tn},
+    )
+
+
 def setting_facts(spec: BundleSpec, ev: Evaluation | None) -> list[SettingFact]:
     if ev is None:
         return []
     chosen = spec.ladder.chosen
     task = spec.project.task
+    if task == "binary":
+        return _score_settings(spec, ev)
     truth = ev.rows.get("truth")
-    quantity = {"binary": "score", "multiclass": "confidence"}.get(task, "prediction")
-    source = {"score": "scores", "confidence": "confidence"}.get(quantity, "predicted")
+    quantity = {"multiclass": "confidence"}.get(task, "prediction")
+    source = {"confidence": "confidence"}.get(quantity, "predicted")
     output = ev.rows.get(source, {}).get(chosen)
     if output is None or truth is None:
         return []
@@ -135,6 +145,26 @@ def setting_facts(spec: BundleSpec, ev: Evaluation | None) -> list[SettingFact]:
                 quantity=quantity,
                 step=step,
                 rows=rows,
+            )
+        )
+    return out
+
+
+def _score_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
+    chosen = spec.ladder.chosen
+    if ev.stats is None or not ev.stats.has("test", chosen):
+        return []
+    hist = ev.stats.histogram("test", chosen)
+    out = []
+    for setting in _compared_with_output(spec):
+        values = _grid(setting.default, PROBABILITY_STEP, bounded=True)
+        out.append(
+            SettingFact(
+                name=setting.name,
+                default=setting.default,
+                quantity="score",
+                step=PROBABILITY_STEP,
+                rows=[_score_row(v, setting.default, hist) for v in values],
             )
         )
     return out

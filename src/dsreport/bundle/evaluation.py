@@ -154,6 +154,10 @@ class Predictions(Model):
     """Cell values read as missing. Nothing is missing unless listed (so 'NA' stays text)."""
     slice_definitions: list[SliceDefinition] = Field(default_factory=list)
     """How each slice column follows from a request field, so monitoring can slice too."""
+    format: Literal["rows", "statistics"] = Field(default="rows", examples=["statistics"])
+    """`rows`: one row per prediction. `statistics` (binary): the table of sufficient
+    statistics an SQL engine computed from the rows (docs/analysis.md, "The statistics
+    table"); the columns above then name the rows' columns the statistics were grouped by."""
 
 
 class ReviewedExamples(Model):

@@ -29,6 +29,7 @@ from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_
 from dsreport.load.pmchecks import check_pm
 from dsreport.load.prosecheck import check_prose
 from dsreport.load.servingchecks import check_serving
+from dsreport.load.statistics import is_statistics, statistics_problems
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_tables
@@ -209,10 +210,14 @@ def _read(
     reviewed = _table(spec.interrogation.reviewed_examples, tables)
     if reviewed is not None:
         problems += adopt_review_synonyms(reviewed)
-    if predictions is not None:
-        problems += undeclared_probabilities(spec, predictions)
-    problems += check_tables(spec, doc, predictions, reviewed)
-    golden, golden_problems = read_golden(spec, files, predictions)
+    rows = predictions
+    if predictions is not None and is_statistics(spec):  # no rows: its own checks
+        problems += statistics_problems(spec, predictions)
+        rows = None
+    if rows is not None:
+        problems += undeclared_probabilities(spec, rows)
+    problems += check_tables(spec, doc, rows, reviewed)
+    golden, golden_problems = read_golden(spec, files, rows)
     problems += golden_problems
     if open_items or any(p.severity == "error" for p in problems):
         return None, problems, doc

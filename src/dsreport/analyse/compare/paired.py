@@ -4,8 +4,9 @@ Rows are first reduced to sufficient statistics of the pair, so the bootstrap co
 same for a thousand rows as for ten million:
 
 - binary: a joint histogram over (label, bin of rung A, bin of rung B) on a grid whose
-  edges include the operating threshold (exact for threshold metrics; ranking metrics use
-  the grid only for the spread, which is added to the exact difference);
+  edges include the operating threshold (`reduce.pairs`; exact for threshold metrics;
+  ranking metrics use the grid only for the spread, which is added to the exact
+  difference), read from the predictions' statistics or built from two digests' rows;
 - multiclass: the joint confusion cube (truth, prediction A, prediction B);
 - regression: per-row sums of both rungs dealt into at most 2,000 groups.
 
@@ -24,42 +25,27 @@ from dsreport.analyse import binstats, multiclass, regression
 from dsreport.analyse.compare.exact import mcnemar, paired_difference
 from dsreport.analyse.compare.model import Comparison
 from dsreport.analyse.intervals import percentile_intervals
+from dsreport.analyse.reduce import PairStats, PredictionStats, pair_from_rows
 
-PAIR_GRID = 40
 CHUNK = 100
 Spread = tuple[dict[str, float], dict[str, Any]]
 """Coarse point differences and bootstrap replicates of the differences, by metric."""
-
-
-def _full_binary(truth: Any, scores: Any) -> binstats.BinaryStats:
-    bins, values = binstats.score_bins(scores)
-    (stats,) = binstats.grouped_stats(
-        truth, scores, bins, values, np.zeros(len(truth), dtype=np.int64), 1
-    )
-    return stats
+Discordant = dict[str, tuple[int, int, int]]
+"""Per proportion with an exact test: (rows it counts, only a right, only b right)."""
 
 
 def _binary_spread(
-    truth: Any, a: Any, b: Any, threshold: float, rng: np.random.Generator, resamples: int
+    pair: PairStats, threshold: float, rng: np.random.Generator, resamples: int
 ) -> Spread:
-    edges = np.unique(np.concatenate([np.linspace(0, 1, PAIR_GRID + 1), [threshold]]))
-    k = len(edges)
-    ia = np.clip(np.searchsorted(edges, a, side="right") - 1, 0, k - 1)
-    ib = np.clip(np.searchsorted(edges, b, side="right") - 1, 0, k - 1)
-    cell = (truth.astype(np.int64) * k + ia) * k + ib
+    """Bootstrap of the pair's joint histogram: each cell's count ~ Poisson, sums scale."""
+    k = len(pair.values)
     size = 2 * k * k
+    counts = pair.counts.reshape(size)
 
-    def sums(weights: Any) -> Any:
-        return np.bincount(cell, weights=weights, minlength=size)
+    def mean(total: Any) -> Any:
+        return np.divide(total.reshape(size), counts, out=np.zeros(size), where=counts > 0)
 
-    counts = sums(None).astype(np.float64)
-    parts = {}
-    for name, scores in (("a", a), ("b", b)):
-        loss, sq = binstats.row_losses(truth, scores)
-        parts[name] = (
-            np.divide(sums(loss), counts, out=np.zeros(size), where=counts > 0),
-            np.divide(sums(sq), counts, out=np.zeros(size), where=counts > 0),
-        )
+    parts = {"a": (mean(pair.loss_a), mean(pair.sq_a)), "b": (mean(pair.loss_b), mean(pair.sq_b))}
 
     def differences(w: Any) -> dict[str, Any]:
         out = []
@@ -69,7 +55,7 @@ def _binary_spread(
             loss = (w * mean_loss).reshape(-1, 2, k, k).sum(axis=axis)
             sq = (w * mean_sq).reshape(-1, 2, k, k).sum(axis=axis)
             stats = binstats.BinaryStats(
-                edges, hist[:, 1], hist[:, 0], loss[:, 1], loss[:, 0], sq[:, 1], sq[:, 0]
+                pair.values, hist[:, 1], hist[:, 0], loss[:, 1], loss[:, 0], sq[:, 1], sq[:, 0]
             )
             out.append(binstats.batch_metrics(stats, threshold))
         return {m: out[0][m] - out[1][m] for m in out[0]}
@@ -80,6 +66,29 @@ def _binary_spread(
         for start in range(0, resamples, CHUNK)
     ]
     return point, {m: np.concatenate([d[m] for d in batches]) for m in point}
+
+
+def _binary_discordant(pair: PairStats, threshold: float) -> Discordant:
+    """McNemar's counts from the joint histogram: the threshold is one of its edges."""
+    acted = pair.values >= threshold
+    truth = np.array([False, True])
+    right_a = acted[None, :, None] == truth[:, None, None]
+    right_b = acted[None, None, :] == truth[:, None, None]
+    out = {}
+    for metric, rows in (("accuracy", [True, True]), ("recall", [False, True])):
+        rows_in = np.array(rows)[:, None, None]
+        out[metric] = _discordant(pair.counts, rows_in, right_a, right_b)
+    out["specificity"] = _discordant(pair.counts, ~truth[:, None, None], right_a, right_b)
+    return out
+
+
+def _discordant(counts: Any, rows_in: Any, right_a: Any, right_b: Any) -> tuple[int, int, int]:
+    inside = np.broadcast_to(rows_in, counts.shape)
+    return (
+        round(float(counts[inside].sum())),
+        round(float(counts[inside & right_a & ~right_b].sum())),
+        round(float(counts[inside & ~right_a & right_b].sum())),
+    )
 
 
 def _multiclass_spread(
@@ -118,24 +127,11 @@ def _regression_spread(
     }
 
 
-def _exact_sets(task: str, truth: Any, a: Any, b: Any, threshold: float) -> dict[str, Any]:
-    """For each proportion with an exact test: (rows it counts, chosen right, other right)."""
-    if task == "binary":
-        right_a = (a >= threshold) == truth
-        right_b = (b >= threshold) == truth
-        every = np.ones(len(truth), dtype=bool)
-        return {
-            "accuracy": (every, right_a, right_b),
-            "recall": (truth, right_a, right_b),
-            "specificity": (~truth, right_a, right_b),
-        }
-    if task == "multiclass":
-        every = np.ones(len(truth), dtype=bool)
-        return {
-            "accuracy": (every, a == truth, b == truth),
-            "micro_f1": (every, a == truth, b == truth),
-        }
-    return {}
+def _multiclass_discordant(truth: Any, a: Any, b: Any) -> Discordant:
+    right_a, right_b = a == truth, b == truth
+    n = len(truth)
+    only = (int((right_a & ~right_b).sum()), int((~right_a & right_b).sum()))
+    return {"accuracy": (n, *only), "micro_f1": (n, *only)}
 
 
 def paired(
@@ -143,35 +139,41 @@ def paired(
     metrics: list[str],
     chosen: str,
     other: str,
-    rows: dict[str, Any],
+    source: dict[str, Any] | PredictionStats | None,
     threshold: float,
     k: int,
     seed: int,
     resamples: int,
 ) -> dict[str, Comparison]:
     """Compare two rungs on the test rows on each of `metrics` the task computes; empty
-    when either rung lacks predictions."""
-    truth = rows.get("truth")
-    key = "scores" if task == "binary" else "predicted"
-    outputs = rows.get(key, {})
-    if truth is None or chosen not in outputs or other not in outputs:
-        return {}
-    a, b = outputs[chosen], outputs[other]
+    when either rung lacks predictions. `source` is the binary task's statistics, or the
+    test rows (truth and each rung's output) for any task."""
     rng = np.random.default_rng(seed)
     if task == "binary":
-        va = binstats.all_metrics(_full_binary(truth, a), threshold)
-        vb = binstats.all_metrics(_full_binary(truth, b), threshold)
-        coarse, reps = _binary_spread(truth, a, b, threshold, rng, resamples)
-    elif task == "multiclass":
-        names = [str(i) for i in range(k)]
-        va = multiclass.all_metrics(multiclass.build_stats(names, truth, a, None))
-        vb = multiclass.all_metrics(multiclass.build_stats(names, truth, b, None))
-        coarse, reps = _multiclass_spread(truth, a, b, k, rng, resamples)
+        pair = _binary_pair(source, chosen, other, threshold)
+        if pair is None:
+            return {}
+        va = binstats.all_metrics(pair.full_a, threshold)
+        vb = binstats.all_metrics(pair.full_b, threshold)
+        coarse, reps = _binary_spread(pair, threshold, rng, resamples)
+        exact, n_rows = _binary_discordant(pair, threshold), pair.n
     else:
-        va = regression.all_metrics(regression.build_stats(truth, a, seed))
-        vb = regression.all_metrics(regression.build_stats(truth, b, seed))
-        coarse, reps = _regression_spread(truth, a, b, rng, resamples, seed)
-    exact = _exact_sets(task, truth, a, b, threshold)
+        rows = source if isinstance(source, dict) else {}
+        truth, outputs = rows.get("truth"), rows.get("predicted", {})
+        if truth is None or chosen not in outputs or other not in outputs:
+            return {}
+        a, b = outputs[chosen], outputs[other]
+        n_rows, exact = len(truth), {}
+        if task == "multiclass":
+            names = [str(i) for i in range(k)]
+            va = multiclass.all_metrics(multiclass.build_stats(names, truth, a, None))
+            vb = multiclass.all_metrics(multiclass.build_stats(names, truth, b, None))
+            coarse, reps = _multiclass_spread(truth, a, b, k, rng, resamples)
+            exact = _multiclass_discordant(truth, a, b)
+        else:
+            va = regression.all_metrics(regression.build_stats(truth, a, seed))
+            vb = regression.all_metrics(regression.build_stats(truth, b, seed))
+            coarse, reps = _regression_spread(truth, a, b, rng, resamples, seed)
     out: dict[str, Comparison] = {}
     for metric in metrics:
         x, y = va.get(metric), vb.get(metric)
@@ -179,10 +181,7 @@ def paired(
             continue
         delta = x - y
         if metric in exact:
-            rows_in, right_a, right_b = exact[metric]
-            n = int(rows_in.sum())
-            only_a = int((rows_in & right_a & ~right_b).sum())
-            only_b = int((rows_in & ~right_a & right_b).sum())
+            n, only_a, only_b = exact[metric]
             out[metric] = Comparison(
                 chosen,
                 other,
@@ -204,6 +203,18 @@ def paired(
         found = percentile_intervals({metric: reps[metric] - coarse[metric] + delta}).get(metric)
         if found is not None:
             interval = (min(found[0], delta), max(found[1], delta))
-        method = f"paired bootstrap, {resamples:,} resamples, {len(truth):,} rows"
-        out[metric] = Comparison(chosen, other, metric, x, y, delta, interval, len(truth), method)
+        method = f"paired bootstrap, {resamples:,} resamples, {n_rows:,} rows"
+        out[metric] = Comparison(chosen, other, metric, x, y, delta, interval, n_rows, method)
     return out
+
+
+def _binary_pair(
+    source: dict[str, Any] | PredictionStats | None, chosen: str, other: str, threshold: float
+) -> PairStats | None:
+    if isinstance(source, PredictionStats):
+        return source.pair(chosen, other)
+    rows = source or {}
+    truth, scores = rows.get("truth"), rows.get("scores", {})
+    if truth is None or chosen not in scores or other not in scores:
+        return None
+    return pair_from_rows(truth, scores[chosen], scores[other], threshold)

@@ -15,15 +15,17 @@ from typing import Any
 
 import numpy as np
 
+from dsreport.analyse import reduce
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import RowsFact
-from dsreport.analyse.predictions import Evaluation
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
 from dsreport.load.tables import Table
 
-ROWS_KEPT = 100_000
+ROWS_KEPT = reduce.ROWS_KEPT
 """Above this many test rows the facts keep no digest (it would be megabytes of JSON in
-every PDF); a later review then compares unpaired, from both builds' intervals."""
+every PDF); a later review then compares unpaired, from both builds' intervals. A binary
+task's reducer keeps the chosen rung's test rows only up to this many."""
 
 
 def _texts(series: Any) -> list[str]:
@@ -38,10 +40,12 @@ def _floats(values: Any) -> list[float | None]:
 def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> RowsFact | None:
     """The chosen rung's test rows, or None (no predictions, no column, too many rows)."""
     section = spec.interrogation.predictions
+    if section is not None and ev is not None and spec.project.task == "binary":
+        return _binary_digest(spec, ev)
     if section is None or table is None or ev is None:
         return None
     chosen, task = spec.ladder.chosen, spec.project.task
-    output = ev.rows.get("scores" if task == "binary" else "predicted", {}).get(chosen)
+    output = ev.rows.get("predicted", {}).get(chosen)
     if output is None or not 0 < len(output) <= ROWS_KEPT:
         return None
     frame = table.frame
@@ -56,8 +60,6 @@ def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> 
     shown: list[str | float | None]
     if task == "regression":
         truth, shown = list(_floats(ev.rows["truth"])), list(_floats(output))
-    elif task == "binary":
-        truth, shown = list(_texts(frame[section.label_column])), list(_floats(output))
     else:
         classes = list(spec.interrogation.classes)
         truth = list(_texts(frame[section.label_column]))
@@ -67,7 +69,21 @@ def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> 
         ids=_texts(frame[section.id_column]),
         truth=truth,
         output=shown,
-        threshold=spec.interrogation.operating_threshold if task == "binary" else None,
+        threshold=None,
+    )
+
+
+def _binary_digest(spec: BundleSpec, ev: Evaluation) -> RowsFact | None:
+    """The test rows the reducer kept (none from a statistics table, or above ROWS_KEPT)."""
+    kept = ev.stats.test_rows if ev.stats is not None else None
+    if kept is None or not 0 < len(kept.ids) <= ROWS_KEPT:
+        return None
+    return RowsFact(
+        rung=spec.ladder.chosen,
+        ids=list(kept.ids),
+        truth=list(kept.labels),
+        output=list(_floats(kept.scores)),
+        threshold=spec.interrogation.operating_threshold,
     )
 
 

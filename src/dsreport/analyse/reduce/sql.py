@@ -1,0 +1,192 @@
+"""The statistics table's three queries (count, score, pair rows) for one bundle, in the
+SQL of DuckDB, Spark or BigQuery: what docs/analysis.md documents, written out with the
+bundle's columns, rungs and threshold so that a warehouse can run them as they are.
+
+The arithmetic is the reducer's, so the table equals `PredictionStats.to_frame()` up to
+the order of a sum's terms: bins by `FLOOR(score * 10000 + 1e-9)` (grid) or the score itself
+(exact), pair bins by `FLOOR(score * 40)` with the threshold as an edge, losses clipped
+at machine epsilon. (`LN(1 - p)` stands in for numpy's `log1p(-p)`: within 1e-16 a row.)
+"""
+
+from __future__ import annotations
+
+from dsreport.analyse.binstats import EPS
+from dsreport.analyse.reduce.model import pairs_needed
+from dsreport.bundle.spec import BundleSpec
+from dsreport.load.bins import GRID, NUDGE, PAIR_GRID
+from dsreport.load.columns import MISSING
+from dsreport.load.statistics import COLUMNS
+
+DIALECTS = {"duckdb": ('"', "VARCHAR", "DOUBLE"), "spark": ("`", "STRING", "DOUBLE")}
+DIALECTS["bigquery"] = ("`", "STRING", "FLOAT64")
+FLOATS = ("score", "other_score", "log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum")
+TYPES = dict.fromkeys(COLUMNS, "text") | dict.fromkeys(FLOATS, "float") | {"n": "int"}
+
+
+def _number(x: float) -> str:
+    """A float literal every engine reads as the same double (17 significant digits)."""
+    return f"{float(x):.16e}"
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class _Sql:
+    def __init__(self, spec: BundleSpec, dialect: str, table: str) -> None:
+        self.quote, self.string, self.double = DIALECTS[dialect]
+        self.spec, self.table = spec, table
+        section = spec.interrogation.predictions
+        assert section is not None
+        self.section = section
+        self.rungs = [(r.id, r.score_column or "") for r in spec.ladder.rungs if r.score_column]
+        self.threshold = spec.interrogation.operating_threshold
+
+    def name(self, column: str) -> str:
+        q = self.quote
+        return q + column.replace(q, q + q) + q
+
+    def text(self, column: str) -> str:
+        """A column as dsreport reads it: trimmed text, a missing value '(missing)'."""
+        return f"COALESCE(TRIM(CAST({self.name(column)} AS {self.string})), {_text(MISSING)})"
+
+    def select(self, values: dict[str, str]) -> str:
+        """Every column of the table in its order, NULL (typed) where `values` has none."""
+        kinds = {"text": self.string, "float": self.double, "int": "BIGINT"}
+        if self.double == "FLOAT64":
+            kinds["int"] = "INT64"
+        parts = []
+        for column in COLUMNS:
+            value = values.get(column, f"CAST(NULL AS {kinds[TYPES[column]]})")
+            parts.append(f"{value} AS {column}")
+        return "SELECT " + ",\n       ".join(parts)
+
+    def base(self) -> str:
+        """The rows as text keys and float scores (r0, r1, ... per rung; s0, ... per slice)."""
+        section = self.section
+        split = self.text(section.split_column) if section.split_column else _text("test")
+        columns = [f"{split} AS split", f"{self.text(section.label_column)} AS label"]
+        columns += [f"{self.text(c)} AS s{i}" for i, c in enumerate(section.slice_columns)]
+        columns += [
+            f"CAST({self.name(c)} AS {self.double}) AS r{i}" for i, (_, c) in enumerate(self.rungs)
+        ]
+        return "base AS (\n  SELECT " + ",\n         ".join(columns) + f"\n  FROM {self.table}\n)"
+
+    def losses(self, score: str) -> tuple[str, str]:
+        """(log loss, squared error) of one row, as numpy computes them."""
+        positive = _text(self.spec.interrogation.positive_label or "")
+        low, high = _number(EPS), _number(1 - EPS)
+        p = f"LEAST(GREATEST({score}, {low}), {high})"
+        y = f"CASE WHEN label = {positive} THEN 1.0 ELSE 0.0 END"
+        loss = f"CASE WHEN label = {positive} THEN -LN({p}) ELSE -LN(1 - {p}) END"
+        return loss, f"({score} - {y}) * ({score} - {y})"
+
+    def count(self) -> str:
+        branches = [
+            self.select({"part": "'count'", "split": "split", "label": "label", "n": "COUNT(*)"})
+            + "\nFROM base\nGROUP BY split, label"
+        ]
+        for i, column in enumerate(self.section.slice_columns):
+            values = {"part": "'count'", "split": "'test'", "slice_column": _text(column)}
+            values |= {"slice_value": f"s{i}", "label": "label", "n": "COUNT(*)"}
+            branches.append(
+                self.select(values) + f"\nFROM base\nWHERE split = 'test'\nGROUP BY s{i}, label"
+            )
+        return f"WITH {self.base()}\n" + "\nUNION ALL\n".join(branches)
+
+    def score(self, binning: str) -> str:
+        rows = [
+            f"  SELECT split, label, {_text(rung)} AS rung, CAST(NULL AS {self.string}) "
+            f"AS slice_column, CAST(NULL AS {self.string}) AS slice_value, r{i} AS score "
+            "FROM base"
+            for i, (rung, _) in enumerate(self.rungs)
+        ]
+        chosen = next(
+            (i for i, (r, _) in enumerate(self.rungs) if r == self.spec.ladder.chosen), None
+        )
+        if chosen is not None:
+            rows += [
+                f"  SELECT split, label, {_text(self.spec.ladder.chosen)}, {_text(column)}, "
+                f"s{i}, r{chosen} FROM base WHERE split = 'test'"
+                for i, column in enumerate(self.section.slice_columns)
+            ]
+        grid = f"LEAST(FLOOR(score * {GRID} + {NUDGE:g}), {GRID}) / {GRID}"
+        bin_ = "score" if binning == "exact" else grid
+        loss, sq = self.losses("score")
+        cells = (
+            "cells AS (\n  SELECT split, label, rung, slice_column, slice_value, "
+            f"{bin_} AS bin,\n         {loss} AS loss,\n         {sq} AS sq\n  FROM scored\n)"
+        )
+        values = {
+            "part": "'score'",
+            "split": "split",
+            "rung": "rung",
+            "slice_column": "slice_column",
+            "slice_value": "slice_value",
+            "label": "label",
+            "binning": _text(binning),
+            "score": "bin",
+            "n": "COUNT(*)",
+            "log_loss_sum": "SUM(loss)",
+            "sq_sum": "SUM(sq)",
+        }
+        scored = "scored AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
+        return (
+            f"WITH {self.base()},\n{scored},\n{cells}\n{self.select(values)}\nFROM cells\n"
+            "GROUP BY split, rung, slice_column, slice_value, label, bin"
+        )
+
+    def pair_bin(self, score: str) -> str:
+        t = _number(self.threshold)
+        low = f"LEAST(FLOOR({score} * {PAIR_GRID}), {PAIR_GRID}) / {PAIR_GRID}"
+        return f"CASE WHEN {score} >= {t} AND {low} < {t} THEN {t} ELSE {low} END"
+
+    def pair(self) -> str:
+        index = {rung: i for i, (rung, _) in enumerate(self.rungs)}
+        wanted = pairs_needed(list(index), self.spec.ladder.chosen, self.spec.ladder.baseline)
+        if not wanted:
+            return ""
+        rows = [
+            f"  SELECT label, {_text(a)} AS rung, {_text(b)} AS other_rung, r{index[a]} AS a, "
+            f"r{index[b]} AS b FROM base WHERE split = 'test'"
+            for a, b in wanted
+        ]
+        loss_a, sq_a = self.losses("a")
+        loss_b, sq_b = self.losses("b")
+        cells = (
+            "cells AS (\n  SELECT label, rung, other_rung,\n"
+            f"         {self.pair_bin('a')} AS bin_a,\n"
+            f"         {self.pair_bin('b')} AS bin_b,\n"
+            f"         {loss_a} AS loss_a,\n         {sq_a} AS sq_a,\n"
+            f"         {loss_b} AS loss_b,\n         {sq_b} AS sq_b\n  FROM paired\n)"
+        )
+        values = {
+            "part": "'pair'",
+            "split": "'test'",
+            "rung": "rung",
+            "other_rung": "other_rung",
+            "label": "label",
+            "score": "bin_a",
+            "other_score": "bin_b",
+            "n": "COUNT(*)",
+            "log_loss_sum": "SUM(loss_a)",
+            "sq_sum": "SUM(sq_a)",
+            "other_log_loss_sum": "SUM(loss_b)",
+            "other_sq_sum": "SUM(sq_b)",
+        }
+        paired = "paired AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
+        return (
+            f"WITH {self.base()},\n{paired},\n{cells}\n{self.select(values)}\nFROM cells\n"
+            "GROUP BY rung, other_rung, label, bin_a, bin_b"
+        )
+
+
+def statistics_sql(
+    spec: BundleSpec, dialect: str = "duckdb", binning: str = "grid", table: str = "predictions"
+) -> dict[str, str]:
+    """The count, score and pair queries (a part with nothing to write is left out).
+    `binning`: "exact" when the table holds at most 50,000 distinct scores over every
+    rung (`binstats.EXACT_LIMIT`), else "grid"."""
+    sql = _Sql(spec, dialect, table)
+    out = {"count": sql.count(), "score": sql.score(binning), "pair": sql.pair()}
+    return {part: query for part, query in out.items() if query}
