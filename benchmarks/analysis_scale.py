@@ -104,24 +104,32 @@ def _write(rng: np.random.Generator, target: Path, start: int, rows: int, fmt: s
             writer.close()
 
 
-def statistics_bundle(bundle: Path, sql: str) -> tuple[Path, float]:
+def statistics_bundle(bundle: Path) -> tuple[Path, float]:
     """A copy of `bundle` whose predictions are the statistics table DuckDB computes from
-    its rows with `sql` (the documented query); returns it and DuckDB's seconds."""
+    its rows with the documented queries (`statistics_sql`, written for this bundle);
+    returns it and DuckDB's seconds."""
     import duckdb
+    import yaml
+
+    from dsreport.analyse.reduce.sql import statistics_sql
+    from dsreport.bundle.spec import BundleSpec
 
     target = bundle.with_name(bundle.name + "-statistics")
     (target / "data").mkdir(parents=True, exist_ok=True)
-    yaml = (bundle / "dsreport.yaml").read_text()
-    declared = yaml.split("path: data/", 1)[1].split("\n", 1)[0].strip()
+    text = (bundle / "dsreport.yaml").read_text()
+    declared = text.split("path: data/", 1)[1].split("\n", 1)[0].strip()
     source = bundle / "data" / declared
     pattern = str(source / "*.parquet") if source.is_dir() else str(source)
+    spec = BundleSpec.model_validate(yaml.safe_load(text))
+    queries = statistics_sql(spec, "duckdb", "grid")  # > 50,000 distinct scores
     began = time.perf_counter()
     con = duckdb.connect()
     con.execute(f"CREATE VIEW predictions AS SELECT * FROM read_parquet('{pattern}')")
     out = target / "data" / "statistics.parquet"
-    con.execute(f"COPY ({sql}) TO '{out}' (FORMAT parquet)")
+    union = "\nUNION ALL BY NAME\n".join(f"SELECT * FROM ({q})" for q in queries.values())
+    con.execute(f"COPY ({union}) TO '{out}' (FORMAT parquet)")
     seconds = time.perf_counter() - began
-    text = yaml.replace(f"path: data/{declared}", "path: data/statistics.parquet")
+    text = text.replace(f"path: data/{declared}", "path: data/statistics.parquet")
     text = text.replace("  predictions:\n", "  predictions:\n    format: statistics\n", 1)
     (target / "dsreport.yaml").write_text(text)
     return target, seconds
@@ -190,7 +198,6 @@ def main() -> int:
     parser.add_argument("--formats", nargs="+", default=["parquet"])
     parser.add_argument("--files", type=int, default=1, help="Parquet files per table")
     parser.add_argument("--statistics", action="store_true", help="also the DuckDB path")
-    parser.add_argument("--sql", type=Path, help="the statistics query (default: from docs)")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, help="save the raw runs here")
     args = parser.parse_args()
@@ -209,10 +216,9 @@ def main() -> int:
             bundle = make_bundle(root, rows, fmt, files)
             cases = [(f"{fmt}, {files} files" if files > 1 else fmt, bundle)]
             if args.statistics and fmt == "parquet":
-                sql = (args.sql or HERE / "statistics.sql").read_text()
                 duck = []
                 for _ in range(args.runs):
-                    stats_bundle, seconds = statistics_bundle(bundle, sql)
+                    stats_bundle, seconds = statistics_bundle(bundle)
                     duck.append(seconds)
                 raw[f"{rows}-duckdb"] = duck
                 print(f"| {rows:,} | DuckDB GROUP BY over the rows | | | {describe(duck)} | | |")
