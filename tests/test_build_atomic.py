@@ -26,7 +26,7 @@ def _hashes(out: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("built") / "out"
-    build(EXAMPLE, out, force=True, jobs=2)  # the deck and the handoff in a second process
+    build(EXAMPLE, out, force=True, jobs=2)  # the PDF in a second process, started early
     return out
 
 

@@ -426,3 +426,23 @@ def test_a_table_over_the_attachment_limit_stays_out_of_the_pdf_with_a_note(
         "churn-radar-facts.json",
         "predictions.csv",
     ]
+
+
+def test_the_pdf_renders_in_the_worker_started_early_unless_its_files_are_large(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker started before the analysis has imported what the PDF needs: the PDF goes
+    there, unless the files it would carry through the pipe are large; a worker started
+    at rendering time takes the deck and the handoff instead."""
+    from types import SimpleNamespace
+
+    from dsreport.render import run
+
+    ctx = SimpleNamespace(bundle=SimpleNamespace(files={"data/t.csv": b"x" * 10}))
+    names = ["facts", "summary", "pm", "ds", "engineer"]
+    assert run._worker_renderers(ctx, names, 2, early=True) == ["ds"]
+    assert run._worker_renderers(ctx, names, 2, early=False) == ["pm", "engineer"]
+    assert run._worker_renderers(ctx, names, 1, early=True) == []
+    assert run._worker_renderers(ctx, ["facts", "summary", "pm"], 2, early=True) == []
+    monkeypatch.setattr(run, "CARRY_LIMIT", 9)
+    assert run._worker_renderers(ctx, names, 2, early=True) == ["pm", "engineer"]

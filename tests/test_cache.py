@@ -195,3 +195,84 @@ def test_every_file_of_a_model_folder_is_in_the_key(tmp_path: Path) -> None:
     assert bundle_digest(root, None) == first
     (root / "model" / "weights" / "part-1.bin").write_bytes(b"two")
     assert bundle_digest(root, None) != first
+
+
+def test_a_file_newly_named_by_the_yaml_is_in_the_key(
+    bundle: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The files dsreport.yaml names are kept by the yaml's bytes: naming another file
+    refreshes them, so a later change to that file is a new key."""
+    from helpers import edit_yaml
+
+    root = bundle("good-binary")
+    out = tmp_path / "out"
+    build(root, out, only=["facts"])
+    shutil.copy(root / "data" / "predictions.csv", root / "data" / "other.csv")
+    edit_yaml(root, "path: data/predictions.csv", "path: data/other.csv")
+    first = build(root, out, only=["facts"])
+    assert not first.cached
+    assert build(root, out, only=["facts"]).cached
+    _flip_labels(root / "data" / "other.csv")
+    second = build(root, out, only=["facts"])
+    assert not second.cached
+    assert second.facts.metrics != first.facts.metrics
+
+
+def test_the_installation_digest_is_kept_by_the_state_of_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read again only when a file's name, size, times or inode changed: a file rewritten
+    with the same size and its old modification time has a new change time."""
+    import os
+    import time
+
+    from dsreport import resources
+    from dsreport.buildtool import cache
+
+    package = tmp_path / "package"
+    package.mkdir()
+    code = package / "code.py"
+    code.write_text("one = 1\n", "utf-8")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    monkeypatch.setattr(resources, "templates_dir", lambda: tmp_path / "none")
+    monkeypatch.setattr(resources, "assets_dir", lambda: tmp_path / "none")
+    digest = cache.installation_digest.__wrapped__
+    first = digest()
+    with monkeypatch.context() as unread:
+        unread.setattr(cache, "_tree_digest", lambda root: pytest.fail(f"read {root}"))
+        assert digest() == first
+    when = code.stat().st_mtime_ns
+    time.sleep(0.05)  # past the file system's clock tick
+    code.write_text("one = 2\n", "utf-8")
+    os.utime(code, ns=(when, when))
+    assert digest() != first
+    assert digest() == cache._tree_digest(package) + 2 * cache._tree_digest(tmp_path / "none")
+
+
+def test_library_versions_are_read_again_when_a_package_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from dsreport.buildtool import cache
+
+    reads: list[tuple[str, ...]] = []
+
+    def versions(names: tuple[str, ...]) -> dict[str, str]:
+        reads.append(names)
+        return {"python": sys.version, **dict.fromkeys(names, "1.0")}
+
+    import os
+
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    os.utime(site, (1e9, 1e9))  # installed long ago
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    monkeypatch.setattr(cache, "_versions", versions)
+    library_versions = cache.library_versions.__wrapped__
+    assert library_versions(("numpy",)) == {"python": sys.version, "numpy": "1.0"}
+    assert library_versions(("numpy",))["numpy"] == "1.0"
+    assert reads == [("numpy",)]
+    (site / "numpy-9.0.dist-info").mkdir()
+    library_versions(("numpy",))
+    assert reads == [("numpy",), ("numpy",)]

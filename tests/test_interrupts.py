@@ -78,13 +78,13 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _interrupted(
-    target: str, out: Path, tmp_path: Path, signum: int, pause: int = 1, only: str = "all"
+def _paused(
+    target: str, out: Path, tmp_path: Path, pause: int = 1, only: str = "all", jobs: int = 1
 ) -> subprocess.Popen[str]:
-    """A build of BUNDLE into `out`, sent `signum` once it is inside `target`."""
+    """A build of BUNDLE into `out`, once it is inside `target`."""
     ready = tmp_path / "ready"
     command = [sys.executable, "-c", WRAPPER, target, str(ready), str(pause), only]
-    command += ["build", str(BUNDLE), "-o", str(out), "--only", ONLY, "--force", "-j", "1"]
+    command += ["build", str(BUNDLE), "-o", str(out), "--only", ONLY, "--force", "-j", str(jobs)]
     env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
@@ -94,6 +94,14 @@ def _interrupted(
         assert proc.poll() is None, proc.communicate()[1]
         assert time.monotonic() < deadline, "the wrapped function was never reached"
         time.sleep(0.05)
+    return proc
+
+
+def _interrupted(
+    target: str, out: Path, tmp_path: Path, signum: int, pause: int = 1, only: str = "all"
+) -> subprocess.Popen[str]:
+    """A build of BUNDLE into `out`, sent `signum` once it is inside `target`."""
+    proc = _paused(target, out, tmp_path, pause, only)
     proc.send_signal(signum)
     proc.wait(timeout=120)
     return proc
@@ -245,3 +253,68 @@ def test_a_stopped_batch_stops_the_builds_in_its_worker_processes(tmp_path: Path
     assert proc.returncode == 130, err
     assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == []
+
+
+def _children(pid: int) -> list[int]:
+    task = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in task.read_text().split()] if task.exists() else []
+
+
+def _assert_stopped_quietly(
+    proc: subprocess.Popen[str], worker: int, out: Path, before: dict[str, str]
+) -> None:
+    """Exit 130 with dsreport's message and no traceback, the worker ended with it, and
+    the previous outputs as they were with nothing left beside them."""
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1] == "interrupted; previous outputs are unchanged"
+    assert "Traceback" not in err
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)
+    assert _hashes(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".dsreport")]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="lists children from /proc")
+def test_a_stop_during_the_analysis_ends_the_pdf_worker_started_before_it(
+    previous: Path, tmp_path: Path
+) -> None:
+    """With two processes the PDF's worker starts before the analysis; SIGTERM to the
+    command then (the worker importing, or waiting for the facts) ends both, exit 130."""
+    out = _copy(previous, tmp_path)
+    before = _hashes(out)
+    proc = _paused("dsreport.analyse.engine:analyse", out, tmp_path, jobs=2)
+    workers = _children(proc.pid)
+    assert len(workers) == 1
+    proc.send_signal(signal.SIGTERM)
+    _assert_stopped_quietly(proc, workers[0], out, before)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="lists children from /proc")
+def test_ctrl_c_while_the_worker_renders_the_pdf_stops_both(previous: Path, tmp_path: Path) -> None:
+    """Ctrl-C in a terminal reaches the command and its worker at once: while the worker
+    lays out the PDF (the deck is already staged here), both stop quietly, exit 130."""
+    out = _copy(previous, tmp_path)
+    before = _hashes(out)
+    command = [sys.executable, "-m", "dsreport.cli", "build", str(BUNDLE), "-o", str(out)]
+    command += ["--only", "facts,summary,ds,pm", "--force", "-j", "2"]
+    env = {**process_env(), "DSREPORT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
+    )
+    deadline = time.monotonic() + 120
+    deck = "tumour-triage-deck.pptx"
+    while not any((p / deck).exists() for p in out.glob(".dsreport-staging-*")):
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the deck was never staged"
+        time.sleep(0.02)
+    workers = _children(proc.pid)
+    assert len(workers) == 1
+    assert not any(out.glob(".dsreport-staging-*/tumour-triage-report.pdf"))
+    os.killpg(proc.pid, signal.SIGINT)
+    _assert_stopped_quietly(proc, workers[0], out, before)

@@ -16,6 +16,7 @@ from dsreport.result import BuildResult
 
 if TYPE_CHECKING:
     from dsreport.analyse.facts import Facts
+    from dsreport.buildtool.worker import Worker
     from dsreport.importers.predictions import Started
     from dsreport.load.loader import Bundle
 
@@ -71,29 +72,51 @@ def build(
     check_output_folder(Path(out_dir), root)  # before anything reads or writes there
     recover(Path(out_dir))  # a build cut short in its commit is undone first
     cache = BuildCache(Path(out_dir))
-    key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
-    if since is not None:  # the outputs depend on the last review too
-        key = hashlib.sha256(f"{key}:{since_digest(Path(since), options)}".encode()).hexdigest()
-    if not force and (hit := cache.lookup(root, key)) is not None:
-        return hit
-    from dsreport.buildtool import stop
-    from dsreport.pipeline import build as _build
+    # a build that will render starts its PDF worker first, so that the worker's imports
+    # overlap with this process's own imports, loading and analysis
+    spare = _pdf_worker(only, jobs) if force else None
+    try:
+        key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
+        if since is not None:  # the outputs depend on the last review too
+            digest = since_digest(Path(since), options)
+            key = hashlib.sha256(f"{key}:{digest}".encode()).hexdigest()
+        if not force and (hit := cache.lookup(root, key)) is not None:
+            return hit
+        spare = spare or _pdf_worker(only, jobs)
+        from dsreport.buildtool import stop
+        from dsreport.pipeline import build as _build
 
-    with stop.recorded():
-        result = _build(
-            bundle,
-            out_dir,
-            only=only,
-            formats=formats,
-            template_dirs=template_dirs,
-            options=options,
-            force=force,
-            jobs=jobs,
-            progress=progress or SILENT,
-            since=since,
-        )
+        with stop.recorded():
+            result = _build(
+                bundle,
+                out_dir,
+                only=only,
+                formats=formats,
+                template_dirs=template_dirs,
+                options=options,
+                force=force,
+                jobs=jobs,
+                progress=progress or SILENT,
+                since=since,
+                spare=spare,
+            )
+    finally:
+        if spare is not None:
+            spare.stop()
     cache.store(root, key, result)
     return result
+
+
+def _pdf_worker(only: Sequence[str] | None, jobs: int | None) -> Worker | None:
+    """A worker importing what the PDF needs, when the build may render it beside the rest."""
+    from dsreport.buildtool.worker import Worker, default_jobs
+
+    if (jobs or default_jobs()) < 2 or (only and "ds" not in only):
+        return None
+    try:
+        return Worker(warm="dsreport.render.run:warm_up")
+    except OSError:  # no interpreter to start (an embedded Python)
+        return None
 
 
 def since_digest(path: Path, options: LoadOptions | None = None) -> str:

@@ -13,12 +13,13 @@ from dsreport.analyse.since.compose import with_since
 from dsreport.buildtool import stop
 from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.buildtool.staging import Staging
+from dsreport.buildtool.worker import Worker, default_jobs
 from dsreport.errors import UsageError
 from dsreport.load.loader import Bundle, load_bundle
 from dsreport.load.paths import LoadOptions
 from dsreport.load.previous import read_previous
 from dsreport.render.base import RenderContext, available, get_renderer
-from dsreport.render.run import default_jobs, render_all
+from dsreport.render.run import render_all
 from dsreport.result import BuildResult
 
 ALWAYS = ("facts", "summary")
@@ -61,10 +62,12 @@ def build(
     jobs: int | None = None,
     progress: Progress = SILENT,
     since: str | Path | None = None,
+    spare: Worker | None = None,
 ) -> BuildResult:
     """Build every artifact; `force` recomputes the analysis even when only prose changed,
     `jobs` caps the processes used (default: DSREPORT_JOBS, else the cores available),
-    `since` is the last review to compare with (its PDF, facts.json or output folder)."""
+    `since` is the last review to compare with (its PDF, facts.json or output folder),
+    `spare` a worker started with `dsreport.render.run:warm_up` (the caller stops it)."""
     timings: dict[str, float] = {}
     if only:
         select_renderers(only, ())  # an unknown name is a usage error before any work
@@ -87,11 +90,13 @@ def build(
             formats=tuple(formats),
             template_dirs=tuple(template_dirs),
         )
-        timings.update(render_all(ctx, names, jobs=jobs or default_jobs(), progress=progress))
+        timings.update(
+            render_all(ctx, names, jobs=jobs or default_jobs(), progress=progress, spare=spare)
+        )
         with _stage("write", timings, progress):
             artifacts = stage.commit()
     return BuildResult(
-        facts=facts,
+        facts_or_file=facts,
         artifacts=artifacts,
         warnings=bundle.warnings,
         timings=timings,

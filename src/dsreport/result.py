@@ -1,14 +1,17 @@
-"""What a build returns; kept light so a cache hit imports no pandas."""
+"""What a build returns; kept light so that a cache hit imports neither pandas nor the facts'
+models: its facts are read from the recorded facts.json when asked for."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dsreport.analyse.facts import Facts
 from dsreport.errors import Problem
+
+if TYPE_CHECKING:
+    from dsreport.analyse.facts import Facts
 
 WARNING = "warning: "
 """A renderer note that starts so is a warning: text shortened to fit, a font substituted.
@@ -33,7 +36,8 @@ def note_warnings(notes: list[str]) -> list[dict[str, object]]:
 
 @dataclass
 class BuildResult:
-    facts: Facts
+    facts_or_file: Facts | Path
+    """The facts, or (a cache hit) the facts.json they are read from on first use."""
     artifacts: list[Path]
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
@@ -42,6 +46,14 @@ class BuildResult:
     """True when nothing changed since the last build and nothing was rendered."""
     analysis_reused: bool = False
     """True when only prose changed: the stored analysis was reused, the rest re-rendered."""
+
+    @property
+    def facts(self) -> Facts:
+        if isinstance(self.facts_or_file, Path):
+            from dsreport.analyse.facts import Facts
+
+            self.facts_or_file = Facts.model_validate_json(self.facts_or_file.read_bytes())
+        return self.facts_or_file
 
     def report(self) -> dict[str, Any]:
         """The build report `dsreport build --json` prints: every file written, with its size

@@ -10,7 +10,13 @@ template it replaces, so a user can override a single block.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import shutil
+import stat
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +25,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from dsreport.analyse.format import fmt_count
+from dsreport.buildtool.cache import cache_dir, installation_digest
 from dsreport.errors import BuildError
 from dsreport.render.markdown import md_escape, to_html, to_plain
 from dsreport.resources import templates_dir
@@ -44,12 +51,51 @@ def environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(cache_dir()),
     )
     env.filters["markdown"] = to_html
     env.filters["plain"] = to_plain
     env.filters["count"] = fmt_count
     env.filters["md_escape"] = md_escape
     return env
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, where a write that fails is no error."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@cache
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept in the user's cache folder: compiling the report's
+    templates takes longer than laying out a page, loading them a few milliseconds.
+
+    Jinja files each template by its name and file path (a user's template that overrides
+    a shipped one is filed apart) and checks the source's digest when it loads one (an
+    edited template is compiled again). What it compiles also depends on the environment's
+    settings, which are dsreport's code: the folder is named after the installation and
+    Jinja's version, and a new folder replaces the others. The folder holds code that
+    runs, so it is used only if it is a folder of this user's that nobody else may read
+    or write."""
+    name = hashlib.sha256(f"{installation_digest()}\0{jinja2.__version__}".encode())
+    folder = root / f"templates-{name.hexdigest()[:16]}"
+    try:
+        fresh = not folder.exists()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return None
+    owner = getattr(os, "getuid", lambda: info.st_uid)()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != owner or info.st_mode & 0o077:
+        return None
+    if fresh:  # the templates of an older installation
+        for old in root.glob("templates-*"):
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+    return _Compiled(str(folder))
 
 
 def render(name: str, user_dirs: Sequence[Path] = (), **context: Any) -> str:

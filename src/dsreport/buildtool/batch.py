@@ -112,8 +112,7 @@ def build_many(
 ) -> list[BatchItem]:
     """Build each bundle into `out_root/<slug>/`, up to `jobs` at a time; `options` are
     those of `dsreport.build` (only, formats, template_dirs, options, force)."""
-    from dsreport.buildtool.worker import Call
-    from dsreport.render.run import default_jobs
+    from dsreport.buildtool.worker import Call, default_jobs
 
     items = plan(bundles, Path(out_root))
     workers = max(1, min(jobs or default_jobs(), len(items)))

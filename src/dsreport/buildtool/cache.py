@@ -13,36 +13,50 @@ Every entry carries a digest of its content, checked when it is read: an entry e
 hand or cut short is ignored and rebuilt. The digest is not a signature: whoever can write
 to the cache folder (DSREPORT_CACHE_DIR) can write an entry dsreport will trust, so that
 folder must be as private as the outputs.
+
+So that an unchanged bundle is found in a tenth of a second, the folder also keeps (in
+`keys/`) what the key is made of and changes rarely, each under what it depends on: the
+files dsreport.yaml names (under its bytes), the installation's digest (under its files'
+sizes and times) and the libraries' versions (under the state of `sys.path`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dsreport import __version__
 from dsreport.errors import Problem
-from dsreport.load.paths import LoadOptions
+from dsreport.load.paths import Limits, LoadOptions
 from dsreport.result import BuildResult
 
 _PACKAGE = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 
 
-def _files(root: Path) -> Iterable[Path]:
+def _stats(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Each regular file under `root` with its `lstat`, in a stable order."""
     for folder, dirs, names in os.walk(root):  # symlinks are neither followed nor hashed
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # bytecode: per interpreter
         for name in sorted(names):
-            path = Path(folder) / name
-            if path.is_file() and not path.is_symlink():
-                yield path
+            path = os.path.join(folder, name)  # noqa: PTH118 - thousands of files, no Paths
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                if stat.S_ISREG(info.st_mode):
+                    yield path, info
+
+
+def _files(root: Path) -> Iterator[Path]:
+    return (Path(path) for path, _ in _stats(root))
 
 
 def _hash_file(digest: Any, path: Path) -> None:
@@ -67,11 +81,7 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
     resolved as the loader resolves them, every file of a model folder included (a symbolic
     link, a special file or a file over its cap is hashed as the refusal the loader will
     give, never read)."""
-    from dsreport.bundle.fields import ProseMarker, is_prose_path
-    from dsreport.bundle.introspect import iter_marked
-    from dsreport.bundle.spec import BundleSpec
-    from dsreport.load.paths import cap_of, read_checked, read_folder, resolve_inside
-    from dsreport.load.yamlsrc import parse_yaml
+    from dsreport.load.paths import read_checked, read_folder, resolve_inside
 
     limits = (options or LoadOptions()).limits
     digest = hashlib.sha256()
@@ -81,15 +91,7 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
         digest.update(f"unreadable\0{problem.message if problem else ''}".encode())
         return digest.hexdigest()
     digest.update(raw)
-    try:
-        doc, _ = parse_yaml(raw.decode("utf-8-sig"), spec)
-    except UnicodeDecodeError:
-        doc = None
-    data = doc.data if doc is not None else None
-    for _, marker, value, _ in iter_marked(BundleSpec, data):
-        if isinstance(marker, ProseMarker) and not is_prose_path(value):
-            continue
-        cap = cap_of(marker, limits)
+    for value, cap in named_files(root, raw, limits):
         path, message, _ = resolve_inside(root, value, cap, folder_ok=True)
         digest.update(f"\0{value}\0".encode())
         if path is not None and path.is_dir():  # a model folder: every file in it
@@ -102,6 +104,47 @@ def bundle_digest(root: Path, options: LoadOptions | None) -> str:
         elif path is not None and not path.is_dir():
             _hash_file(digest, path)
     return digest.hexdigest()
+
+
+def named_files(root: Path, raw: bytes, limits: Limits) -> list[tuple[str, int]]:
+    """Each file `raw` (dsreport.yaml's bytes) names, with its size cap.
+
+    They depend on nothing but those bytes, the caps and dsreport's code, so they are kept
+    in the cache folder under a digest of the three: an unchanged bundle is looked up
+    without parsing its YAML or importing the bundle's models."""
+    key = "\0".join((installation_digest(), repr(limits), raw.hex()))
+    found = _memo(f"named-{_short(str(root.resolve()))}", key, lambda: _named_files(raw, limits))
+    return [(str(value), int(cap)) for value, cap in found]
+
+
+def _named_files(raw: bytes, limits: Limits) -> list[list[Any]]:
+    from dsreport.bundle.fields import ProseMarker, is_prose_path
+    from dsreport.bundle.introspect import iter_marked
+    from dsreport.bundle.spec import BundleSpec
+    from dsreport.load.paths import cap_of
+    from dsreport.load.yamlsrc import parse_yaml
+
+    try:
+        doc, _ = parse_yaml(raw.decode("utf-8-sig"), "dsreport.yaml")
+    except UnicodeDecodeError:
+        doc = None
+    data = doc.data if doc is not None else None
+    return [
+        [value, cap_of(marker, limits)]
+        for _, marker, value, _ in iter_marked(BundleSpec, data)
+        if not (isinstance(marker, ProseMarker) and not is_prose_path(value))
+    ]
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write `path` whole (staged, then renamed); a cache that cannot be written is no error."""
+    staged = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        staged.replace(path)
+    except OSError:
+        staged.unlink(missing_ok=True)
 
 
 LIBRARIES = (
@@ -130,7 +173,24 @@ LIBRARIES = (
 
 @cache
 def library_versions(names: Sequence[str] = LIBRARIES) -> dict[str, str]:
-    """Python's version and each library's ("" when it is not installed)."""
+    """Python's version and each library's ("" when it is not installed).
+
+    Kept in the cache folder under the state of every folder on `sys.path` (installing,
+    upgrading or removing a package adds or removes its metadata folder, which changes
+    the folder's times): a lookup then reads no package metadata."""
+    places = []
+    for place in sys.path:
+        with contextlib.suppress(OSError):
+            info = Path(place or ".").stat()
+            places.append((place, info.st_ino, info.st_mtime_ns, info.st_ctime_ns))
+    which = json.dumps([sys.executable, list(names)])
+    key = json.dumps([which, sys.version, places])
+    return _memo(f"libraries-{_short(which)}", key, lambda: _versions(names))
+
+
+def _versions(names: Sequence[str]) -> dict[str, str]:
+    from importlib import metadata
+
     found = {"python": sys.version}
     for name in names:
         try:
@@ -142,10 +202,45 @@ def library_versions(names: Sequence[str] = LIBRARIES) -> dict[str, str]:
 
 @cache
 def installation_digest() -> str:
-    """The installed dsreport: a change to its code, templates or assets is a new key."""
+    """The installed dsreport: a change to its code, templates or assets is a new key.
+
+    Kept in the cache folder under every file's name, size, times and inode: a lookup
+    then reads no file of the installation (writing a file changes its change time, which
+    cannot be set back)."""
     from dsreport.resources import assets_dir, templates_dir
 
-    return "".join(_tree_digest(p) for p in (_PACKAGE, templates_dir(), assets_dir()))
+    roots = (_PACKAGE, templates_dir(), assets_dir())
+    listing = []
+    for root in roots:
+        for path, info in _stats(root):
+            listing.append(
+                f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}"
+            )
+    return _memo(
+        f"installation-{_short(str(_PACKAGE))}",
+        "\n".join(listing),
+        lambda: "".join(_tree_digest(p) for p in roots),
+    )
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _memo(name: str, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache folder as keys/`name`.json under (a digest of) `key`."""
+    memo = cache_dir() / "keys" / f"{name}.json"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    try:
+        kept = unsealed(json.loads(memo.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        kept = None
+    if kept is not None and kept.get("key") == digest:
+        value: T = kept["value"]
+        return value
+    value = compute()
+    _write_json(memo, sealed({"key": digest, "value": value}))
+    return value
 
 
 def sealed(entry: dict[str, Any]) -> dict[str, Any]:
@@ -226,16 +321,15 @@ class BuildCache:
         if entry is None or entry.get("key") != key:
             return None
         files: dict[str, str] = entry.get("files", {})
+        if entry.get("facts") not in files:
+            return None  # the facts are read when asked for: they must be among the checked
         try:
             if any(_sha(self.out / name) != sha for name, sha in files.items()):
                 return None
-            from dsreport.analyse.facts import Facts
-
-            facts = Facts.model_validate_json((self.out / entry["facts"]).read_bytes())
-        except (OSError, ValueError, KeyError):
+        except OSError:
             return None
         return BuildResult(
-            facts=facts,
+            facts_or_file=self.out / entry["facts"],
             artifacts=[self.out / a for a in entry.get("artifacts", [])],
             warnings=[Problem(**w) for w in entry.get("warnings", [])],
             timings={"cache": time.perf_counter() - start},
@@ -255,10 +349,4 @@ class BuildCache:
                 "notes": result.notes,
             }
         )
-        staged = self.file.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_text(json.dumps(entries, indent=1, sort_keys=True), encoding="utf-8")
-            staged.replace(self.file)
-        except OSError:
-            staged.unlink(missing_ok=True)  # a cache that cannot be written is no error
+        _write_json(self.file, entries)

@@ -87,6 +87,10 @@ def available() -> dict[str, type[Renderer]]:
 
 
 def get_renderer(name: str) -> type[Renderer]:
+    if name in _BUILTIN:  # a built-in name is never an entry point's: import it alone
+        if name not in _REGISTRY:
+            _REGISTRY[name] = _load(_BUILTIN[name])
+        return _REGISTRY[name]
     renderers = available()
     if name not in renderers:
         raise UsageError(

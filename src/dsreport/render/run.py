@@ -1,45 +1,27 @@
 """Run the selected renderers, side by side where the machine has the cores.
 
-The PDF dominates a build (WeasyPrint's layout is single-threaded Python), so it stays
-in this process while the deck and the handoff render in a worker process beside it
-(`dsreport.buildtool.worker`).
+The PDF dominates a build (WeasyPrint's layout is single-threaded Python), so it renders
+in a worker process (`dsreport.buildtool.worker`) started before the analysis, which has
+imported WeasyPrint and matplotlib by the time the facts are ready, while the deck and the
+handoff render here. Without such a worker the PDF stays here and the deck and the handoff
+move to a worker started when rendering begins.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from dsreport.buildtool import stop
 from dsreport.buildtool.progress import SILENT, Progress
-from dsreport.buildtool.worker import Call
+from dsreport.buildtool.worker import Worker
 from dsreport.errors import BuildError, DsreportError
 from dsreport.render.base import _BUILTIN, RenderContext, get_renderer
 
 MAIN = "ds"
-"""The renderer that keeps this process; the others may move to a worker."""
-
-
-def default_jobs() -> int:
-    """Processes a build may use: DSREPORT_JOBS if set, else the cores this process may
-    run on that other work is not already keeping busy (a second process on a busy
-    machine only competes with the first: measured 1.08 times slower at load 3 on two
-    cores)."""
-    value = os.environ.get("DSREPORT_JOBS", "").strip()
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cores = os.cpu_count() or 1
-    try:
-        busy = round(os.getloadavg()[0])
-    except OSError:  # pragma: no cover - no load average on this system
-        busy = 0
-    return max(1, cores - busy)
+"""The PDF: the renderer that takes longest, which the others are run beside."""
 
 
 def run_renderer(name: str, ctx: RenderContext) -> tuple[list[Path], list[str], float]:
@@ -60,57 +42,94 @@ def run_renderer(name: str, ctx: RenderContext) -> tuple[list[Path], list[str], 
     return paths, ctx.notes[notes_before:], time.perf_counter() - start
 
 
-def _side_renderers(names: Sequence[str], jobs: int) -> list[str]:
-    """Renderers worth moving to a worker: only beside the PDF, and only built-in ones
-    (a renderer registered at run time exists in this process alone)."""
+CARRY_LIMIT = 64 * 1024**2
+"""The most of the bundle's files sent to a worker rendering the PDF (which attaches the
+tables): beyond it the copy through the pipe costs about what the worker saves."""
+
+
+def warm_up() -> None:
+    """In a worker started before the analysis: import what the PDF needs (the report's
+    modules, matplotlib, WeasyPrint: about a second) while this process loads and analyses,
+    and nothing it does not (the other renderers, python-pptx)."""
+    from dsreport.render import chartstyle
+
+    get_renderer(MAIN)
+    chartstyle.setup()
+    import weasyprint  # noqa: F401
+
+
+def _worker_renderers(
+    ctx: RenderContext, names: Sequence[str], jobs: int, early: bool
+) -> list[str]:
+    """Renderers to move to a worker, only beside the PDF and only built-in ones (a renderer
+    registered at run time exists in this process alone): the PDF itself when the worker
+    was started early (it has imported what the PDF needs) and the files it attaches are
+    not too large to send, else the deck and the handoff."""
     if jobs < 2 or MAIN not in names:
         return []
+    if early and sum(map(len, ctx.bundle.files.values())) <= CARRY_LIMIT:
+        return [MAIN]
     return [n for n in names if n in ("pm", "engineer") and n in _BUILTIN]
 
 
-def _for_worker(ctx: RenderContext) -> RenderContext:
-    """What the deck and the handoff read, without what they do not: the predictions
-    table and the tables' raw bytes (10 million rows would cross the pipe for nothing)."""
-    interrogation = ctx.bundle.spec.interrogation
-    tables = {s.path for s in (interrogation.predictions, interrogation.reviewed_examples) if s}
-    files = {k: v for k, v in ctx.bundle.files.items() if k not in tables}
-    bundle = dataclasses.replace(ctx.bundle, predictions=None, files=files)
+def _for_worker(ctx: RenderContext, names: Sequence[str]) -> RenderContext:
+    """What the worker's renderers read, without what they do not: never the predictions
+    table (10 million rows would cross the pipe for nothing), nor the tables' raw bytes
+    unless the PDF, which attaches them, is among them."""
+    bundle = dataclasses.replace(ctx.bundle, predictions=None)
+    if MAIN not in names:
+        interrogation = ctx.bundle.spec.interrogation
+        tables = {s.path for s in (interrogation.predictions, interrogation.reviewed_examples) if s}
+        files = {k: v for k, v in ctx.bundle.files.items() if k not in tables}
+        bundle = dataclasses.replace(bundle, files=files)
     return dataclasses.replace(ctx, bundle=bundle, notes=[])
 
 
 def render_all(
-    ctx: RenderContext, names: Sequence[str], *, jobs: int = 1, progress: Progress = SILENT
+    ctx: RenderContext,
+    names: Sequence[str],
+    *,
+    jobs: int = 1,
+    progress: Progress = SILENT,
+    spare: Worker | None = None,
 ) -> dict[str, float]:
-    """Render every named artifact into `ctx.out_dir`; return seconds per renderer."""
+    """Render every named artifact into `ctx.out_dir`; return seconds per renderer. `spare`
+    is a worker started early with `warm_up` (the caller stops it if it is not used)."""
     timings: dict[str, float] = {}
-    side = _side_renderers(names, jobs)
+    notes: dict[str, list[str]] = {}
+    before = len(ctx.notes)
+    there = _worker_renderers(ctx, names, jobs, early=spare is not None)
     worker = None
-    if side:
+    if there:
         try:
-            worker = Call("dsreport.render.run:render_some", side, _for_worker(ctx))
+            worker = spare or Worker()
+            worker.call("dsreport.render.run:render_some", there, _for_worker(ctx, there))
         except OSError:  # no interpreter to start (an embedded Python): render in turn
-            side = []
+            there = []
     try:
-        for name in side:
+        for name in there:
             progress.begin(f"render:{name}")
-        for name in (n for n in names if n not in side):
+        for name in (n for n in names if n not in there):
             progress.begin(f"render:{name}")
-            _, _, seconds = run_renderer(name, ctx)
+            _, notes[name], seconds = run_renderer(name, ctx)
             timings[f"render:{name}"] = seconds
             progress.end(f"render:{name}", seconds)
-        if worker is not None:
+        if worker is not None and there:
             try:
                 done = worker.result()
             except DsreportError:
                 stop.check()  # the worker was stopped by the same Ctrl-C
                 raise
-            for name, notes, seconds in done:
-                ctx.notes.extend(notes)
+            for name, found, seconds in done:
+                notes[name] = found
                 timings[f"render:{name}"] = seconds
                 progress.end(f"render:{name}", seconds)
     finally:
         if worker is not None:
             worker.stop()  # before the caller removes the staging folder it writes into
+    del ctx.notes[before:]  # the notes in the renderers' order, wherever each ran
+    for name in names:
+        ctx.notes.extend(notes[name])
     return {f"render:{n}": timings[f"render:{n}"] for n in names}
 
 
