@@ -95,17 +95,26 @@ def cold(
 
 
 def console(args: list[str], env: dict[str, str]) -> measure.Sample:
-    """The `dsreport` console script itself, uninstrumented."""
-    script = Path(sys.executable).with_name("dsreport")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "dsreport.cli"]
-    return measure.spawn([*cmd, *args], env=env)
+    """The `dsreport` command itself, uninstrumented: `python -m dsreport.cli`, which runs
+    what the console script runs in whichever checkout is first on the path."""
+    return measure.spawn([sys.executable, "-m", "dsreport.cli", *args], env=env)
 
 
-def plain(bundle: Path, work: Path, out: Path | None = None) -> dict[str, Any]:
+def plain(
+    bundle: Path,
+    work: Path,
+    out: Path | None = None,
+    jobs: str | None = None,
+    source: Path | None = None,
+    extra: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Wall time and peak of `dsreport build`; cold unless `out` is a built folder."""
     env = fresh_env(work) if out is None else {**os.environ, "DSREPORT_CACHE_DIR": str(work)}
+    env |= {"DSREPORT_JOBS": jobs} if jobs else {}
+    if source is not None:
+        env["PYTHONPATH"] = str(source / "src")
     target = out or Path(tempfile.mkdtemp(dir=work, prefix="out-"))
-    args = ["build", str(bundle), "-o", str(target), "--json"]
+    args = ["build", str(bundle), "-o", str(target), "--json", *extra]
     sample = console([*args, "--force"] if out is None else args, env=env)
     if out is None:
         shutil.rmtree(target, ignore_errors=True)
@@ -131,25 +140,28 @@ class Plan:
     baseline: Path | None = None
 
     def one_run(self, res: dict[str, Any]) -> None:
-        """Run i of every case, one after the other."""
-        big, work = res["largest"], self.work
+        """Run i of every case, one after the other. The stage-by-stage builds run in one
+        process (`DSREPORT_JOBS=1`): with a second process the PDF renders in a worker whose
+        stages the instrumented process cannot see. The user's figure is the command's
+        own wall time, uninstrumented, with its default choice of processes."""
+        work = self.work
         for name, path in self.examples.items():
-            res["cold"].setdefault(name, []).append(cold(path, work))
+            res["cold"].setdefault(name, []).append(cold(path, work, jobs="1"))
+            res["console"].setdefault(name, []).append(plain(path, work))
             if self.baseline is not None:  # right after, so both see the same load
-                before = cold(path, work, source=self.baseline)
+                before = plain(path, work, source=self.baseline)
                 res["baseline"].setdefault(name, []).append(before)
+            res["sequential"].setdefault(name, []).append(plain(path, work, jobs="1"))
             if name in self.sources:  # the same work on both sides: a PDF and a deck
-                pm_ds = cold(path, work, ("--only", "pm", "--only", "ds"))
+                pm_ds = cold(path, work, ("--only", "pm", "--only", "ds"), jobs="1")
                 res["pm_ds"].setdefault(name, []).append(pm_ds)
                 alt = alternative.measure_once(self.sources[name])
                 res["alternative"].setdefault(name, []).append(alt)
             plain(path, work / "warm", work / "warm" / name)  # a no-op unless code changed
             warm = plain(path, work / "warm", work / "warm" / name)  # the second, timed
             res["warm"].setdefault(name, []).append(warm)
-        res["console"].setdefault(big, []).append(plain(self.examples[big], work))
-        res["sequential"].setdefault(big, []).append(cold(self.examples[big], work, jobs="1"))
         for key, path in self.scaled.items():
-            res["scale"].setdefault(key, []).append(cold(path, work))
+            res["scale"].setdefault(key, []).append(cold(path, work, jobs="1"))
 
 
 def setup(args: argparse.Namespace, work: Path, res: dict[str, Any]) -> Plan:
