@@ -21,6 +21,7 @@ START, STARTED_AT = time.perf_counter(), time.time()  # the runner knows when it
 import builtins  # noqa: E402  (after START: the standard library is part of the run)
 import io  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -158,7 +159,9 @@ def charts(report: dict[str, Any], facts_path: str, out: str) -> None:
     t1 = time.perf_counter()
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    save_svg = module._svg
+    from dsreport.render import chartstyle
+
+    save_svg = chartstyle.svg
     pngs: list[bytes] = []
 
     def both(fig: Any) -> str:  # one call per chart made, in all_charts' order
@@ -167,7 +170,9 @@ def charts(report: dict[str, Any], facts_path: str, out: str) -> None:
         pngs.append(buffer.getvalue())
         return save_svg(fig)
 
-    module._svg = both
+    for name, loaded in list(sys.modules.items()):  # every module that imported it by name
+        if name.startswith("dsreport.render") and getattr(loaded, "svg", None) is save_svg:
+            loaded.svg = both  # type: ignore[attr-defined]
     facts = Facts.model_validate_json(Path(facts_path).read_bytes())
     made = module.all_charts(facts)
     for (key, chart), png in zip(made.items(), pngs, strict=True):
@@ -201,7 +206,15 @@ def main() -> int:
     report["started_at"] = STARTED_AT
     report["peak_mb"] = peak_mb()
     Path(target).write_text(json.dumps(report), encoding="utf-8")
-    return int(report.get("exit", 0))
+    code = int(report.get("exit", 0))
+    if mode == "build":  # end as the dsreport command does once its outputs are written
+        from dsreport import cli
+
+        if hasattr(cli, "console_main"):  # an older checkout tears everything down
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

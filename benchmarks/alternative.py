@@ -61,8 +61,9 @@ def versions() -> dict[str, str]:
 
 
 def _rewrite(html: str, folder: Path) -> str:
-    """Charts point at files drawn in each run, other images become files, and section ids
-    move to their headings so the contents list still links."""
+    """Charts point at files drawn in each run, other images become files, links to charts
+    become their text, and section ids move to their headings so the contents list still
+    links."""
     html = re.sub(
         r'(<figure[^>]*\bid="fig-([\w-]+)"[^>]*>\s*<img\b[^>]*?\bsrc=")data:[^"]*"',
         r'\1charts/\2.svg"',
@@ -77,6 +78,8 @@ def _rewrite(html: str, folder: Path) -> str:
         return f'src="{name}"'
 
     html = re.sub(r'src="data:([\w/+.-]+);base64,([^"]*)"', extract, html)
+    # pandoc keeps no label on a figure, so a link to one would not compile in Typst
+    html = re.sub(r'<a\b[^>]*\bhref="#fig-[\w-]+"[^>]*>(.*?)</a>', r"\1", html, flags=re.S)
     return re.sub(
         r'<section id="([\w-]+)"([^>]*)>(\s*)<h1([^>]*)>', r'<section\2>\3<h1 id="\1"\4>', html
     )

@@ -153,15 +153,15 @@ def source_stamp() -> list[float]:
     ]
 
 
-def source_version() -> str:
+def source_version(checkout: Path | None = None) -> str:
     """The commit measured, and whether the checkout had uncommitted changes to dsreport."""
-    git = ["git", "-C", str(HERE.parent)]
+    git = ["git", "-C", str(checkout or HERE.parent)]
     try:
         head = subprocess.run(
             [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            [*git, "status", "--porcelain", "--", *map(str, SOURCES)],
+            [*git, "status", "--porcelain", "--", "src", "templates", "assets"],
             capture_output=True,
             text=True,
             check=True,

@@ -5,6 +5,8 @@ Usage:
   python benchmarks/run.py --quick      # one run, smallest sizes: a smoke test
   python benchmarks/run.py --runs 3 --workdir /tmp/bench   # keep and reuse bundles
   python benchmarks/run.py --from-json benchmarks/results.json   # only rewrite the doc
+  python benchmarks/run.py --baseline ../old-checkout   # also an older dsreport, interleaved
+  python benchmarks/run.py --skip reviewed csv         # leave out scaling families
 
 Every measurement is a new process with a new output folder and cache folder (cold),
 except the warm rebuild, which times the second of two `dsreport build`s. Runs are
@@ -45,11 +47,18 @@ def fresh_env(work: Path) -> dict[str, str]:
 
 
 def cold(
-    bundle: Path, work: Path, extra: tuple[str, ...] = (), jobs: str | None = None
+    bundle: Path,
+    work: Path,
+    extra: tuple[str, ...] = (),
+    jobs: str | None = None,
+    source: Path | None = None,
 ) -> dict[str, Any]:
-    """One instrumented `dsreport build --force` in a new process, new output and cache."""
+    """One instrumented `dsreport build --force` in a new process, new output and cache;
+    `source` runs another checkout of dsreport (its `src/` first on the path)."""
     out = Path(tempfile.mkdtemp(dir=work, prefix="out-"))
     env = fresh_env(work) | ({"DSREPORT_JOBS": jobs} if jobs else {})
+    if source is not None:
+        env["PYTHONPATH"] = str(source / "src")
     args = ["build", str(bundle), "-o", str(out / "o"), "--force", "--json", *extra]
     sample = measure.child("build", "--stages", "--", *args, env=env)
     shutil.rmtree(out, ignore_errors=True)
@@ -86,17 +95,26 @@ def cold(
 
 
 def console(args: list[str], env: dict[str, str]) -> measure.Sample:
-    """The `dsreport` console script itself, uninstrumented."""
-    script = Path(sys.executable).with_name("dsreport")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "dsreport.cli"]
-    return measure.spawn([*cmd, *args], env=env)
+    """The `dsreport` command itself, uninstrumented: `python -m dsreport.cli`, which runs
+    what the console script runs in whichever checkout is first on the path."""
+    return measure.spawn([sys.executable, "-m", "dsreport.cli", *args], env=env)
 
 
-def plain(bundle: Path, work: Path, out: Path | None = None) -> dict[str, Any]:
+def plain(
+    bundle: Path,
+    work: Path,
+    out: Path | None = None,
+    jobs: str | None = None,
+    source: Path | None = None,
+    extra: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Wall time and peak of `dsreport build`; cold unless `out` is a built folder."""
     env = fresh_env(work) if out is None else {**os.environ, "DSREPORT_CACHE_DIR": str(work)}
+    env |= {"DSREPORT_JOBS": jobs} if jobs else {}
+    if source is not None:
+        env["PYTHONPATH"] = str(source / "src")
     target = out or Path(tempfile.mkdtemp(dir=work, prefix="out-"))
-    args = ["build", str(bundle), "-o", str(target), "--json"]
+    args = ["build", str(bundle), "-o", str(target), "--json", *extra]
     sample = console([*args, "--force"] if out is None else args, env=env)
     if out is None:
         shutil.rmtree(target, ignore_errors=True)
@@ -119,30 +137,38 @@ class Plan:
     examples: dict[str, Path]
     scaled: dict[str, Path]
     sources: dict[str, alternative.Source]
+    baseline: Path | None = None
 
     def one_run(self, res: dict[str, Any]) -> None:
-        """Run i of every case, one after the other."""
-        big, work = res["largest"], self.work
+        """Run i of every case, one after the other. The stage-by-stage builds run in one
+        process (`DSREPORT_JOBS=1`): with a second process the PDF renders in a worker whose
+        stages the instrumented process cannot see. The user's figure is the command's
+        own wall time, uninstrumented, with its default choice of processes."""
+        work = self.work
         for name, path in self.examples.items():
-            res["cold"].setdefault(name, []).append(cold(path, work))
+            res["cold"].setdefault(name, []).append(cold(path, work, jobs="1"))
+            res["console"].setdefault(name, []).append(plain(path, work))
+            if self.baseline is not None:  # right after, so both see the same load
+                before = plain(path, work, source=self.baseline)
+                res["baseline"].setdefault(name, []).append(before)
+            res["sequential"].setdefault(name, []).append(plain(path, work, jobs="1"))
             if name in self.sources:  # the same work on both sides: a PDF and a deck
-                pm_ds = cold(path, work, ("--only", "pm", "--only", "ds"))
+                pm_ds = cold(path, work, ("--only", "pm", "--only", "ds"), jobs="1")
                 res["pm_ds"].setdefault(name, []).append(pm_ds)
                 alt = alternative.measure_once(self.sources[name])
                 res["alternative"].setdefault(name, []).append(alt)
             plain(path, work / "warm", work / "warm" / name)  # a no-op unless code changed
             warm = plain(path, work / "warm", work / "warm" / name)  # the second, timed
             res["warm"].setdefault(name, []).append(warm)
-        res["console"].setdefault(big, []).append(plain(self.examples[big], work))
-        res["sequential"].setdefault(big, []).append(cold(self.examples[big], work, jobs="1"))
         for key, path in self.scaled.items():
-            res["scale"].setdefault(key, []).append(cold(path, work))
+            res["scale"].setdefault(key, []).append(cold(path, work, jobs="1"))
 
 
 def setup(args: argparse.Namespace, work: Path, res: dict[str, Any]) -> Plan:
     """Write the scaled bundles and the alternative's Markdown; warm the machine up."""
-    reviewed = REVIEWED[:2] if args.quick else REVIEWED
+    reviewed = () if "reviewed" in args.skip else REVIEWED[:2] if args.quick else REVIEWED
     predictions = PREDICTIONS[:1] if args.quick else PREDICTIONS
+    predictions = tuple(p for p in predictions if p[1] not in args.skip)
     examples = cases.examples()
     res["largest"] = cases.largest(examples)
     res["sizes"] = {name: cases.bundle_bytes(path) for name, path in examples.items()}
@@ -150,7 +176,12 @@ def setup(args: argparse.Namespace, work: Path, res: dict[str, Any]) -> Plan:
     if args.quick:
         what = "reviewed 10,000; 1 M and 10 M prediction rows; CSV prediction tables"
         res["not_measured"][what] = "`--quick`"
-    res["not_measured"]["10,000,000 prediction rows as CSV"] = "csv-10m"
+    if "csv" not in args.skip:
+        res["not_measured"]["10,000,000 prediction rows as CSV"] = "csv-10m"
+    for family in args.skip:
+        res["not_measured"][f"the {family} scaling family"] = f"`--skip {family}`"
+    if args.baseline is not None:
+        res["baseline_source"] = measure.source_version(args.baseline)
     scaled = {f"reviewed-{n}": cases.reviewed_bundle(work, n) for n in reviewed}
     scaled |= {f"{f}-{r}": cases.predictions_bundle(work, r, f) for r, f in predictions}
     for key, path in scaled.items():
@@ -169,14 +200,14 @@ def setup(args: argparse.Namespace, work: Path, res: dict[str, Any]) -> Plan:
             cold(path, work)
             if name in sources:
                 alternative.measure_once(sources[name])
-    return Plan(work, examples, scaled, sources)
+    return Plan(work, examples, scaled, sources, args.baseline)
 
 
 def measure_all(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     runs = args.runs if args.runs is not None else (1 if args.quick else 5)
     res: dict[str, Any] = {"runs": runs, "quick": args.quick}
     plan = setup(args, work, res)
-    keys = ("cold", "pm_ds", "alternative", "console", "sequential", "warm", "scale")
+    keys = ("cold", "baseline", "pm_ds", "alternative", "console", "sequential", "warm", "scale")
     res |= {k: {} for k in keys}
     for run in range(runs):
         print(f"run {run + 1} of {runs}", file=sys.stderr, flush=True)
@@ -191,6 +222,13 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, help="keep bundles and outputs here")
     parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown file to update")
     parser.add_argument("--from-json", type=Path, help="rewrite the doc from saved results")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout of an older dsreport to time beside this one"
+    )
+    parser.add_argument(
+        "--skip", nargs="+", default=[], choices=["reviewed", "parquet", "csv"],
+        help="scaling families to leave out",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))

@@ -19,7 +19,9 @@ def cold_table(res: dict[str, Any]) -> list[str]:
         "### Cold full build, per stage",
         "",
         "`dsreport build EXAMPLE -o NEW_FOLDER --force` in a new process with an empty cache "
-        "folder, all renderers. Charts are drawn inside the PDF renderer and timed there by "
+        "folder, all renderers, in one process (`DSREPORT_JOBS=1`: with two, the PDF renders "
+        "in a worker started early, whose stages this process cannot time). "
+        "Charts are drawn inside the PDF renderer and timed there by "
         "wrapping `dsreport.render.charts.all_charts`; the PDF row is the rest of `render:ds`. "
         "dsreport and its renderers are imported before the build, as the CLI does at that "
         "point; WeasyPrint and matplotlib are timed where dsreport imports them, inside the "
@@ -47,19 +49,20 @@ def cold_table(res: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {label} | " + " | ".join(col(res["cold"][n], key, unit) for n in names) + " |"
         )
-    big, checks = res["largest"], []
-    if rows := res["console"].get(big):
+    checks = []
+    if rows := [res["console"].get(n, []) for n in names]:
         checks.append(
-            f"the `dsreport` console script without instrumentation took {col(rows, 'total')} s "
-            f"(peak {col(rows, 'tree_peak_mb', 'MB')} MB, all processes)"
+            "the `dsreport` command without instrumentation, with its default choice of "
+            "processes, took "
+            + ", ".join(f"{col(r, 'total')} s ({n})" for n, r in zip(names, rows, strict=True))
         )
-    if rows := res["sequential"].get(big):
+    if rows := [res["sequential"].get(n, []) for n in names]:
         checks.append(
-            f"with `DSREPORT_JOBS=1` (renderers in turn where the build supports it) it took "
-            f"{col(rows, 'total')} s, of which rendering {col(rows, 'render_wall')} s"
+            "with `DSREPORT_JOBS=1` "
+            + ", ".join(f"{col(r, 'total')} s ({n})" for n, r in zip(names, rows, strict=True))
         )
     if checks:
-        lines += ["", f"Cross-checks on {big}: " + "; ".join(checks) + "."]
+        lines += ["", "Cross-checks: " + "; ".join(checks) + "."]
     return [*lines, ""]
 
 

@@ -51,32 +51,69 @@ def header(res: dict[str, Any]) -> list[str]:
     return out
 
 
+COLD_LIMIT, COLD_STRETCH, ALT_LIMIT, ALT_STRETCH, WARM_LIMIT = 4.5, 3.0, 1.5, 1.0, 0.3
+
+
 def targets(res: dict[str, Any]) -> tuple[list[str], dict[str, float]]:
-    big, cold, warm, scale = res["largest"], res["cold"], res["warm"], res["scale"]
-    ratio = []
-    if "reviewed-10000" in scale:
-        ratio = ratios(scale["reviewed-10000"], scale["reviewed-200"], "total")
+    big, cold, warm = res["largest"], res["console"], res["warm"]
+    built = [name for name in cold if ok(cold[name])] or list(cold)
+    slow = max(built, key=lambda name: med(cold[name], "total"))
     measured = [name for name in warm if ok(warm[name])] or list(warm)
     slowest = max(measured, key=lambda name: med(warm[name], "total"))
+    alt = compare.overall(res)
     found = {
         "cold": med(cold[big], "total"),
+        "cold_slowest": med(cold[slow], "total"),
         "warm": med(warm[slowest], "total"),
-        "ratio": statistics.median(ratio) if ratio else math.nan,
+        "alternative": statistics.median(alt) if alt else math.nan,
     }
 
-    def verdict(value: float, limit: float) -> str:
-        return "not measured" if math.isnan(value) else "**met**" if value < limit else "**missed**"
+    def verdict(value: float, limit: float, stretch: float) -> str:
+        if math.isnan(value):
+            return "not measured"
+        if value <= stretch:
+            return "**met**, and the stretch target too"
+        return "**met**" if value <= limit else "**missed**"
 
     rows = [
-        (f"Cold full build of the largest example ({big}, {res['sizes'][big] / 1024:,.0f} KB) "
-         "under 3 s", col(cold[big], "total") + " s", verdict(found["cold"], 3)),
-        (f"Warm rebuild with no change under 0.5 s (the slowest example, {slowest})",
-         col(warm[slowest], "total") + " s", verdict(found["warm"], 0.5)),
-        ("10,000 reviewed examples under twice the time of 200 (ratio within each run)",
-         cell(ratio, "x") + " ×", verdict(found["ratio"], 2)),
+        (f"Cold full build of every example (`dsreport build --force`, whole process): "
+         f"median at most {COLD_LIMIT} s (stretch {COLD_STRETCH} s); the slowest, {slow}",
+         col(cold[slow], "total") + " s",
+         verdict(found["cold_slowest"], COLD_LIMIT, COLD_STRETCH)),
+        (f"The PDF and the deck from finished numbers: at most {ALT_LIMIT}× pandoc + Typst "
+         f"(stretch {ALT_STRETCH}×), within each run, every example",
+         cell(alt, "x") + " ×", verdict(found["alternative"], ALT_LIMIT, ALT_STRETCH)),
+        (f"Warm rebuild with no change: at most {WARM_LIMIT} s (the slowest example, "
+         f"{slowest})", col(warm[slowest], "total") + " s",
+         verdict(found["warm"], WARM_LIMIT, WARM_LIMIT)),
     ]  # fmt: skip
     lines = ["### Targets (2-core machine)", "", "| target | measured | |", "|---|---:|---|"]
     return [*lines, *(f"| {a} | {b} | {c} |" for a, b, c in rows), ""], found
+
+
+def before_after(res: dict[str, Any]) -> list[str]:
+    """The same cold builds by an older checkout, each run right after this one's."""
+    before = res.get("baseline") or {}
+    if not before:
+        return []
+    lines = [
+        "### Against the previous dsreport",
+        "",
+        "`dsreport build EXAMPLE --force`, cold, the whole process, uninstrumented; in every "
+        "run each build was followed by the same build with dsreport as of commit "
+        f"{res.get('baseline_source', 'unknown')} (its `src/` first on the path, same "
+        "machine, Python and libraries).",
+        "",
+        "| example | before | now | now ÷ before, within a run |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, rows in before.items():
+        now = res["console"].get(name, [])
+        lines.append(
+            f"| {name} | {col(rows, 'total')} | {col(now, 'total')} | "
+            f"{cell(ratios(now, rows, 'total'), 'x')} |"
+        )
+    return [*lines, ""]
 
 
 def _path(rows: list[Row]) -> str:
@@ -142,7 +179,7 @@ def dominates(res: dict[str, Any], found: dict[str, float]) -> list[str]:
             f"takes {num(lookup)} s ({lookup / wall:.0%}); the rest is interpreter start-up and "
             "shutdown, imports and the cache key (hashing the bundle and dsreport's code)."
         )
-    if side := ratios(cold.get(big, []), res["sequential"].get(big, []), "total"):
+    if side := ratios(res["console"].get(big, []), res["sequential"].get(big, []), "total"):
         mid = statistics.median(side)
         verdict = (
             "the worker process cost more than it saved on this machine"
@@ -189,7 +226,8 @@ def _csv_reason(res: dict[str, Any]) -> str:
 
 def render(res: dict[str, Any]) -> str:
     target_lines, found = targets(res)
-    lines = ["## Build benchmark", "", *header(res), *target_lines, *dominates(res, found)]
+    lines = ["## Build benchmark", "", *header(res), *target_lines, *before_after(res)]
+    lines += dominates(res, found)
     lines += tables.cold_table(res) + tables.warm_table(res)
     lines += tables.reviewed_table(res) + tables.predictions_table(res)
     lines += _not_measured(res) + compare.section(res)
