@@ -147,9 +147,15 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 def id_hashes(ids: pd.Series) -> np.ndarray[Any, Any]:
     """64-bit FNV-1a hashes of the ids' text, computed on Arrow's string buffers (Python's
     per-string hashing costs 0.6 s a million ids). Repeats are confirmed on the ids
-    themselves, so a collision never reports a repeat that is not there."""
-    import pyarrow as pa
-
+    themselves, so a collision never reports a repeat that is not there. Without pyarrow
+    (an optional extra; CSV tables do not need it) pandas' own 64-bit hash of the text."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        hashes = pd.util.hash_pandas_object(ids.astype("string"), index=False)
+        out: np.ndarray[Any, Any] = hashes.to_numpy(dtype=np.uint64, copy=True)
+        out[ids.isna().to_numpy()] = 0
+        return out
     if isinstance(ids.dtype, pd.CategoricalDtype):
         table = id_hashes(pd.Series(ids.cat.categories))
         codes = ids.cat.codes.to_numpy()
