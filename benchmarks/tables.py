@@ -128,8 +128,10 @@ def predictions_table(res: dict[str, Any]) -> list[str]:
         "### Scaling: prediction rows",
         "",
         "The synthetic binary bundle of `analysis_scale.py` (two rungs, 8 slice columns) "
-        "with N prediction rows; cold full build, all renderers. The PDF attaches the "
-        "predictions table, so it grows with the rows.",
+        "with N prediction rows; cold full build, all renderers, in one process. Up to "
+        "5 M rows the table is read into memory and attached to the PDF; above that it is "
+        "streamed by batch through the reducer and not attached (the load row is then "
+        "only the Parquet footers: the rows are read, and checked, in the analysis).",
         "",
         "| rows | format | table (MB) | load | analysis | PDF with charts | deck | handoff "
         "| total | peak memory, all processes (MB) |",
