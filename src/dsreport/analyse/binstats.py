@@ -39,9 +39,14 @@ def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
     Large counts dominate the draws of big tables; the approximation is accurate there
     and an order of magnitude cheaper than exact Poisson sampling.
     """
+    large = lam >= NORMAL_FROM
+    if large.all():  # every cell drawn at once, in place (the same draws, the same sums)
+        out = rng.standard_normal((size, len(lam)))
+        out *= np.sqrt(lam)
+        out += lam
+        return np.maximum(0.0, np.rint(out, out=out), out=out)
     out = np.zeros((size, len(lam)))
     small = (lam > 0) & (lam < NORMAL_FROM)
-    large = lam >= NORMAL_FROM
     if small.any():
         out[:, small] = rng.poisson(lam[small], size=(size, int(small.sum())))
     if large.any():
@@ -259,11 +264,22 @@ def quantiles(values: Array, counts: Array, q: Array) -> Array:
     previous = np.floor(virtual)
     last = virtual >= n[:, None] - 1
     cum = np.cumsum(counts, axis=1)
+    # Whole counts (a histogram of rows, or its Poisson draws): every row's running counts
+    # shifted past the row before's, so one search serves the whole batch, exactly (whole
+    # numbers below 2**52 add without rounding).
+    span = float(cum[:, -1].max()) + 2 if cum.size else 0.0
+    shift = np.arange(len(cum), dtype=np.float64)[:, None] * span
+    whole = bool(np.all((counts >= 0) & (counts == np.floor(counts))) and len(cum) * span < 2.0**52)
+    flat = (cum + shift).ravel() if whole else cum
 
     def order(j: Array) -> Array:  # the j-th smallest score (0-based) of each resample
-        index = np.empty(j.shape, dtype=np.intp)
-        for r, row in enumerate(cum):  # counts >= 0: each row ascends
-            index[r] = np.searchsorted(row, j[r], side="right")
+        if whole:  # j is a whole number from -1 to n: it stays within its own row
+            found = np.searchsorted(flat, j + shift, side="right")
+            index = found - np.arange(len(cum))[:, None] * cum.shape[1]
+        else:
+            index = np.empty(j.shape, dtype=np.intp)
+            for r, row in enumerate(cum):  # counts >= 0: each row ascends
+                index[r] = np.searchsorted(row, j[r], side="right")
         return np.asarray(values[np.minimum(index, len(values) - 1)], dtype=np.float64)
 
     low = np.where(last, order(n[:, None] - 1 + 0 * q), order(previous))
@@ -282,12 +298,22 @@ def _calibration_bins(stats: BinaryStats, bins: int) -> tuple[Array, Array, Arra
     edges = _quantile_edges(stats.values, counts, bins)
     # a score on an inner edge falls in the lower bin (numpy.searchsorted, side "left")
     inner = edges[:, 1:-1]
-    if np.all(inner[:, 1:] >= inner[:, :-1]):
+    if not np.all(inner[:, 1:] >= inner[:, :-1]):  # edges out of order (no rows): one by one
+        which = (stats.values[None, :, None] > inner[:, None, :]).sum(axis=2)
+    elif np.all(stats.values[1:] >= stats.values[:-1]):
+        # the scores ascend: score k is above an edge from the first score past it on, so
+        # marking those firsts and adding them up counts each score's edges below it
+        first = np.searchsorted(stats.values, inner, side="right")
+        width = counts.shape[1] + 1
+        marks = np.bincount(
+            (first + (np.arange(len(counts)) * width)[:, None]).ravel(),
+            minlength=len(counts) * width,
+        )
+        which = np.cumsum(marks.reshape(len(counts), width), axis=1)[:, :-1]
+    else:
         which = np.empty(counts.shape, dtype=np.intp)
         for r, row in enumerate(inner):
             which[r] = np.searchsorted(row, stats.values, side="left")
-    else:  # edges out of order (no rows): count them one by one
-        which = (stats.values[None, :, None] > inner[:, None, :]).sum(axis=2)
     size = len(counts) * bins
     cell = (which + (np.arange(len(counts)) * bins)[:, None]).ravel()
 
