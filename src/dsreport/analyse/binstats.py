@@ -31,6 +31,9 @@ Array = NDArray[np.float64]
 
 
 NORMAL_FROM = 30.0
+BATCH_CELLS = 1 << 16
+"""Resamples x bins of one batch of bootstrap metrics: small chunks of resamples go
+together (fewer calls), large ones alone (temporaries stay small)."""
 
 
 def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
@@ -127,14 +130,27 @@ def replicates(
     threshold: float | None = None,
     chunk: int = 100,
 ) -> dict[str, Array]:
-    """`size` bootstrap replicates of every metric `metrics` returns, in chunks of resamples.
+    """`size` bootstrap replicates of every metric `metrics` returns, drawn in chunks of
+    resamples (the order of the draws); a few small chunks share one call of `metrics`
+    (up to BATCH_CELLS cells), each replicate still a row of its own.
 
     The histogram is first coarsened to about 30 cases a bin (at most `max_bins`): the
     normal approximation of the Poisson draws then covers most bins.
     """
     boot = stats.coarsened(min(max_bins, max(32, stats.n // 30)), threshold)
-    batches = [metrics(boot.resampled(rng, min(chunk, size - i))) for i in range(0, size, chunk)]
+    draws = [boot.resampled(rng, min(chunk, size - i)) for i in range(0, size, chunk)]
+    together = max(1, BATCH_CELLS // (chunk * len(boot.values)))
+    batches = [metrics(_stacked(draws[i : i + together])) for i in range(0, len(draws), together)]
     return {name: np.concatenate([b[name] for b in batches]) for name in batches[0]}
+
+
+def _stacked(draws: list[BinaryStats]) -> BinaryStats:
+    if len(draws) == 1:
+        return draws[0]
+    fields = ("pos", "neg", "loss_pos", "loss_neg", "sq_pos", "sq_neg")
+    return BinaryStats(
+        draws[0].values, *(np.concatenate([getattr(d, f) for d in draws]) for f in fields)
+    )
 
 
 def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
@@ -235,9 +251,9 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
         "specificity": specificity,
         "balanced_accuracy": (recall + specificity) / 2,
     }
-    above = np.cumsum(pos[:, ::-1], axis=1)[:, ::-1] - pos  # positives strictly above a bin
-    out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
     tp_cum = np.cumsum(pos[:, ::-1], axis=1)
+    above = tp_cum[:, ::-1] - pos  # positives strictly above a bin
+    out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
     fp_cum = np.cumsum(neg[:, ::-1], axis=1)
     precision_at = _div(tp_cum, tp_cum + fp_cum)
     steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * np.nan_to_num(precision_at), 0.0)
