@@ -256,7 +256,8 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
     out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
     fp_cum = np.cumsum(neg[:, ::-1], axis=1)
     precision_at = _div(tp_cum, tp_cum + fp_cum)
-    steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * np.nan_to_num(precision_at), 0.0)
+    # a bin with positives has a precision (no empty denominator); the others add 0
+    steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * precision_at, 0.0)
     out["average_precision"] = _div(steps.sum(axis=1), p)
     out["log_loss"] = _div(_batch(stats.loss_pos).sum(axis=1) + _batch(stats.loss_neg).sum(1), n)
     out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
@@ -383,7 +384,7 @@ def roc_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, fl
         return []
     tpr = np.concatenate([[0.0], np.cumsum(stats.pos[::-1]) / p])
     fpr = np.concatenate([[0.0], np.cumsum(stats.neg[::-1]) / q])
-    return _thin(list(zip(fpr.tolist(), tpr.tolist(), strict=True)), max_points)
+    return _thin(fpr, tpr, max_points)
 
 
 def pr_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, float]]:
@@ -395,11 +396,13 @@ def pr_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, flo
     if p == 0 or not keep.any():
         return []
     recall, precision = tp[keep] / p, tp[keep] / (tp[keep] + fp[keep])
-    return _thin(list(zip(recall.tolist(), precision.tolist(), strict=True)), max_points)
+    return _thin(recall, precision, max_points)
 
 
-def _thin(points: list[tuple[float, float]], max_points: int) -> list[tuple[float, float]]:
-    if len(points) <= max_points:
-        return points
-    keep = np.unique(np.linspace(0, len(points) - 1, max_points).astype(int))
-    return [points[i] for i in keep]
+def _thin(x: Array, y: Array, max_points: int) -> list[tuple[float, float]]:
+    """The points (x, y), at most `max_points` of them evenly spread (picked before any is
+    made a Python pair: a grid histogram has 10,001)."""
+    if len(x) > max_points:
+        keep = np.unique(np.linspace(0, len(x) - 1, max_points).astype(int))
+        x, y = x[keep], y[keep]
+    return list(zip(x.tolist(), y.tolist(), strict=True))
