@@ -181,7 +181,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
     with np.errstate(invalid="ignore"):
         problems = _rows(
             table,
-            ~np.isnan(n) & ~((n >= 0) & (n == np.floor(n))),
+            (n < 0) | (n > np.floor(n)),  # an empty cell (NaN) is neither
             "n {value} is not a count (a whole number, 0 or more)",
             "n",
             "n is the cell's COUNT(*)",
@@ -190,7 +190,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
             v = values[column]
             problems += _rows(
                 table,
-                ~np.isnan(v) & ~(np.isfinite(v) & (v >= 0)),
+                (v < 0) | (v == np.inf),
                 "{value} is not a sum of losses (finite, 0 or more)",
                 column,
                 "scores must be probabilities in [0, 1]; " + SQL_HINT,
@@ -199,7 +199,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
             v = values[column]
             problems += _rows(
                 table,
-                ~np.isnan(v) & ~((v >= 0) & (v <= 1)),
+                (v < 0) | (v > 1),
                 "score {value} is outside [0, 1]",
                 column,
                 "scores must be probabilities of the positive class",
