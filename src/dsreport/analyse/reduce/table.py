@@ -147,7 +147,7 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
         shape: tuple[int, ...], rows: Rows, index: tuple[Index, ...], weights: list[Array]
     ) -> Array:
         """`weights` summed on `rows` into cells `index` of `shape`, one array per weight
-        (a -1 index wraps to the last cell, as numpy indexing does; an empty sum is 0)."""
+        (a -1 index wraps to the last cell, as numpy indexing does; an empty cell adds 0)."""
         flat = np.ravel_multi_index(index, shape, mode="wrap")
         size = int(np.prod(shape))
 
