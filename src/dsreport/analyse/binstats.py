@@ -31,6 +31,9 @@ Array = NDArray[np.float64]
 
 
 NORMAL_FROM = 30.0
+BATCH_CELLS = 1 << 16
+"""Resamples x bins of one batch of bootstrap metrics: small chunks of resamples go
+together (fewer calls), large ones alone (temporaries stay small)."""
 
 
 def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
@@ -39,9 +42,14 @@ def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
     Large counts dominate the draws of big tables; the approximation is accurate there
     and an order of magnitude cheaper than exact Poisson sampling.
     """
+    large = lam >= NORMAL_FROM
+    if large.all():  # every cell drawn at once, in place (the same draws, the same sums)
+        out = rng.standard_normal((size, len(lam)))
+        out *= np.sqrt(lam)
+        out += lam
+        return np.maximum(0.0, np.rint(out, out=out), out=out)
     out = np.zeros((size, len(lam)))
     small = (lam > 0) & (lam < NORMAL_FROM)
-    large = lam >= NORMAL_FROM
     if small.any():
         out[:, small] = rng.poisson(lam[small], size=(size, int(small.sum())))
     if large.any():
@@ -122,14 +130,27 @@ def replicates(
     threshold: float | None = None,
     chunk: int = 100,
 ) -> dict[str, Array]:
-    """`size` bootstrap replicates of every metric `metrics` returns, in chunks of resamples.
+    """`size` bootstrap replicates of every metric `metrics` returns, drawn in chunks of
+    resamples (the order of the draws); a few small chunks share one call of `metrics`
+    (up to BATCH_CELLS cells), each replicate still a row of its own.
 
     The histogram is first coarsened to about 30 cases a bin (at most `max_bins`): the
     normal approximation of the Poisson draws then covers most bins.
     """
     boot = stats.coarsened(min(max_bins, max(32, stats.n // 30)), threshold)
-    batches = [metrics(boot.resampled(rng, min(chunk, size - i))) for i in range(0, size, chunk)]
+    draws = [boot.resampled(rng, min(chunk, size - i)) for i in range(0, size, chunk)]
+    together = max(1, BATCH_CELLS // (chunk * len(boot.values)))
+    batches = [metrics(_stacked(draws[i : i + together])) for i in range(0, len(draws), together)]
     return {name: np.concatenate([b[name] for b in batches]) for name in batches[0]}
+
+
+def _stacked(draws: list[BinaryStats]) -> BinaryStats:
+    if len(draws) == 1:
+        return draws[0]
+    fields = ("pos", "neg", "loss_pos", "loss_neg", "sq_pos", "sq_neg")
+    return BinaryStats(
+        draws[0].values, *(np.concatenate([getattr(d, f) for d in draws]) for f in fields)
+    )
 
 
 def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
@@ -230,12 +251,13 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
         "specificity": specificity,
         "balanced_accuracy": (recall + specificity) / 2,
     }
-    above = np.cumsum(pos[:, ::-1], axis=1)[:, ::-1] - pos  # positives strictly above a bin
-    out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
     tp_cum = np.cumsum(pos[:, ::-1], axis=1)
+    above = tp_cum[:, ::-1] - pos  # positives strictly above a bin
+    out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
     fp_cum = np.cumsum(neg[:, ::-1], axis=1)
     precision_at = _div(tp_cum, tp_cum + fp_cum)
-    steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * np.nan_to_num(precision_at), 0.0)
+    # a bin with positives has a precision (no empty denominator); the others add 0
+    steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * precision_at, 0.0)
     out["average_precision"] = _div(steps.sum(axis=1), p)
     out["log_loss"] = _div(_batch(stats.loss_pos).sum(axis=1) + _batch(stats.loss_neg).sum(1), n)
     out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
@@ -259,11 +281,22 @@ def quantiles(values: Array, counts: Array, q: Array) -> Array:
     previous = np.floor(virtual)
     last = virtual >= n[:, None] - 1
     cum = np.cumsum(counts, axis=1)
+    # Whole counts (a histogram of rows, or its Poisson draws): every row's running counts
+    # shifted past the row before's, so one search serves the whole batch, exactly (whole
+    # numbers below 2**52 add without rounding).
+    span = float(cum[:, -1].max()) + 2 if cum.size else 0.0
+    shift = np.arange(len(cum), dtype=np.float64)[:, None] * span
+    whole = bool(np.all((counts >= 0) & (counts == np.floor(counts))) and len(cum) * span < 2.0**52)
+    flat = (cum + shift).ravel() if whole else cum
 
     def order(j: Array) -> Array:  # the j-th smallest score (0-based) of each resample
-        index = np.empty(j.shape, dtype=np.intp)
-        for r, row in enumerate(cum):  # counts >= 0: each row ascends
-            index[r] = np.searchsorted(row, j[r], side="right")
+        if whole:  # j is a whole number from -1 to n: it stays within its own row
+            found = np.searchsorted(flat, j + shift, side="right")
+            index = found - np.arange(len(cum))[:, None] * cum.shape[1]
+        else:
+            index = np.empty(j.shape, dtype=np.intp)
+            for r, row in enumerate(cum):  # counts >= 0: each row ascends
+                index[r] = np.searchsorted(row, j[r], side="right")
         return np.asarray(values[np.minimum(index, len(values) - 1)], dtype=np.float64)
 
     low = np.where(last, order(n[:, None] - 1 + 0 * q), order(previous))
@@ -282,12 +315,22 @@ def _calibration_bins(stats: BinaryStats, bins: int) -> tuple[Array, Array, Arra
     edges = _quantile_edges(stats.values, counts, bins)
     # a score on an inner edge falls in the lower bin (numpy.searchsorted, side "left")
     inner = edges[:, 1:-1]
-    if np.all(inner[:, 1:] >= inner[:, :-1]):
+    if not np.all(inner[:, 1:] >= inner[:, :-1]):  # edges out of order (no rows): one by one
+        which = (stats.values[None, :, None] > inner[:, None, :]).sum(axis=2)
+    elif np.all(stats.values[1:] >= stats.values[:-1]):
+        # the scores ascend: score k is above an edge from the first score past it on, so
+        # marking those firsts and adding them up counts each score's edges below it
+        first = np.searchsorted(stats.values, inner, side="right")
+        width = counts.shape[1] + 1
+        marks = np.bincount(
+            (first + (np.arange(len(counts)) * width)[:, None]).ravel(),
+            minlength=len(counts) * width,
+        )
+        which = np.cumsum(marks.reshape(len(counts), width), axis=1)[:, :-1]
+    else:
         which = np.empty(counts.shape, dtype=np.intp)
         for r, row in enumerate(inner):
             which[r] = np.searchsorted(row, stats.values, side="left")
-    else:  # edges out of order (no rows): count them one by one
-        which = (stats.values[None, :, None] > inner[:, None, :]).sum(axis=2)
     size = len(counts) * bins
     cell = (which + (np.arange(len(counts)) * bins)[:, None]).ravel()
 
@@ -341,7 +384,7 @@ def roc_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, fl
         return []
     tpr = np.concatenate([[0.0], np.cumsum(stats.pos[::-1]) / p])
     fpr = np.concatenate([[0.0], np.cumsum(stats.neg[::-1]) / q])
-    return _thin(list(zip(fpr.tolist(), tpr.tolist(), strict=True)), max_points)
+    return _thin(fpr, tpr, max_points)
 
 
 def pr_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, float]]:
@@ -353,11 +396,13 @@ def pr_curve(stats: BinaryStats, max_points: int = 200) -> list[tuple[float, flo
     if p == 0 or not keep.any():
         return []
     recall, precision = tp[keep] / p, tp[keep] / (tp[keep] + fp[keep])
-    return _thin(list(zip(recall.tolist(), precision.tolist(), strict=True)), max_points)
+    return _thin(recall, precision, max_points)
 
 
-def _thin(points: list[tuple[float, float]], max_points: int) -> list[tuple[float, float]]:
-    if len(points) <= max_points:
-        return points
-    keep = np.unique(np.linspace(0, len(points) - 1, max_points).astype(int))
-    return [points[i] for i in keep]
+def _thin(x: Array, y: Array, max_points: int) -> list[tuple[float, float]]:
+    """The points (x, y), at most `max_points` of them evenly spread (picked before any is
+    made a Python pair: a grid histogram has 10,001)."""
+    if len(x) > max_points:
+        keep = np.unique(np.linspace(0, len(x) - 1, max_points).astype(int))
+        x, y = x[keep], y[keep]
+    return list(zip(x.tolist(), y.tolist(), strict=True))

@@ -27,10 +27,26 @@ def wilson(successes: float, n: float, level: float = 0.95) -> tuple[float, floa
 def percentile_intervals(
     batches: dict[str, np.ndarray[Any, Any]], level: float = 0.95
 ) -> dict[str, tuple[float, float]]:
-    """Percentile intervals from arrays of bootstrap replicates, by metric name."""
+    """Percentile intervals from arrays of bootstrap replicates, by metric name.
+
+    The metrics whose replicates are all finite (most) go through one `np.percentile`
+    along rows: the same figures as one call each, at a fraction of the cost."""
     out = {}
     tail = (1 - level) / 2 * 100
+    whole = [
+        name
+        for name, values in batches.items()
+        if values.dtype == np.float64 and values.ndim == 1 and np.isfinite(values).all()
+    ]
+    together: dict[str, Any] = {}
+    if len({len(batches[name]) for name in whole}) == 1 and len(batches[whole[0]]) >= 20:
+        found = np.percentile(np.stack([batches[n] for n in whole]), [tail, 100 - tail], axis=1)
+        together = dict(zip(whole, found.T, strict=True))
     for name, values in batches.items():
+        if name in together:
+            low, high = together[name]
+            out[name] = (float(low), float(high))
+            continue
         arr = values[np.isfinite(values)]
         if len(arr) < max(20, len(values) // 2):
             continue

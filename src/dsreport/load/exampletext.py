@@ -46,18 +46,17 @@ class Example:
 def example_text_problems(doc: YamlDoc, slug: str, files: dict[str, bytes]) -> list[Problem]:
     """One warning per section whose texts are still an example's, one per file unchanged."""
     out: list[Problem] = []
-    for example in _examples():
-        if example.slug == slug:
-            continue
+    examples = [e for e in _examples() if e.slug != slug]
+    if not examples:
+        return out
+    texts = [(loc, (pattern(dotted(loc)), text)) for loc, text in _texts(doc.data, ())]
+    digests = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
+    for example in examples:
         found: dict[str, list[Loc]] = {}
-        for loc, text in _texts(doc.data, ()):
-            if (pattern(dotted(loc)), text) in example.texts:
+        for loc, keyed in texts:
+            if keyed in example.texts:
                 found.setdefault(str(loc[0]), []).append(loc)
-        same = [
-            name
-            for name in sorted(files)
-            if example.files.get(name) == hashlib.sha256(files[name]).hexdigest()
-        ]
+        same = [name for name, digest in digests.items() if example.files.get(name) == digest]
         if not same and sum(len(locs) for locs in found.values()) < CLAIM:
             continue
         for section, locs in found.items():

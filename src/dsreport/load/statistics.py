@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,17 +56,25 @@ SQL_HINT = "see docs/analysis.md, 'The statistics table', for the query that wri
 @dataclass(frozen=True)
 class Text:
     """A text column as codes into its distinct cells, each stripped to text once (integers
-    as "1", not "1.0"); -1 is a missing cell. Checks compare codes, never a million strings."""
+    as "1", not "1.0"); -1 is a missing cell. Checks compare codes, never a million strings.
+    A column read dictionary-encoded (pandas Categorical) has its codes already: they are
+    kept as they are (a byte a cell) unless two cells strip to the same text."""
 
-    codes: NDArray[np.intp]
+    codes: NDArray[np.integer[Any]]
     names: list[str]
 
     @classmethod
     def of(cls, series: pd.Series) -> Text:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        codes: NDArray[np.integer[Any]]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+        else:
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
         merged: dict[str, int] = {}
         remap = [merged.setdefault(label_text(u), len(merged)) for u in uniques]
-        return cls(np.array([*remap, -1], dtype=np.intp)[codes], list(merged))
+        if remap != list(range(len(remap))):
+            codes = np.array([*remap, -1], dtype=codes.dtype)[codes]
+        return cls(codes, list(merged))
 
     def missing(self) -> Mask:
         return self.codes < 0
@@ -75,12 +84,15 @@ class Text:
 
     def isin(self, values: Iterable[str]) -> Mask:
         wanted = set(values)
-        return np.array([n in wanted for n in self.names] + [False])[self.codes]
+        hit = np.array([n in wanted for n in self.names] + [False])
+        # one name: one comparison of codes, not a lookup of each cell
+        found: Mask = self.codes == int(np.argmax(hit)) if hit.sum() == 1 else hit[self.codes]
+        return found
 
     def eq(self, value: str) -> Mask:
         return self.isin((value,))
 
-    def found(self, rows: Mask) -> set[str]:
+    def found(self, rows: Mask | NDArray[np.intp]) -> set[str]:
         """The texts of the non-missing cells of `rows`."""
         seen = np.zeros(len(self.names) + 1, dtype=bool)
         seen[self.codes[rows]] = True
@@ -89,6 +101,8 @@ class Text:
 
 def numbers(series: pd.Series) -> Array:
     """The column as float64, a cell that is no number NaN (a float64 column: no copy)."""
+    if series.dtype == np.float64 or series.dtype == np.int64:
+        return np.asarray(series.to_numpy(dtype=np.float64), dtype=np.float64)
     found = pd.to_numeric(series, errors="coerce")
     if found.dtype != np.float64:
         found = found.astype("float64")
@@ -167,7 +181,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
     with np.errstate(invalid="ignore"):
         problems = _rows(
             table,
-            ~np.isnan(n) & ~((n >= 0) & (n == np.floor(n))),
+            (n < 0) | (n > np.floor(n)),  # an empty cell (NaN) is neither
             "n {value} is not a count (a whole number, 0 or more)",
             "n",
             "n is the cell's COUNT(*)",
@@ -176,7 +190,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
             v = values[column]
             problems += _rows(
                 table,
-                ~np.isnan(v) & ~(np.isfinite(v) & (v >= 0)),
+                (v < 0) | (v == np.inf),
                 "{value} is not a sum of losses (finite, 0 or more)",
                 column,
                 "scores must be probabilities in [0, 1]; " + SQL_HINT,
@@ -185,7 +199,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
             v = values[column]
             problems += _rows(
                 table,
-                ~np.isnan(v) & ~((v >= 0) & (v <= 1)),
+                (v < 0) | (v > 1),
                 "score {value} is outside [0, 1]",
                 column,
                 "scores must be probabilities of the positive class",
@@ -310,10 +324,9 @@ def _bins(
                 hint="run one query, the exact or the grid one, for every rung",
             )
         )
-    score = values["score"]
-    off = np.zeros(len(score), dtype=bool)
-    on = np.flatnonzero(grid_rows & ~np.isnan(score))
-    off[on] = np.abs(score[on] * GRID - np.rint(score[on] * GRID)) > 1e-6
+    scaled = values["score"] * GRID
+    with np.errstate(invalid="ignore"):  # an empty score (NaN) is never off the grid
+        off = grid_rows & (np.abs(scaled - np.rint(scaled)) > 1e-6)
     problems += _rows(
         table,
         off,
@@ -323,11 +336,14 @@ def _bins(
     )
     grid = pair_values(spec.interrogation.operating_threshold)
     paired = part.eq("pair")
+    pair_rows = np.flatnonzero(paired)
     for column in ("score", "other_score"):
-        v = values[column]
+        v = values[column][pair_rows]
+        wrong = np.zeros(len(paired), dtype=bool)
+        wrong[pair_rows[~np.isnan(v) & ~np.isin(v, grid)]] = True
         problems += _rows(
             table,
-            paired & ~np.isnan(v) & ~np.isin(v, grid),
+            wrong,
             "pair score {value} is not an edge of the pair grid (multiples of 1/40 and the "
             "operating threshold)",
             column,

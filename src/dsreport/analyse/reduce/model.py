@@ -68,7 +68,7 @@ class PredictionStats:
     def _binary(self, cube: Array, keep: NDArray[np.bool_]) -> binstats.BinaryStats:
         """BinaryStats of one (3, bins, labels) histogram, on the bins `keep` selects."""
         pos, neg = self._truth()
-        part = cube[:, keep, :]
+        part = cube if keep.all() else cube[:, keep, :]  # every grid bin: no copy
         return binstats.BinaryStats(
             self.values[keep],
             part[N][:, pos].sum(axis=1),

@@ -22,6 +22,8 @@ from dsreport.load.statistics import COLUMNS, Mask, Text, cells, numbers
 
 Array = NDArray[np.float64]
 Index = NDArray[np.intp]
+Rows = Mask | Index
+"""Rows of the table: a mask, or their positions in table order."""
 
 
 def to_frame(stats: PredictionStats) -> pd.DataFrame:
@@ -111,10 +113,10 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
     """
     t = cells(frame)
     v = {c: numbers(frame[c]) for c in ("score", "other_score", "n")}
-    sums = {}
-    for c in ("log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum"):
-        found = numbers(frame[c])
-        sums[c] = np.where(np.isnan(found), 0.0, found)
+    sums = {
+        c: numbers(frame[c])
+        for c in ("log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum")
+    }
     part = t["part"]
     sliced = t["slice_column"].present()
     counted, scored, paired = part.eq("count"), part.eq("score"), part.eq("pair")
@@ -129,28 +131,33 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
         values = np.unique(v["score"][scored])
     B, L, S = len(values), len(labels), len(splits)
 
-    def bins(rows: Mask) -> Index:
+    def bins(rows: Rows) -> Index:
         score = v["score"][rows]
         if binning == "grid":
             return np.asarray(np.rint(score * GRID), dtype=np.intp)
         return np.asarray(np.searchsorted(values, score), dtype=np.intp)
 
-    def codes(column: str, rows: Mask, at: dict[str, int]) -> Index:
+    def codes(column: str, rows: Rows, at: dict[str, int]) -> Index:
         """Positions in `at` of the column's cells on `rows` (-1: not there)."""
         text = t[column]
         lookup = np.array([at.get(name, -1) for name in text.names] + [-1], dtype=np.intp)
-        return lookup[text.codes[rows]]
+        return np.asarray(lookup[text.codes[rows]], dtype=np.intp)
 
     def fill(
-        shape: tuple[int, ...], rows: Mask, index: tuple[Index, ...], weights: list[Array]
+        shape: tuple[int, ...], rows: Rows, index: tuple[Index, ...], weights: list[Array]
     ) -> Array:
         """`weights` summed on `rows` into cells `index` of `shape`, one array per weight
-        (a -1 index wraps to the last cell, as numpy indexing does)."""
+        (a -1 index wraps to the last cell, as numpy indexing does; an empty cell adds 0)."""
         flat = np.ravel_multi_index(index, shape, mode="wrap")
         size = int(np.prod(shape))
-        return np.stack(
-            [np.bincount(flat, weights=w[rows], minlength=size).reshape(shape) for w in weights]
-        )
+
+        def summed(w: Array) -> Array:
+            found = w[rows]
+            found[np.isnan(found)] = 0.0
+            summed = np.bincount(flat, weights=found, minlength=size).reshape(shape)
+            return np.asarray(summed, dtype=np.float64)
+
+        return np.stack([summed(w) for w in weights])
 
     three = [v["n"], sums["log_loss_sum"], sums["sq_sum"]]
     rows = counted & ~sliced
@@ -168,15 +175,19 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
     section = spec.interrogation.predictions
     assert section is not None
     slice_values, slices, slice_counts = {}, {}, {}
+    # the slice rows (most of a large table) taken once; each column's are then picked
+    # from them by one comparison of codes, in table order
+    taken = np.flatnonzero(sliced & (counted | scored))
+    taken_column = t["slice_column"].codes[taken]
     for column in section.slice_columns:
-        mine = sliced & t["slice_column"].eq(column)
-        names = _listed(t["slice_value"], mine & (counted | scored))
+        mine = taken[taken_column == _code(t["slice_column"], column)]
+        names = _listed(t["slice_value"], mine)
         at = {x: i for i, x in enumerate(names)}
         slice_values[column] = names
-        rows = mine & counted
+        rows = mine[counted[mine]]
         index = (codes("slice_value", rows, at), codes("label", rows, label_at))
         slice_counts[column] = fill((len(names), L), rows, index, three[:1])[0]
-        rows = mine & scored
+        rows = mine[scored[mine]]
         index = (codes("slice_value", rows, at), bins(rows), codes("label", rows, label_at))
         slices[column] = fill((len(names), B, L), rows, index, three)
     grid = pair_values(spec.interrogation.operating_threshold)
@@ -212,6 +223,11 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> PredictionStats:
     )
 
 
-def _listed(text: Text, rows: Mask) -> list[str]:
+def _listed(text: Text, rows: Rows) -> list[str]:
     found = list(text.found(rows))
     return [found[i] for i in order(found)]
+
+
+def _code(text: Text, name: str) -> int:
+    """The code of `name` in `text` (-2, no cell's code, when no cell holds it)."""
+    return text.names.index(name) if name in text.names else -2
