@@ -18,6 +18,7 @@ from dsreport.analyse.reduce import ROWS_KEPT, PredictionStats, from_statistics,
 from dsreport.analyse.reduce.evaluate import evaluate_binary
 from dsreport.analyse.reduce.regression import RegressionSummary, reduce_regression
 from dsreport.analyse.reduce.regression_eval import evaluate_regression
+from dsreport.analyse.reduce.regression_table import from_statistics as regression_from_statistics
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
@@ -94,10 +95,13 @@ def prediction_stats(spec: BundleSpec, table: Table | StreamedTable) -> Predicti
 
 
 def regression_summary(spec: BundleSpec, table: Table | StreamedTable) -> RegressionSummary:
-    """The regression statistics of a predictions table, reduced from its rows, batch by
-    batch when the table streams them."""
+    """The regression statistics of a predictions table: given (`format: statistics`), or
+    reduced from its rows, batch by batch when the table streams them."""
     section = spec.interrogation.predictions
     assert section is not None
+    if section.format == "statistics":
+        assert isinstance(table, Table)  # a statistics table is never streamed
+        return regression_from_statistics(spec, table.frame)
     rungs = [r.score_column for r in spec.ladder.rungs if r.score_column]
     wanted = [section.label_column, section.split_column, *section.slice_columns, *rungs]
     if section.split_column or table.rows <= ROWS_KEPT:

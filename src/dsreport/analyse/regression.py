@@ -14,9 +14,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dsreport.analyse.reduce.values import position_hash
+from dsreport.load.regression_statistics import GROUPS as GROUPS
 
 Array = NDArray[np.float64]
-GROUPS = 2000
 SUMS = ("n", "abs", "sq", "ape", "ape_n", "sape", "y", "y2")
 
 

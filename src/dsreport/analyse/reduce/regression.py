@@ -71,6 +71,7 @@ class RegressionSummary:
     """(k, 3): position, target, chosen rung's prediction."""
     test_rows: KeptRows | None = None
     rows_by_split: dict[str, int] = field(default_factory=dict)
+    chosen: str = ""
 
 
 class _Cell:
@@ -236,7 +237,7 @@ class RegressionReducer:
         decisions = {(r, self.baseline): d for r, d in self.decisions.items() if d.sum()}
         rows = {names[c]: k for c, k in self.split_rows.items()}
         return RegressionSummary(
-            split_order, cells, slice_values, values, decisions, points, kept, rows
+            split_order, cells, slice_values, values, decisions, points, kept, rows, self.chosen
         )
 
 
