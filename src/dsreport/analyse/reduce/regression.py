@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from dsreport.analyse import regression
 from dsreport.analyse.outcomes import gate_of
-from dsreport.analyse.reduce.reducer import ROWS_KEPT, Dictionary
+from dsreport.analyse.reduce.reducer import ROWS_KEPT, Dictionary, _floats
 from dsreport.analyse.reduce.values import Summary, ValueCounts, position_hash
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
@@ -239,10 +239,6 @@ class RegressionReducer:
         return RegressionSummary(
             split_order, cells, slice_values, values, decisions, points, kept, rows, self.chosen
         )
-
-
-def _floats(series: pd.Series) -> Array:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def reduce_regression(spec: BundleSpec, batches: Iterable[pd.DataFrame]) -> RegressionSummary:
