@@ -192,10 +192,19 @@ class RegressionReducer:
                 self._cell((test, self.chosen, column, value)).add(
                     pos[at], y[at], yhat[at], self.seed
                 )
-        found = np.column_stack([position_hash(pos, self.seed), pos, y, yhat]).astype(np.float64)
+        self._sample(pos, y, yhat)
+        self._keep(batch, y, yhat)
+
+    def _sample(self, pos: Ints, y: Array, yhat: Array) -> None:
+        """The POINTS rows of smallest (hash, position) so far: only rows whose hash is at
+        most the POINTS-th smallest of this batch can enter."""
+        h = position_hash(pos, self.seed)
+        if len(h) > POINTS:
+            keep = h <= np.partition(h, POINTS - 1)[POINTS - 1]
+            h, pos, y, yhat = h[keep], pos[keep], y[keep], yhat[keep]
+        found = np.column_stack([h, pos, y, yhat]).astype(np.float64)
         points = np.concatenate([self.points, found])
         self.points = points[np.lexsort((points[:, 1], points[:, 0]))[:POINTS]]
-        self._keep(batch, y, yhat)
 
     def _keep(self, batch: pd.DataFrame, y: Array, yhat: Array) -> None:
         column = self.section.id_column

@@ -92,6 +92,26 @@ class ValueCounts:
         return round(float(self.counts[self.values >= value].sum()))
 
 
+def _counted(codes: Ints) -> tuple[Ints, Array]:
+    """Distinct bin codes, ascending, and their counts: one bincount per sign (a sign's
+    codes are close together), a sort only where they are not."""
+    keys, counts = [], []
+    for part in (codes[codes < 0], codes[codes == 0], codes[codes > 0]):
+        if not len(part):
+            continue
+        low = int(part.min())
+        if int(part.max()) - low <= 4 * len(part):
+            found = np.bincount(part - low)
+            where = np.flatnonzero(found)
+            keys.append(where + low)
+            counts.append(found[where])
+        else:
+            distinct, many = np.unique(part, return_counts=True)
+            keys.append(distinct)
+            counts.append(many)
+    return np.concatenate(keys), np.concatenate(counts).astype(np.float64)
+
+
 class Summary:
     """Accumulates `ValueCounts` over batches (non-finite values are left out)."""
 
@@ -111,8 +131,7 @@ class Summary:
                 self.level = 0
                 self._rekey(bin_codes(self.keys, 0))
         else:
-            keys, counts = np.unique(bin_codes(values, self.level), return_counts=True)
-            self._merge(keys, counts.astype(np.float64))
+            self._merge(*_counted(bin_codes(values, self.level)))
         while self.level >= 0 and len(self.keys) > MAX_BINS:
             self.level += 1
             self._rekey(_coarser(self.keys.astype(np.int64)))
@@ -120,8 +139,8 @@ class Summary:
     def _merge(self, keys: Array | Ints, counts: Array) -> None:
         union = np.union1d(self.keys, keys)
         merged = np.zeros(len(union))
-        np.add.at(merged, np.searchsorted(union, self.keys), self.counts)
-        np.add.at(merged, np.searchsorted(union, keys), counts)
+        merged[np.searchsorted(union, self.keys)] += self.counts  # each side's keys distinct
+        merged[np.searchsorted(union, keys)] += counts
         self.keys, self.counts = union, merged
 
     def _rekey(self, codes: Ints) -> None:
