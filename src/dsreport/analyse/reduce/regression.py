@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from dsreport.analyse import regression
 from dsreport.analyse.outcomes import gate_of
 from dsreport.analyse.reduce.reducer import ROWS_KEPT, Dictionary, _floats
+from dsreport.analyse.reduce.regression_cells import GroupCell, add_slices
 from dsreport.analyse.reduce.values import Summary, ValueCounts, position_hash
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
@@ -74,36 +76,6 @@ class RegressionSummary:
     chosen: str = ""
 
 
-class _Cell:
-    def __init__(self) -> None:
-        self.shift: float | None = None
-        self.rows: list[Array] = []
-        self.positions: list[Ints] = []
-        self.groups: Array | None = None
-        self.n = 0
-
-    def add(self, positions: Ints, y: Array, yhat: Array, seed: int) -> None:
-        if not len(y):
-            return
-        if self.shift is None:
-            self.shift = float(y[0])
-        rows = regression.row_sums(y, yhat, self.shift)
-        self.n += len(y)
-        if self.groups is None:
-            self.rows.append(rows)
-            self.positions.append(positions)
-            if self.n <= regression.GROUPS:
-                return
-            rows, positions = np.concatenate(self.rows), np.concatenate(self.positions)
-            self.rows, self.positions = [], []
-            self.groups = np.zeros((regression.GROUPS, len(regression.SUMS)))
-        self.groups += regression.group_sums(rows, positions, seed)
-
-    def result(self) -> RegressionCell:
-        sums = self.groups if self.groups is not None else np.concatenate(self.rows)
-        return RegressionCell(self.shift or 0.0, sums)
-
-
 class RegressionReducer:
     def __init__(self, spec: BundleSpec) -> None:
         section = spec.interrogation.predictions
@@ -115,7 +87,7 @@ class RegressionReducer:
         self.defaults = {s.name: s.default for s in spec.system_design.settings}
         self.splits = Dictionary()
         self.slice_dicts = {c: Dictionary() for c in section.slice_columns}
-        self.cells: dict[tuple[int, str, str | None, int | None], _Cell] = {}
+        self.cells: dict[tuple[int, str, str | None, int | None], GroupCell] = {}
         self.values: dict[tuple[str, int], Summary] = {}
         self.decisions = {r: np.zeros((2, 2, 2)) for r in self.rungs}
         self.points = np.zeros((0, 4))  # hash, position, y, yhat
@@ -124,8 +96,8 @@ class RegressionReducer:
         self.offset, self.test_seen = 0, 0
         self.split_rows: dict[int, int] = {}
 
-    def _cell(self, key: tuple[int, str, str | None, int | None]) -> _Cell:
-        return self.cells.setdefault(key, _Cell())
+    def _cell(self, split: int, rung: str, column: str | None, value: int | None) -> GroupCell:
+        return self.cells.setdefault((split, rung, column, value), GroupCell())
 
     def _summary(self, quantity: str, split: int) -> Summary:
         return self.values.setdefault((quantity, split), Summary())
@@ -152,7 +124,7 @@ class RegressionReducer:
             self.split_rows[code] = self.split_rows.get(code, 0) + len(ys)
             self._summary("label", code).add(ys)
             for rung, out in outputs.items():
-                self._cell((code, rung, None, None)).add(
+                self._cell(code, rung, None, None).add(
                     pos, ys, out if every else out[sel], self.seed
                 )
             if code == test_code:
@@ -187,11 +159,9 @@ class RegressionReducer:
                 self._summary(f"prediction:{name}", test).add(yhat[y >= default])
         for column, d in self.slice_dicts.items():
             codes = d.codes(batch[column])
-            for value in np.unique(codes).tolist():
-                at = codes == value
-                self._cell((test, self.chosen, column, value)).add(
-                    pos[at], y[at], yhat[at], self.seed
-                )
+            add_slices(
+                partial(self._cell, test, self.chosen, column), codes, pos, y, yhat, self.seed
+            )
         self._sample(pos, y, yhat)
         self._keep(batch, y, yhat)
 
@@ -219,21 +189,20 @@ class RegressionReducer:
         split_order = [names[i] for i in self.splits.order()]
         slice_names = {c: d.texts for c, d in self.slice_dicts.items()}
         cells: dict[Cell, RegressionCell] = {}
-        for code in self.splits.order():  # splits, then rungs in ladder order, then slices
-            for rung in self.rungs:
-                if (code, rung, None, None) in self.cells:
-                    cells[(names[code], rung, None, None)] = self.cells[
-                        (code, rung, None, None)
-                    ].result()
-        slice_values = {}
-        for column, d in self.slice_dicts.items():
-            slice_values[column] = [d.texts[i] for i in d.order()]
-            for i in d.order():
-                key = (self.splits.index.get("test", -1), self.chosen, column, i)
-                if key in self.cells:
-                    cells[("test", self.chosen, column, slice_names[column][i])] = self.cells[
-                        key
-                    ].result()
+        test = self.splits.index.get("test", -1)
+        wanted: list[tuple[int, str, str | None, int | None]]
+        wanted = [(c, r, None, None) for c in self.splits.order() for r in self.rungs]
+        wanted += [
+            (test, self.chosen, col, i) for col, d in self.slice_dicts.items() for i in d.order()
+        ]
+        for key in wanted:  # splits, then rungs in ladder order, then slices
+            if key in self.cells:
+                code, rung, column, value = key
+                name = names[code] if column is None else "test"
+                text = None if column is None or value is None else slice_names[column][value]
+                found = self.cells[key]
+                cells[(name, rung, column, text)] = RegressionCell(found.shift or 0.0, found.sums())
+        slice_values = {c: [d.texts[i] for i in d.order()] for c, d in self.slice_dicts.items()}
         values = {(q, names[s]): summary.result() for (q, s), summary in self.values.items()}
         points = self.points[np.argsort(self.points[:, 1], kind="stable")][:, 1:]
         kept = None
