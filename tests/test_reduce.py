@@ -296,13 +296,13 @@ def test_a_statistics_table_without_its_columns_says_which(statistics_bundle: Pa
     assert problem.hint is not None and problem.hint.startswith("the columns are: part, split")
 
 
-def test_a_statistics_table_needs_a_binary_task(statistics_bundle: Path) -> None:
-    edit_yaml(statistics_bundle, "task: binary", "task: regression")
+def test_a_statistics_table_needs_a_binary_or_regression_task(statistics_bundle: Path) -> None:
+    edit_yaml(statistics_bundle, "task: binary", "task: multiclass")
     with pytest.raises(BundleError) as err:
         load_bundle(statistics_bundle)
     assert (
         "error: dsreport.yaml: interrogation.predictions.format: a statistics table needs a "
-        "binary task, not regression" in [p.format() for p in err.value.problems]
+        "binary or regression task, not multiclass" in [p.format() for p in err.value.problems]
     )
 
 

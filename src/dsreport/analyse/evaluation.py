@@ -10,6 +10,7 @@ from dsreport.analyse.intervals import contain, wilson
 
 if TYPE_CHECKING:
     from dsreport.analyse.reduce import PredictionStats
+    from dsreport.analyse.reduce.regression import RegressionSummary
 
 BOOT_BINS = 512
 SLICE_RESAMPLE_BINS = 128
@@ -44,7 +45,7 @@ class Evaluation:
     test_n: int = 0
     slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: dict[str, Any] = field(default_factory=dict)
-    """Per-row arrays of the test split, for paired comparisons (multiclass and regression):
+    """Per-row arrays of the test split, for paired comparisons (multiclass):
     truth and each rung's output ("predicted", and "confidence" with probabilities)."""
     split_class_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Classification: class counts of every split (the trivial baselines, prior shift)."""
@@ -52,6 +53,8 @@ class Evaluation:
     """Regression: (mean, median) of the true values of every split."""
     stats: PredictionStats | None = None
     """Binary: the predictions' sufficient statistics, which every binary fact reads."""
+    regression: RegressionSummary | None = None
+    """Regression: the predictions' statistics, which every regression fact reads."""
 
 
 def add(

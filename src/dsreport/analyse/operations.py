@@ -142,10 +142,12 @@ def _references(
             None if confidence is None else _distribution("confidence", chosen, confidence, checks)
         )
         return dist, bands
-    predicted = ev.rows.get("predicted", {}).get(chosen)
-    if predicted is None:
+    summary = ev.regression
+    output = summary.values.get(("prediction", "test")) if summary is not None else None
+    if output is None or not output.n:
         return None, []
-    return _distribution("prediction", chosen, predicted, checks), []
+    found = histogram_deciles(output.values, output.counts)
+    return _reference("prediction", chosen, output.n, found, checks), []
 
 
 def operations_fact(

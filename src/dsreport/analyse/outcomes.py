@@ -6,7 +6,8 @@ triage, say). Each kind is a share of the test rows, scaled to the period's volu
 Wilson interval; the change against today is a paired bootstrap over the same rows (each
 row counts +1, 0 or -1), so it needs only three counts however many rows there are. A
 binary task's counts come from its statistics (histograms and the joint histogram of the
-rung and the baseline, whose grid has the gate as an edge), any other task's from its rows.
+rung and the baseline, whose grid has the gate as an edge), a regression task's from the
+counts of its rungs' decisions jointly with the baseline's, a multiclass task's from its rows.
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ class Decided:
 
 
 def decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> Decided | None:
-    """The test rows' decisions for `rung` (multiclass, regression), or None without its
-    predictions."""
+    """The test rows' decisions for `rung` (multiclass; regression outside the analysis,
+    from rows), or None without its predictions."""
     rows, gate, task = ev.rows, gate_of(spec), spec.project.task
     truth = rows.get("truth")
     if truth is None:
@@ -85,6 +86,22 @@ def decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> Decided | None:
         if predicted is None:
             return None
         return _rows(np.asarray(predicted >= gate), np.asarray(truth >= gate))
+
+
+def regression_decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> dict[str, Decided]:
+    """Regression, from the statistics: every rung's decisions over the cells (target at or
+    above the gate, rung acts, baseline acts), so the change against today is paired."""
+    summary, baseline = ev.regression, spec.ladder.baseline
+    if summary is None:
+        return {}
+    truth, mine, theirs = (a.astype(bool) for a in np.indices((2, 2, 2)).reshape(3, -1))
+    out = {}
+    for (each, _), cube in summary.decisions.items():
+        weight = cube.reshape(-1)
+        out[each] = Decided(mine, truth, weight)
+        if each == rung and (baseline, baseline) in summary.decisions:
+            out[baseline] = Decided(theirs, truth, weight)
+    return out
 
 
 def _rows(acted: Mask, positive: Mask) -> Decided:
@@ -268,6 +285,8 @@ def outcome_fact(
     masks: dict[str, Decided] = {}
     if spec.project.task == "binary":
         masks = binary_decisions(spec, ev, rung)
+    elif spec.project.task == "regression":
+        masks = regression_decisions(spec, ev, rung)
     else:
         for each in spec.ladder.rungs:
             found = decisions(spec, ev, each.id)

@@ -5,17 +5,20 @@ Produces raw numbers only (`Computed`); `engine` formats them into facts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dsreport.analyse import multiclass, multiproba, regression
+from dsreport.analyse import multiclass, multiproba
 from dsreport.analyse.evaluation import Evaluation, add, budget
 from dsreport.analyse.intervals import bootstrap
 from dsreport.analyse.reduce import ROWS_KEPT, PredictionStats, from_statistics, reduce_rows
 from dsreport.analyse.reduce.evaluate import evaluate_binary
+from dsreport.analyse.reduce.regression import RegressionSummary, reduce_regression
+from dsreport.analyse.reduce.regression_eval import evaluate_regression
+from dsreport.analyse.reduce.regression_table import from_statistics as regression_from_statistics
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
@@ -47,13 +50,15 @@ def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
 
 
 def evaluate(spec: BundleSpec, table: Table | StreamedTable, checks: CheckThresholds) -> Evaluation:
-    """Binary: reduce the rows (or read the statistics table) first, then evaluate from the
-    statistics alone; multiclass and regression: from the rows in memory."""
+    """Binary and regression: reduce the rows (or read the statistics table) first, then
+    evaluate from the statistics alone; multiclass: from the rows in memory."""
     section = spec.interrogation.predictions
     assert section is not None
     if spec.project.task == "binary":
         return evaluate_binary(spec, prediction_stats(spec, table), checks)
-    assert isinstance(table, Table)  # only a binary task's rows are streamed
+    if spec.project.task == "regression":
+        return evaluate_regression(spec, regression_summary(spec, table), checks)
+    assert isinstance(table, Table)  # a multiclass task's rows are not streamed
     frame = table.frame
     split = (
         frame[section.split_column]
@@ -89,12 +94,27 @@ def prediction_stats(spec: BundleSpec, table: Table | StreamedTable) -> Predicti
     return reduce_rows(spec, table.batches(columns))
 
 
+def regression_summary(spec: BundleSpec, table: Table | StreamedTable) -> RegressionSummary:
+    """The regression statistics of a predictions table: given (`format: statistics`), or
+    reduced from its rows, batch by batch when the table streams them."""
+    section = spec.interrogation.predictions
+    assert section is not None
+    if section.format == "statistics":
+        assert isinstance(table, Table)  # a statistics table is never streamed
+        return regression_from_statistics(spec, table.frame)
+    rungs = [r.score_column for r in spec.ladder.rungs if r.score_column]
+    wanted = [section.label_column, section.split_column, *section.slice_columns, *rungs]
+    if section.split_column or table.rows <= ROWS_KEPT:
+        wanted.insert(0, section.id_column)  # (else every row is a test row: too many)
+    columns = list(dict.fromkeys(c for c in wanted if c))
+    return reduce_regression(spec, table.batches(columns))
+
+
 def _evaluate(
     spec: BundleSpec, frame: pd.DataFrame, section: Any, split: pd.Series, checks: CheckThresholds
 ) -> Evaluation:
     ev = Evaluation()
     rungs = [r for r in spec.ladder.rungs if r.score_column]
-    task = spec.project.task
     rng_seed = spec.interrogation.seed
     resamples = int(checks.bootstrap_resamples)
     split_codes, split_names = factor(split)
@@ -106,42 +126,21 @@ def _evaluate(
             chosen = rung.id == spec.ladder.chosen
             slices = section.slice_columns if (is_test and chosen) else []
             rng = np.random.default_rng(rng_seed)
-            if task == "multiclass":
-                _multiclass(
-                    spec,
-                    part,
-                    rung.id,
-                    rung.score_column or "",
-                    rung.proba_prefix,
-                    split_name,
-                    slices,
-                    rng,
-                    resamples,
-                    ev,
-                    is_test,
-                    chosen,
-                )
-            else:
-                _regression(
-                    spec,
-                    part,
-                    rung.id,
-                    rung.score_column or "",
-                    split_name,
-                    slices,
-                    rng,
-                    resamples,
-                    ev,
-                    is_test,
-                    chosen,
-                )
-        if task == "regression":
-            values = _floats(part[section.label_column])
-            values = values[np.isfinite(values)]
-            if values.size:
-                ev.split_label_stats[split_name] = (float(values.mean()), float(np.median(values)))
-        else:
-            ev.split_class_counts[split_name] = _counts(part, section.label_column)
+            _multiclass(
+                spec,
+                part,
+                rung.id,
+                rung.score_column or "",
+                rung.proba_prefix,
+                split_name,
+                slices,
+                rng,
+                resamples,
+                ev,
+                is_test,
+                chosen,
+            )
+        ev.split_class_counts[split_name] = _counts(part, section.label_column)
         if is_test:
             ev.test_n = int(mask.sum())
             ev.class_counts = _counts(part, section.label_column)
@@ -174,17 +173,6 @@ def _groups(part: pd.DataFrame, slices: list[str]) -> Iterator[tuple[str | None,
     for key in [None, *slices]:
         for name, sel in _selections(part, key):
             yield key, name, sel
-
-
-def _bootstrapped(
-    stats: Any,
-    key: str | None,
-    rng: np.random.Generator,
-    resamples: int,
-    metrics: Callable[[Any], dict[str, float]],
-) -> dict[str, tuple[float, float]]:
-    """Percentile intervals of `metrics`; slices get fewer resamples than the overall value."""
-    return bootstrap(stats.resampled(rng, budget(key, resamples)[0]), metrics)
 
 
 def _multiclass(
@@ -246,35 +234,3 @@ def _multiclass(
             if chosen:
                 ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
                 ev.per_class = multiclass.per_class_rows(stats, samples)
-
-
-def _regression(
-    spec: BundleSpec,
-    part: pd.DataFrame,
-    rung: str,
-    column: str,
-    split: str,
-    slices: list[str],
-    rng: np.random.Generator,
-    resamples: int,
-    ev: Evaluation,
-    is_test: bool,
-    chosen: bool,
-) -> None:
-    section = spec.interrogation.predictions
-    assert section is not None
-    y = _floats(part[section.label_column])
-    yhat = _floats(part[column])
-    seed = spec.interrogation.seed
-    for key, name, sel in _groups(part, slices):
-        stats = regression.build_stats(y[sel], yhat[sel], seed)
-        if stats.n == 0:
-            continue
-        point = regression.all_metrics(stats)
-        intervals = _bootstrapped(stats, key, rng, resamples, regression.all_metrics)
-        add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
-    if is_test:
-        ev.rows.setdefault("predicted", {})[rung] = yhat
-        ev.rows["truth"] = y
-        if chosen:
-            ev.residuals = regression.residual_summary(y, yhat, seed)

@@ -1,8 +1,9 @@
 """Regression from sums: every metric is a function of a few per-row sums.
 
-Rows are dealt into at most `GROUPS` groups after one pass; bootstraps resample
-groups (rows themselves when there are fewer), so their cost does not grow
-with the row count.
+Bootstraps resample groups of rows: the rows themselves while there are at most `GROUPS`,
+else `GROUPS` groups, a row's group given by a hash of its position in the table and the
+seed (`reduce.values.position_hash`), so a stream of batches deals rows exactly as one
+pass over them does, and the cost does not grow with the row count.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from dsreport.analyse.reduce.values import position_hash
+from dsreport.load.regression_statistics import GROUPS as GROUPS
+
 Array = NDArray[np.float64]
-GROUPS = 2000
 SUMS = ("n", "abs", "sq", "ape", "ape_n", "sape", "y", "y2")
 
 
@@ -35,8 +38,9 @@ class RegressionStats:
         return [RegressionStats(totals[i : i + 1]) for i in range(size)]
 
 
-def row_sums(y: Array, yhat: Array) -> Array:
-    """Each row's contribution to every sum in SUMS (rows x len(SUMS))."""
+def row_sums(y: Array, yhat: Array, shift: float | None = None) -> Array:
+    """Each row's contribution to every sum in SUMS (rows x len(SUMS)); y and y² about
+    `shift` (by default the first target)."""
     err = yhat - y
     nonzero = y != 0
     ape = np.where(nonzero, np.abs(err) / np.where(nonzero, np.abs(y), 1.0), 0.0)
@@ -44,7 +48,9 @@ def row_sums(y: Array, yhat: Array) -> Array:
     sape = np.where(denom > 0, 2 * np.abs(err) / np.where(denom > 0, denom, 1.0), 0.0)
     # y and y² are kept about a shift (the first target), so the total sum of squares does
     # not cancel catastrophically for targets far from zero; R² does not depend on it.
-    shifted = y - (y[0] if len(y) else 0.0)
+    if shift is None:
+        shift = float(y[0]) if len(y) else 0.0
+    shifted = y - shift
     return np.column_stack(
         [
             np.ones_like(y),
@@ -59,15 +65,21 @@ def row_sums(y: Array, yhat: Array) -> Array:
     )
 
 
-def build_stats(y: Array, yhat: Array, seed: int) -> RegressionStats:
-    rows = row_sums(y, yhat)
-    if len(y) <= GROUPS:
-        return RegressionStats(rows)
-    group = np.random.default_rng(seed).permutation(len(y)) % GROUPS
+def group_sums(rows: Array, positions: NDArray[np.int64], seed: int) -> Array:
+    """Rows' sums dealt into `GROUPS` groups by the hash of their positions."""
+    group = position_hash(positions, seed) % GROUPS
     sums = np.zeros((GROUPS, len(SUMS)))
     for j in range(len(SUMS)):
         sums[:, j] = np.bincount(group, weights=rows[:, j], minlength=GROUPS)
-    return RegressionStats(sums)
+    return sums
+
+
+def build_stats(y: Array, yhat: Array, seed: int) -> RegressionStats:
+    """Rows in table order (positions 0, 1, ...), in one batch."""
+    rows = row_sums(y, yhat)
+    if len(y) <= GROUPS:
+        return RegressionStats(rows)
+    return RegressionStats(group_sums(rows, np.arange(len(y), dtype=np.int64), seed))
 
 
 def all_metrics(stats: RegressionStats) -> dict[str, float]:
@@ -86,21 +98,3 @@ def all_metrics(stats: RegressionStats) -> dict[str, float]:
     if t["ape_n"] == n:  # MAPE only when no target is zero
         out["mape"] = t["ape"] / n
     return out
-
-
-def residual_summary(y: Array, yhat: Array, seed: int, points: int = 400) -> dict[str, object]:
-    residual = yhat - y
-    qs = (0.05, 0.25, 0.5, 0.75, 0.95)
-    quantiles = (
-        dict(zip([f"p{int(q * 100)}" for q in qs], np.quantile(residual, qs).tolist(), strict=True))
-        if len(y)
-        else {}
-    )
-    take = np.arange(len(y))
-    if len(y) > points:
-        take = np.sort(np.random.default_rng(seed).choice(len(y), size=points, replace=False))
-    return {
-        "quantiles": quantiles,
-        "zero_targets": int((y == 0).sum()),
-        "points": [[float(a), float(b)] for a, b in zip(y[take], yhat[take], strict=True)],
-    }

@@ -121,6 +121,8 @@ def setting_facts(spec: BundleSpec, ev: Evaluation | None) -> list[SettingFact]:
     task = spec.project.task
     if task == "binary":
         return _score_settings(spec, ev)
+    if task == "regression":
+        return _prediction_settings(spec, ev)
     truth = ev.rows.get("truth")
     quantity = {"multiclass": "confidence"}.get(task, "prediction")
     source = {"confidence": "confidence"}.get(quantity, "predicted")
@@ -165,6 +167,47 @@ def _score_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
                 quantity="score",
                 step=PROBABILITY_STEP,
                 rows=[_score_row(v, setting.default, hist) for v in values],
+            )
+        )
+    return out
+
+
+def _prediction_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
+    """Regression, from the chosen rung's test predictions (values and counts): all of
+    them, and those whose target reaches each setting's default."""
+    summary = ev.regression
+    output = summary.values.get(("prediction", "test")) if summary else None
+    if summary is None or output is None or not output.n:
+        return []
+    q25, q75 = output.quantiles([0.25, 0.75])
+    step = nice_step(float(q75 - q25))
+    out = []
+    for setting in _compared_with_output(spec):
+        high = summary.values.get((f"prediction:{setting.name}", "test"))
+        rows = []
+        for value in _grid(setting.default, step, bounded=False):
+            flagged, truly = output.at_least(value), high.n if high else 0
+            both = high.at_least(value) if high else 0
+            rows.append(
+                SettingRowFact(
+                    value=value,
+                    text=f"{value:g}",
+                    default=value == setting.default,
+                    flagged=_share(flagged / output.n),
+                    metrics={
+                        "recall": _ratio("recall", both, truly),
+                        "precision": _ratio("precision", both, flagged),
+                    },
+                    counts={"flagged": flagged, "truly_at_default": truly, "both": both},
+                )
+            )
+        out.append(
+            SettingFact(
+                name=setting.name,
+                default=setting.default,
+                quantity="prediction",
+                step=step,
+                rows=rows,
             )
         )
     return out

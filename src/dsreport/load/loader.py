@@ -51,7 +51,8 @@ class Bundle:
     spec: BundleSpec
     doc: YamlDoc
     predictions: Table | StreamedTable | None = None
-    """In memory, or streamed (a large Parquet table of a binary task: `load.streamed`)."""
+    """In memory, or streamed (a large Parquet table of a task in STREAMED_TASKS:
+    `load.streamed`)."""
     reviewed: Table | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     prose_sources: dict[str, str] = field(default_factory=dict)
@@ -263,13 +264,18 @@ def _read(
     return bundle, problems, doc
 
 
+STREAMED_TASKS = {"binary", "regression"}
+"""Tasks whose analysis reads its predictions in one pass of batches (`analyse.reduce`)."""
+
+
 def _rows_may_stream(data: dict[str, Any]) -> bool:
-    """A binary task's predictions table of rows (a statistics table is never streamed)."""
+    """A predictions table of rows of a task in STREAMED_TASKS (a statistics table is
+    never streamed)."""
     project, interrogation = data.get("project"), data.get("interrogation")
     section = interrogation.get("predictions") if isinstance(interrogation, dict) else None
     return (
         isinstance(project, dict)
-        and project.get("task") == "binary"
+        and project.get("task") in STREAMED_TASKS
         and not (isinstance(section, dict) and section.get("format") == "statistics")
     )
 

@@ -1,7 +1,7 @@
 """A table the bundle names by one file, a folder or a glob: streamed, or read into memory.
 
 What `source.source_files` finds is either opened as a `StreamedTable` (Parquet rows of a
-binary task over the threshold) or read, capped, into one in-memory `Table`.
+task that streams, over the threshold) or read, capped, into one in-memory `Table`.
 """
 
 from __future__ import annotations

@@ -123,10 +123,14 @@ def statistics_problems(spec: BundleSpec, table: Table) -> list[Problem]:
     frame, file = table.frame, table.file
     section = spec.interrogation.predictions
     assert section is not None
+    if spec.project.task == "regression":
+        from dsreport.load.regression_statistics import regression_problems
+
+        return regression_problems(spec, table)
     if spec.project.task != "binary":
         return [
             Problem(
-                f"a statistics table needs a binary task, not {spec.project.task}",
+                f"a statistics table needs a binary or regression task, not {spec.project.task}",
                 key="interrogation.predictions.format",
                 hint="give the predictions as rows (format: rows)",
             )

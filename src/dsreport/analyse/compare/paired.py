@@ -8,7 +8,8 @@ same for a thousand rows as for ten million:
   ranking metrics use the grid only for the spread, which is added to the exact
   difference), read from the predictions' statistics or built from two digests' rows;
 - multiclass: the joint confusion cube (truth, prediction A, prediction B);
-- regression: per-row sums of both rungs dealt into at most 2,000 groups.
+- regression: both rungs' sums on the same groups (rows, or 2,000 groups by the hash of a
+  row's position), read from the predictions' statistics or built from two digests' rows.
 
 Proportions at the threshold (accuracy, recall, specificity) get McNemar's exact test
 and the matching exact interval instead of the bootstrap (`exact.py`).
@@ -26,6 +27,7 @@ from dsreport.analyse.compare.exact import mcnemar, paired_difference
 from dsreport.analyse.compare.model import Comparison
 from dsreport.analyse.intervals import percentile_intervals
 from dsreport.analyse.reduce import PairStats, PredictionStats, pair_from_rows
+from dsreport.analyse.reduce.regression import RegressionSummary
 
 CHUNK = 100
 Spread = tuple[dict[str, float], dict[str, Any]]
@@ -108,11 +110,8 @@ def _multiclass_spread(
     return point, {m: np.array([r.get(m, math.nan) for r in reps]) for m in point}
 
 
-def _regression_spread(
-    truth: Any, a: Any, b: Any, rng: np.random.Generator, resamples: int, seed: int
-) -> Spread:
-    sa = regression.build_stats(truth, a, seed).sums
-    sb = regression.build_stats(truth, b, seed).sums
+def _regression_spread(sa: Any, sb: Any, rng: np.random.Generator, resamples: int) -> Spread:
+    """Both rungs' sums on the same groups, each resample one Poisson weight per group."""
     weights = rng.poisson(1.0, size=(resamples, len(sa))).astype(np.float64)
     ta, tb = weights @ sa, weights @ sb
 
@@ -127,6 +126,23 @@ def _regression_spread(
     }
 
 
+def _regression_pair(source: Any, chosen: str, other: str, seed: int) -> tuple[Any, Any] | None:
+    """The two rungs' group sums on the test rows: from the predictions' statistics, or
+    from test rows (truth and each rung's output, a digest of two builds say)."""
+    if isinstance(source, RegressionSummary):
+        a, b = (
+            source.cells.get(("test", chosen, None, None)),
+            source.cells.get(("test", other, None, None)),
+        )
+        return None if a is None or b is None else (a.sums, b.sums)
+    rows = source if isinstance(source, dict) else {}
+    truth, outputs = rows.get("truth"), rows.get("predicted", {})
+    if truth is None or chosen not in outputs or other not in outputs:
+        return None
+    a, b = outputs[chosen], outputs[other]
+    return regression.build_stats(truth, a, seed).sums, regression.build_stats(truth, b, seed).sums
+
+
 def _multiclass_discordant(truth: Any, a: Any, b: Any) -> Discordant:
     right_a, right_b = a == truth, b == truth
     n = len(truth)
@@ -139,15 +155,15 @@ def paired(
     metrics: list[str],
     chosen: str,
     other: str,
-    source: dict[str, Any] | PredictionStats | None,
+    source: dict[str, Any] | PredictionStats | RegressionSummary | None,
     threshold: float,
     k: int,
     seed: int,
     resamples: int,
 ) -> dict[str, Comparison]:
     """Compare two rungs on the test rows on each of `metrics` the task computes; empty
-    when either rung lacks predictions. `source` is the binary task's statistics, or the
-    test rows (truth and each rung's output) for any task."""
+    when either rung lacks predictions. `source` is the binary or regression task's
+    statistics, or the test rows (truth and each rung's output) for any task."""
     rng = np.random.default_rng(seed)
     if task == "binary":
         pair = _binary_pair(source, chosen, other, threshold)
@@ -157,23 +173,24 @@ def paired(
         vb = binstats.all_metrics(pair.full_b, threshold)
         coarse, reps = _binary_spread(pair, threshold, rng, resamples)
         exact, n_rows = _binary_discordant(pair, threshold), pair.n
+    elif task == "regression":
+        sums = _regression_pair(source, chosen, other, seed)
+        if sums is None:
+            return {}
+        va, vb = (regression.all_metrics(regression.RegressionStats(s)) for s in sums)
+        coarse, reps = _regression_spread(*sums, rng, resamples)
+        exact, n_rows = {}, round(float(sums[0][:, 0].sum()))
     else:
         rows = source if isinstance(source, dict) else {}
         truth, outputs = rows.get("truth"), rows.get("predicted", {})
         if truth is None or chosen not in outputs or other not in outputs:
             return {}
         a, b = outputs[chosen], outputs[other]
-        n_rows, exact = len(truth), {}
-        if task == "multiclass":
-            names = [str(i) for i in range(k)]
-            va = multiclass.all_metrics(multiclass.build_stats(names, truth, a, None))
-            vb = multiclass.all_metrics(multiclass.build_stats(names, truth, b, None))
-            coarse, reps = _multiclass_spread(truth, a, b, k, rng, resamples)
-            exact = _multiclass_discordant(truth, a, b)
-        else:
-            va = regression.all_metrics(regression.build_stats(truth, a, seed))
-            vb = regression.all_metrics(regression.build_stats(truth, b, seed))
-            coarse, reps = _regression_spread(truth, a, b, rng, resamples, seed)
+        names = [str(i) for i in range(k)]
+        va = multiclass.all_metrics(multiclass.build_stats(names, truth, a, None))
+        vb = multiclass.all_metrics(multiclass.build_stats(names, truth, b, None))
+        coarse, reps = _multiclass_spread(truth, a, b, k, rng, resamples)
+        exact, n_rows = _multiclass_discordant(truth, a, b), len(truth)
     out: dict[str, Comparison] = {}
     for metric in metrics:
         x, y = va.get(metric), vb.get(metric)
@@ -209,11 +226,14 @@ def paired(
 
 
 def _binary_pair(
-    source: dict[str, Any] | PredictionStats | None, chosen: str, other: str, threshold: float
+    source: dict[str, Any] | PredictionStats | RegressionSummary | None,
+    chosen: str,
+    other: str,
+    threshold: float,
 ) -> PairStats | None:
     if isinstance(source, PredictionStats):
         return source.pair(chosen, other)
-    rows = source or {}
+    rows = source if isinstance(source, dict) else {}
     truth, scores = rows.get("truth"), rows.get("scores", {})
     if truth is None or chosen not in scores or other not in scores:
         return None

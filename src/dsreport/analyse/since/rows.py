@@ -42,6 +42,8 @@ def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> 
     section = spec.interrogation.predictions
     if section is not None and ev is not None and spec.project.task == "binary":
         return _binary_digest(spec, ev)
+    if section is not None and ev is not None and spec.project.task == "regression":
+        return _regression_digest(spec, ev)
     if section is None or table is None or ev is None:
         return None
     chosen, task = spec.ladder.chosen, spec.project.task
@@ -84,6 +86,20 @@ def _binary_digest(spec: BundleSpec, ev: Evaluation) -> RowsFact | None:
         truth=list(kept.labels),
         output=list(_floats(kept.scores)),
         threshold=spec.interrogation.operating_threshold,
+    )
+
+
+def _regression_digest(spec: BundleSpec, ev: Evaluation) -> RowsFact | None:
+    """The test rows the reducer kept (none from a statistics table, or above ROWS_KEPT)."""
+    kept = ev.regression.test_rows if ev.regression is not None else None
+    if kept is None or not 0 < len(kept.ids) <= ROWS_KEPT:
+        return None
+    return RowsFact(
+        rung=spec.ladder.chosen,
+        ids=list(kept.ids),
+        truth=list(_floats(kept.truth)),
+        output=list(_floats(kept.output)),
+        threshold=None,
     )
 
 

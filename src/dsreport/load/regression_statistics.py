@@ -1,0 +1,212 @@
+"""The statistics table of a regression task (docs/analysis.md, "The statistics table"),
+checked cell by cell.
+
+One row per:
+- `group`: a bootstrap group of a (split, rung) cell, or of a slice value (chosen rung,
+  test split): its rows and the eight sums, about the cell's first target (`shift`);
+- `values`: a value (or a logarithmic bin's middle) of one quantity in one split, and
+  how many rows hold it: `label` (every split), `prediction`, `residual` and
+  `prediction:<setting>` (the chosen rung, test split);
+- `decision`: test rows of a rung by target at or above the outcome's gate, the rung
+  acting and the baseline acting;
+- `point`: one row of the chosen rung's residual sample (position, target, prediction).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dsreport.bundle.spec import BundleSpec
+from dsreport.errors import Problem
+from dsreport.load.statistics import SQL_HINT, Array, Text, _rows, numbers
+from dsreport.load.tables import Table
+
+PARTS = ("group", "values", "decision", "point")
+TEXT_COLUMNS = ("part", "split", "rung", "other_rung", "slice_column", "slice_value", "quantity")
+SUM_COLUMNS = ("abs_sum", "sq_sum", "ape_sum", "ape_n", "sape_sum", "y_sum", "y2_sum")
+NUMBER_COLUMNS = (
+    "group",
+    "value",
+    "other_value",
+    "n",
+    "shift",
+    *SUM_COLUMNS,
+    "at_gate",
+    "acted",
+    "other_acted",
+)
+COLUMNS = (*TEXT_COLUMNS, *NUMBER_COLUMNS)
+NEEDED = {
+    "group": ("split", "rung", "group", "n", "shift", *SUM_COLUMNS),
+    "values": ("split", "quantity", "value", "n"),
+    "decision": ("split", "rung", "other_rung", "at_gate", "acted", "other_acted", "n"),
+    "point": ("split", "rung", "group", "value", "other_value"),
+}
+"""The cells each part must fill; the others stay empty (NULL)."""
+FLAGS = ("at_gate", "acted", "other_acted")
+GROUPS = 2000
+"""Bootstrap groups of a cell (`analyse.regression.GROUPS`, which reads this)."""
+NONNEGATIVE = ("abs_sum", "sq_sum", "ape_sum", "sape_sum", "y2_sum")
+
+
+def regression_problems(spec: BundleSpec, table: Table) -> list[Problem]:
+    """Every problem with a regression statistics table, each with its row and column."""
+    frame, file = table.frame, table.file
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        return [
+            Problem(
+                f"the statistics table has no column{'s' if len(missing) > 1 else ''} "
+                + ", ".join(missing),
+                file=file,
+                line=1,
+                hint=f"the columns are: {', '.join(COLUMNS)}; {SQL_HINT}",
+            )
+        ]
+    if len(frame) == 0:
+        return [Problem("the statistics table has no rows", file=file, line=1, hint=SQL_HINT)]
+    text = {c: Text.of(frame[c]) for c in TEXT_COLUMNS}
+    values = {c: numbers(frame[c]) for c in NUMBER_COLUMNS}
+    part = text["part"]
+    problems = _rows(
+        table,
+        ~part.isin(PARTS),
+        "part {value} is not one of: " + ", ".join(PARTS),
+        "part",
+        "each row is a group, values, decision or point row",
+    )
+    for name, needed in NEEDED.items():
+        rows = part.eq(name)
+        for column in needed:
+            empty = text[column].missing() if column in text else np.isnan(values[column])
+            problems += _rows(
+                table, rows & empty, f"a {name} row needs a value here", column, SQL_HINT
+            )
+    problems += _numbers(table, values)
+    problems += _rows(
+        table,
+        part.eq("group") & (values["group"] >= GROUPS),
+        "group {value} is past the last group (" + f"{GROUPS - 1:,})",
+        "group",
+        "a cell of more than 2,000 rows has 2,000 groups; " + SQL_HINT,
+    )
+    problems += _names(spec, table, text)
+    return problems
+
+
+def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
+    problems: list[Problem] = []
+    with np.errstate(invalid="ignore"):
+        for column in ("n", "group", "ape_n"):
+            v = values[column]
+            problems += _rows(
+                table,
+                ~np.isnan(v) & ~((v >= 0) & (v == np.floor(v))),
+                column + " {value} is not a count (a whole number, 0 or more)",
+                column,
+                SQL_HINT,
+            )
+        for column in ("value", "other_value", "shift", *SUM_COLUMNS):
+            v = values[column]
+            bad = ~np.isnan(v) & ~np.isfinite(v)
+            if column in NONNEGATIVE:
+                bad |= np.isfinite(v) & (v < 0)
+            problems += _rows(
+                table,
+                bad,
+                column
+                + " {value} is not a finite number"
+                + (", 0 or more" if column in NONNEGATIVE else ""),
+                column,
+                SQL_HINT,
+            )
+        for column in FLAGS:
+            v = values[column]
+            problems += _rows(
+                table,
+                ~np.isnan(v) & ~np.isin(v, (0.0, 1.0)),
+                column + " {value} is not 0 or 1",
+                column,
+                SQL_HINT,
+            )
+    return problems
+
+
+def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
+    section = spec.interrogation.predictions
+    assert section is not None
+    part, split, rung = text["part"], text["split"], text["rung"]
+    rungs = [r.id for r in spec.ladder.rungs if r.score_column]
+    problems = []
+    for column in ("rung", "other_rung"):
+        problems += _rows(
+            table,
+            text[column].present() & ~text[column].isin(rungs),
+            "rung {value} is not a rung of the ladder with a score_column ("
+            + (", ".join(rungs) or "none")
+            + ")",
+            column,
+            "name each rung by its id in ladder.rungs, and give it a score_column",
+        )
+    problems += _rows(
+        table,
+        text["other_rung"].present() & ~text["other_rung"].eq(spec.ladder.baseline),
+        "a decision row's other rung is the baseline (" + spec.ladder.baseline + "), not {value}",
+        "other_rung",
+    )
+    declared = section.split_column or spec.system_design.data.splits
+    splits = [s.name for s in spec.system_design.data.splits] if declared else []
+    splits = splits or ["test"]
+    problems += _rows(
+        table,
+        split.present() & ~split.isin(splits),
+        "split {value} is not one of the splits (" + ", ".join(splits) + ")",
+        "split",
+    )
+    sliced = text["slice_column"].present()
+    problems += _rows(
+        table,
+        sliced & ~text["slice_column"].isin(section.slice_columns),
+        "slice column {value} is not one of interrogation.predictions.slice_columns ("
+        + (", ".join(section.slice_columns) or "none")
+        + ")",
+        "slice_column",
+    )
+    problems += _rows(
+        table,
+        sliced & text["slice_value"].missing(),
+        "a slice row needs its slice_value",
+        "slice_value",
+    )
+    grouped = part.eq("group")
+    test_only = ~grouped | sliced
+    problems += _rows(
+        table,
+        test_only & part.isin(PARTS) & ~part.eq("values") & split.present() & ~split.eq("test"),
+        "slice, decision and point rows are of the test split, not {value}",
+        "split",
+    )
+    chosen_only = (sliced & grouped) | part.eq("point")
+    problems += _rows(
+        table,
+        chosen_only & rung.present() & ~rung.eq(spec.ladder.chosen),
+        "slice and point rows are of the chosen rung (" + spec.ladder.chosen + "), not {value}",
+        "rung",
+    )
+    quantities = ["label", "prediction", "residual"]
+    quantities += [f"prediction:{s.name}" for s in spec.system_design.settings]
+    problems += _rows(
+        table,
+        part.eq("values") & text["quantity"].present() & ~text["quantity"].isin(quantities),
+        "quantity {value} is not one of: " + ", ".join(quantities),
+        "quantity",
+    )
+    if not (grouped & split.eq("test")).any():
+        problems.append(
+            Problem(
+                "the statistics table has no group row of the split 'test'",
+                file=table.file,
+                hint=SQL_HINT,
+            )
+        )
+    return problems
