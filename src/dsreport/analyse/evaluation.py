@@ -10,6 +10,7 @@ from dsreport.analyse.intervals import contain, wilson
 
 if TYPE_CHECKING:
     from dsreport.analyse.reduce import PredictionStats
+    from dsreport.analyse.reduce.multiclass import MultiStats
 
 BOOT_BINS = 512
 SLICE_RESAMPLE_BINS = 128
@@ -52,6 +53,8 @@ class Evaluation:
     """Regression: (mean, median) of the true values of every split."""
     stats: PredictionStats | None = None
     """Binary: the predictions' sufficient statistics, which every binary fact reads."""
+    multi: MultiStats | None = None
+    """Multiclass: the predictions' statistics, which every multiclass fact reads."""
 
 
 def add(

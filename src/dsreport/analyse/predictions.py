@@ -11,11 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dsreport.analyse import multiclass, multiproba, regression
+from dsreport.analyse import regression
 from dsreport.analyse.evaluation import Evaluation, add, budget
 from dsreport.analyse.intervals import bootstrap
 from dsreport.analyse.reduce import ROWS_KEPT, PredictionStats, from_statistics, reduce_rows
 from dsreport.analyse.reduce.evaluate import evaluate_binary
+from dsreport.analyse.reduce.multiclass import multiclass_stats
+from dsreport.analyse.reduce.multieval import evaluate_multiclass
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.columns import factor
@@ -47,13 +49,15 @@ def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
 
 
 def evaluate(spec: BundleSpec, table: Table | StreamedTable, checks: CheckThresholds) -> Evaluation:
-    """Binary: reduce the rows (or read the statistics table) first, then evaluate from the
-    statistics alone; multiclass and regression: from the rows in memory."""
+    """Binary and multiclass: reduce the rows (or read the statistics table) first, then
+    evaluate from the statistics alone; regression: from the rows in memory."""
     section = spec.interrogation.predictions
     assert section is not None
     if spec.project.task == "binary":
         return evaluate_binary(spec, prediction_stats(spec, table), checks)
-    assert isinstance(table, Table)  # only a binary task's rows are streamed
+    if spec.project.task == "multiclass":
+        return evaluate_multiclass(spec, multiclass_stats(spec, table), checks)
+    assert isinstance(table, Table)  # a regression task's rows are not streamed
     frame = table.frame
     split = (
         frame[section.split_column]
@@ -94,7 +98,6 @@ def _evaluate(
 ) -> Evaluation:
     ev = Evaluation()
     rungs = [r for r in spec.ladder.rungs if r.score_column]
-    task = spec.project.task
     rng_seed = spec.interrogation.seed
     resamples = int(checks.bootstrap_resamples)
     split_codes, split_names = factor(split)
@@ -106,42 +109,23 @@ def _evaluate(
             chosen = rung.id == spec.ladder.chosen
             slices = section.slice_columns if (is_test and chosen) else []
             rng = np.random.default_rng(rng_seed)
-            if task == "multiclass":
-                _multiclass(
-                    spec,
-                    part,
-                    rung.id,
-                    rung.score_column or "",
-                    rung.proba_prefix,
-                    split_name,
-                    slices,
-                    rng,
-                    resamples,
-                    ev,
-                    is_test,
-                    chosen,
-                )
-            else:
-                _regression(
-                    spec,
-                    part,
-                    rung.id,
-                    rung.score_column or "",
-                    split_name,
-                    slices,
-                    rng,
-                    resamples,
-                    ev,
-                    is_test,
-                    chosen,
-                )
-        if task == "regression":
-            values = _floats(part[section.label_column])
-            values = values[np.isfinite(values)]
-            if values.size:
-                ev.split_label_stats[split_name] = (float(values.mean()), float(np.median(values)))
-        else:
-            ev.split_class_counts[split_name] = _counts(part, section.label_column)
+            _regression(
+                spec,
+                part,
+                rung.id,
+                rung.score_column or "",
+                split_name,
+                slices,
+                rng,
+                resamples,
+                ev,
+                is_test,
+                chosen,
+            )
+        values = _floats(part[section.label_column])
+        values = values[np.isfinite(values)]
+        if values.size:
+            ev.split_label_stats[split_name] = (float(values.mean()), float(np.median(values)))
         if is_test:
             ev.test_n = int(mask.sum())
             ev.class_counts = _counts(part, section.label_column)
@@ -152,13 +136,6 @@ def _evaluate(
 
 def _slice_codes(part: pd.DataFrame, column: str) -> tuple[np.ndarray[Any, Any], list[str]]:
     return _column(part, column)
-
-
-def _class_index(part: pd.DataFrame, column: str, classes: list[str]) -> Any:
-    """Index into `classes` of every row (-1 for a value outside them)."""
-    codes, texts = _column(part, column)
-    lookup = {c: i for i, c in enumerate(classes)}
-    return np.array([lookup.get(t, -1) for t in texts], dtype=np.int64)[codes]
 
 
 def _selections(part: pd.DataFrame, key: str | None) -> list[tuple[str | None, Any]]:
@@ -185,67 +162,6 @@ def _bootstrapped(
 ) -> dict[str, tuple[float, float]]:
     """Percentile intervals of `metrics`; slices get fewer resamples than the overall value."""
     return bootstrap(stats.resampled(rng, budget(key, resamples)[0]), metrics)
-
-
-def _multiclass(
-    spec: BundleSpec,
-    part: pd.DataFrame,
-    rung: str,
-    column: str,
-    prefix: str | None,
-    split: str,
-    slices: list[str],
-    rng: np.random.Generator,
-    resamples: int,
-    ev: Evaluation,
-    is_test: bool,
-    chosen: bool,
-) -> None:
-    section = spec.interrogation.predictions
-    assert section is not None
-    classes = list(spec.interrogation.classes)
-    truth: Any = _class_index(part, section.label_column, classes)
-    predicted: Any = _class_index(part, column, classes)
-    scores = proba = None
-    if prefix and all(f"{prefix}{c}" in part.columns for c in classes):
-        scores = np.column_stack([_floats(part[f"{prefix}{c}"]) for c in classes])
-        proba = multiproba.normalised(scores)
-    for key, name, sel in _groups(part, slices):
-        stats = multiclass.build_stats(
-            classes,
-            truth[sel],
-            predicted[sel],
-            scores[sel] if scores is not None else None,
-            spec.interrogation.top_k,
-        )
-        if stats.n == 0:
-            continue
-        point = multiclass.all_metrics(stats)
-        size, limit = budget(key, resamples)
-        samples = stats.resampled(rng, size)
-        intervals = bootstrap(samples, multiclass.all_metrics)
-        probabilities = None
-        if proba is not None:
-            probabilities = multiproba.build(truth[sel], proba[sel], limit)
-            point |= multiproba.point_metrics(probabilities)
-            intervals |= multiproba.intervals(probabilities, rng, size, limit)
-        correct = float(np.trace(stats.matrix))
-        counts: dict[str, tuple[float, float]] = {
-            "accuracy": (correct, stats.n),
-            "micro_f1": (correct, stats.n),
-        }
-        if stats.top_k_hits is not None:
-            counts["top_k_accuracy"] = (stats.top_k_hits, stats.n)
-        add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
-        if key is None and is_test:
-            ev.rows.setdefault("predicted", {})[rung] = predicted
-            ev.rows["truth"] = truth
-            if proba is not None and probabilities is not None:
-                ev.rows.setdefault("confidence", {})[rung] = proba.max(axis=1)
-                ev.curves[rung] = {"top_label_calibration": multiproba.reliability(probabilities)}
-            if chosen:
-                ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
-                ev.per_class = multiclass.per_class_rows(stats, samples)
 
 
 def _regression(

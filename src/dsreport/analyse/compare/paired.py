@@ -26,6 +26,7 @@ from dsreport.analyse.compare.exact import mcnemar, paired_difference
 from dsreport.analyse.compare.model import Comparison
 from dsreport.analyse.intervals import percentile_intervals
 from dsreport.analyse.reduce import PairStats, PredictionStats, pair_from_rows
+from dsreport.analyse.reduce.multiclass import MultiStats
 
 CHUNK = 100
 Spread = tuple[dict[str, float], dict[str, Any]]
@@ -91,10 +92,12 @@ def _discordant(counts: Any, rows_in: Any, right_a: Any, right_b: Any) -> tuple[
     )
 
 
-def _multiclass_spread(
-    truth: Any, a: Any, b: Any, k: int, rng: np.random.Generator, resamples: int
-) -> Spread:
-    cube = np.bincount((truth * k + a) * k + b, minlength=k**3).astype(np.float64)
+def cube_of(truth: Any, a: Any, b: Any, k: int) -> Any:
+    """Rows by (truth, prediction of a, prediction of b)."""
+    return np.bincount((truth * k + a) * k + b, minlength=k**3).astype(np.float64)
+
+
+def _multiclass_spread(cube: Any, k: int, rng: np.random.Generator, resamples: int) -> Spread:
     names = [str(i) for i in range(k)]
 
     def differences(w: Any) -> dict[str, float]:
@@ -127,10 +130,12 @@ def _regression_spread(
     }
 
 
-def _multiclass_discordant(truth: Any, a: Any, b: Any) -> Discordant:
+def _multiclass_discordant(cube: Any, k: int) -> Discordant:
+    c = cube.reshape(k, k, k)
+    truth, a, b = np.indices(c.shape)
     right_a, right_b = a == truth, b == truth
-    n = len(truth)
-    only = (int((right_a & ~right_b).sum()), int((~right_a & right_b).sum()))
+    n = round(float(c.sum()))
+    only = (round(float(c[right_a & ~right_b].sum())), round(float(c[~right_a & right_b].sum())))
     return {"accuracy": (n, *only), "micro_f1": (n, *only)}
 
 
@@ -139,15 +144,15 @@ def paired(
     metrics: list[str],
     chosen: str,
     other: str,
-    source: dict[str, Any] | PredictionStats | None,
+    source: dict[str, Any] | PredictionStats | MultiStats | None,
     threshold: float,
     k: int,
     seed: int,
     resamples: int,
 ) -> dict[str, Comparison]:
     """Compare two rungs on the test rows on each of `metrics` the task computes; empty
-    when either rung lacks predictions. `source` is the binary task's statistics, or the
-    test rows (truth and each rung's output) for any task."""
+    when either rung lacks predictions. `source` is the binary or multiclass task's
+    statistics, or the test rows (truth and each rung's output) for any task."""
     rng = np.random.default_rng(seed)
     if task == "binary":
         pair = _binary_pair(source, chosen, other, threshold)
@@ -157,6 +162,16 @@ def paired(
         vb = binstats.all_metrics(pair.full_b, threshold)
         coarse, reps = _binary_spread(pair, threshold, rng, resamples)
         exact, n_rows = _binary_discordant(pair, threshold), pair.n
+    elif task == "multiclass":
+        cube = _multiclass_cube(source, chosen, other, k)
+        if cube is None:
+            return {}
+        names = [str(i) for i in range(k)]
+        c = cube.reshape(k, k, k)
+        va = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=2)))
+        vb = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=1)))
+        coarse, reps = _multiclass_spread(cube, k, rng, resamples)
+        exact, n_rows = _multiclass_discordant(cube, k), round(float(cube.sum()))
     else:
         rows = source if isinstance(source, dict) else {}
         truth, outputs = rows.get("truth"), rows.get("predicted", {})
@@ -164,16 +179,9 @@ def paired(
             return {}
         a, b = outputs[chosen], outputs[other]
         n_rows, exact = len(truth), {}
-        if task == "multiclass":
-            names = [str(i) for i in range(k)]
-            va = multiclass.all_metrics(multiclass.build_stats(names, truth, a, None))
-            vb = multiclass.all_metrics(multiclass.build_stats(names, truth, b, None))
-            coarse, reps = _multiclass_spread(truth, a, b, k, rng, resamples)
-            exact = _multiclass_discordant(truth, a, b)
-        else:
-            va = regression.all_metrics(regression.build_stats(truth, a, seed))
-            vb = regression.all_metrics(regression.build_stats(truth, b, seed))
-            coarse, reps = _regression_spread(truth, a, b, rng, resamples, seed)
+        va = regression.all_metrics(regression.build_stats(truth, a, seed))
+        vb = regression.all_metrics(regression.build_stats(truth, b, seed))
+        coarse, reps = _regression_spread(truth, a, b, rng, resamples, seed)
     out: dict[str, Comparison] = {}
     for metric in metrics:
         x, y = va.get(metric), vb.get(metric)
@@ -208,12 +216,33 @@ def paired(
     return out
 
 
+def _multiclass_cube(
+    source: dict[str, Any] | PredictionStats | MultiStats | None, chosen: str, other: str, k: int
+) -> Any:
+    """The (truth, chosen, other) cube of the test rows: from the statistics (chosen
+    against every other rung) or from two reviews' rows."""
+    if isinstance(source, MultiStats):
+        if chosen == source.chosen and other in source.cubes:
+            return source.cubes[other]
+        if other == source.chosen and chosen in source.cubes:
+            return source.cubes[chosen].reshape(k, k, k).transpose(0, 2, 1).reshape(-1)
+        return None
+    rows = source if isinstance(source, dict) else {}
+    truth, outputs = rows.get("truth"), rows.get("predicted", {})
+    if truth is None or chosen not in outputs or other not in outputs:
+        return None
+    return cube_of(truth, outputs[chosen], outputs[other], k)
+
+
 def _binary_pair(
-    source: dict[str, Any] | PredictionStats | None, chosen: str, other: str, threshold: float
+    source: dict[str, Any] | PredictionStats | MultiStats | None,
+    chosen: str,
+    other: str,
+    threshold: float,
 ) -> PairStats | None:
     if isinstance(source, PredictionStats):
         return source.pair(chosen, other)
-    rows = source or {}
+    rows = source if isinstance(source, dict) else {}
     truth, scores = rows.get("truth"), rows.get("scores", {})
     if truth is None or chosen not in scores or other not in scores:
         return None
