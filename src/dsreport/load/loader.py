@@ -273,13 +273,18 @@ def _read(
     return bundle, problems, doc
 
 
+STREAMED_TASKS = {"binary", "multiclass"}
+"""Tasks whose predictions' rows may stream (their analysis reads only reduced statistics)."""
+
+
 def _rows_may_stream(data: dict[str, Any]) -> bool:
-    """A binary task's predictions table of rows (a statistics table is never streamed)."""
+    """A predictions table of rows of a task in STREAMED_TASKS (a statistics table is never
+    streamed)."""
     project, interrogation = data.get("project"), data.get("interrogation")
     section = interrogation.get("predictions") if isinstance(interrogation, dict) else None
     return (
         isinstance(project, dict)
-        and project.get("task") == "binary"
+        and project.get("task") in STREAMED_TASKS
         and not (isinstance(section, dict) and section.get("format") == "statistics")
     )
 
