@@ -26,16 +26,16 @@ class Limits:
 
 
 STREAM_ROWS = 5_000_000
-"""Default row count above which a binary task's Parquet predictions are streamed: where
-the in-memory table passes about 1 GB, and where the in-memory path already leaves out the
-overlap checks (`analyse.overlap.MAX_ROWS`)."""
+"""Default row count above which a binary or multiclass task's Parquet predictions stream:
+where the in-memory table passes about 1 GB, and where the in-memory path already leaves
+out the overlap checks (`analyse.overlap.MAX_ROWS`)."""
 
 
 @dataclass(frozen=True)
 class LoadOptions:
     """What the caller (never the bundle) decides about loading: the size caps, and above
-    how many Parquet rows a binary task's predictions are streamed rather than held in
-    memory (None: never; 0: always). See `load.streamed`."""
+    how many Parquet rows a binary or multiclass task's predictions are streamed rather
+    than held in memory (None: never; 0: always). See `load.streamed`."""
 
     limits: Limits = field(default_factory=Limits)
     stream_rows: int | None = STREAM_ROWS

@@ -1,11 +1,11 @@
 """A Parquet predictions table read batch by batch, never held in memory.
 
-The loader returns one for a binary task whose Parquet rows (counted from the files'
-footers, nothing else read) are more than `LoadOptions.stream_rows` (`paths.STREAM_ROWS`
-by default). Its cells are checked
-while the analysis reads them: the first pass over the batches runs the same checks, with
-the same messages, as the in-memory table's, and raises the loader's `BundleError` once
-the last batch is read, before anything is rendered.
+The loader returns one for a binary or multiclass task whose Parquet rows (counted from
+the files' footers, nothing else read) are more than `LoadOptions.stream_rows`
+(`paths.STREAM_ROWS` by default). Its cells are checked while the analysis reads them: the
+first pass over the batches runs the same checks, with the same messages, as the in-memory
+table's, and raises the loader's `BundleError` once the last batch is read, before
+anything is rendered.
 """
 
 from __future__ import annotations

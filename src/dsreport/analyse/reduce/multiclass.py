@@ -30,6 +30,8 @@ from dsreport.load.columns import factor
 
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
+CHUNK = 100_000
+"""Rows reduced at once (the result does not depend on it)."""
 
 
 @dataclass
@@ -116,6 +118,12 @@ class MultiReducer:
         return np.asarray(index[codes], dtype=np.int64)
 
     def add(self, batch: pd.DataFrame) -> None:
+        """Rows in pieces of at most CHUNK: the per-row arrays of a piece (probabilities
+        and their grid bins for every rung) then stay small whatever the batch."""
+        for start in range(0, len(batch), CHUNK):
+            self._add(batch.iloc[start : start + CHUNK])
+
+    def _add(self, batch: pd.DataFrame) -> None:
         n = len(batch)
         if n == 0:
             return
