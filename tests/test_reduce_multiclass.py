@@ -214,3 +214,33 @@ def test_a_streamed_table_without_a_rung_s_probabilities_says_which(tmp_path: Pa
     found = [str(p) for p in collect_problems(root, STREAM) if p.severity == "error"]
     assert found == [str(p) for p in collect_problems(root, MEMORY) if p.severity == "error"]
     assert any("1 of the 10 probability columns 'proba_forest_<class>'" in p for p in found)
+
+
+@pytest.mark.parametrize("variant", ["no split column", "a train split"])
+def test_every_branch_gives_the_same_facts_in_batches(tmp_path: Path, variant: str) -> None:
+    """No split column, a rung without probabilities and blank slice values; or a train
+    split and a baseline without probabilities (the outcome then unpaired)."""
+    root = tmp_path / "bundle"
+    shutil.copytree(ROOT, root)
+    frame = pd.read_csv(root / CSV, dtype=str, keep_default_na=False)
+    if variant == "no split column":
+        edit_yaml(root, "    split_column: split\n", "")
+        edit_yaml(root, "      proba_prefix: proba_forest_\n", "")
+        frame.loc[frame.index % 50 == 3, "ink_band"] = ""
+    else:
+        golden = {json.loads(line)["id"] for line in (root / "data" / "golden.jsonl").open()}
+        frame.loc[(frame.index < 200) & ~frame["id"].isin(golden), "split"] = "train"
+        edit_yaml(root, "      proba_prefix: proba_templates_\n", "")
+    frame.to_csv(root / CSV, index=False)
+    bundle = load_bundle(root)
+    assert bundle.predictions is not None
+    memory = facts(bundle)
+    rows = parquet(bundle.predictions.frame, tmp_path / "rows.parquet", _numeric(bundle.spec), 7)
+    assert differences(memory, facts(streamed(bundle, rows, 7))) == []
+    stats = multiclass_stats(bundle.spec, bundle.predictions)
+    if variant == "no split column":
+        assert list(stats.splits) == ["test"] and "forest" not in stats.proba
+        assert list(stats.slices["ink_band"]) == ["", "heavy", "light", "medium"]
+    else:
+        assert list(stats.splits) == ["test", "train"] and "templates" not in stats.outcome
+        assert memory["outcome"] is not None

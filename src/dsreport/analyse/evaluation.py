@@ -45,8 +45,7 @@ class Evaluation:
     test_n: int = 0
     slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: dict[str, Any] = field(default_factory=dict)
-    """Per-row arrays of the test split, for paired comparisons (multiclass and regression):
-    truth and each rung's output ("predicted", and "confidence" with probabilities)."""
+    """Per-row arrays of the test split (regression): truth and each rung's "predicted"."""
     split_class_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Classification: class counts of every split (the trivial baselines, prior shift)."""
     split_label_stats: dict[str, tuple[float, float]] = field(default_factory=dict)
