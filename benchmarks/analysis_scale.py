@@ -1,7 +1,8 @@
-"""Analysis at scale: a binary predictions table of N rows with 8 slice columns.
+"""Analysis at scale: a predictions table of N rows with 8 slice columns.
 
 Usage:
   python benchmarks/analysis_scale.py                      # 1 M and 10 M rows, Parquet
+  python benchmarks/analysis_scale.py --task multiclass    # or regression; binary by default
   python benchmarks/analysis_scale.py --rows 100000000 --files 20 --statistics
   python benchmarks/analysis_scale.py --rows 1000000 --formats csv
 
@@ -32,35 +33,66 @@ from typing import Any
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-BUNDLE_YAML = (HERE / "scale_bundle.yaml").read_text()
+TASKS = ("binary", "multiclass", "regression")
+CLASSES = 10
 CHUNK = 5_000_000
 ROW_GROUP = 1_000_000
 
 
-def _chunk(rng: np.random.Generator, start: int, rows: int) -> dict[str, Any]:
-    """`rows` synthetic predictions: 12% positives, two rungs, 8 slice columns."""
-    y = rng.random(rows) < 0.12
-    base = rng.normal(0, 1, rows) + 1.6 * y
-    gbm = 1 / (1 + np.exp(-(base * 1.3 - 2.2)))
-    rules = 1 / (1 + np.exp(-(base * 0.7 - 1.4) + rng.normal(0, 0.8, rows)))
-    columns: dict[str, Any] = {
-        "id": np.arange(start, start + rows, dtype=np.int64),
-        "label": np.where(y, "1", "0"),
-        "split": np.full(rows, "test"),
-        "score_rules": np.round(rules, 6),
-        "score_gbm": np.round(gbm, 6),
-    }
+def _chunk(rng: np.random.Generator, start: int, rows: int, task: str) -> dict[str, Any]:
+    """`rows` synthetic predictions of two rungs with 8 slice columns: binary (12%
+    positives, scores), multiclass (10 classes, labels and the chosen rung's
+    probabilities) or regression (a target and two predictions)."""
+    columns: dict[str, Any] = {"id": np.arange(start, start + rows, dtype=np.int64)}
+    if task == "binary":
+        y = rng.random(rows) < 0.12
+        base = rng.normal(0, 1, rows) + 1.6 * y
+        gbm = 1 / (1 + np.exp(-(base * 1.3 - 2.2)))
+        rules = 1 / (1 + np.exp(-(base * 0.7 - 1.4) + rng.normal(0, 0.8, rows)))
+        columns |= {
+            "label": np.where(y, "1", "0"),
+            "split": np.full(rows, "test"),
+            "score_rules": np.round(rules, 6),
+            "score_gbm": np.round(gbm, 6),
+        }
+    elif task == "multiclass":
+        names = np.array([str(c) for c in range(CLASSES)])
+        truth = rng.integers(0, CLASSES, rows)
+        logits = rng.normal(0, 1, (rows, CLASSES))
+        logits[np.arange(rows), truth] += 2.5
+        proba = np.exp(logits)
+        proba /= proba.sum(axis=1, keepdims=True)
+        wrong = rng.random(rows) < 0.25
+        rules = np.where(wrong, rng.integers(0, CLASSES, rows), truth)
+        columns |= {
+            "label": names[truth],
+            "split": np.full(rows, "test"),
+            "pred_rules": names[rules],
+            "pred_gbm": names[proba.argmax(axis=1)],
+        }
+        for c in range(CLASSES):
+            columns[f"proba_gbm_{c}"] = np.round(proba[:, c], 6)
+    else:
+        x = rng.normal(0, 1, rows)
+        y = 2.0 * x + rng.normal(0, 0.8, rows)
+        columns |= {
+            "label": np.round(y, 4),
+            "split": np.full(rows, "test"),
+            "pred_rules": np.round(1.5 * x, 4),
+            "pred_gbm": np.round(2.0 * x + rng.normal(0, 0.3, rows), 4),
+        }
     for i in range(8):
         levels = np.array([f"s{i}_{j}" for j in range(3 + 2 * i)])
         columns[f"slice{i}"] = levels[rng.integers(0, len(levels), rows)]
     return columns
 
 
-def make_bundle(root: Path, rows: int, fmt: str, files: int = 1) -> Path:
+def make_bundle(root: Path, rows: int, fmt: str, files: int = 1, task: str = "binary") -> Path:
     """The scale bundle with `rows` predictions in one file or a folder of `files` files."""
     rng = np.random.default_rng(7)
     suffix = f"-{files}files" if files > 1 else ""
-    bundle = root / f"scale-{rows}-{fmt}{suffix}"
+    kind = "" if task == "binary" else f"{task}-"
+    bundle = root / f"scale-{kind}{rows}-{fmt}{suffix}"
     data = bundle / "data"
     data.mkdir(parents=True, exist_ok=True)
     if files > 1:
@@ -75,18 +107,22 @@ def make_bundle(root: Path, rows: int, fmt: str, files: int = 1) -> Path:
     start = 0
     for target in targets:
         count = min(per_file, rows - start)
-        _write(rng, target, start, count, fmt)
+        _write(rng, target, start, count, fmt, task)
         start += count
-    (bundle / "dsreport.yaml").write_text(BUNDLE_YAML.replace("PREDICTIONS", declared))
+    name = "scale_bundle.yaml" if task == "binary" else f"scale_bundle_{task}.yaml"
+    text = (HERE / name).read_text()
+    (bundle / "dsreport.yaml").write_text(text.replace("PREDICTIONS", declared))
     return bundle
 
 
-def _write(rng: np.random.Generator, target: Path, start: int, rows: int, fmt: str) -> None:
+def _write(
+    rng: np.random.Generator, target: Path, start: int, rows: int, fmt: str, task: str
+) -> None:
     if fmt == "csv":
         import pandas as pd
 
         for i, at in enumerate(range(0, rows, CHUNK)):
-            frame = pd.DataFrame(_chunk(rng, start + at, min(CHUNK, rows - at)))
+            frame = pd.DataFrame(_chunk(rng, start + at, min(CHUNK, rows - at), task))
             frame.to_csv(target, index=False, mode="w" if i == 0 else "a", header=i == 0)
         return
     import pyarrow as pa
@@ -95,7 +131,7 @@ def _write(rng: np.random.Generator, target: Path, start: int, rows: int, fmt: s
     writer = None
     try:
         for at in range(0, rows, CHUNK):
-            table = pa.table(_chunk(rng, start + at, min(CHUNK, rows - at)))
+            table = pa.table(_chunk(rng, start + at, min(CHUNK, rows - at), task))
             if writer is None:
                 writer = pq.ParquetWriter(target, table.schema)
             writer.write_table(table, row_group_size=ROW_GROUP)
@@ -198,13 +234,15 @@ def main() -> int:
     parser.add_argument("--formats", nargs="+", default=["parquet"])
     parser.add_argument("--files", type=int, default=1, help="Parquet files per table")
     parser.add_argument("--statistics", action="store_true", help="also the DuckDB path")
+    parser.add_argument("--task", choices=TASKS, default="binary")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, help="save the raw runs here")
     args = parser.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="dsreport-bench-"))
     print(
         f"machine: {platform.machine()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; {args.runs} runs; "
+        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; {args.task} task; "
+        f"{args.runs} runs; "
         "cells are min / **median** / max\n"
     )
     print("| rows | input | load | analysis | load + analysis | process wall | peak memory (MB) |")
@@ -213,7 +251,7 @@ def main() -> int:
     for rows in args.rows:
         for fmt in args.formats:
             files = args.files if fmt == "parquet" else 1
-            bundle = make_bundle(root, rows, fmt, files)
+            bundle = make_bundle(root, rows, fmt, files, args.task)
             cases = [(f"{fmt}, {files} files" if files > 1 else fmt, bundle)]
             if args.statistics and fmt == "parquet":
                 duck = []

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dsreport.bundle.fields import FileMarker, ProseMarker, clean_text, is_prose_path
+from dsreport.bundle.fields import ProseMarker, clean_text, is_prose_path
 from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.bundle.spec import BundleSpec
@@ -29,7 +29,7 @@ from dsreport.load.paths import Limits, LoadOptions, cap_of, read_checked, read_
 from dsreport.load.pmchecks import check_pm
 from dsreport.load.predictionchecks import check_predictions
 from dsreport.load.prosecheck import check_prose
-from dsreport.load.readsource import categorical, missing_values, read_source
+from dsreport.load.readsource import Named, Reading, categorical, missing_values, read_source
 from dsreport.load.servingchecks import check_serving
 from dsreport.load.source import fingerprint, is_source
 from dsreport.load.statistics import is_statistics, statistics_problems
@@ -165,6 +165,7 @@ def _read(
     prose_sources: dict[str, str] = {}
     tables: dict[str, Table | StreamedTable] = {}
     stream = options.stream_rows if _rows_may_stream(doc.data) else None
+    reading = Reading(root, limits, files, tables, text_inputs, stream)
     for loc, marker, value, container in list(iter_marked(BundleSpec, doc.data)):
         line, key = doc.line(loc), dotted(loc)
         if isinstance(marker, ProseMarker):
@@ -194,19 +195,8 @@ def _read(
             if problem:
                 problems.append(problem)
         else:
-            problems += _read_file(
-                root,
-                marker,
-                value,
-                line,
-                key,
-                limits,
-                files,
-                tables,
-                container if marker.what == "table" else {},
-                text_inputs,
-                stream,
-            )
+            section = container if marker.what == "table" else {}
+            problems += _read_file(reading, Named(marker, value, line, key, section))
     problems += check_prose(doc.data, doc, prose_sources)
     open_items += take_open_items(doc)
     try:
@@ -293,25 +283,13 @@ def _table(section: Any, tables: dict[str, Table | StreamedTable]) -> Table | St
     return tables.get(section.path) if section is not None else None
 
 
-def _read_file(
-    root: Path,
-    marker: FileMarker,
-    value: str,
-    line: int | None,
-    key: str,
-    limits: Limits,
-    files: dict[str, bytes],
-    tables: dict[str, Table | StreamedTable],
-    section: dict[str, Any],
-    text_inputs: list[str],
-    stream: int | None,
-) -> list[Problem]:
+def _read_file(reading: Reading, named: Named) -> list[Problem]:
+    marker, value, line, key = named.marker, named.value, named.line, named.key
+    root, limits, files, tables = reading.root, reading.limits, reading.files, reading.tables
     if marker.what == "model file":
         return _read_model(root, value, line, key, limits, files)
     if marker.many and value not in tables and is_source(root, value):
-        return read_source(
-            root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
-        )
+        return read_source(reading, named)
     suffix = Path(value).suffix.lower()
     if suffix not in {k.lower() for k in marker.kinds}:
         return [
@@ -324,9 +302,7 @@ def _read_file(
             )
         ]
     if marker.many and suffix == ".parquet" and value not in tables:
-        return read_source(  # may be streamed: not read here
-            root, marker, value, line, key, limits, files, tables, section, text_inputs, stream
-        )
+        return read_source(reading, named)  # may be streamed: not read here
     data, problem = read_checked(
         root, value, cap_of(marker, limits), file=SPEC_FILE, line=line, key=key
     )
@@ -339,8 +315,8 @@ def _read_file(
         table, table_problems = read_table(
             data,
             value,
-            missing=missing_values(section),
-            categorical=categorical(section, text_inputs),
+            missing=missing_values(named.section),
+            categorical=categorical(named.section, reading.text_inputs),
         )
         if table is None:
             return table_problems

@@ -6,6 +6,7 @@ binary task over the threshold) or read, capped, into one in-memory `Table`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,31 @@ from dsreport.load.streamed import StreamedTable, open_streamed
 from dsreport.load.tables import Table
 
 SPEC = "dsreport.yaml"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What every file a bundle names is read with: its folder, the caps, the stores the
+    bytes and tables go into, and when a table's rows stream instead."""
+
+    root: Path
+    limits: Limits
+    files: dict[str, bytes]
+    tables: dict[str, Table | StreamedTable]
+    text_inputs: list[str]
+    stream: int | None
+
+
+@dataclass(frozen=True)
+class Named:
+    """One file the spec names, and where it names it (for the problems)."""
+
+    marker: FileMarker
+    value: str
+    line: int | None
+    key: str
+    section: dict[str, Any] = field(default_factory=dict)
+    """The mapping holding a table's path: its columns, missing values, format."""
 
 
 def missing_values(section: dict[str, Any]) -> list[str]:
@@ -37,55 +63,52 @@ def categorical(section: dict[str, Any], text_inputs: list[str]) -> list[str]:
     return [c for c in columns if isinstance(c, str)]
 
 
-def read_source(
-    root: Path,
-    marker: FileMarker,
-    value: str,
-    line: int | None,
-    key: str,
-    limits: Limits,
-    files: dict[str, bytes],
-    tables: dict[str, Table | StreamedTable],
-    section: dict[str, Any],
-    text_inputs: list[str],
-    stream: int | None,
-) -> list[Problem]:
+def read_source(reading: Reading, named: Named) -> list[Problem]:
     """A table from one file, a folder or a glob: streamed when it is Parquet with more
     than `stream` rows, else read into memory as one table. A Parquet file over
     FINGERPRINT_BYTES is read from its path, its bytes not held (too large to attach to
     the PDF anyway; the digest keys it by its fingerprint)."""
-    found, message, hint = source_files(root, value, tuple(k.lower() for k in marker.kinds))
+    found, message, hint = source_files(
+        reading.root, named.value, tuple(k.lower() for k in named.marker.kinds)
+    )
     if not found:
-        return [Problem(message or "cannot read", file=SPEC, line=line, key=key, hint=hint)]
-    if stream is not None and found[0].path.suffix.lower() == ".parquet":
-        streamed, problems = open_streamed(value, found, stream)
+        return [
+            Problem(message or "cannot read", file=SPEC, line=named.line, key=named.key, hint=hint)
+        ]
+    if reading.stream is not None and found[0].path.suffix.lower() == ".parquet":
+        streamed, problems = open_streamed(named.value, found, reading.stream)
         if problems:
             return problems
         if streamed is not None:
-            tables[value] = streamed
+            reading.tables[named.value] = streamed
             return []
-    too_big = over_cap(value, found, limits.table_bytes)
+    too_big = over_cap(named.value, found, reading.limits.table_bytes)
     if too_big is not None:
-        return [Problem(too_big[0], file=SPEC, line=line, key=key, hint=too_big[1])]
+        return [Problem(too_big[0], file=SPEC, line=named.line, key=named.key, hint=too_big[1])]
     blobs: dict[str, bytes | Path] = {}
     for file in found:
         if file.path.suffix.lower() == ".parquet" and file.size > FINGERPRINT_BYTES:
             blobs[file.name] = file.path  # read where it lies: its bytes are never needed
             continue
         data, problem = read_checked(
-            root, file.name, limits.table_bytes, file=SPEC, line=line, key=key
+            reading.root,
+            file.name,
+            reading.limits.table_bytes,
+            file=SPEC,
+            line=named.line,
+            key=named.key,
         )
         if data is None:
             return [problem] if problem else []
-        blobs[file.name] = files[file.name] = data
+        blobs[file.name] = reading.files[file.name] = data
     table, problems = read_parts(
         found,
-        value,
+        named.value,
         blobs,
-        missing=missing_values(section),
-        categorical=categorical(section, text_inputs),
+        missing=missing_values(named.section),
+        categorical=categorical(named.section, reading.text_inputs),
     )
     if table is None:
         return problems
-    tables[value] = table
+    reading.tables[named.value] = table
     return []

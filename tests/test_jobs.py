@@ -1,0 +1,54 @@
+"""How many processes a build uses when it is not told: the cores not busy right now."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dsreport.buildtool import worker
+from dsreport.buildtool.worker import default_jobs
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DSREPORT_JOBS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+
+
+def loadavg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    path = tmp_path / "loadavg"
+    path.write_text(text)
+    monkeypatch.setattr(worker, "LOADAVG", str(path))
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_quiet_machine_gets_both_cores_whatever_the_load_average_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loadavg(tmp_path, monkeypatch, "0.95 0.60 0.30 1/112 27981\n")
+    assert default_jobs() == 2
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_machine_running_other_work_keeps_the_build_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loadavg(tmp_path, monkeypatch, "0.10 0.10 0.10 3/112 27981\n")
+    assert default_jobs() == 1
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_without_proc_the_load_average_decides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker, "LOADAVG", str(tmp_path / "missing"))
+    assert default_jobs() == 1
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_dsreport_jobs_overrides_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DSREPORT_JOBS", "2")
+    assert default_jobs() == 2
