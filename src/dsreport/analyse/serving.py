@@ -10,7 +10,8 @@ ships these facts.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -154,19 +155,9 @@ def _confidence_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
     bins = ev.multi.confidence.get(spec.ladder.chosen) if ev.multi is not None else None
     if bins is None:
         return []
-    out = []
-    for setting in _compared_with_output(spec):
-        values = _grid(setting.default, PROBABILITY_STEP, bounded=True)
-        out.append(
-            SettingFact(
-                name=setting.name,
-                default=setting.default,
-                quantity="confidence",
-                step=PROBABILITY_STEP,
-                rows=[_confidence_row(v, setting.default, bins) for v in values],
-            )
-        )
-    return out
+    return _probability_settings(
+        spec, "confidence", lambda v, default: _confidence_row(v, default, bins)
+    )
 
 
 def _score_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
@@ -174,6 +165,15 @@ def _score_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
     if ev.stats is None or not ev.stats.has("test", chosen):
         return []
     hist = ev.stats.histogram("test", chosen)
+    return _probability_settings(spec, "score", lambda v, default: _score_row(v, default, hist))
+
+
+def _probability_settings(
+    spec: BundleSpec,
+    quantity: Literal["score", "confidence"],
+    row: Callable[[float, float], SettingRowFact],
+) -> list[SettingFact]:
+    """Every setting's rows at probabilities a step apart around its default."""
     out = []
     for setting in _compared_with_output(spec):
         values = _grid(setting.default, PROBABILITY_STEP, bounded=True)
@@ -181,9 +181,9 @@ def _score_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
             SettingFact(
                 name=setting.name,
                 default=setting.default,
-                quantity="score",
+                quantity=quantity,
                 step=PROBABILITY_STEP,
-                rows=[_score_row(v, setting.default, hist) for v in values],
+                rows=[row(v, setting.default) for v in values],
             )
         )
     return out

@@ -235,7 +235,6 @@ class MultiReducer:
             for part in self.digest:
                 for whole, bit in zip(digest, part, strict=True):
                     whole.extend(bit)
-        splits = sorted(self.splits)
         return MultiStats(
             classes=self.classes,
             chosen=self.chosen,
@@ -243,7 +242,7 @@ class MultiReducer:
             gate=self.gate,
             top_k=self.has_k,
             proba=self.proba,
-            splits={name: self.splits[name] for name in [splits[i] for i in order(splits)]},
+            splits=_ordered(self.splits),
             split_counts=self.split_counts,
             slices={c: _ordered(g) for c, g in self.slices.items()},
             slice_counts=self.slice_counts,
