@@ -117,7 +117,9 @@ def comparison_facts(
                 [n for n in names if n in computable],
                 chosen.id,
                 other.id,
-                ev.stats if spec.project.task == "binary" else ev.regression or ev.rows,
+                {"binary": ev.stats, "multiclass": ev.multi}.get(
+                    spec.project.task, ev.regression or ev.rows
+                ),
                 spec.interrogation.operating_threshold,
                 len(spec.interrogation.classes),
                 spec.interrogation.seed,

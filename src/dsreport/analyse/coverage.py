@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from dsreport.analyse import format as F
+from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
 
 MAX_POINTS = 200
@@ -34,19 +35,23 @@ def declared_gate(spec: BundleSpec) -> float | None:
 
 
 def curve(confidence: Any, correct: Any) -> list[list[float]]:
+    """`curve_of` the rows' confidences and whether each is correct."""
+    return curve_of(_bins(confidence, correct))
+
+
+def curve_of(bins: ScoreBins) -> list[list[float]]:
     """[confidence, coverage, error rate among the covered] for every gate, from the most
     confident case down (at most `MAX_POINTS`, always ending at full coverage)."""
-    known = np.isfinite(confidence)
-    n = len(confidence)
-    if n == 0 or not known.any():
+    n = bins.n
+    every = bins.counts.sum(axis=1)[::-1]
+    held = every > 0
+    if n == 0 or not held.any():
         return []
-    order = np.argsort(-confidence[known], kind="stable")
-    scores = confidence[known][order]
-    wrong = np.cumsum(~correct[known][order])
-    covered = np.arange(1, len(scores) + 1)
-    # a gate admits every case at or above it: keep the last of each run of tied scores
-    last = np.r_[scores[1:] != scores[:-1], True]
-    points = np.column_stack([scores, covered / n, wrong / covered])[last]
+    scores = bins.values[::-1][held]
+    covered = np.cumsum(every[held])
+    wrong = np.cumsum(bins.counts[::-1, 0][held])
+    # a gate admits every case at or above it: one point per distinct score (or bin)
+    points = np.column_stack([scores, covered / n, wrong / covered])
     if len(points) > MAX_POINTS:
         keep = np.unique(np.linspace(0, len(points) - 1, MAX_POINTS).astype(int))
         points = points[keep]
@@ -54,11 +59,21 @@ def curve(confidence: Any, correct: Any) -> list[list[float]]:
 
 
 def gate_point(confidence: Any, correct: Any, gate: float) -> dict[str, Any]:
+    """`gate_point_of` the rows' confidences and whether each is correct."""
+    return gate_point_of(_bins(confidence, correct), gate)
+
+
+def _bins(confidence: Any, correct: Any) -> ScoreBins:
+    bins = ScoreBins()
+    bins.add(np.asarray(confidence, dtype=np.float64), np.asarray(correct, dtype=np.int64))
+    return bins
+
+
+def gate_point_of(bins: ScoreBins, gate: float) -> dict[str, Any]:
     """Coverage and error rate at `gate`, with their formatted strings."""
-    n = len(confidence)
-    admitted = np.nan_to_num(confidence, nan=-np.inf) >= gate
-    covered = int(admitted.sum())
-    errors = int((admitted & ~correct).sum())
+    n = bins.n
+    covered, right = bins.at_or_above(gate)
+    errors = covered - right
     point: dict[str, Any] = {
         "threshold": gate,
         "n": n,
@@ -88,16 +103,14 @@ def coverage_charts(
 ) -> tuple[dict[str, list[list[float]]], dict[str, dict[str, Any]]]:
     """Coverage curves of every rung with confidences, and the chosen rung's point at the
     declared gate (when there is one)."""
-    rows = ev.rows
-    confidences = rows.get("confidence", {})
+    stats = ev.multi
     curves = {}
     points = {}
     gate = declared_gate(spec)
-    for rung, confidence in confidences.items():
-        correct = np.asarray(rows["predicted"][rung] == rows["truth"])
-        curves[rung] = curve(confidence, correct)
+    for rung, bins in (stats.confidence if stats is not None else {}).items():
+        curves[rung] = curve_of(bins)
         if gate is not None and rung == spec.ladder.chosen:
-            point = gate_point(confidence, correct, gate)
+            point = gate_point_of(bins, gate)
             point["threshold_text"] = F.plain(gate)
             points[rung] = point
     return curves, points

@@ -10,6 +10,7 @@ from dsreport.analyse.intervals import contain, wilson
 
 if TYPE_CHECKING:
     from dsreport.analyse.reduce import PredictionStats
+    from dsreport.analyse.reduce.multiclass import MultiStats
     from dsreport.analyse.reduce.regression import RegressionSummary
 
 BOOT_BINS = 512
@@ -45,8 +46,8 @@ class Evaluation:
     test_n: int = 0
     slice_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: dict[str, Any] = field(default_factory=dict)
-    """Per-row arrays of the test split, for paired comparisons (multiclass):
-    truth and each rung's output ("predicted", and "confidence" with probabilities)."""
+    """Per-row arrays of the test split, for an evaluation without a task's reducer: truth
+    and each rung's "predicted"."""
     split_class_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Classification: class counts of every split (the trivial baselines, prior shift)."""
     split_label_stats: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -55,6 +56,8 @@ class Evaluation:
     """Binary: the predictions' sufficient statistics, which every binary fact reads."""
     regression: RegressionSummary | None = None
     """Regression: the predictions' statistics, which every regression fact reads."""
+    multi: MultiStats | None = None
+    """Multiclass: the predictions' statistics, which every multiclass fact reads."""
 
 
 def add(

@@ -130,17 +130,19 @@ def _references(
             band("positive", flagged, hist.n)
         ]
     if task == "multiclass":
-        predicted = ev.rows.get("predicted", {}).get(chosen)
-        if predicted is None:
+        test = ev.multi.splits.get("test") if ev.multi is not None else None
+        if ev.multi is None or test is None or chosen not in test.matrix:
             return None, []
-        classes = list(spec.interrogation.classes)
-        counts = np.bincount(predicted[predicted >= 0], minlength=len(classes))
-        n = len(predicted)
-        bands = [band(c, int(counts[i]), n) for i, c in enumerate(classes)] if n else []
-        confidence = ev.rows.get("confidence", {}).get(chosen)
-        dist = (
-            None if confidence is None else _distribution("confidence", chosen, confidence, checks)
-        )
+        counts = test.matrix[chosen].sum(axis=0)
+        n = round(float(test.matrix[chosen].sum()))
+        bands = [band(c, round(counts[i]), n) for i, c in enumerate(ev.multi.classes)] if n else []
+        bins = ev.multi.confidence.get(chosen)
+        dist = None
+        if bins is not None and bins.counts.sum() > 0:
+            every = bins.counts.sum(axis=1)
+            held = every > 0
+            found = histogram_deciles(bins.values[held], every[held])
+            dist = _reference("confidence", chosen, round(float(every.sum())), found, checks)
         return dist, bands
     summary = ev.regression
     output = summary.values.get(("prediction", "test")) if summary is not None else None

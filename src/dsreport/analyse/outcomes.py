@@ -68,20 +68,13 @@ class Decided:
 
 
 def decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> Decided | None:
-    """The test rows' decisions for `rung` (multiclass; regression outside the analysis,
-    from rows), or None without its predictions."""
-    rows, gate, task = ev.rows, gate_of(spec), spec.project.task
+    """The test rows' decisions for `rung` from per-row arrays (an evaluation without a
+    task's reducer), or None without its predictions."""
+    rows, gate = ev.rows, gate_of(spec)
     truth = rows.get("truth")
     if truth is None:
         return None
     with np.errstate(invalid="ignore"):  # a missing output never passes the gate
-        if task == "multiclass":
-            confidence = rows.get("confidence", {}).get(rung)
-            predicted = rows.get("predicted", {}).get(rung)
-            if confidence is None or predicted is None:
-                return None
-            right = (np.asarray(predicted) == np.asarray(truth)) & (np.asarray(truth) >= 0)
-            return _rows(np.asarray(confidence >= gate), right)
         predicted = rows.get("predicted", {}).get(rung)
         if predicted is None:
             return None
@@ -128,6 +121,24 @@ def binary_decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> dict[str, D
         weight = pair.counts.reshape(-1)
         out[rung] = Decided(pair.values[mine] >= gate, truth == 1, weight)
         out[baseline] = Decided(pair.values[theirs] >= gate, truth == 1, weight)
+    return out
+
+
+def multiclass_decisions(ev: Evaluation, rung: str, baseline: str) -> dict[str, Decided]:
+    """Multiclass, from the statistics: every rung's test rows by (acted, right); `rung`
+    and the baseline over their joint cells, so the change against today is paired."""
+    stats = ev.multi
+    if stats is None:
+        return {}
+    cell = np.arange(16)
+    out = {}
+    for each, joint in stats.outcome.items():
+        mine = joint.reshape(4, 4).sum(axis=1)
+        out[each] = Decided(np.arange(4) >= 2, np.arange(4) % 2 == 1, mine)
+    if rung != baseline and rung in out and baseline in out:
+        joint = stats.outcome[rung]
+        out[rung] = Decided(cell >= 8, cell // 4 % 2 == 1, joint)
+        out[baseline] = Decided(cell // 2 % 2 == 1, cell % 2 == 1, joint)
     return out
 
 
@@ -287,6 +298,8 @@ def outcome_fact(
         masks = binary_decisions(spec, ev, rung)
     elif spec.project.task == "regression":
         masks = regression_decisions(spec, ev, rung)
+    elif spec.project.task == "multiclass":
+        masks = multiclass_decisions(ev, rung, spec.ladder.baseline)
     else:
         for each in spec.ladder.rungs:
             found = decisions(spec, ev, each.id)

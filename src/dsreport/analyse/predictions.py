@@ -1,75 +1,34 @@
 """Metrics computed from the predictions table, for every rung, split and slice.
 
-Produces raw numbers only (`Computed`); `engine` formats them into facts.
+Every task reduces the rows (or reads the statistics table) first, in one pass of batches
+(`analyse.reduce`), and is evaluated from those statistics alone. Produces raw numbers
+only (`Computed`); `engine` formats them into facts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import numpy as np
-import pandas as pd
-
-from dsreport.analyse import multiclass, multiproba
-from dsreport.analyse.evaluation import Evaluation, add, budget
-from dsreport.analyse.intervals import bootstrap
+from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.reduce import ROWS_KEPT, PredictionStats, from_statistics, reduce_rows
 from dsreport.analyse.reduce.evaluate import evaluate_binary
+from dsreport.analyse.reduce.multiclass import multiclass_stats
+from dsreport.analyse.reduce.multieval import evaluate_multiclass
 from dsreport.analyse.reduce.regression import RegressionSummary, reduce_regression
 from dsreport.analyse.reduce.regression_eval import evaluate_regression
 from dsreport.analyse.reduce.regression_table import from_statistics as regression_from_statistics
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.columns import factor
 from dsreport.load.streamed import StreamedTable
 from dsreport.load.tables import Table
 
-_FACTORS: dict[tuple[int, str], tuple[pd.DataFrame, tuple[Any, list[str]]]] = {}
-
-
-def _column(part: pd.DataFrame, column: str) -> tuple[Any, list[str]]:
-    """Factorise each column once per evaluation: slices and labels are read several times.
-
-    The cache holds the frame itself, so its id cannot be reused while the entry lives.
-    """
-    key = (id(part), column)
-    if key not in _FACTORS:
-        _FACTORS[key] = (part, factor(part[column]))
-    return _FACTORS[key][1]
-
-
-def _counts(part: pd.DataFrame, column: str) -> dict[str, int]:
-    codes, texts = _column(part, column)
-    counts = np.bincount(codes, minlength=len(texts))
-    return {t: int(c) for t, c in sorted(zip(texts, counts, strict=True)) if c}
-
-
-def _floats(series: pd.Series) -> np.ndarray[Any, np.dtype[np.float64]]:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-
 
 def evaluate(spec: BundleSpec, table: Table | StreamedTable, checks: CheckThresholds) -> Evaluation:
-    """Binary and regression: reduce the rows (or read the statistics table) first, then
-    evaluate from the statistics alone; multiclass: from the rows in memory."""
-    section = spec.interrogation.predictions
-    assert section is not None
+    """The task's statistics of the predictions, then every metric from them."""
+    assert spec.interrogation.predictions is not None
     if spec.project.task == "binary":
         return evaluate_binary(spec, prediction_stats(spec, table), checks)
-    if spec.project.task == "regression":
-        return evaluate_regression(spec, regression_summary(spec, table), checks)
-    assert isinstance(table, Table)  # a multiclass task's rows are not streamed
-    frame = table.frame
-    split = (
-        frame[section.split_column]
-        if section.split_column
-        else pd.Series("test", index=frame.index, dtype="string")
-    )
-    _FACTORS.clear()
-    try:
-        return _evaluate(spec, frame, section, split, checks)
-    finally:
-        _FACTORS.clear()
+    if spec.project.task == "multiclass":
+        return evaluate_multiclass(spec, multiclass_stats(spec, table), checks)
+    return evaluate_regression(spec, regression_summary(spec, table), checks)
 
 
 def prediction_stats(spec: BundleSpec, table: Table | StreamedTable) -> PredictionStats:
@@ -108,129 +67,3 @@ def regression_summary(spec: BundleSpec, table: Table | StreamedTable) -> Regres
         wanted.insert(0, section.id_column)  # (else every row is a test row: too many)
     columns = list(dict.fromkeys(c for c in wanted if c))
     return reduce_regression(spec, table.batches(columns))
-
-
-def _evaluate(
-    spec: BundleSpec, frame: pd.DataFrame, section: Any, split: pd.Series, checks: CheckThresholds
-) -> Evaluation:
-    ev = Evaluation()
-    rungs = [r for r in spec.ladder.rungs if r.score_column]
-    rng_seed = spec.interrogation.seed
-    resamples = int(checks.bootstrap_resamples)
-    split_codes, split_names = factor(split)
-    for code, split_name in enumerate(split_names):
-        mask = split_codes == code
-        part = frame if bool(mask.all()) else frame[mask]  # no copy when every row is test
-        is_test = split_name == "test" or not section.split_column
-        for rung in rungs:
-            chosen = rung.id == spec.ladder.chosen
-            slices = section.slice_columns if (is_test and chosen) else []
-            rng = np.random.default_rng(rng_seed)
-            _multiclass(
-                spec,
-                part,
-                rung.id,
-                rung.score_column or "",
-                rung.proba_prefix,
-                split_name,
-                slices,
-                rng,
-                resamples,
-                ev,
-                is_test,
-                chosen,
-            )
-        ev.split_class_counts[split_name] = _counts(part, section.label_column)
-        if is_test:
-            ev.test_n = int(mask.sum())
-            ev.class_counts = _counts(part, section.label_column)
-            for column in section.slice_columns:
-                ev.slice_sizes[column] = _counts(part, column)
-    return ev
-
-
-def _slice_codes(part: pd.DataFrame, column: str) -> tuple[np.ndarray[Any, Any], list[str]]:
-    return _column(part, column)
-
-
-def _class_index(part: pd.DataFrame, column: str, classes: list[str]) -> Any:
-    """Index into `classes` of every row (-1 for a value outside them)."""
-    codes, texts = _column(part, column)
-    lookup = {c: i for i, c in enumerate(classes)}
-    return np.array([lookup.get(t, -1) for t in texts], dtype=np.int64)[codes]
-
-
-def _selections(part: pd.DataFrame, key: str | None) -> list[tuple[str | None, Any]]:
-    """(slice value, row mask) for each value of `key`; one all-rows entry for None."""
-    if key is None:
-        return [(None, np.ones(len(part), dtype=bool))]
-    codes, names = _slice_codes(part, key)
-    return [(name, codes == i) for i, name in enumerate(names)]
-
-
-def _groups(part: pd.DataFrame, slices: list[str]) -> Iterator[tuple[str | None, str | None, Any]]:
-    """(slice key, slice value, row mask): all rows first, then every value of every slice."""
-    for key in [None, *slices]:
-        for name, sel in _selections(part, key):
-            yield key, name, sel
-
-
-def _multiclass(
-    spec: BundleSpec,
-    part: pd.DataFrame,
-    rung: str,
-    column: str,
-    prefix: str | None,
-    split: str,
-    slices: list[str],
-    rng: np.random.Generator,
-    resamples: int,
-    ev: Evaluation,
-    is_test: bool,
-    chosen: bool,
-) -> None:
-    section = spec.interrogation.predictions
-    assert section is not None
-    classes = list(spec.interrogation.classes)
-    truth: Any = _class_index(part, section.label_column, classes)
-    predicted: Any = _class_index(part, column, classes)
-    scores = proba = None
-    if prefix and all(f"{prefix}{c}" in part.columns for c in classes):
-        scores = np.column_stack([_floats(part[f"{prefix}{c}"]) for c in classes])
-        proba = multiproba.normalised(scores)
-    for key, name, sel in _groups(part, slices):
-        stats = multiclass.build_stats(
-            classes,
-            truth[sel],
-            predicted[sel],
-            scores[sel] if scores is not None else None,
-            spec.interrogation.top_k,
-        )
-        if stats.n == 0:
-            continue
-        point = multiclass.all_metrics(stats)
-        size, limit = budget(key, resamples)
-        samples = stats.resampled(rng, size)
-        intervals = bootstrap(samples, multiclass.all_metrics)
-        probabilities = None
-        if proba is not None:
-            probabilities = multiproba.build(truth[sel], proba[sel], limit)
-            point |= multiproba.point_metrics(probabilities)
-            intervals |= multiproba.intervals(probabilities, rng, size, limit)
-        correct = float(np.trace(stats.matrix))
-        counts: dict[str, tuple[float, float]] = {
-            "accuracy": (correct, stats.n),
-            "micro_f1": (correct, stats.n),
-        }
-        if stats.top_k_hits is not None:
-            counts["top_k_accuracy"] = (stats.top_k_hits, stats.n)
-        add(ev, point, stats.n, rung, split, intervals, counts, None, key, name)
-        if key is None and is_test:
-            ev.rows.setdefault("predicted", {})[rung] = predicted
-            ev.rows["truth"] = truth
-            if proba is not None and probabilities is not None:
-                ev.rows.setdefault("confidence", {})[rung] = proba.max(axis=1)
-                ev.curves[rung] = {"top_label_calibration": multiproba.reliability(probabilities)}
-            if chosen:
-                ev.confusion = {"labels": classes, "matrix": stats.matrix.tolist()}
-                ev.per_class = multiclass.per_class_rows(stats, samples)

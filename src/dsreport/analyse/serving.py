@@ -2,14 +2,16 @@
 references for drift and data quality, and how the golden set covers the settings.
 
 All from the chosen rung's test outputs (binary: its score histogram, `Evaluation.stats`;
-otherwise `Evaluation.rows`) and the prediction columns named after request fields; the
-handoff package prints and ships these facts.
+multiclass: its rows by top probability, `Evaluation.multi`; otherwise `Evaluation.rows`)
+and the prediction columns named after request fields; the handoff package prints and
+ships these facts.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,7 @@ from dsreport.analyse.facts import (
 )
 from dsreport.analyse.metricfacts import num
 from dsreport.analyse.operations import band, deciles
+from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.serving import Setting
 from dsreport.bundle.spec import BundleSpec
@@ -62,37 +65,22 @@ def _grid(default: float, step: float, bounded: bool) -> list[float]:
     return [v for v in values if not bounded or 0 < v < 1 or v == default]
 
 
-def _row(
-    value: float, default: float, quantity: str, output: Any, truth: Any, extra: Any
-) -> SettingRowFact:
+def _row(value: float, default: float, output: Any, truth: Any) -> SettingRowFact:
+    """A regression setting's row: the cases that truly reach the default, whatever the cut."""
     at = output >= value
     n = len(output)
-    metrics: dict[str, Num] = {}
-    counts: dict[str, int] = {}
-    if quantity == "confidence":
-        right = extra == truth
-        auto = int(np.sum(at))
-        correct = int(np.sum(at & right))
-        counts = {"at_or_above": auto, "correct_at_or_above": correct, "n": n}
-        metrics = {
-            "accuracy": _ratio("accuracy", correct, auto),
-            "error_rate": _ratio("error_rate", auto - correct, n),
-        }
-    else:  # the cases that truly reach the default, whatever the cut
-        high = truth >= default
-        tp = int(np.sum(at & high))
-        counts = {"flagged": int(np.sum(at)), "truly_at_default": int(np.sum(high)), "both": tp}
-        metrics = {
-            "recall": _ratio("recall", tp, int(np.sum(high))),
-            "precision": _ratio("precision", tp, int(np.sum(at))),
-        }
+    high = truth >= default
+    tp = int(np.sum(at & high))
     return SettingRowFact(
         value=value,
         text=f"{value:g}",
         default=value == default,
         flagged=_share(float(np.mean(at)) if n else math.nan),
-        metrics=metrics,
-        counts=counts,
+        metrics={
+            "recall": _ratio("recall", tp, int(np.sum(high))),
+            "precision": _ratio("precision", tp, int(np.sum(at))),
+        },
+        counts={"flagged": int(np.sum(at)), "truly_at_default": int(np.sum(high)), "both": tp},
     )
 
 
@@ -123,28 +111,24 @@ def setting_facts(spec: BundleSpec, ev: Evaluation | None) -> list[SettingFact]:
         return _score_settings(spec, ev)
     if task == "regression":
         return _prediction_settings(spec, ev)
+    if task == "multiclass":
+        return _confidence_settings(spec, ev)
     truth = ev.rows.get("truth")
-    quantity = {"multiclass": "confidence"}.get(task, "prediction")
-    source = {"confidence": "confidence"}.get(quantity, "predicted")
-    output = ev.rows.get(source, {}).get(chosen)
+    output = ev.rows.get("predicted", {}).get(chosen)
     if output is None or truth is None:
         return []
     output = np.asarray(output, dtype=np.float64)
-    extra = ev.rows.get("predicted", {}).get(chosen) if task == "multiclass" else None
     out = []
     for setting in _compared_with_output(spec):
-        if quantity == "prediction":
-            q25, q75 = np.quantile(output, [0.25, 0.75])
-            step = nice_step(float(q75 - q25))
-        else:
-            step = PROBABILITY_STEP
-        values = _grid(setting.default, step, bounded=quantity != "prediction")
-        rows = [_row(v, setting.default, quantity, output, truth, extra) for v in values]
+        q25, q75 = np.quantile(output, [0.25, 0.75])
+        step = nice_step(float(q75 - q25))
+        values = _grid(setting.default, step, bounded=False)
+        rows = [_row(v, setting.default, output, truth) for v in values]
         out.append(
             SettingFact(
                 name=setting.name,
                 default=setting.default,
-                quantity=quantity,
+                quantity="prediction",
                 step=step,
                 rows=rows,
             )
@@ -152,11 +136,46 @@ def setting_facts(spec: BundleSpec, ev: Evaluation | None) -> list[SettingFact]:
     return out
 
 
+def _confidence_row(value: float, default: float, bins: ScoreBins) -> SettingRowFact:
+    """A multiclass setting's row, from the chosen rung's test rows by top probability."""
+    auto, correct = bins.at_or_above(value)
+    n = bins.n
+    return SettingRowFact(
+        value=value,
+        text=f"{value:g}",
+        default=value == default,
+        flagged=_share(auto / n if n else math.nan),
+        metrics={
+            "accuracy": _ratio("accuracy", correct, auto),
+            "error_rate": _ratio("error_rate", auto - correct, n),
+        },
+        counts={"at_or_above": auto, "correct_at_or_above": correct, "n": n},
+    )
+
+
+def _confidence_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
+    bins = ev.multi.confidence.get(spec.ladder.chosen) if ev.multi is not None else None
+    if bins is None:
+        return []
+    return _probability_settings(
+        spec, "confidence", lambda v, default: _confidence_row(v, default, bins)
+    )
+
+
 def _score_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
     chosen = spec.ladder.chosen
     if ev.stats is None or not ev.stats.has("test", chosen):
         return []
     hist = ev.stats.histogram("test", chosen)
+    return _probability_settings(spec, "score", lambda v, default: _score_row(v, default, hist))
+
+
+def _probability_settings(
+    spec: BundleSpec,
+    quantity: Literal["score", "confidence"],
+    row: Callable[[float, float], SettingRowFact],
+) -> list[SettingFact]:
+    """Every setting's rows at probabilities a step apart around its default."""
     out = []
     for setting in _compared_with_output(spec):
         values = _grid(setting.default, PROBABILITY_STEP, bounded=True)
@@ -164,9 +183,9 @@ def _score_settings(spec: BundleSpec, ev: Evaluation) -> list[SettingFact]:
             SettingFact(
                 name=setting.name,
                 default=setting.default,
-                quantity="score",
+                quantity=quantity,
                 step=PROBABILITY_STEP,
-                rows=[_score_row(v, setting.default, hist) for v in values],
+                rows=[row(v, setting.default) for v in values],
             )
         )
     return out

@@ -264,7 +264,7 @@ def _read(
     return bundle, problems, doc
 
 
-STREAMED_TASKS = {"binary", "regression"}
+STREAMED_TASKS = {"binary", "multiclass", "regression"}
 """Tasks whose analysis reads its predictions in one pass of batches (`analyse.reduce`)."""
 
 

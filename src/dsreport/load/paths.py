@@ -26,15 +26,15 @@ class Limits:
 
 
 STREAM_ROWS = 5_000_000
-"""Default row count above which a binary or regression task's Parquet predictions are
-streamed: where the in-memory table passes about 1 GB, and where the in-memory path
-already leaves out the overlap checks (`analyse.overlap.MAX_ROWS`)."""
+"""Default row count above which a task's Parquet predictions are streamed: where the
+in-memory table passes about 1 GB, and where the in-memory path already leaves out the
+overlap checks (`analyse.overlap.MAX_ROWS`)."""
 
 
 @dataclass(frozen=True)
 class LoadOptions:
     """What the caller (never the bundle) decides about loading: the size caps, and above
-    how many Parquet rows a binary or regression task's predictions are streamed rather
+    how many Parquet rows a task's predictions are streamed rather
     than held in memory (None: never; 0: always). See `load.streamed`."""
 
     limits: Limits = field(default_factory=Limits)

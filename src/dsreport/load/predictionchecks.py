@@ -69,6 +69,9 @@ def check_predictions(
     ]:
         if column not in present and _need(table, column, loc, out):
             present.add(column)
+    if isinstance(table, StreamedTable) and spec.project.task == "multiclass":
+        for _, wanted in probachecks.complete(spec, table.columns, table.file, out):
+            present.update(wanted)  # checked batch by batch with the other cells
     checks = ValueChecks(spec, out.doc, present, streamed=isinstance(table, StreamedTable))
     if isinstance(table, Table) and spec.project.task != "multiclass":
         numbers = checks.scores + (
@@ -152,6 +155,35 @@ class ValueChecks:
                     "prediction {value} is not one of the classes",
                     column,
                 )
+
+        if self.streamed and task == "multiclass":
+            self._probabilities(frame, where)
+
+    def _probabilities(self, frame: pd.DataFrame, where: Locate) -> None:
+        """A streamed table's probability columns: cells in [0, 1], and the sum of each row
+        whose cells are all numbers within 1 (± `multiproba.SUM_TOLERANCE`)."""
+        add = self.found.add
+        for rung in self.spec.ladder.rungs:
+            wanted = [f"{rung.proba_prefix}{c}" for c in self.spec.interrogation.classes]
+            if not rung.proba_prefix or any(c not in frame.columns for c in wanted):
+                continue
+            for column in wanted:
+                _cells(add, frame, column, (0.0, 1.0), where, probachecks.CELL_HINT)
+            cells = np.column_stack(
+                [pd.to_numeric(frame[c], errors="coerce").to_numpy(np.float64) for c in wanted]
+            )
+            total = cells.sum(axis=1)
+            with np.errstate(invalid="ignore"):
+                clean = ((cells >= 0) & (cells <= 1)).all(axis=1)
+            off = clean & (np.abs(total - 1.0) > multiproba.SUM_TOLERANCE)
+            add(
+                off,
+                pd.Series(total).map("{:.4g}".format),
+                where,
+                "row sum {value} of " + rung.proba_prefix + "<class> is not 1",
+                f"{rung.proba_prefix}*",
+                probachecks.SUM_HINT,
+            )
 
     def fresh(self) -> ValueChecks:
         return ValueChecks(self.spec, self.doc, set(self.columns), self.streamed)

@@ -25,30 +25,40 @@ def row_sums(
 
     `cells` holds the problems of the cell checks the caller ran on `columns(spec, table)`.
     """
-    classes = spec.interrogation.classes
     sums = []
+    for prefix, wanted in complete(spec, list(table.frame.columns), table.file, out):
+        if not any(p.key in wanted for p in cells):
+            total = sum(pd.to_numeric(table.frame[c]) for c in wanted)
+            sums.append((prefix, pd.Series(total, index=table.frame.index)))
+    return sums
+
+
+def complete(
+    spec: BundleSpec, present: list[str], file: str, out: Collector
+) -> list[tuple[str, list[str]]]:
+    """(prefix, columns) of every rung whose probability columns are all in `present`; a
+    rung missing some of them is reported to `out` instead."""
+    classes = spec.interrogation.classes
+    found = []
     for index, rung in enumerate(spec.ladder.rungs):
         if not rung.proba_prefix:
             continue
         wanted = [f"{rung.proba_prefix}{c}" for c in classes]
-        missing = [c for c in wanted if c not in table.frame.columns]
-        if missing:
-            shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
-            first = str(classes[0])
-            prefixes = [
-                str(c)[: -len(first)] for c in table.frame.columns if str(c).endswith(first)
-            ]
-            out.add(
-                ("ladder", "rungs", index, "proba_prefix"),
-                f"{len(missing)} of the {len(wanted)} probability columns "
-                f"'{rung.proba_prefix}<class>' are not in {table.file}: {shown}",
-                (len(missing) == len(wanted) and suggest(rung.proba_prefix, prefixes))
-                or f"each declared class needs its column, {rung.proba_prefix}<class>",
-            )
-        elif not any(p.key in wanted for p in cells):
-            total = sum(pd.to_numeric(table.frame[c]) for c in wanted)
-            sums.append((rung.proba_prefix, pd.Series(total, index=table.frame.index)))
-    return sums
+        missing = [c for c in wanted if c not in present]
+        if not missing:
+            found.append((rung.proba_prefix, wanted))
+            continue
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        first = str(classes[0])
+        prefixes = [str(c)[: -len(first)] for c in present if str(c).endswith(first)]
+        out.add(
+            ("ladder", "rungs", index, "proba_prefix"),
+            f"{len(missing)} of the {len(wanted)} probability columns "
+            f"'{rung.proba_prefix}<class>' are not in {file}: {shown}",
+            (len(missing) == len(wanted) and suggest(rung.proba_prefix, prefixes))
+            or f"each declared class needs its column, {rung.proba_prefix}<class>",
+        )
+    return found
 
 
 def columns(spec: BundleSpec, table: Table) -> list[str]:

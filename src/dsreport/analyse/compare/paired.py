@@ -27,6 +27,7 @@ from dsreport.analyse.compare.exact import mcnemar, paired_difference
 from dsreport.analyse.compare.model import Comparison
 from dsreport.analyse.intervals import percentile_intervals
 from dsreport.analyse.reduce import PairStats, PredictionStats, pair_from_rows
+from dsreport.analyse.reduce.multiclass import MultiStats
 from dsreport.analyse.reduce.regression import RegressionSummary
 
 CHUNK = 100
@@ -93,10 +94,12 @@ def _discordant(counts: Any, rows_in: Any, right_a: Any, right_b: Any) -> tuple[
     )
 
 
-def _multiclass_spread(
-    truth: Any, a: Any, b: Any, k: int, rng: np.random.Generator, resamples: int
-) -> Spread:
-    cube = np.bincount((truth * k + a) * k + b, minlength=k**3).astype(np.float64)
+def cube_of(truth: Any, a: Any, b: Any, k: int) -> Any:
+    """Rows by (truth, prediction of a, prediction of b)."""
+    return np.bincount((truth * k + a) * k + b, minlength=k**3).astype(np.float64)
+
+
+def _multiclass_spread(cube: Any, k: int, rng: np.random.Generator, resamples: int) -> Spread:
     names = [str(i) for i in range(k)]
 
     def differences(w: Any) -> dict[str, float]:
@@ -143,10 +146,12 @@ def _regression_pair(source: Any, chosen: str, other: str, seed: int) -> tuple[A
     return regression.build_stats(truth, a, seed).sums, regression.build_stats(truth, b, seed).sums
 
 
-def _multiclass_discordant(truth: Any, a: Any, b: Any) -> Discordant:
+def _multiclass_discordant(cube: Any, k: int) -> Discordant:
+    c = cube.reshape(k, k, k)
+    truth, a, b = np.indices(c.shape)
     right_a, right_b = a == truth, b == truth
-    n = len(truth)
-    only = (int((right_a & ~right_b).sum()), int((~right_a & right_b).sum()))
+    n = round(float(c.sum()))
+    only = (round(float(c[right_a & ~right_b].sum())), round(float(c[~right_a & right_b].sum())))
     return {"accuracy": (n, *only), "micro_f1": (n, *only)}
 
 
@@ -155,14 +160,14 @@ def paired(
     metrics: list[str],
     chosen: str,
     other: str,
-    source: dict[str, Any] | PredictionStats | RegressionSummary | None,
+    source: dict[str, Any] | PredictionStats | RegressionSummary | MultiStats | None,
     threshold: float,
     k: int,
     seed: int,
     resamples: int,
 ) -> dict[str, Comparison]:
     """Compare two rungs on the test rows on each of `metrics` the task computes; empty
-    when either rung lacks predictions. `source` is the binary or regression task's
+    when either rung lacks predictions. `source` is the binary, multiclass or regression task's
     statistics, or the test rows (truth and each rung's output) for any task."""
     rng = np.random.default_rng(seed)
     if task == "binary":
@@ -180,17 +185,18 @@ def paired(
         va, vb = (regression.all_metrics(regression.RegressionStats(s)) for s in sums)
         coarse, reps = _regression_spread(*sums, rng, resamples)
         exact, n_rows = {}, round(float(sums[0][:, 0].sum()))
-    else:
-        rows = source if isinstance(source, dict) else {}
-        truth, outputs = rows.get("truth"), rows.get("predicted", {})
-        if truth is None or chosen not in outputs or other not in outputs:
+    elif task == "multiclass":
+        cube = _multiclass_cube(source, chosen, other, k)
+        if cube is None:
             return {}
-        a, b = outputs[chosen], outputs[other]
         names = [str(i) for i in range(k)]
-        va = multiclass.all_metrics(multiclass.build_stats(names, truth, a, None))
-        vb = multiclass.all_metrics(multiclass.build_stats(names, truth, b, None))
-        coarse, reps = _multiclass_spread(truth, a, b, k, rng, resamples)
-        exact, n_rows = _multiclass_discordant(truth, a, b), len(truth)
+        c = cube.reshape(k, k, k)
+        va = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=2)))
+        vb = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=1)))
+        coarse, reps = _multiclass_spread(cube, k, rng, resamples)
+        exact, n_rows = _multiclass_discordant(cube, k), round(float(cube.sum()))
+    else:
+        return {}
     out: dict[str, Comparison] = {}
     for metric in metrics:
         x, y = va.get(metric), vb.get(metric)
@@ -225,8 +231,29 @@ def paired(
     return out
 
 
+def _multiclass_cube(
+    source: dict[str, Any] | PredictionStats | RegressionSummary | MultiStats | None,
+    chosen: str,
+    other: str,
+    k: int,
+) -> Any:
+    """The (truth, chosen, other) cube of the test rows: from the statistics (chosen
+    against every other rung) or from two reviews' rows."""
+    if isinstance(source, MultiStats):
+        if chosen == source.chosen and other in source.cubes:
+            return source.cubes[other]
+        if other == source.chosen and chosen in source.cubes:
+            return source.cubes[chosen].reshape(k, k, k).transpose(0, 2, 1).reshape(-1)
+        return None
+    rows = source if isinstance(source, dict) else {}
+    truth, outputs = rows.get("truth"), rows.get("predicted", {})
+    if truth is None or chosen not in outputs or other not in outputs:
+        return None
+    return cube_of(truth, outputs[chosen], outputs[other], k)
+
+
 def _binary_pair(
-    source: dict[str, Any] | PredictionStats | RegressionSummary | None,
+    source: dict[str, Any] | PredictionStats | RegressionSummary | MultiStats | None,
     chosen: str,
     other: str,
     threshold: float,

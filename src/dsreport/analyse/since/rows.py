@@ -44,9 +44,11 @@ def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> 
         return _binary_digest(spec, ev)
     if section is not None and ev is not None and spec.project.task == "regression":
         return _regression_digest(spec, ev)
+    if section is not None and ev is not None and spec.project.task == "multiclass":
+        return _multiclass_digest(spec, ev)
     if section is None or table is None or ev is None:
         return None
-    chosen, task = spec.ladder.chosen, spec.project.task
+    chosen = spec.ladder.chosen
     output = ev.rows.get("predicted", {}).get(chosen)
     if output is None or not 0 < len(output) <= ROWS_KEPT:
         return None
@@ -58,14 +60,8 @@ def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> 
         frame = frame[codes == names.index("test")]
     if len(frame) != len(output):
         return None
-    truth: list[str | float | None]
-    shown: list[str | float | None]
-    if task == "regression":
-        truth, shown = list(_floats(ev.rows["truth"])), list(_floats(output))
-    else:
-        classes = list(spec.interrogation.classes)
-        truth = list(_texts(frame[section.label_column]))
-        shown = [classes[i] if 0 <= i < len(classes) else None for i in output.tolist()]
+    truth: list[str | float | None] = list(_floats(ev.rows["truth"]))
+    shown: list[str | float | None] = list(_floats(output))
     return RowsFact(
         rung=chosen,
         ids=_texts(frame[section.id_column]),
@@ -99,6 +95,21 @@ def _regression_digest(spec: BundleSpec, ev: Evaluation) -> RowsFact | None:
         ids=list(kept.ids),
         truth=list(_floats(kept.truth)),
         output=list(_floats(kept.output)),
+        threshold=None,
+    )
+
+
+def _multiclass_digest(spec: BundleSpec, ev: Evaluation) -> RowsFact | None:
+    """The chosen rung's test rows the reducer kept (none above ROWS_KEPT)."""
+    kept = ev.multi.digest if ev.multi is not None else None
+    if kept is None or not 0 < len(kept[0]) <= ROWS_KEPT:
+        return None
+    ids, truth, output = kept
+    return RowsFact(
+        rung=spec.ladder.chosen,
+        ids=ids,
+        truth=list[str | float | None](truth),
+        output=list[str | float | None](output),
         threshold=None,
     )
 
