@@ -67,20 +67,6 @@ class Decided:
         return round(float(np.sum(self.weight[mask])))
 
 
-def decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> Decided | None:
-    """The test rows' decisions for `rung` from per-row arrays (an evaluation without a
-    task's reducer), or None without its predictions."""
-    rows, gate = ev.rows, gate_of(spec)
-    truth = rows.get("truth")
-    if truth is None:
-        return None
-    with np.errstate(invalid="ignore"):  # a missing output never passes the gate
-        predicted = rows.get("predicted", {}).get(rung)
-        if predicted is None:
-            return None
-        return _rows(np.asarray(predicted >= gate), np.asarray(truth >= gate))
-
-
 def regression_decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> dict[str, Decided]:
     """Regression, from the statistics: every rung's decisions over the cells (target at or
     above the gate, rung acts, baseline acts), so the change against today is paired."""
@@ -95,10 +81,6 @@ def regression_decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> dict[st
         if each == rung and (baseline, baseline) in summary.decisions:
             out[baseline] = Decided(theirs, truth, weight)
     return out
-
-
-def _rows(acted: Mask, positive: Mask) -> Decided:
-    return Decided(acted, positive, np.ones(len(acted)))
 
 
 def binary_decisions(spec: BundleSpec, ev: Evaluation, rung: str) -> dict[str, Decided]:
@@ -298,13 +280,8 @@ def outcome_fact(
         masks = binary_decisions(spec, ev, rung)
     elif spec.project.task == "regression":
         masks = regression_decisions(spec, ev, rung)
-    elif spec.project.task == "multiclass":
-        masks = multiclass_decisions(ev, rung, spec.ladder.baseline)
     else:
-        for each in spec.ladder.rungs:
-            found = decisions(spec, ev, each.id)
-            if found is not None:
-                masks[each.id] = found
+        masks = multiclass_decisions(ev, rung, spec.ladder.baseline)
     masks = {r: decided for r, decided in masks.items() if decided.n}
     if rung not in masks:
         return None

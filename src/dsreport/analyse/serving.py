@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -65,25 +65,6 @@ def _grid(default: float, step: float, bounded: bool) -> list[float]:
     return [v for v in values if not bounded or 0 < v < 1 or v == default]
 
 
-def _row(value: float, default: float, output: Any, truth: Any) -> SettingRowFact:
-    """A regression setting's row: the cases that truly reach the default, whatever the cut."""
-    at = output >= value
-    n = len(output)
-    high = truth >= default
-    tp = int(np.sum(at & high))
-    return SettingRowFact(
-        value=value,
-        text=f"{value:g}",
-        default=value == default,
-        flagged=_share(float(np.mean(at)) if n else math.nan),
-        metrics={
-            "recall": _ratio("recall", tp, int(np.sum(high))),
-            "precision": _ratio("precision", tp, int(np.sum(at))),
-        },
-        counts={"flagged": int(np.sum(at)), "truly_at_default": int(np.sum(high)), "both": tp},
-    )
-
-
 def _score_row(value: float, default: float, hist: BinaryStats) -> SettingRowFact:
     """A binary setting's row, from the chosen rung's test histogram."""
     tp, fp, fn, tn = (round(c) for c in confusion(hist, value))
@@ -105,35 +86,12 @@ def _score_row(value: float, default: float, hist: BinaryStats) -> SettingRowFac
 def setting_facts(spec: BundleSpec, ev: Evaluation | None) -> list[SettingFact]:
     if ev is None:
         return []
-    chosen = spec.ladder.chosen
     task = spec.project.task
     if task == "binary":
         return _score_settings(spec, ev)
     if task == "regression":
         return _prediction_settings(spec, ev)
-    if task == "multiclass":
-        return _confidence_settings(spec, ev)
-    truth = ev.rows.get("truth")
-    output = ev.rows.get("predicted", {}).get(chosen)
-    if output is None or truth is None:
-        return []
-    output = np.asarray(output, dtype=np.float64)
-    out = []
-    for setting in _compared_with_output(spec):
-        q25, q75 = np.quantile(output, [0.25, 0.75])
-        step = nice_step(float(q75 - q25))
-        values = _grid(setting.default, step, bounded=False)
-        rows = [_row(v, setting.default, output, truth) for v in values]
-        out.append(
-            SettingFact(
-                name=setting.name,
-                default=setting.default,
-                quantity="prediction",
-                step=step,
-                rows=rows,
-            )
-        )
-    return out
+    return _confidence_settings(spec, ev)
 
 
 def _confidence_row(value: float, default: float, bins: ScoreBins) -> SettingRowFact:

@@ -19,18 +19,12 @@ from dsreport.analyse import reduce
 from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.facts import RowsFact
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.columns import factor
 from dsreport.load.tables import Table
 
 ROWS_KEPT = reduce.ROWS_KEPT
 """Above this many test rows the facts keep no digest (it would be megabytes of JSON in
 every PDF); a later review then compares unpaired, from both builds' intervals. A binary
 task's reducer keeps the chosen rung's test rows only up to this many."""
-
-
-def _texts(series: Any) -> list[str]:
-    codes, texts = factor(series)
-    return [texts[c] for c in codes]
 
 
 def _floats(values: Any) -> list[float | None]:
@@ -46,29 +40,7 @@ def row_digest(spec: BundleSpec, table: Table | None, ev: Evaluation | None) -> 
         return _regression_digest(spec, ev)
     if section is not None and ev is not None and spec.project.task == "multiclass":
         return _multiclass_digest(spec, ev)
-    if section is None or table is None or ev is None:
-        return None
-    chosen = spec.ladder.chosen
-    output = ev.rows.get("predicted", {}).get(chosen)
-    if output is None or not 0 < len(output) <= ROWS_KEPT:
-        return None
-    frame = table.frame
-    if section.split_column:
-        codes, names = factor(frame[section.split_column])
-        if "test" not in names:
-            return None
-        frame = frame[codes == names.index("test")]
-    if len(frame) != len(output):
-        return None
-    truth: list[str | float | None] = list(_floats(ev.rows["truth"]))
-    shown: list[str | float | None] = list(_floats(output))
-    return RowsFact(
-        rung=chosen,
-        ids=_texts(frame[section.id_column]),
-        truth=truth,
-        output=shown,
-        threshold=None,
-    )
+    return None
 
 
 def _binary_digest(spec: BundleSpec, ev: Evaluation) -> RowsFact | None:
