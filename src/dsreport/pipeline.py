@@ -18,7 +18,7 @@ from dsreport.errors import UsageError
 from dsreport.load.loader import Bundle, load_bundle
 from dsreport.load.paths import LoadOptions
 from dsreport.load.previous import read_previous
-from dsreport.render.base import RenderContext, available, get_renderer
+from dsreport.render.base import RenderContext, get_renderer, names
 from dsreport.render.run import render_all
 from dsreport.result import BuildResult
 
@@ -27,19 +27,21 @@ ALWAYS = ("facts", "summary")
 
 def select_renderers(only: Sequence[str] | None, default: Sequence[str]) -> list[str]:
     """Renderer names to run: `only` if given, else the bundle's audiences; facts always."""
-    names = list(only) if only else list(default)
-    known = available()
-    unknown = [n for n in names if n not in known]
+    wanted = list(only) if only else list(default)
+    known = names()  # nothing imported: the PDF's worker gets its work before the rest
+    unknown = [n for n in wanted if n not in known]
     if unknown and only:
         get_renderer(unknown[0])  # raises with the list of available renderers
-    names = [n for n in names if n in known]
-    return [*ALWAYS, *[n for n in names if n not in ALWAYS]]
+    wanted = [n for n in wanted if n in known]
+    return [*ALWAYS, *[n for n in wanted if n not in ALWAYS]]
 
 
 def check_formats(formats: Sequence[str], only: Sequence[str] | None) -> tuple[str, ...]:
     """Lower-case the requested formats; one no selected renderer offers is a usage error."""
     wanted = tuple(f.strip().lower() for f in formats if f.strip())
-    pool = select_renderers(only, ()) if only else list(available())
+    if not wanted:  # the usual case: no renderer needs importing before the analysis
+        return ()
+    pool = select_renderers(only, ()) if only else names()
     offered = {f for name in pool for f in get_renderer(name).formats}
     for fmt in wanted:
         if fmt not in offered:

@@ -73,6 +73,13 @@ def _load(spec: str) -> type[Renderer]:
     return cls
 
 
+def names() -> list[str]:
+    """Every renderer's name, in `available()`'s order, without importing any renderer: a
+    build picks its renderers before the analysis and imports them only to render."""
+    found = {ep.name for ep in entry_points(group="dsreport.renderers")} | set(_REGISTRY)
+    return [*_BUILTIN, *sorted(found - set(_BUILTIN))]
+
+
 def available() -> dict[str, type[Renderer]]:
     """Every renderer by name: built-in ones, then entry points (imported lazily)."""
     for name, spec in _BUILTIN.items():
