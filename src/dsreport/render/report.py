@@ -24,6 +24,7 @@ from dsreport.render.leanua import html_class
 from dsreport.render.markdown import soft_break_html
 from dsreport.render.numbering import Numbering
 from dsreport.render.pdftags import scope_header_cells
+from dsreport.render.pdfwrite import written_once
 from dsreport.resources import asset, assets_dir
 from dsreport.templating import render
 from dsreport.vocabulary import DEFINITIONS, labels
@@ -240,6 +241,12 @@ def attachment_name(path: str, taken: set[str]) -> str:
     return name
 
 
+def _finish(document: Any, pdf: Any) -> None:
+    """The finishing touches WeasyPrint lets us make before the PDF is written."""
+    scope_header_cells(document, pdf)
+    written_once(pdf)
+
+
 def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     """Write the PDF: tagged (PDF/UA-1), with the facts and tables attached, every date
     from the build date, and a build error for any resource the fetcher refused."""
@@ -286,7 +293,7 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
         document = html_class(html)(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = bytes(
             document.write_pdf(
-                finisher=scope_header_cells,
+                finisher=_finish,
                 pdf_variant="pdf/ua-1",
                 attachments=attachments,
                 pdf_identifier=ctx.facts.bundle_digest[:32].encode(),
