@@ -427,3 +427,15 @@ def test_a_scalar_yaml_1_1_reads_as_a_float_but_python_cannot_stays_text() -> No
     doc, problems = parse_yaml("a: .\nb: 1.2.3\nc: 1.5\n", "x.yaml")
     assert doc is not None and problems == []
     assert doc.data == {"a": ".", "b": "1.2.3", "c": 1.5}
+
+
+def test_a_kept_parse_is_taken_by_the_next_parse_of_the_same_text_only() -> None:
+    text = "project:\n  name: x\n"
+    kept, _ = parse_yaml(text, "dsreport.yaml", keep=True)
+    other, _ = parse_yaml("a: 1\n", "dsreport.yaml")
+    taken, _ = parse_yaml(text, "dsreport.yaml")
+    again, _ = parse_yaml(text, "dsreport.yaml")
+    assert other is not None and other.data == {"a": 1}
+    assert taken is kept
+    assert again is not kept and again is not None and kept is not None
+    assert again.data == kept.data

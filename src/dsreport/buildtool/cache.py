@@ -131,7 +131,8 @@ def _named_files(raw: bytes, limits: Limits) -> list[list[Any]]:
     from dsreport.load.yamlsrc import parse_yaml
 
     try:
-        doc, _ = parse_yaml(raw.decode("utf-8-sig"), "dsreport.yaml")
+        # kept for the load, which parses the same text next (this only reads it)
+        doc, _ = parse_yaml(raw.decode("utf-8-sig"), "dsreport.yaml", keep=True)
     except UnicodeDecodeError:
         doc = None
     data = doc.data if doc is not None else None

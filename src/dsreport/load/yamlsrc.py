@@ -197,8 +197,27 @@ def _dotted(loc: Loc) -> str:
     return text
 
 
-def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse `text`; on failure return no document and the problems, never raise."""
+_KEPT: dict[tuple[str, str], tuple[YamlDoc | None, list[Problem]]] = {}
+
+
+def parse_yaml(text: str, file: str, *, keep: bool = False) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse `text`; on failure return no document and the problems, never raise.
+
+    With `keep` the result is also left for the next parse of the same text, which takes
+    it: a cold build reads the file names in dsreport.yaml for its cache key just before
+    the load parses the file (50-70 ms for each example). Whoever keeps it must not change
+    the document; the one who takes it may."""
+    kept = _KEPT.pop((file, text), None)
+    if kept is not None:
+        return kept
+    result = _parse_yaml(text, file)
+    if keep:
+        _KEPT.clear()
+        _KEPT[(file, text)] = result
+    return result
+
+
+def _parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Problem]]:
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
