@@ -23,8 +23,8 @@ from dsreport.render.chartstyle import (
     percent_axis,
     setup,
     short,
-    svg,
 )
+from dsreport.render.chartsvg import svg
 from dsreport.render.dotplots import categories, ladder, slices
 
 __all__ = ["Chart", "all_charts"]

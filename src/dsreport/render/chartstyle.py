@@ -4,10 +4,6 @@ that keep rates in percent, axes zoomed on the values and labels clear of refere
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,87 +68,6 @@ def setup() -> Any:
         }
     )
     return plt
-
-
-def svg(fig: Any) -> str:
-    """The figure as SVG cropped to what it draws plus matplotlib's padding, as
-    `bbox_inches="tight"` crops it, in one draw instead of two where it can: that option
-    draws the whole figure once only to measure it (a quarter of the charts' time). Here
-    the box is measured right after the one real draw, with the same renderer in the same
-    state, and the SVG's viewport is set to it: the same size, and the same pixels. A
-    figure with a raster image (the confusion matrix) is still drawn twice: its pixels are
-    resampled on the grid of the cropped figure, which the crop would shift."""
-    import matplotlib.pyplot as plt
-
-    try:
-        if not any(ax.images for ax in fig.axes):
-            with contextlib.suppress(ValueError):  # not the SVG expected: the usual way
-                return _drawn_once(fig)
-        return _saved(fig, bbox_inches="tight")
-    finally:
-        plt.close(fig)
-
-
-def _drawn_once(fig: Any) -> str:
-    boxes: list[Any] = []
-    draw = fig.draw
-
-    def draw_and_measure(renderer: Any) -> None:
-        draw(renderer)
-        boxes.append(fig.get_tightbbox(renderer))
-
-    fig.draw = draw_and_measure
-    try:
-        text = _saved(fig, bbox_inches=None)
-    finally:
-        del fig.draw
-    from matplotlib import rcParams
-
-    box = boxes[-1].padded(rcParams["savefig.pad_inches"])
-    top = fig.get_size_inches()[1] - box.y1
-    return _cropped(text, [v * 72 for v in (box.x0, top, box.width, box.height)])
-
-
-def _saved(fig: Any, bbox_inches: str | None) -> str:
-    buffer = io.StringIO()
-    with warnings.catch_warnings():
-        # a glyph Inter lacks (CJK, emoji) is measured with a fallback box and drawn by
-        # the PDF engine's fonts; one warning per character is noise, not news
-        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        fig.savefig(buffer, format="svg", bbox_inches=bbox_inches, metadata={"Date": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
-_VIEWPORT = re.compile(
-    r'^<svg ([^>]*?)width="([0-9.]+)pt" height="([0-9.]+)pt" viewBox="0 0 \2 \3"'
-)
-_BACKGROUND = (
-    ' <g id="patch_1">\n   <path d="M {left} {bottom} \nL {right} {bottom} \n'
-    'L {right} {top} \nL {left} {top} \nz\n"'
-)
-
-
-def _cropped(text: str, box: list[float]) -> str:
-    """`text` (matplotlib's SVG of the whole figure) showing only `box` (x, y from the top,
-    width, height, in points), its background drawn over the box alone: the PDF engine
-    does not clip an SVG to its viewport."""
-    x, y, w, h = (_number(v) for v in box)
-    match = _VIEWPORT.match(text)
-    if match is None:
-        raise ValueError("matplotlib's SVG does not start as expected")
-    background = _BACKGROUND.format(left=0, top=0, right=match.group(2), bottom=match.group(3))
-    if text.count(background) != 1:
-        raise ValueError("matplotlib's SVG has no figure background where expected")
-    right, bottom = _number(box[0] + box[2]), _number(box[1] + box[3])
-    cropped = _BACKGROUND.format(left=x, top=y, right=right, bottom=bottom)
-    head = f'<svg {match.group(1)}width="{w}pt" height="{h}pt" viewBox="{x} {y} {w} {h}"'
-    return head + text[match.end() :].replace(background, cropped)
-
-
-def _number(value: float) -> str:
-    """A coordinate as matplotlib writes one in SVG."""
-    return f"{value:f}".rstrip("0").rstrip(".")
 
 
 def short(text: str, limit: int = 40) -> str:

@@ -17,11 +17,11 @@ from dsreport.render.chartstyle import (
     setup,
     short,
     span,
-    svg,
     target_line,
     ticks,
     wrapped,
 )
+from dsreport.render.chartsvg import svg
 from dsreport.render.reportview import slice_groups, targeted
 
 

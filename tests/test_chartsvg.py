@@ -1,14 +1,19 @@
-"""A chart's SVG is cropped as `bbox_inches="tight"` crops it, from one draw."""
+"""A chart's SVG is cropped as `bbox_inches="tight"` crops it, from one draw, and says
+with attributes what matplotlib says with styles: the same pages either way."""
 
 from __future__ import annotations
 
 import io
 import re
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from dsreport.render import chartstyle
+from dsreport.render.chartsvg import presentational, svg
 
 pytest.importorskip("matplotlib")
 
@@ -51,7 +56,7 @@ def test_the_size_is_tight_bboxs_from_one_draw() -> None:
     theirs = SIZE.match(_tight(_figure()))
     fig = _figure()
     draws = _draws(fig)
-    ours = SIZE.match(chartstyle.svg(fig))
+    ours = SIZE.match(svg(fig))
     assert theirs and ours
     assert ours.group(1, 2) == theirs.group(1, 2)
     x, y, w, h = ours.group(3).split()
@@ -60,9 +65,9 @@ def test_the_size_is_tight_bboxs_from_one_draw() -> None:
 
 
 def test_the_background_covers_the_crop_alone() -> None:
-    text = chartstyle.svg(_figure())
+    text = svg(_figure())
     x, y, w, h = (float(v) for v in SIZE.match(text).group(3).split())  # type: ignore[union-attr]
-    start = text.index('<g id="patch_1">')
+    start = text.index('<g id="patch_1"')
     corners = re.findall(r"([-0-9.]+) ([-0-9.]+) ", text[start : text.index("z", start)])
     xs = {round(float(a), 4) for a, _ in corners}
     ys = {round(float(b), 4) for _, b in corners}
@@ -70,4 +75,40 @@ def test_the_background_covers_the_crop_alone() -> None:
 
 
 def test_a_figure_with_a_raster_image_is_drawn_as_matplotlib_crops_it() -> None:
-    assert chartstyle.svg(_figure(image=True)) == _tight(_figure(image=True))
+    assert svg(_figure(image=True)) == presentational(_tight(_figure(image=True)))
+
+
+def test_styles_become_attributes_and_quoted_values_stay_styles() -> None:
+    theirs = _tight(_figure())
+    ours = presentational(theirs)
+    assert "<style" in theirs and "<style" not in ours and "<metadata" not in ours
+    assert 'style="fill: #ffffff"' in theirs and 'fill="#ffffff"' in ours
+    assert "style=\"font-family: 'Inter'\"" in ours
+    assert ours.count('stroke-linecap="butt"') > 10
+    assert presentational("<svg><g/></svg>") == "<svg><g/></svg>"  # not matplotlib's
+
+
+def test_the_pdf_engine_draws_the_same_pixels(tmp_path: Path) -> None:
+    weasyprint = pytest.importorskip("weasyprint")
+    from dsreport.render.report import data_url
+
+    pixels = []
+    for name, text in (("theirs", _tight(_figure())), ("ours", svg(_figure()))):
+        html = (
+            f'<html lang="en"><body><img alt="" src="{data_url(text.encode(), "image/svg+xml")}">'
+        )
+        weasyprint.HTML(string=html).write_pdf(tmp_path / f"{name}.pdf")
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "110",
+                "-singlefile",
+                str(tmp_path / f"{name}.pdf"),
+                str(tmp_path / name),
+            ],
+            check=True,
+        )
+        pixels.append(Image.open(tmp_path / f"{name}.png").convert("L").tobytes())
+    assert pixels[0] == pixels[1]
