@@ -18,7 +18,7 @@ import numpy as np
 
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
-from dsreport.load.statistics import SQL_HINT, Array, Text, _rows, numbers
+from dsreport.load.statistics import SQL_HINT, Array, Layout, Text, _rows, read_cells
 from dsreport.load.tables import Table
 
 PARTS = ("group", "values", "decision", "point")
@@ -46,42 +46,17 @@ NEEDED = {
 FLAGS = ("at_gate", "acted", "other_acted")
 GROUPS = 2000
 """Bootstrap groups of a cell (`analyse.regression.GROUPS`, which reads this)."""
+LAYOUT = Layout(COLUMNS, TEXT_COLUMNS, NUMBER_COLUMNS, NEEDED)
 NONNEGATIVE = ("abs_sum", "sq_sum", "ape_sum", "sape_sum", "y2_sum")
 
 
 def regression_problems(spec: BundleSpec, table: Table) -> list[Problem]:
     """Every problem with a regression statistics table, each with its row and column."""
-    frame, file = table.frame, table.file
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        return [
-            Problem(
-                f"the statistics table has no column{'s' if len(missing) > 1 else ''} "
-                + ", ".join(missing),
-                file=file,
-                line=1,
-                hint=f"the columns are: {', '.join(COLUMNS)}; {SQL_HINT}",
-            )
-        ]
-    if len(frame) == 0:
-        return [Problem("the statistics table has no rows", file=file, line=1, hint=SQL_HINT)]
-    text = {c: Text.of(frame[c]) for c in TEXT_COLUMNS}
-    values = {c: numbers(frame[c]) for c in NUMBER_COLUMNS}
+    found = read_cells(table, LAYOUT)
+    if isinstance(found, list):
+        return found
+    text, values, problems = found
     part = text["part"]
-    problems = _rows(
-        table,
-        ~part.isin(PARTS),
-        "part {value} is not one of: " + ", ".join(PARTS),
-        "part",
-        "each row is a group, values, decision or point row",
-    )
-    for name, needed in NEEDED.items():
-        rows = part.eq(name)
-        for column in needed:
-            empty = text[column].missing() if column in text else np.isnan(values[column])
-            problems += _rows(
-                table, rows & empty, f"a {name} row needs a value here", column, SQL_HINT
-            )
     problems += _numbers(table, values)
     problems += _rows(
         table,

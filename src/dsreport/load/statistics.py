@@ -113,29 +113,32 @@ def cells(frame: pd.DataFrame) -> dict[str, Text]:
     return {c: Text.of(frame[c]) for c in DICTIONARY}
 
 
-def is_statistics(spec: BundleSpec) -> bool:
-    section = spec.interrogation.predictions
-    return section is not None and section.format == "statistics"
+@dataclass(frozen=True)
+class Layout:
+    """One task's statistics table: its columns, those read as text, and the cells each
+    part must fill (the others stay empty)."""
+
+    columns: tuple[str, ...]
+    text: tuple[str, ...]
+    numbers: tuple[str, ...]
+    needed: dict[str, tuple[str, ...]]
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.needed)
 
 
-def statistics_problems(spec: BundleSpec, table: Table) -> list[Problem]:
-    """Every problem with a statistics table, each with its row and column."""
+LAYOUT = Layout(COLUMNS, DICTIONARY, NUMBER_COLUMNS, NEEDED)
+
+
+def read_cells(
+    table: Table, layout: Layout
+) -> tuple[dict[str, Text], dict[str, Array], list[Problem]] | list[Problem]:
+    """The table's text and number cells, with the problems every task's table can have (a
+    part it does not know, a cell its part needs left empty); a table without its columns
+    or rows: that problem alone."""
     frame, file = table.frame, table.file
-    section = spec.interrogation.predictions
-    assert section is not None
-    if spec.project.task == "regression":
-        from dsreport.load.regression_statistics import regression_problems
-
-        return regression_problems(spec, table)
-    if spec.project.task != "binary":
-        return [
-            Problem(
-                f"a statistics table needs a binary or regression task, not {spec.project.task}",
-                key="interrogation.predictions.format",
-                hint="give the predictions as rows (format: rows)",
-            )
-        ]
-    missing = [c for c in COLUMNS if c not in frame.columns]
+    missing = [c for c in layout.columns if c not in frame.columns]
     if missing:
         return [
             Problem(
@@ -143,28 +146,50 @@ def statistics_problems(spec: BundleSpec, table: Table) -> list[Problem]:
                 + ", ".join(missing),
                 file=file,
                 line=1,
-                hint=f"the columns are: {', '.join(COLUMNS)}; {SQL_HINT}",
+                hint=f"the columns are: {', '.join(layout.columns)}; {SQL_HINT}",
             )
         ]
     if len(frame) == 0:
         return [Problem("the statistics table has no rows", file=file, line=1, hint=SQL_HINT)]
-    text = cells(frame)
-    values = {c: numbers(frame[c]) for c in NUMBER_COLUMNS}
-    part = text["part"]
+    text = {c: Text.of(frame[c]) for c in layout.text}
+    values = {c: numbers(frame[c]) for c in layout.numbers}
+    part, parts = text["part"], layout.parts
     problems = _rows(
         table,
-        ~part.isin(PARTS),
-        "part {value} is not one of: " + ", ".join(PARTS),
+        ~part.isin(parts),
+        "part {value} is not one of: " + ", ".join(parts),
         "part",
-        "each row is a count, score or pair row",
+        f"each row is a {', '.join(parts[:-1])} or {parts[-1]} row",
     )
-    for name, needed in NEEDED.items():
+    for name, needed in layout.needed.items():
         rows = part.eq(name)
         for column in needed:
             empty = text[column].missing() if column in text else np.isnan(values[column])
             problems += _rows(
                 table, rows & empty, f"a {name} row needs a value here", column, SQL_HINT
             )
+    return text, values, problems
+
+
+def is_statistics(spec: BundleSpec) -> bool:
+    section = spec.interrogation.predictions
+    return section is not None and section.format == "statistics"
+
+
+def statistics_problems(spec: BundleSpec, table: Table) -> list[Problem]:
+    """Every problem with a statistics table, each with its row and column."""
+    if spec.project.task == "regression":
+        from dsreport.load.regression_statistics import regression_problems
+
+        return regression_problems(spec, table)
+    if spec.project.task == "multiclass":
+        from dsreport.load.multiclass_statistics import multiclass_problems
+
+        return multiclass_problems(spec, table)
+    found = read_cells(table, LAYOUT)
+    if isinstance(found, list):
+        return found
+    text, values, problems = found
     problems += _numbers(table, values)
     problems += _names(spec, table, text)
     problems += _bins(spec, table, text, values)

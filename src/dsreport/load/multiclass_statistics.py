@@ -1,0 +1,245 @@
+"""The statistics table of a multiclass task (docs/analysis.md, "The statistics table"),
+checked cell by cell.
+
+One row per:
+- `count`: rows of a label in a split;
+- `matrix`: a (label, predicted) cell of a rung's confusion matrix in a split, or in a
+  slice value (chosen rung, test split);
+- `top_k`: a rung's rows whose label is among its `top_k` highest probabilities, per
+  split or slice value;
+- `cube`: test rows by (label, the chosen rung's prediction, another rung's prediction);
+- `outcome`: test rows of a rung with probabilities by (acted, right) of the rung and of
+  the baseline;
+- `confidence`: test rows of a rung by its top probability (exact or on the grid) and
+  whether its prediction is right;
+- `sample`: a row a group keeps (its position, label and the rung's probabilities, one
+  column `proba_<class>` per class): every row while the group has at most 100,000,
+  else the 100,000 first by the hash of their position;
+- `sums`, `class_bin`, `top_bin`: a group past 100,000 rows, over every row: the
+  log-loss and Brier sums, each class's probabilities on the 1/10,000 grid (by whether it
+  is the row's class), and the top probability on the grid (by whether it is right).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dsreport.bundle.spec import BundleSpec
+from dsreport.errors import Problem
+from dsreport.load.bins import GRID
+from dsreport.load.statistics import SQL_HINT, Array, Layout, Text, _rows, read_cells
+from dsreport.load.tables import Table
+
+TEXT_COLUMNS = (
+    "part",
+    "split",
+    "rung",
+    "other_rung",
+    "slice_column",
+    "slice_value",
+    "label",
+    "predicted",
+    "other_predicted",
+    "binning",
+)
+FLAGS = ("right", "acted", "other_right", "other_acted")
+NUMBER_COLUMNS = ("position", "score", *FLAGS, "n", "loss_sum", "sq_sum")
+COLUMNS = (*TEXT_COLUMNS, *NUMBER_COLUMNS)
+PROBA = "proba_"
+"""A sample row's probability of class c is in the column `proba_<c>`."""
+GROUPED = ("sample", "sums", "class_bin", "top_bin")
+"""Parts of a split's group or a slice value's."""
+NEEDED = {
+    "count": ("split", "label", "n"),
+    "matrix": ("split", "rung", "label", "predicted", "n"),
+    "top_k": ("split", "rung", "n"),
+    "cube": ("split", "rung", "other_rung", "label", "predicted", "other_predicted", "n"),
+    "outcome": ("split", "rung", "other_rung", *FLAGS, "n"),
+    "confidence": ("split", "rung", "binning", "score", "right", "n"),
+    "sample": ("split", "rung", "position", "label"),
+    "sums": ("split", "rung", "n", "loss_sum", "sq_sum"),
+    "class_bin": ("split", "rung", "label", "score", "right", "n"),
+    "top_bin": ("split", "rung", "score", "right", "n", "loss_sum", "sq_sum"),
+}
+"""The cells each part must fill (a sample row its probabilities too); the others stay
+empty (NULL)."""
+BINNINGS = ("exact", "grid")
+
+
+def proba_columns(spec: BundleSpec) -> list[str]:
+    return [f"{PROBA}{c}" for c in spec.interrogation.classes]
+
+
+def layout(spec: BundleSpec) -> Layout:
+    """The bundle's table: the fixed columns, then one probability column per class."""
+    proba = tuple(proba_columns(spec))
+    needed = dict(NEEDED) | {"sample": (*NEEDED["sample"], *proba)}
+    return Layout((*COLUMNS, *proba), TEXT_COLUMNS, (*NUMBER_COLUMNS, *proba), needed)
+
+
+def multiclass_problems(spec: BundleSpec, table: Table) -> list[Problem]:
+    """Every problem with a multiclass statistics table, each with its row and column."""
+    found = read_cells(table, layout(spec))
+    if isinstance(found, list):
+        return found
+    text, values, problems = found
+    problems += _numbers(spec, table, text, values)
+    problems += _names(spec, table, text)
+    return problems
+
+
+def _numbers(
+    spec: BundleSpec, table: Table, text: dict[str, Text], values: dict[str, Array]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    with np.errstate(invalid="ignore"):  # an empty cell (NaN) is never a problem here
+        for column in ("n", "position"):
+            v = values[column]
+            problems += _rows(
+                table,
+                (v < 0) | (v > np.floor(v)) | (v == np.inf),
+                column + " {value} is not a count (a whole number, 0 or more)",
+                column,
+                SQL_HINT,
+            )
+        for column in ("loss_sum", "sq_sum"):
+            v = values[column]
+            problems += _rows(
+                table,
+                (v < 0) | (v == np.inf),
+                column + " {value} is not a finite number, 0 or more",
+                column,
+                SQL_HINT,
+            )
+        for column in FLAGS:
+            v = values[column]
+            problems += _rows(
+                table,
+                ~np.isnan(v) & ~np.isin(v, (0.0, 1.0)),
+                column + " {value} is not 0 or 1",
+                column,
+                SQL_HINT,
+            )
+        for column in ("score", *proba_columns(spec)):
+            v = values[column]
+            problems += _rows(
+                table,
+                (v < 0) | (v > 1),
+                "probability {value} is outside [0, 1]",
+                column,
+                "probabilities lie in [0, 1]; " + SQL_HINT,
+            )
+        grid = text["part"].isin(("class_bin", "top_bin")) | text["binning"].eq("grid")
+        scaled = values["score"] * GRID
+        problems += _rows(
+            table,
+            grid & (np.abs(scaled - np.rint(scaled)) > 1e-6),
+            f"score {{value}} is not on the grid of 1/{GRID:,}",
+            "score",
+            "the grid is LEAST(FLOOR(p * 10000 + 1e-9), 10000) / 10000",
+        )
+    return problems
+
+
+def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
+    section = spec.interrogation.predictions
+    assert section is not None
+    part, split, rung = text["part"], text["split"], text["rung"]
+    rungs = [r.id for r in spec.ladder.rungs if r.score_column]
+    problems = []
+    for column in ("rung", "other_rung"):
+        problems += _rows(
+            table,
+            text[column].present() & ~text[column].isin(rungs),
+            "rung {value} is not a rung of the ladder with a score_column ("
+            + (", ".join(rungs) or "none")
+            + ")",
+            column,
+            "name each rung by its id in ladder.rungs, and give it a score_column",
+        )
+    with_proba = [r.id for r in spec.ladder.rungs if r.score_column and r.proba_prefix]
+    problems += _rows(
+        table,
+        part.isin(("top_k", "outcome", "confidence", *GROUPED))
+        & rung.isin(rungs)
+        & ~rung.isin(with_proba),
+        "rung {value} has no probabilities (no proba_prefix) for this part",
+        "rung",
+        "give the rung its proba_prefix, or leave these rows out",
+    )
+    declared = section.split_column or spec.system_design.data.splits
+    splits = [s.name for s in spec.system_design.data.splits] if declared else []
+    splits = splits or ["test"]
+    problems += _rows(
+        table,
+        split.present() & ~split.isin(splits),
+        "split {value} is not one of the splits (" + ", ".join(splits) + ")",
+        "split",
+    )
+    sliced = text["slice_column"].present()
+    problems += _rows(
+        table,
+        sliced & ~text["slice_column"].isin(section.slice_columns),
+        "slice column {value} is not one of interrogation.predictions.slice_columns ("
+        + (", ".join(section.slice_columns) or "none")
+        + ")",
+        "slice_column",
+        "list it in interrogation.predictions.slice_columns, or leave its rows out",
+    )
+    problems += _rows(
+        table,
+        sliced & text["slice_value"].missing(),
+        "a slice row needs its slice_value",
+        "slice_value",
+    )
+    problems += _rows(
+        table,
+        sliced & ~part.isin(("matrix", "top_k", *GROUPED)),
+        "{value} rows have no slice",
+        "part",
+    )
+    test_only = sliced | part.isin(("cube", "outcome", "confidence"))
+    problems += _rows(
+        table,
+        test_only & split.present() & ~split.eq("test"),
+        "slice, cube, outcome and confidence rows are of the test split, not {value}",
+        "split",
+    )
+    problems += _rows(
+        table,
+        (sliced | part.eq("cube")) & rung.present() & ~rung.eq(spec.ladder.chosen),
+        "slice and cube rows are of the chosen rung (" + spec.ladder.chosen + "), not {value}",
+        "rung",
+    )
+    problems += _rows(
+        table,
+        part.eq("outcome")
+        & text["other_rung"].present()
+        & ~text["other_rung"].eq(spec.ladder.baseline),
+        "an outcome row's other rung is the baseline (" + spec.ladder.baseline + "), not {value}",
+        "other_rung",
+    )
+    classes = spec.interrogation.classes
+    for column in ("label", "predicted", "other_predicted"):
+        problems += _rows(
+            table,
+            text[column].present() & ~text[column].isin(classes),
+            column + " {value} is not one of the declared classes (" + ", ".join(classes) + ")",
+            column,
+            "add it to interrogation.classes, or fix the query's text of the class",
+        )
+    problems += _rows(
+        table,
+        part.eq("confidence") & text["binning"].present() & ~text["binning"].isin(BINNINGS),
+        "binning {value} is not exact or grid",
+        "binning",
+    )
+    if not (part.eq("count") & split.eq("test")).any():
+        problems.append(
+            Problem(
+                "the statistics table has no count row of the split 'test'",
+                file=table.file,
+                hint=SQL_HINT,
+            )
+        )
+    return problems
