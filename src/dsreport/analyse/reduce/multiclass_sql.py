@@ -78,7 +78,7 @@ class _MulticlassSql(_Sql):
     def base(self) -> str:
         """CTEs up to `rows`: position, split, label and its class index `y`, slices (s0 ...),
         each rung's prediction (d0 ...) and, with probabilities, the raw ones (p0_0 ...),
-        the divided ones (q0_0 ...), the top one (t0) and its class (a0); then `hashed`."""
+        the divided ones (q0_0 ...), the top one (t0) and its class (m0)."""
         section, k = self.section, len(self.classes)
         split = self.text(section.split_column) if section.split_column else _text("test")
         label = self.text(section.label_column)
@@ -110,7 +110,7 @@ class _MulticlassSql(_Sql):
         argmax = [
             "CASE "
             + " ".join(f"WHEN {self.q(i, j)} = t{i} THEN {j}" for j in range(k))
-            + f" END AS a{i}"
+            + f" END AS m{i}"
             for i in self.with_proba
         ]
         steps = [("totalled", totals), ("divided", divided), ("topped", tops), ("rows", argmax)]
@@ -124,16 +124,18 @@ class _MulticlassSql(_Sql):
         return out
 
     def grouped(self) -> str:
-        """CTE `groups`: every row in its split's group, and each test row again in its
-        slice value's group (when the chosen rung has a prediction)."""
+        """CTEs up to `groups`: every row with its position hash `h`, in its split's group,
+        and each test row again in its slice value's group (when the chosen rung has a
+        prediction)."""
         null = f"CAST(NULL AS {self.string})"
-        rows = [f"  SELECT split AS g_split, {null} AS g_column, {null} AS g_value, * FROM rows"]
+        rows = [f"  SELECT split AS g_split, {null} AS g_column, {null} AS g_value, * FROM hashed"]
         if self.chosen is not None:
             rows += [
-                f"  SELECT 'test', {_text(column)}, s{i}, * FROM rows WHERE split = 'test'"
+                f"  SELECT 'test', {_text(column)}, s{i}, * FROM hashed WHERE split = 'test'"
                 for i, column in enumerate(self.section.slice_columns)
             ]
-        return "groups AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
+        groups = "groups AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
+        return f"{self.hashed('rows', 0)},\n{groups}"
 
     def rungs_of(self, among: list[int]) -> list[tuple[int, str, str]]:
         """(index, rung, the condition on a group) of the rungs `among` each group holds:
@@ -270,9 +272,9 @@ class _MulticlassSql(_Sql):
         (`place`) and the group's size."""
         window = f"PARTITION BY {GROUP}"
         return (
-            f"{self.base()},\n{self.grouped()},\n{self.hashed('groups', 0)},\n"
+            f"{self.base()},\n{self.grouped()},\n"
             f"ranked AS (\n  SELECT *, ROW_NUMBER() OVER ({window} ORDER BY h, pos) AS place,\n"
-            f"         COUNT(*) OVER ({window}) AS size\n  FROM hashed\n)"
+            f"         COUNT(*) OVER ({window}) AS size\n  FROM groups\n)"
         )
 
     def sample(self) -> str:
@@ -312,10 +314,10 @@ class _MulticlassSql(_Sql):
                     f"CASE WHEN y = {j} THEN 1 ELSE 0 END AS right_, "
                     f"{self.grid(self.q(i, j))} AS bin {source}"
                 )
-            hit = f"CASE WHEN a{i} = y THEN 1 ELSE 0 END"
+            hit = f"CASE WHEN m{i} = y THEN 1 ELSE 0 END"
             tops.append(
                 f"  SELECT {GROUP}, {_text(rung)} AS rung, {hit} AS right_, {self.grid(f't{i}')} "
-                f"AS bin, CASE WHEN a{i} = y THEN {self.loss(f't{i}')} ELSE "
+                f"AS bin, CASE WHEN m{i} = y THEN {self.loss(f't{i}')} ELSE "
                 f"-LN(1 - LEAST(GREATEST(t{i}, {_number(EPS)}), {_number(1 - EPS)})) END AS loss, "
                 f"(t{i} - {hit}) * (t{i} - {hit}) AS sq {source}"
             )

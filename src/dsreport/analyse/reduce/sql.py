@@ -91,11 +91,13 @@ class _Sql:
 
     def hashed(self, source: str, seed: int) -> str:
         """CTEs `mix0` to `mix2`, then `hashed`: the rows of `source` (with their position
-        `pos`) and each one's position hash `h` (`values.position_hash`)."""
+        `pos`) and each one's position hash `h` (`values.position_hash`), in 64-bit integers
+        throughout (Spark's ROW_NUMBER is a 32-bit one, and a product passes 2**31)."""
+        big = "INT64" if self.double == "FLOAT64" else "BIGINT"
         rounds = [
-            f"{self.xor(f'(pos & {MASK})', str((seed * MIX[2]) & MASK))} AS a0",
-            f"(({self.xor('a0', self.shift('a0', 15))}) * {MIX[0]}) & {MASK} AS a1",
-            f"(({self.xor('a1', self.shift('a1', 12))}) * {MIX[1]}) & {MASK} AS a2",
+            f"{self.xor(f'(CAST(pos AS {big}) & {MASK})', str((seed * MIX[2]) & MASK))} AS a0",
+            f"(({self.xor('a0', self.shift('a0', 15))}) * CAST({MIX[0]} AS {big})) & {MASK} AS a1",
+            f"(({self.xor('a1', self.shift('a1', 12))}) * CAST({MIX[1]} AS {big})) & {MASK} AS a2",
             f"{self.xor('a2', self.shift('a2', 15))} AS h",
         ]
         out = []
