@@ -203,3 +203,37 @@ def test_a_multiclass_statistics_table_without_its_columns_says_which(
     assert _errors(statistics_bundle) == [
         "error: data/statistics.parquet:1: the statistics table has no column proba_7"
     ]
+
+
+def test_a_group_s_rows_must_agree(
+    statistics_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def spoil(frame: pd.DataFrame) -> pd.DataFrame:
+        sample = frame.index[(frame["part"] == "sample") & (frame["rung"] == "forest")]
+        confidence = frame.index[(frame["part"] == "confidence") & (frame["rung"] == "logreg")]
+        frame.loc[confidence[5], ["binning", "score"]] = ["grid", 0.5]
+        return frame.drop(index=sample[-1])
+
+    _write(statistics_bundle, spoil)
+    file = "error: data/statistics.parquet"
+    assert _errors(statistics_bundle) == [
+        f"{file}: sample: split test has 540 rows but 539 sample rows of rung forest (every "
+        "row while at most 100,000, else 100,000)",
+        f"{file}: binning: the confidence rows of rung logreg mix exact and grid binning (first "
+        "grid row: 3,089)",
+    ]
+
+
+def test_a_group_past_the_bound_needs_its_sums(
+    statistics_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dsreport.load.multiclass_statistics.BOUND", 500)
+    found = _errors(statistics_bundle)
+    file = "error: data/statistics.parquet"
+    assert found[:2] == [
+        f"{file}: sample: split test has 540 rows but 540 sample rows of rung templates (every "
+        "row while at most 500, else 500)",
+        f"{file}: sums: split test has 540 rows, more than 500, but not one sums row of rung "
+        "templates",
+    ]
+    assert len(found) == 2 * 4  # the test split: its four rungs (the slices are smaller)

@@ -23,7 +23,9 @@ One row per:
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
+from dsreport.analyse.reduce.multisample import BOUND
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.bins import GRID
@@ -64,6 +66,9 @@ NEEDED = {
 """The cells each part must fill (a sample row its probabilities too); the others stay
 empty (NULL)."""
 BINNINGS = ("exact", "grid")
+WHERE = ("split", "slice_column", "slice_value")
+"""The columns that name a group."""
+Index = NDArray[np.intp]
 
 
 def proba_columns(spec: BundleSpec) -> list[str]:
@@ -85,6 +90,86 @@ def multiclass_problems(spec: BundleSpec, table: Table) -> list[Problem]:
     text, values, problems = found
     problems += _numbers(spec, table, text, values)
     problems += _names(spec, table, text)
+    if not any(p.severity == "error" for p in problems):
+        problems += _groups(spec, table, text, values)
+    return problems
+
+
+def grouped(text: dict[str, Text], part: str, *columns: str) -> dict[tuple[str | None, ...], Index]:
+    """The rows of `part` by the texts of `columns` (None: empty), each in table order."""
+    rows = np.flatnonzero(text["part"].eq(part))
+    if not len(rows):
+        return {}
+    codes = np.column_stack([text[c].codes[rows] for c in columns])
+    keys, inverse = np.unique(codes, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    cuts = np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1]
+    names = [text[c].names for c in columns]
+    out = {}
+    for key, mine in zip(
+        keys, np.split(rows[np.argsort(inverse, kind="stable")], cuts), strict=True
+    ):
+        out[tuple(n[i] if i >= 0 else None for n, i in zip(names, key, strict=True))] = mine
+    return out
+
+
+def _groups(
+    spec: BundleSpec, table: Table, text: dict[str, Text], values: dict[str, Array]
+) -> list[Problem]:
+    """What a group's rows must agree on: its sample rows are every row of the group up to
+    100,000 (rows from the count rows of a split, the chosen rung's matrix of a slice
+    value); past that it has its sums; a rung's confidence rows have one binning."""
+    n, file = values["n"], table.file
+    sizes: dict[tuple[str | None, ...], float] = {
+        (split, None, None): n[rows].sum()
+        for (split,), rows in grouped(text, "count", "split").items()
+    }
+    for (split, column, value, rung), rows in grouped(text, "matrix", *WHERE, "rung").items():
+        if column is not None and rung == spec.ladder.chosen:
+            sizes[(split, column, value)] = n[rows].sum()
+    sampled = grouped(text, "sample", *WHERE, "rung")
+    summed = grouped(text, "sums", *WHERE, "rung")
+    problems = []
+    for rung in dict.fromkeys(key[3] for key in sampled):
+        for group, size in sizes.items():
+            if group[1] is not None and rung != spec.ladder.chosen:
+                continue
+            found = len(sampled.get((*group, rung), ()))
+            name = f"split {group[0]}" if group[1] is None else f"{group[1]} {group[2]}"
+            if found != min(size, BOUND):
+                problems.append(
+                    Problem(
+                        f"{name} has {round(size):,} rows but {found:,} sample rows of rung "
+                        f"{rung} (every row while at most {BOUND:,}, else {BOUND:,})",
+                        file=file,
+                        key="sample",
+                        hint=SQL_HINT,
+                    )
+                )
+            if size > BOUND and len(summed.get((*group, rung), ())) != 1:
+                problems.append(
+                    Problem(
+                        f"{name} has {round(size):,} rows, more than {BOUND:,}, but not one "
+                        f"sums row of rung {rung}",
+                        file=file,
+                        key="sums",
+                        hint="the large query writes the sums, class_bin and top_bin rows of "
+                        f"every group past {BOUND:,} rows; " + SQL_HINT,
+                    )
+                )
+    for (rung,), rows in grouped(text, "confidence", "rung").items():
+        if len(text["binning"].found(rows)) > 1:
+            first = int(rows[text["binning"].eq("grid")[rows]][0])
+            problems.append(
+                Problem(
+                    f"the confidence rows of rung {rung} mix exact and grid binning (first grid "
+                    f"row: {first + 1:,})",
+                    file=file,
+                    line=table.line(first),
+                    key="binning",
+                    hint="one rung's rows are all exact or all on the grid",
+                )
+            )
     return problems
 
 

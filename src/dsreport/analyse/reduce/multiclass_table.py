@@ -20,7 +20,14 @@ from dsreport.analyse.reduce.reducer import order
 from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import GRID
-from dsreport.load.multiclass_statistics import COLUMNS, NUMBER_COLUMNS, PROBA, TEXT_COLUMNS
+from dsreport.load.multiclass_statistics import (
+    COLUMNS,
+    NUMBER_COLUMNS,
+    PROBA,
+    TEXT_COLUMNS,
+    WHERE,
+    grouped,
+)
 from dsreport.load.statistics import Text, numbers
 
 Array = NDArray[np.float64]
@@ -136,20 +143,7 @@ class _Rows:
         self.v = {c: numbers(frame[c]) for c in (*NUMBER_COLUMNS, *self.proba)}
 
     def of(self, part: str, *columns: str) -> dict[tuple[str | None, ...], Index]:
-        """The rows of `part` by the texts of `columns` (None: empty), in table order."""
-        rows = np.flatnonzero(self.text["part"].eq(part))
-        if not len(rows):
-            return {}
-        codes = np.column_stack([self.text[c].codes[rows] for c in columns])
-        keys, inverse = np.unique(codes, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        by = np.argsort(inverse, kind="stable")
-        cuts = np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1]
-        out = {}
-        for key, mine in zip(keys, np.split(rows[by], cuts), strict=True):
-            texts = [self.text[c].names for c in columns]
-            out[tuple(n[i] if i >= 0 else None for n, i in zip(texts, key, strict=True))] = mine
-        return out
+        return grouped(self.text, part, *columns)
 
     def index(self, column: str, rows: Index) -> Index:
         """Each row's class index (of `label`, `predicted` or `other_predicted`)."""
@@ -167,7 +161,7 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> MultiStats:
     classes, k = t.classes, len(t.classes)
     rungs = [r.id for r in spec.ladder.rungs if r.score_column]
     chosen = spec.ladder.chosen
-    where = ("split", "slice_column", "slice_value")
+    where = WHERE
     sampled = t.of("sample", *where, "rung")
     proba = [r for r in rungs if any(key[3] == r for key in sampled)]
     groups: dict[Key, Group] = {}
@@ -189,21 +183,25 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> MultiStats:
         if column is None:
             seen = sum(split_counts.get(split, {}).values())
         else:
-            seen = round(float(group.matrix[chosen].sum())) if chosen in proba else 0
+            matrix = group.matrix.get(chosen)
+            seen = round(float(matrix.sum())) if matrix is not None and chosen in proba else 0
         kept = {r: sampled.get((split, column, value, r)) for r in proba}
         group.sample = _sample(t, seen, kept)
+
+    def sums_of(key: list[str | None], rung: str | None) -> ProbaSums:
+        group = groups.setdefault(_key(key), Group())
+        return group.sums.setdefault(str(rung), ProbaSums.empty(k))
+
     for (*key, rung), rows in t.of("sums", *where, "rung").items():
-        group = groups[_key(key)]
-        sums = ProbaSums.empty(k)
+        sums = sums_of(key, rung)
         sums.n, sums.loss, sums.brier = (float(t.v[c][rows].sum()) for c in SUMS)
-        group.sums[str(rung)] = sums
     for (*key, rung), rows in t.of("class_bin", *where, "rung").items():
         cells = (t.index("label", rows) * 2 + t.v["right"][rows].astype(np.intp)) * SIZE
         cells += np.rint(t.v["score"][rows] * GRID).astype(np.intp)
         filled = _counts(cells, t.n(rows), k * 2 * SIZE)
-        groups[_key(key)].sums[str(rung)].classes = filled.reshape(k, 2, SIZE)
+        sums_of(key, rung).classes = filled.reshape(k, 2, SIZE)
     for (*key, rung), rows in t.of("top_bin", *where, "rung").items():
-        top = groups[_key(key)].sums[str(rung)].top
+        top = sums_of(key, rung).top
         at = np.rint(t.v["score"][rows] * GRID).astype(np.intp)
         wrong = 1 - t.v["right"][rows].astype(np.intp)
         for q, column in enumerate(SUMS):
@@ -216,7 +214,9 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> MultiStats:
         found = {key[2]: g for key, g in groups.items() if key[1] == column and key[2] is not None}
         slices[column] = {v: found[v] for v in _ordered(list(found))}
     slice_counts = {
-        column: {v: round(float(g.matrix[chosen].sum())) for v, g in values.items()}
+        column: {
+            v: round(float(g.matrix[chosen].sum())) for v, g in values.items() if chosen in g.matrix
+        }
         for column, values in slices.items()
     }
     cubes: dict[str, Array] = {}
