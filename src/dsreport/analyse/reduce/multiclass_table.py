@@ -183,8 +183,8 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> MultiStats:
         if column is None:
             seen = sum(split_counts.get(split, {}).values())
         else:
-            matrix = group.matrix.get(chosen)
-            seen = round(float(matrix.sum())) if matrix is not None and chosen in proba else 0
+            mine = group.matrix.get(chosen)
+            seen = round(float(mine.sum())) if mine is not None and chosen in proba else 0
         kept = {r: sampled.get((split, column, value, r)) for r in proba}
         group.sample = _sample(t, seen, kept)
 
