@@ -13,16 +13,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dsreport.analyse.predictions import multiclass_summary
+from dsreport.analyse.predictions import multiclass_summary, prediction_stats, regression_summary
 from dsreport.analyse.reduce.multiclass import MultiStats
 from dsreport.analyse.reduce.multiclass_sql import pairwise
 from dsreport.analyse.reduce.multiclass_table import to_frame
 from dsreport.analyse.reduce.multisample import BOUND
+from dsreport.analyse.reduce.regression_table import to_frame as regression_frame
 from dsreport.analyse.reduce.sql import statistics_sql
 from dsreport.load.loader import load_bundle
+from helpers import EXAMPLES, edit_yaml
 from test_reduce import (
     IDENTITY,
     ROW_ONLY,
+    STATISTICS,
     _errors,
     _write,
     as_statistics,
@@ -237,3 +240,25 @@ def test_a_group_past_the_bound_needs_its_sums(
         "templates",
     ]
     assert len(found) == 2 * 4  # the test split: its four rungs (the slices are smaller)
+
+
+@pytest.mark.parametrize("example", ["tumour-triage", "digit-routing", "disease-progression"])
+def test_a_statistics_table_saved_as_csv_gives_the_same_facts(tmp_path: Path, example: str) -> None:
+    """Every task's table written as CSV (an empty cell: NULL) reads as its Parquet file."""
+    root = EXAMPLES / example
+    bundle = load_bundle(root)
+    spec, rows = bundle.spec, bundle.predictions
+    assert rows is not None
+    if spec.project.task == "binary":
+        frame = prediction_stats(spec, rows).to_frame()
+    elif spec.project.task == "multiclass":
+        frame = to_frame(multiclass_summary(spec, rows))
+    else:
+        frame = regression_frame(regression_summary(spec, rows))
+    table = as_statistics(root, frame, tmp_path / "parquet", CSV)
+    csv = as_statistics(root, frame, tmp_path / "csv", CSV)
+    (csv / STATISTICS).unlink()
+    frame.to_csv(csv / "data" / "statistics.csv", index=False)
+    edit_yaml(csv, f"path: {STATISTICS}\n", "path: data/statistics.csv\n")
+    found = differences(facts(load_bundle(table)), facts(load_bundle(csv)))
+    assert sorted(found) == ["/bundle/interrogation/predictions/path", "/bundle_digest"]
