@@ -29,7 +29,19 @@ from dsreport.analyse.reduce.multisample import BOUND
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.bins import GRID
-from dsreport.load.statistics import SQL_HINT, Array, Layout, Text, _rows, read_cells
+from dsreport.load.statistics import (
+    SQL_HINT,
+    Array,
+    Layout,
+    Text,
+    _rows,
+    count_problems,
+    flag_problems,
+    read_cells,
+    rung_problems,
+    slice_problems,
+    split_problems,
+)
 from dsreport.load.tables import Table
 
 TEXT_COLUMNS = (
@@ -176,17 +188,8 @@ def _groups(
 def _numbers(
     spec: BundleSpec, table: Table, text: dict[str, Text], values: dict[str, Array]
 ) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = count_problems(table, values, ("n", "position"))
     with np.errstate(invalid="ignore"):  # an empty cell (NaN) is never a problem here
-        for column in ("n", "position"):
-            v = values[column]
-            problems += _rows(
-                table,
-                (v < 0) | (v > np.floor(v)) | (v == np.inf),
-                column + " {value} is not a count (a whole number, 0 or more)",
-                column,
-                SQL_HINT,
-            )
         for column in ("loss_sum", "sq_sum"):
             v = values[column]
             problems += _rows(
@@ -196,15 +199,7 @@ def _numbers(
                 column,
                 SQL_HINT,
             )
-        for column in FLAGS:
-            v = values[column]
-            problems += _rows(
-                table,
-                ~np.isnan(v) & ~np.isin(v, (0.0, 1.0)),
-                column + " {value} is not 0 or 1",
-                column,
-                SQL_HINT,
-            )
+        problems += flag_problems(table, values, FLAGS)
         for column in ("score", *proba_columns(spec)):
             v = values[column]
             problems += _rows(
@@ -227,21 +222,9 @@ def _numbers(
 
 
 def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
-    section = spec.interrogation.predictions
-    assert section is not None
     part, split, rung = text["part"], text["split"], text["rung"]
     rungs = [r.id for r in spec.ladder.rungs if r.score_column]
-    problems = []
-    for column in ("rung", "other_rung"):
-        problems += _rows(
-            table,
-            text[column].present() & ~text[column].isin(rungs),
-            "rung {value} is not a rung of the ladder with a score_column ("
-            + (", ".join(rungs) or "none")
-            + ")",
-            column,
-            "name each rung by its id in ladder.rungs, and give it a score_column",
-        )
+    problems = rung_problems(spec, table, text)
     with_proba = [r.id for r in spec.ladder.rungs if r.score_column and r.proba_prefix]
     problems += _rows(
         table,
@@ -252,31 +235,9 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
         "rung",
         "give the rung its proba_prefix, or leave these rows out",
     )
-    declared = section.split_column or spec.system_design.data.splits
-    splits = [s.name for s in spec.system_design.data.splits] if declared else []
-    splits = splits or ["test"]
-    problems += _rows(
-        table,
-        split.present() & ~split.isin(splits),
-        "split {value} is not one of the splits (" + ", ".join(splits) + ")",
-        "split",
-    )
+    problems += split_problems(spec, table, split)
+    problems += slice_problems(spec, table, text)
     sliced = text["slice_column"].present()
-    problems += _rows(
-        table,
-        sliced & ~text["slice_column"].isin(section.slice_columns),
-        "slice column {value} is not one of interrogation.predictions.slice_columns ("
-        + (", ".join(section.slice_columns) or "none")
-        + ")",
-        "slice_column",
-        "list it in interrogation.predictions.slice_columns, or leave its rows out",
-    )
-    problems += _rows(
-        table,
-        sliced & text["slice_value"].missing(),
-        "a slice row needs its slice_value",
-        "slice_value",
-    )
     problems += _rows(
         table,
         sliced & ~part.isin(("matrix", "top_k", *GROUPED)),

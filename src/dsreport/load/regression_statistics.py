@@ -18,7 +18,19 @@ import numpy as np
 
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
-from dsreport.load.statistics import SQL_HINT, Array, Layout, Text, _rows, read_cells
+from dsreport.load.statistics import (
+    SQL_HINT,
+    Array,
+    Layout,
+    Text,
+    _rows,
+    count_problems,
+    flag_problems,
+    read_cells,
+    rung_problems,
+    slice_problems,
+    split_problems,
+)
 from dsreport.load.tables import Table
 
 PARTS = ("group", "values", "decision", "point")
@@ -70,17 +82,8 @@ def regression_problems(spec: BundleSpec, table: Table) -> list[Problem]:
 
 
 def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = count_problems(table, values, ("n", "group", "ape_n"))
     with np.errstate(invalid="ignore"):
-        for column in ("n", "group", "ape_n"):
-            v = values[column]
-            problems += _rows(
-                table,
-                ~np.isnan(v) & ~((v >= 0) & (v == np.floor(v))),
-                column + " {value} is not a count (a whole number, 0 or more)",
-                column,
-                SQL_HINT,
-            )
         for column in ("value", "other_value", "shift", *SUM_COLUMNS):
             v = values[column]
             bad = ~np.isnan(v) & ~np.isfinite(v)
@@ -95,64 +98,22 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
                 column,
                 SQL_HINT,
             )
-        for column in FLAGS:
-            v = values[column]
-            problems += _rows(
-                table,
-                ~np.isnan(v) & ~np.isin(v, (0.0, 1.0)),
-                column + " {value} is not 0 or 1",
-                column,
-                SQL_HINT,
-            )
+    problems += flag_problems(table, values, FLAGS)
     return problems
 
 
 def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
-    section = spec.interrogation.predictions
-    assert section is not None
     part, split, rung = text["part"], text["split"], text["rung"]
-    rungs = [r.id for r in spec.ladder.rungs if r.score_column]
-    problems = []
-    for column in ("rung", "other_rung"):
-        problems += _rows(
-            table,
-            text[column].present() & ~text[column].isin(rungs),
-            "rung {value} is not a rung of the ladder with a score_column ("
-            + (", ".join(rungs) or "none")
-            + ")",
-            column,
-            "name each rung by its id in ladder.rungs, and give it a score_column",
-        )
+    problems = rung_problems(spec, table, text)
     problems += _rows(
         table,
         text["other_rung"].present() & ~text["other_rung"].eq(spec.ladder.baseline),
         "a decision row's other rung is the baseline (" + spec.ladder.baseline + "), not {value}",
         "other_rung",
     )
-    declared = section.split_column or spec.system_design.data.splits
-    splits = [s.name for s in spec.system_design.data.splits] if declared else []
-    splits = splits or ["test"]
-    problems += _rows(
-        table,
-        split.present() & ~split.isin(splits),
-        "split {value} is not one of the splits (" + ", ".join(splits) + ")",
-        "split",
-    )
+    problems += split_problems(spec, table, split)
+    problems += slice_problems(spec, table, text)
     sliced = text["slice_column"].present()
-    problems += _rows(
-        table,
-        sliced & ~text["slice_column"].isin(section.slice_columns),
-        "slice column {value} is not one of interrogation.predictions.slice_columns ("
-        + (", ".join(section.slice_columns) or "none")
-        + ")",
-        "slice_column",
-    )
-    problems += _rows(
-        table,
-        sliced & text["slice_value"].missing(),
-        "a slice row needs its slice_value",
-        "slice_value",
-    )
     grouped = part.eq("group")
     test_only = ~grouped | sliced
     problems += _rows(

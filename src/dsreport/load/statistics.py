@@ -236,21 +236,96 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
     return problems
 
 
-def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
-    section = spec.interrogation.predictions
-    assert section is not None
-    part, split = text["part"], text["split"]
+def count_problems(table: Table, values: dict[str, Array], columns: Iterable[str]) -> list[Problem]:
+    """Rows whose count in one of `columns` is not a whole number, 0 or more (empty: none)."""
+    problems = []
+    with np.errstate(invalid="ignore"):
+        for column in columns:
+            v = values[column]
+            problems += _rows(
+                table,
+                (v < 0) | (v > np.floor(v)) | (v == np.inf),
+                column + " {value} is not a count (a whole number, 0 or more)",
+                column,
+                SQL_HINT,
+            )
+    return problems
+
+
+def flag_problems(table: Table, values: dict[str, Array], columns: Iterable[str]) -> list[Problem]:
+    """Rows whose flag in one of `columns` is not 0 or 1 (empty: none)."""
+    problems = []
+    for column in columns:
+        v = values[column]
+        problems += _rows(
+            table,
+            ~np.isnan(v) & ~np.isin(v, (0.0, 1.0)),
+            column + " {value} is not 0 or 1",
+            column,
+            SQL_HINT,
+        )
+    return problems
+
+
+def rung_problems(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
+    """Rows of any task's table whose rung or other rung is no rung with a score column."""
     rungs = [r.id for r in spec.ladder.rungs if r.score_column]
-    listed = ", ".join(rungs) or "none"
     problems = []
     for column in ("rung", "other_rung"):
         problems += _rows(
             table,
             text[column].present() & ~text[column].isin(rungs),
-            "rung {value} is not a rung of the ladder with a score_column (" + listed + ")",
+            "rung {value} is not a rung of the ladder with a score_column ("
+            + (", ".join(rungs) or "none")
+            + ")",
             column,
             "name each rung by its id in ladder.rungs, and give it a score_column",
         )
+    return problems
+
+
+def split_problems(spec: BundleSpec, table: Table, split: Text) -> list[Problem]:
+    """Rows whose split is not one of the bundle's (only 'test' when it declares none)."""
+    section = spec.interrogation.predictions
+    assert section is not None
+    declared = section.split_column or spec.system_design.data.splits
+    splits = [s.name for s in spec.system_design.data.splits] if declared else []
+    splits = splits or ["test"]
+    return _rows(
+        table,
+        split.present() & ~split.isin(splits),
+        "split {value} is not one of the splits (" + ", ".join(splits) + ")",
+        "split",
+    )
+
+
+def slice_problems(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
+    """Rows of a slice column the bundle does not list, or without their slice value."""
+    section = spec.interrogation.predictions
+    assert section is not None
+    sliced = text["slice_column"].present()
+    problems = _rows(
+        table,
+        sliced & ~text["slice_column"].isin(section.slice_columns),
+        "slice column {value} is not one of interrogation.predictions.slice_columns ("
+        + (", ".join(section.slice_columns) or "none")
+        + ")",
+        "slice_column",
+        "list it in interrogation.predictions.slice_columns, or leave its rows out",
+    )
+    return problems + _rows(
+        table,
+        sliced & text["slice_value"].missing(),
+        "a slice row needs its slice_value",
+        "slice_value",
+    )
+
+
+def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
+    section = spec.interrogation.predictions
+    assert section is not None
+    part, split = text["part"], text["split"]
+    problems = rung_problems(spec, table, text)
     splits = [s.name for s in spec.system_design.data.splits] or ["test"]
     if section.split_column or spec.system_design.data.splits:
         problems += _rows(
@@ -267,22 +342,8 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
             "split {value} is not 'test' (the predictions have no split_column)",
             "split",
         )
+    problems += slice_problems(spec, table, text)
     sliced = text["slice_column"].present()
-    problems += _rows(
-        table,
-        sliced & ~text["slice_column"].isin(section.slice_columns),
-        "slice column {value} is not one of interrogation.predictions.slice_columns ("
-        + (", ".join(section.slice_columns) or "none")
-        + ")",
-        "slice_column",
-        "list it in interrogation.predictions.slice_columns, or leave its rows out",
-    )
-    problems += _rows(
-        table,
-        sliced & text["slice_value"].missing(),
-        "a slice row needs its slice_value",
-        "slice_value",
-    )
     paired, scored, counted = part.eq("pair"), part.eq("score"), part.eq("count")
     problems += _rows(
         table,
