@@ -112,16 +112,20 @@ def grouped(text: dict[str, Text], part: str, *columns: str) -> dict[tuple[str |
     rows = np.flatnonzero(text["part"].eq(part))
     if not len(rows):
         return {}
-    codes = np.column_stack([text[c].codes[rows] for c in columns])
-    keys, inverse = np.unique(codes, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    cuts = np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1]
-    names = [text[c].names for c in columns]
-    out = {}
-    for key, mine in zip(
-        keys, np.split(rows[np.argsort(inverse, kind="stable")], cuts), strict=True
-    ):
-        out[tuple(n[i] if i >= 0 else None for n, i in zip(names, key, strict=True))] = mine
+    key = np.zeros(len(rows), dtype=np.int64)
+    for c in columns:  # one integer a row: its codes in mixed radix (-1, empty, is 0)
+        key = key * (len(text[c].names) + 1) + text[c].codes[rows] + 1
+    by = np.argsort(key, kind="stable")
+    ordered = key[by]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    out: dict[tuple[str | None, ...], Index] = {}
+    for start, mine in zip(starts, np.split(rows[by], starts[1:]), strict=True):
+        codes: list[str | None] = []
+        rest = int(ordered[start])
+        for c in reversed(columns):
+            rest, code = divmod(rest, len(text[c].names) + 1)
+            codes.append(text[c].names[code - 1] if code else None)
+        out[tuple(reversed(codes))] = mine
     return out
 
 
