@@ -59,6 +59,8 @@ TEXT_COLUMNS = (
 FLAGS = ("right", "acted", "other_right", "other_acted")
 NUMBER_COLUMNS = ("position", "score", *FLAGS, "n", "loss_sum", "sq_sum")
 COLUMNS = (*TEXT_COLUMNS, *NUMBER_COLUMNS)
+INTS = ("position", *FLAGS, "n")
+"""The number columns that hold whole numbers."""
 PROBA = "proba_"
 """A sample row's probability of class c is in the column `proba_<c>`."""
 GROUPED = ("sample", "sums", "class_bin", "top_bin")

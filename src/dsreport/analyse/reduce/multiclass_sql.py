@@ -20,9 +20,8 @@ from dsreport.analyse.reduce.multisample import BOUND
 from dsreport.analyse.reduce.sql import POSITION, _number, _Sql, _text
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import GRID, NUDGE
-from dsreport.load.multiclass_statistics import COLUMNS, PROBA, TEXT_COLUMNS
+from dsreport.load.multiclass_statistics import COLUMNS, INTS, PROBA, TEXT_COLUMNS
 
-INTS = ("position", "right", "acted", "other_right", "other_acted", "n")
 GROUP = "g_split, g_column, g_value"
 """A group: a split (no slice), or a slice value of the test split."""
 

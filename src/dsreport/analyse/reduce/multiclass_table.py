@@ -22,6 +22,7 @@ from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import GRID
 from dsreport.load.multiclass_statistics import (
     COLUMNS,
+    INTS,
     NUMBER_COLUMNS,
     PROBA,
     TEXT_COLUMNS,
@@ -34,7 +35,6 @@ Array = NDArray[np.float64]
 Index = NDArray[np.intp]
 Key = tuple[str, str | None, str | None]
 """A group: (split, slice column, slice value); a split's own group has no slice."""
-INTS = ("position", "right", "acted", "other_right", "other_acted", "n")
 SUMS = ("n", "loss_sum", "sq_sum")
 GRID_VALUES = np.arange(SIZE, dtype=np.float64) / GRID
 
