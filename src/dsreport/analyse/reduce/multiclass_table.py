@@ -161,16 +161,15 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> MultiStats:
     classes, k = t.classes, len(t.classes)
     rungs = [r.id for r in spec.ladder.rungs if r.score_column]
     chosen = spec.ladder.chosen
-    where = WHERE
-    sampled = t.of("sample", *where, "rung")
+    sampled = t.of("sample", *WHERE, "rung")
     proba = [r for r in rungs if any(key[3] == r for key in sampled)]
     groups: dict[Key, Group] = {}
-    for (*key, rung), rows in t.of("matrix", *where, "rung").items():
+    for (*key, rung), rows in t.of("matrix", *WHERE, "rung").items():
         group = groups.setdefault(_key(key), Group())
         matrix = np.zeros(k * k)
         np.add.at(matrix, t.index("label", rows) * k + t.index("predicted", rows), t.n(rows))
         group.matrix[str(rung)] = matrix.reshape(k, k)
-    for (*key, rung), rows in t.of("top_k", *where, "rung").items():
+    for (*key, rung), rows in t.of("top_k", *WHERE, "rung").items():
         groups.setdefault(_key(key), Group()).hits[str(rung)] = float(t.n(rows).sum())
     split_counts: dict[str, dict[str, int]] = {}
     for (split, label), rows in t.of("count", "split", "label").items():
@@ -192,15 +191,15 @@ def from_statistics(spec: BundleSpec, frame: pd.DataFrame) -> MultiStats:
         group = groups.setdefault(_key(key), Group())
         return group.sums.setdefault(str(rung), ProbaSums.empty(k))
 
-    for (*key, rung), rows in t.of("sums", *where, "rung").items():
+    for (*key, rung), rows in t.of("sums", *WHERE, "rung").items():
         sums = sums_of(key, rung)
         sums.n, sums.loss, sums.brier = (float(t.v[c][rows].sum()) for c in SUMS)
-    for (*key, rung), rows in t.of("class_bin", *where, "rung").items():
+    for (*key, rung), rows in t.of("class_bin", *WHERE, "rung").items():
         cells = (t.index("label", rows) * 2 + t.v["right"][rows].astype(np.intp)) * SIZE
         cells += np.rint(t.v["score"][rows] * GRID).astype(np.intp)
         filled = _counts(cells, t.n(rows), k * 2 * SIZE)
         sums_of(key, rung).classes = filled.reshape(k, 2, SIZE)
-    for (*key, rung), rows in t.of("top_bin", *where, "rung").items():
+    for (*key, rung), rows in t.of("top_bin", *WHERE, "rung").items():
         top = sums_of(key, rung).top
         at = np.rint(t.v["score"][rows] * GRID).astype(np.intp)
         wrong = 1 - t.v["right"][rows].astype(np.intp)
