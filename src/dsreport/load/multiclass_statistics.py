@@ -25,19 +25,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from dsreport.analyse.reduce.multisample import BOUND
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load.bins import GRID
-from dsreport.load.statistics import (
+from dsreport.load.bins import ROWS_KEPT as BOUND
+from dsreport.load.statcells import (
     SQL_HINT,
     Array,
     Layout,
     Text,
-    _rows,
     count_problems,
     flag_problems,
     read_cells,
+    row_problems,
     rung_problems,
     slice_problems,
     split_problems,
@@ -198,7 +198,7 @@ def _numbers(
     with np.errstate(invalid="ignore"):  # an empty cell (NaN) is never a problem here
         for column in ("loss_sum", "sq_sum"):
             v = values[column]
-            problems += _rows(
+            problems += row_problems(
                 table,
                 (v < 0) | (v == np.inf),
                 column + " {value} is not a finite number, 0 or more",
@@ -208,7 +208,7 @@ def _numbers(
         problems += flag_problems(table, values, FLAGS)
         for column in ("score", *proba_columns(spec)):
             v = values[column]
-            problems += _rows(
+            problems += row_problems(
                 table,
                 (v < 0) | (v > 1),
                 "probability {value} is outside [0, 1]",
@@ -217,7 +217,7 @@ def _numbers(
             )
         grid = text["part"].isin(("class_bin", "top_bin")) | text["binning"].eq("grid")
         scaled = values["score"] * GRID
-        problems += _rows(
+        problems += row_problems(
             table,
             grid & (np.abs(scaled - np.rint(scaled)) > 1e-6),
             f"score {{value}} is not on the grid of 1/{GRID:,}",
@@ -232,7 +232,7 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
     rungs = [r.id for r in spec.ladder.rungs if r.score_column]
     problems = rung_problems(spec, table, text)
     with_proba = [r.id for r in spec.ladder.rungs if r.score_column and r.proba_prefix]
-    problems += _rows(
+    problems += row_problems(
         table,
         part.isin(("top_k", "outcome", "confidence", *GROUPED))
         & rung.isin(rungs)
@@ -244,26 +244,26 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
     problems += split_problems(spec, table, split)
     problems += slice_problems(spec, table, text)
     sliced = text["slice_column"].present()
-    problems += _rows(
+    problems += row_problems(
         table,
         sliced & ~part.isin(("matrix", "top_k", *GROUPED)),
         "{value} rows have no slice",
         "part",
     )
     test_only = sliced | part.isin(("cube", "outcome", "confidence"))
-    problems += _rows(
+    problems += row_problems(
         table,
         test_only & split.present() & ~split.eq("test"),
         "slice, cube, outcome and confidence rows are of the test split, not {value}",
         "split",
     )
-    problems += _rows(
+    problems += row_problems(
         table,
         (sliced | part.eq("cube")) & rung.present() & ~rung.eq(spec.ladder.chosen),
         "slice and cube rows are of the chosen rung (" + spec.ladder.chosen + "), not {value}",
         "rung",
     )
-    problems += _rows(
+    problems += row_problems(
         table,
         part.eq("outcome")
         & text["other_rung"].present()
@@ -273,14 +273,14 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
     )
     classes = spec.interrogation.classes
     for column in ("label", "predicted", "other_predicted"):
-        problems += _rows(
+        problems += row_problems(
             table,
             text[column].present() & ~text[column].isin(classes),
             column + " {value} is not one of the declared classes (" + ", ".join(classes) + ")",
             column,
             "add it to interrogation.classes, or fix the query's text of the class",
         )
-    problems += _rows(
+    problems += row_problems(
         table,
         part.eq("confidence") & text["binning"].present() & ~text["binning"].isin(BINNINGS),
         "binning {value} is not exact or grid",

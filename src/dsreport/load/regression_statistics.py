@@ -18,15 +18,15 @@ import numpy as np
 
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
-from dsreport.load.statistics import (
+from dsreport.load.statcells import (
     SQL_HINT,
     Array,
     Layout,
     Text,
-    _rows,
     count_problems,
     flag_problems,
     read_cells,
+    row_problems,
     rung_problems,
     slice_problems,
     split_problems,
@@ -70,7 +70,7 @@ def regression_problems(spec: BundleSpec, table: Table) -> list[Problem]:
     text, values, problems = found
     part = text["part"]
     problems += _numbers(table, values)
-    problems += _rows(
+    problems += row_problems(
         table,
         part.eq("group") & (values["group"] >= GROUPS),
         "group {value} is past the last group (" + f"{GROUPS - 1:,})",
@@ -89,7 +89,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
             bad = ~np.isnan(v) & ~np.isfinite(v)
             if column in NONNEGATIVE:
                 bad |= np.isfinite(v) & (v < 0)
-            problems += _rows(
+            problems += row_problems(
                 table,
                 bad,
                 column
@@ -105,7 +105,7 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
 def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
     part, split, rung = text["part"], text["split"], text["rung"]
     problems = rung_problems(spec, table, text)
-    problems += _rows(
+    problems += row_problems(
         table,
         text["other_rung"].present() & ~text["other_rung"].eq(spec.ladder.baseline),
         "a decision row's other rung is the baseline (" + spec.ladder.baseline + "), not {value}",
@@ -116,14 +116,14 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
     sliced = text["slice_column"].present()
     grouped = part.eq("group")
     test_only = ~grouped | sliced
-    problems += _rows(
+    problems += row_problems(
         table,
         test_only & part.isin(PARTS) & ~part.eq("values") & split.present() & ~split.eq("test"),
         "slice, decision and point rows are of the test split, not {value}",
         "split",
     )
     chosen_only = (sliced & grouped) | part.eq("point")
-    problems += _rows(
+    problems += row_problems(
         table,
         chosen_only & rung.present() & ~rung.eq(spec.ladder.chosen),
         "slice and point rows are of the chosen rung (" + spec.ladder.chosen + "), not {value}",
@@ -131,7 +131,7 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
     )
     quantities = ["label", "prediction", "residual"]
     quantities += [f"prediction:{s.name}" for s in spec.system_design.settings]
-    problems += _rows(
+    problems += row_problems(
         table,
         part.eq("values") & text["quantity"].present() & ~text["quantity"].isin(quantities),
         "quantity {value} is not one of: " + ", ".join(quantities),

@@ -29,7 +29,7 @@ from dsreport.load.multiclass_statistics import (
     WHERE,
     grouped,
 )
-from dsreport.load.statistics import Text, numbers
+from dsreport.load.statcells import Text, numbers
 
 Array = NDArray[np.float64]
 Index = NDArray[np.intp]

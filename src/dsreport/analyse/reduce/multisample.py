@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from dsreport.analyse.reduce.reducer import ROWS_KEPT
 from dsreport.analyse.reduce.values import position_hash
+from dsreport.load.bins import ROWS_KEPT
 
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
