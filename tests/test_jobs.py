@@ -52,3 +52,26 @@ def test_without_proc_the_load_average_decides(
 def test_dsreport_jobs_overrides_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DSREPORT_JOBS", "2")
     assert default_jobs() == 2
+
+
+def test_picking_the_renderers_imports_none_of_them() -> None:
+    """The PDF's worker waits for the analysis, which waits for this process's imports:
+    the deck's and the handoff's come after it, when they render."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from dsreport import pipeline\n"
+        "from dsreport.render.base import available\n"
+        "assert pipeline.check_formats((), None) == ()\n"
+        "assert pipeline.select_renderers(None, ['pm', 'ds', 'engineer']) == "
+        "['facts', 'summary', 'pm', 'ds', 'engineer']\n"
+        "loaded = [m for m in ('pptx', 'jinja2', 'dsreport.render.report', "
+        "'dsreport.render.handoff') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+        "from dsreport.render.base import names\n"
+        "assert names() == list(available())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
