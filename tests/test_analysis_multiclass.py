@@ -23,7 +23,7 @@ from analysis_helpers import (
 from dsreport.analyse import format as F
 from dsreport.analyse import multiclass, multiproba
 from dsreport.analyse.engine import analyse
-from dsreport.analyse.intervals import wilson
+from dsreport.analyse.intervals import bootstrap, wilson
 from dsreport.api import load
 
 CLASSES = [str(i) for i in range(10)]
@@ -494,3 +494,18 @@ def test_poor_calibration_check_reads_the_top_label_ece(
         "probabilities (limit 0.050). The predictions have no training split, so a prior "
         "shift cannot be checked."
     )
+
+
+def test_a_batch_of_matrices_gives_each_matrix_its_own_metrics_to_the_bit() -> None:
+    rng = np.random.default_rng(3)
+    matrices = rng.poisson(rng.integers(0, 30, (10, 10)), size=(300, 10, 10)).astype(np.float64)
+    matrices[:40, 2, :] = 0  # a class absent from the truth
+    matrices[20:60, :, 3] = matrices[20:60, 3, :] = 0  # a class neither true nor predicted
+    matrices[70] = 0  # no rows at all
+    batch = multiclass.batch_metrics(matrices)
+    for i, matrix in enumerate(matrices):
+        one = multiclass.all_metrics(multiclass.MulticlassStats(CLASSES, matrix))
+        assert one.keys() == batch.keys()
+        assert all(np.array_equal(one[m], batch[m][i], equal_nan=True) for m in one), i
+    stats = [multiclass.MulticlassStats(CLASSES, m) for m in matrices]
+    assert multiclass.bootstrap_intervals(matrices) == bootstrap(stats, multiclass.all_metrics)

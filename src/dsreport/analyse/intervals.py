@@ -66,11 +66,20 @@ def bootstrap(
     for sample in resamples:
         for name, value in metrics(sample).items():
             values.setdefault(name, []).append(value)
+    return replicate_intervals(
+        {name: np.asarray(series, dtype=np.float64) for name, series in values.items()}, level
+    )
+
+
+def replicate_intervals(
+    values: dict[str, np.ndarray[Any, Any]], level: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Percentile intervals from each metric's replicates, one `np.percentile` each over
+    the finite ones; none where fewer than 20 (or half) are finite."""
     out = {}
     tail = (1 - level) / 2 * 100
     for name, series in values.items():
-        arr = np.asarray(series, dtype=np.float64)
-        arr = arr[np.isfinite(arr)]
+        arr = series[np.isfinite(series)]
         if len(arr) < max(20, len(series) // 2):
             continue
         low, high = np.percentile(arr, [tail, 100 - tail])

@@ -100,17 +100,20 @@ def cube_of(truth: Any, a: Any, b: Any, k: int) -> Any:
 
 
 def _multiclass_spread(cube: Any, k: int, rng: np.random.Generator, resamples: int) -> Spread:
-    names = [str(i) for i in range(k)]
+    """Each cell of the cube ~ Poisson, drawn in chunks of resamples (the draws one at a
+    time would give); both rungs' matrices from each draw, their metrics as one batch."""
 
-    def differences(w: Any) -> dict[str, float]:
-        c = w.reshape(k, k, k)
-        ma = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=2)))
-        mb = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=1)))
-        return {m: ma[m] - mb.get(m, math.nan) for m in ma}
+    def differences(w: Any) -> dict[str, Any]:
+        c = w.reshape(-1, k, k, k)
+        ma, mb = multiclass.batch_metrics(c.sum(axis=3)), multiclass.batch_metrics(c.sum(axis=2))
+        return {m: ma[m] - mb[m] for m in ma}
 
-    point = differences(cube)
-    reps = [differences(rng.poisson(cube).astype(np.float64)) for _ in range(resamples)]
-    return point, {m: np.array([r.get(m, math.nan) for r in reps]) for m in point}
+    point = {m: float(v[0]) for m, v in differences(cube[None, :]).items()}
+    batches = [
+        differences(rng.poisson(cube, (min(CHUNK, resamples - start), len(cube))).astype(float))
+        for start in range(0, resamples, CHUNK)
+    ]
+    return point, {m: np.concatenate([d[m] for d in batches]) for m in point}
 
 
 def _regression_spread(sa: Any, sb: Any, rng: np.random.Generator, resamples: int) -> Spread:
