@@ -14,7 +14,7 @@ warehouse.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,8 +236,16 @@ def _div(a: Array, b: Array) -> Array:
         return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
 
 
-def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
-    """Every binary metric for each row of a (resamples x bins) batch."""
+BEYOND_THRESHOLD = ("roc_auc", "average_precision", "log_loss", "brier", "ece")
+"""The metrics `batch_metrics` computes only when asked (or when no names are given)."""
+
+
+def batch_metrics(
+    stats: BinaryStats, threshold: float, names: Collection[str] | None = None
+) -> dict[str, Array]:
+    """Every binary metric for each row of a (resamples x bins) batch; with `names`, the
+    threshold metrics and only those of the others it names (each computed as it would
+    be with all of them)."""
     pos, neg = _batch(stats.pos), _batch(stats.neg)
     tp, fp, fn, tn = _confusion(stats, threshold)
     p, q = pos.sum(axis=1), neg.sum(axis=1)
@@ -251,17 +259,23 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
         "specificity": specificity,
         "balanced_accuracy": (recall + specificity) / 2,
     }
-    tp_cum = np.cumsum(pos[:, ::-1], axis=1)
-    above = tp_cum[:, ::-1] - pos  # positives strictly above a bin
-    out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
-    fp_cum = np.cumsum(neg[:, ::-1], axis=1)
-    precision_at = _div(tp_cum, tp_cum + fp_cum)
-    # a bin with positives has a precision (no empty denominator); the others add 0
-    steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * precision_at, 0.0)
-    out["average_precision"] = _div(steps.sum(axis=1), p)
-    out["log_loss"] = _div(_batch(stats.loss_pos).sum(axis=1) + _batch(stats.loss_neg).sum(1), n)
-    out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
-    out["ece"] = ece_batch(stats)
+    wanted = set(BEYOND_THRESHOLD if names is None else names)
+    if wanted & {"roc_auc", "average_precision"}:
+        tp_cum = np.cumsum(pos[:, ::-1], axis=1)
+        above = tp_cum[:, ::-1] - pos  # positives strictly above a bin
+        out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
+        fp_cum = np.cumsum(neg[:, ::-1], axis=1)
+        precision_at = _div(tp_cum, tp_cum + fp_cum)
+        # a bin with positives has a precision (no empty denominator); the others add 0
+        steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * precision_at, 0.0)
+        out["average_precision"] = _div(steps.sum(axis=1), p)
+    if "log_loss" in wanted:
+        loss_pos, loss_neg = _batch(stats.loss_pos), _batch(stats.loss_neg)
+        out["log_loss"] = _div(loss_pos.sum(axis=1) + loss_neg.sum(1), n)
+    if "brier" in wanted:
+        out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
+    if "ece" in wanted:
+        out["ece"] = ece_batch(stats)
     return out
 
 
@@ -349,8 +363,10 @@ def ece_batch(stats: BinaryStats, bins: int = CALIBRATION_BINS) -> Array:
     return _div(np.abs(positive - scored).sum(axis=1), total.sum(axis=1))
 
 
-def all_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
-    return {k: float(v[0]) for k, v in batch_metrics(stats, threshold).items()}
+def all_metrics(
+    stats: BinaryStats, threshold: float, names: Collection[str] | None = None
+) -> dict[str, float]:
+    return {k: float(v[0]) for k, v in batch_metrics(stats, threshold, names).items()}
 
 
 def calibration(
