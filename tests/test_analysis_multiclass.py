@@ -12,6 +12,7 @@ from sklearn import metrics as skm
 
 from analysis_helpers import (
     MulticlassData,
+    bootstrap_one_by_one,
     metric,
     multiclass_data,
     multiclass_frame,
@@ -23,7 +24,7 @@ from analysis_helpers import (
 from dsreport.analyse import format as F
 from dsreport.analyse import multiclass, multiproba
 from dsreport.analyse.engine import analyse
-from dsreport.analyse.intervals import bootstrap, wilson
+from dsreport.analyse.intervals import wilson
 from dsreport.api import load
 
 CLASSES = [str(i) for i in range(10)]
@@ -508,4 +509,5 @@ def test_a_batch_of_matrices_gives_each_matrix_its_own_metrics_to_the_bit() -> N
         assert one.keys() == batch.keys()
         assert all(np.array_equal(one[m], batch[m][i], equal_nan=True) for m in one), i
     stats = [multiclass.MulticlassStats(CLASSES, m) for m in matrices]
-    assert multiclass.bootstrap_intervals(matrices) == bootstrap(stats, multiclass.all_metrics)
+    found = bootstrap_one_by_one(stats, multiclass.all_metrics)
+    assert multiclass.bootstrap_intervals(matrices) == found

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
 from statistics import NormalDist
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -53,22 +52,6 @@ def percentile_intervals(
         low, high = np.percentile(arr, [tail, 100 - tail])
         out[name] = (float(low), float(high))
     return out
-
-
-S = TypeVar("S")
-
-
-def bootstrap(
-    resamples: Sequence[S], metrics: Callable[[S], dict[str, float]], level: float = 0.95
-) -> dict[str, tuple[float, float]]:
-    """Percentile intervals for every metric `metrics` returns, from precomputed resamples."""
-    values: dict[str, list[float]] = {}
-    for sample in resamples:
-        for name, value in metrics(sample).items():
-            values.setdefault(name, []).append(value)
-    return replicate_intervals(
-        {name: np.asarray(series, dtype=np.float64) for name, series in values.items()}, level
-    )
 
 
 def replicate_intervals(

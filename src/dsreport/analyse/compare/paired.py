@@ -149,17 +149,10 @@ def _multiclass_spread(cube: Any, k: int, rng: np.random.Generator, resamples: i
 def _regression_spread(sa: Any, sb: Any, rng: np.random.Generator, resamples: int) -> Spread:
     """Both rungs' sums on the same groups, each resample one Poisson weight per group."""
     weights = rng.poisson(1.0, size=(resamples, len(sa))).astype(np.float64)
-    ta, tb = weights @ sa, weights @ sb
-
-    def metrics(sums: Any) -> dict[str, float]:
-        return regression.all_metrics(regression.RegressionStats(sums))
-
-    reps = [(metrics(ta[i : i + 1]), metrics(tb[i : i + 1])) for i in range(resamples)]
-    pa, pb = metrics(sa), metrics(sb)
+    (ta, _), (tb, _) = (regression.batch_metrics(weights @ s) for s in (sa, sb))
+    pa, pb = (regression.all_metrics(regression.RegressionStats(s)) for s in (sa, sb))
     point = {m: pa[m] - pb.get(m, math.nan) for m in pa}
-    return point, {
-        m: np.array([x.get(m, math.nan) - y.get(m, math.nan) for x, y in reps]) for m in point
-    }
+    return point, {m: ta[m] - tb[m] for m in point}
 
 
 def _regression_pair(source: Any, chosen: str, other: str, seed: int) -> tuple[Any, Any] | None:
