@@ -388,3 +388,12 @@ def test_library_api_load_stays_callable(bc: BinaryData, tmp_path: Path) -> None
     first = dsreport.load_bundle(root)
     second = dsreport.load_bundle(root)  # the documented API, called twice
     assert analyse(first).model_dump_json() == analyse(second).model_dump_json()
+
+
+def test_the_environment_names_the_versions_importlib_metadata_gives() -> None:
+    from importlib.metadata import version
+
+    from dsreport.analyse.engine import _environment
+
+    found = _environment()
+    assert found.pop("python") and found and all(version(k) == v for k, v in found.items())
