@@ -34,6 +34,8 @@ NORMAL_FROM = 30.0
 BATCH_CELLS = 1 << 16
 """Resamples x bins of one batch of bootstrap metrics: small chunks of resamples go
 together (fewer calls), large ones alone (temporaries stay small)."""
+POINT_CELLS = 1 << 20
+"""Groups x bins of one batch of point metrics (100 grid histograms of 10,001 bins)."""
 
 
 def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
@@ -145,12 +147,30 @@ def replicates(
 
 
 def _stacked(draws: list[BinaryStats]) -> BinaryStats:
+    """One batch of the rows of histograms on the same bins (1-D: a row each)."""
     if len(draws) == 1:
         return draws[0]
     fields = ("pos", "neg", "loss_pos", "loss_neg", "sq_pos", "sq_neg")
     return BinaryStats(
-        draws[0].values, *(np.concatenate([getattr(d, f) for d in draws]) for f in fields)
+        draws[0].values, *(np.vstack([getattr(d, f) for d in draws]) for f in fields)
     )
+
+
+def point_metrics(groups: list[BinaryStats], threshold: float) -> list[dict[str, float]]:
+    """`all_metrics` of each histogram; those on the same bins (a split's rung and its
+    slices) a batch at a time (each row's metrics are its own, to the bit)."""
+    out: list[dict[str, float]] = []
+    at = 0
+    while at < len(groups):
+        first = groups[at].values
+        together = max(1, POINT_CELLS // max(1, len(first)))
+        end = at + 1
+        while end < min(len(groups), at + together) and np.array_equal(groups[end].values, first):
+            end += 1
+        batch = batch_metrics(_stacked(groups[at:end]), threshold)
+        out += [{k: float(v[i]) for k, v in batch.items()} for i in range(end - at)]
+        at = end
+    return out
 
 
 def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
