@@ -34,8 +34,8 @@ NORMAL_FROM = 30.0
 BATCH_CELLS = 1 << 16
 """Resamples x bins of one batch of bootstrap metrics: small chunks of resamples go
 together (fewer calls), large ones alone (temporaries stay small)."""
-POINT_CELLS = 1 << 20
-"""Groups x bins of one batch of point metrics (100 grid histograms of 10,001 bins)."""
+POINT_CELLS = 1 << 18
+"""Groups x bins of one batch of point metrics (26 grid histograms of 10,001 bins)."""
 
 
 def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
