@@ -412,3 +412,22 @@ def test_the_paired_bootstrap_draws_only_cells_with_rows_and_gives_the_whole_his
     brier_only = _binary_spread(pair, 0.4, np.random.default_rng(5), 300, ["brier"])[1]
     assert set(brier_only) == set(reps) - {"roc_auc", "average_precision", "log_loss", "ece"}
     assert np.array_equal(brier_only["brier"], reps["brier"])
+
+
+def test_the_multiclass_paired_bootstrap_does_not_depend_on_how_many_cubes_are_drawn_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    paired_module = importlib.import_module("dsreport.analyse.compare.paired")
+    rng = np.random.default_rng(2)
+    truth = rng.integers(0, 10, 500)
+    a = np.where(rng.random(500) < 0.8, truth, rng.integers(0, 10, 500))
+    b = np.where(rng.random(500) < 0.7, truth, rng.integers(0, 10, 500))
+    cube = paired_module.cube_of(truth, a, b, 10)
+    spread = paired_module._multiclass_spread
+    whole = spread(cube, 10, np.random.default_rng(1), 250)
+    monkeypatch.setattr(paired_module, "CUBE_CELLS", 3000)  # three cubes at a time
+    found = spread(cube, 10, np.random.default_rng(1), 250)
+    assert found[0] == whole[0] and found[1].keys() == whole[1].keys()
+    assert all(np.array_equal(found[1][m], whole[1][m], equal_nan=True) for m in found[1])

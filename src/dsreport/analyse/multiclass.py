@@ -83,8 +83,8 @@ def batch_metrics(matrices: Array) -> dict[str, Array]:
     skipped in its macro means as `all_metrics` skips them (those resamples one by one)."""
     tp = np.diagonal(matrices, axis1=1, axis2=2)
     predicted, support = matrices.sum(axis=1), matrices.sum(axis=2)
-    n = matrices.reshape(len(matrices), -1).sum(axis=1)
     k = tp.shape[1]
+    n = matrices.reshape(len(matrices), k * k).sum(axis=1)
     precision, recall = _safe(tp, predicted), _safe(tp, support)
     f1 = _safe(2 * tp, predicted + support)
     true, present = support > 0, (support > 0) | (predicted > 0)
@@ -112,8 +112,8 @@ def batch_metrics(matrices: Array) -> dict[str, Array]:
 
 
 def bootstrap_intervals(matrices: Array) -> dict[str, tuple[float, float]]:
-    """Percentile intervals of every metric over a batch of resampled confusion matrices
-    (`intervals.bootstrap` over `all_metrics` of each, at a fraction of the cost)."""
+    """Percentile intervals of every metric over a batch of resampled confusion matrices:
+    those of `all_metrics` of each, at a fraction of the cost."""
     return replicate_intervals(batch_metrics(matrices))
 
 
@@ -127,7 +127,7 @@ def per_class_rows(stats: MulticlassStats, samples: Array) -> list[dict[str, Any
     predicted = stats.matrix.sum(axis=0)
     support = parts["support"]
     drawn = np.diagonal(samples, axis1=1, axis2=2)
-    f1 = _safe(2 * drawn, samples.sum(axis=1) + samples.sum(axis=2)).reshape(len(samples), -1)
+    f1 = _safe(2 * drawn, samples.sum(axis=1) + samples.sum(axis=2))
     rows = []
     for i, name in enumerate(stats.classes):
         rows.append(

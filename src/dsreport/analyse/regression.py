@@ -112,8 +112,7 @@ def batch_metrics(totals: Array) -> tuple[dict[str, Array], dict[str, NDArray[np
 
 
 def bootstrap_intervals(totals: Array) -> dict[str, tuple[float, float]]:
-    """Percentile intervals over resamples' totals: `intervals.bootstrap` over
-    `all_metrics` of each (a metric's replicates where it is defined), at a fraction of
-    the cost."""
+    """Percentile intervals over resamples' totals: those of `all_metrics` of each (a
+    metric over the resamples where it is defined), at a fraction of the cost."""
     values, defined = batch_metrics(totals)
     return replicate_intervals({name: v[defined[name]] for name, v in values.items()})

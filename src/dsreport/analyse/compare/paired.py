@@ -31,6 +31,9 @@ from dsreport.analyse.reduce.multiclass import MultiStats
 from dsreport.analyse.reduce.regression import RegressionSummary
 
 CHUNK = 100
+CUBE_CELLS = 1 << 20
+"""Most cells of the multiclass cubes drawn at once (100 resamples of 10 classes; one of
+100 classes)."""
 Spread = tuple[dict[str, float], dict[str, Any]]
 """Coarse point differences and bootstrap replicates of the differences, by metric."""
 Discordant = dict[str, tuple[int, int, int]]
@@ -139,9 +142,10 @@ def _multiclass_spread(cube: Any, k: int, rng: np.random.Generator, resamples: i
         return {m: ma[m] - mb[m] for m in ma}
 
     point = {m: float(v[0]) for m, v in differences(cube[None, :]).items()}
+    chunk = max(1, min(CHUNK, CUBE_CELLS // len(cube)))
     batches = [
-        differences(rng.poisson(cube, (min(CHUNK, resamples - start), len(cube))).astype(float))
-        for start in range(0, resamples, CHUNK)
+        differences(rng.poisson(cube, (min(chunk, resamples - start), len(cube))).astype(float))
+        for start in range(0, resamples, chunk)
     ]
     return point, {m: np.concatenate([d[m] for d in batches]) for m in point}
 
