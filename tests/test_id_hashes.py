@@ -27,3 +27,17 @@ def test_repeated_ids_are_found_with_or_without_pyarrow(
     ids = pd.Series(["a1", "b22", None, "a1", "c", None], dtype="object")
     assert duplicated(ids).tolist() == [False, False, False, True, False, True]
     assert not duplicated(pd.Series(["x", "yy", "zzz"])).any()
+
+
+@pytest.mark.parametrize("expected", [0, 5, 9, 20])
+def test_id_tally_finds_the_same_repeats_whatever_row_count_it_was_told(expected: int) -> None:
+    from dsreport.load.rowchecks import IdTally, id_hashes
+
+    batches = [["a", "b", "c"], ["d", "a", "e"], ["f", "g", "d"]]
+    tally = IdTally(expected=expected)
+    for batch in batches:
+        tally.update(pd.Series(batch, dtype="object"))
+    assert tally.rows == 9
+    assert sorted(tally.repeated().tolist()) == sorted(
+        id_hashes(pd.Series(["a", "d"], dtype="object")).tolist()
+    )

@@ -72,7 +72,8 @@ def check_predictions(
     if isinstance(table, StreamedTable) and spec.project.task == "multiclass":
         for _, wanted in probachecks.complete(spec, table.columns, table.file, out):
             present.update(wanted)  # checked batch by batch with the other cells
-    checks = ValueChecks(spec, out.doc, present, streamed=isinstance(table, StreamedTable))
+    streamed = isinstance(table, StreamedTable)
+    checks = ValueChecks(spec, out.doc, present, streamed, table.rows if streamed else 0)
     if isinstance(table, Table) and spec.project.task != "multiclass":
         numbers = checks.scores + (
             [section.label_column] if spec.project.task == "regression" else []
@@ -92,13 +93,15 @@ def check_predictions(
 class ValueChecks:
     """The predictions' cell checks, fed one batch at a time, reported by `finish`."""
 
-    def __init__(self, spec: BundleSpec, doc: YamlDoc, present: set[str], streamed: bool):
+    def __init__(
+        self, spec: BundleSpec, doc: YamlDoc, present: set[str], streamed: bool, rows: int = 0
+    ):
         section = spec.interrogation.predictions
         assert section is not None
         self.spec, self.doc, self.section, self.streamed = spec, doc, section, streamed
         self.found = Findings()
         self.splits = SplitTally()
-        self.ids = IdTally()
+        self.ids = IdTally(expected=rows)
         self.columns = sorted(present)
         self.scores = [
             r.score_column
@@ -186,7 +189,7 @@ class ValueChecks:
             )
 
     def fresh(self) -> ValueChecks:
-        return ValueChecks(self.spec, self.doc, set(self.columns), self.streamed)
+        return ValueChecks(self.spec, self.doc, set(self.columns), self.streamed, self.ids.expected)
 
     def finish(self, table: Table | StreamedTable) -> list[Problem]:
         """The problems of every batch seen, with those only the whole table shows."""

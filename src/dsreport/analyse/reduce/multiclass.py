@@ -202,9 +202,13 @@ class MultiReducer:
         for column in self.slices:
             values = batch[column] if every else batch[column][sel]
             codes, names = factor(values)
-            _count(self.slice_counts[column], values, None, True)
+            counts = np.bincount(codes, minlength=len(names))
+            ends = np.cumsum(counts)
+            order = np.argsort(codes, kind="stable")  # each value's rows, in table order
+            into = self.slice_counts[column]
             for code, name in enumerate(names):
-                at = codes == code
+                into[name] = into.get(name, 0) + int(counts[code])
+                at = order[ends[code] - counts[code] : ends[code]]
                 group = self.slices[column].setdefault(name, Group())
                 h = hits[chosen][at] if chosen in hits else None
                 _confuse(group, chosen, truth[at], predicted[chosen][at], k, h)

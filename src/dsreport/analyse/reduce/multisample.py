@@ -33,25 +33,39 @@ def position_hash(positions: Codes) -> NDArray[np.uint64]:
 @dataclass
 class Sample:
     """The kept rows of one group: positions, truth (class index) and each rung's
-    normalised probabilities (rows x classes)."""
+    normalised probabilities (rows x classes).
+
+    Once a group has more rows than it keeps, the largest hash it keeps is a bar: a later
+    row with a larger hash can never be among the smallest, so it is dropped on arrival
+    and the group holds little more than `BOUND` rows however many pass."""
 
     seen: int = 0
     parts: list[tuple[Codes, Codes, dict[str, Array]]] = field(default_factory=list)
     held: int = 0
+    bar: np.uint64 | None = None
 
     def add(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
         if not len(positions):
             return
         self.seen += len(positions)
+        if self.bar is not None:
+            under = position_hash(positions) < self.bar
+            if not under.any():
+                return
+            if not under.all():
+                positions, truth = positions[under], truth[under]
+                proba = {r: p[under] for r, p in proba.items()}
         self.parts.append((positions, truth, proba))
         self.held += len(positions)
-        if self.held > 2 * BOUND:
+        if self.held > BOUND + BOUND // 4:
             self._compact()
 
     def _compact(self) -> None:
         positions, truth, proba = self._joined()
         if len(positions) > BOUND:
-            keep = np.sort(np.argpartition(position_hash(positions), BOUND)[:BOUND])
+            hashes = position_hash(positions)
+            keep = np.sort(np.argpartition(hashes, BOUND)[:BOUND])
+            self.bar = hashes[keep].max()
             positions, truth = positions[keep], truth[keep]
             proba = {r: p[keep] for r, p in proba.items()}
         self.parts = [(positions, truth, proba)] if len(positions) else []
