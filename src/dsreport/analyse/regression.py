@@ -30,9 +30,6 @@ class RegressionStats:
     def n(self) -> int:
         return int(self.sums[:, 0].sum())
 
-    def total(self) -> dict[str, float]:
-        return dict(zip(SUMS, self.sums.sum(axis=0).tolist(), strict=True))
-
     def resampled(self, rng: np.random.Generator, size: int) -> Array:
         """The sums of `size` Poisson-bootstrap resamples of the groups (size x len(SUMS))."""
         weights = rng.poisson(1.0, size=(size, len(self.sums))).astype(np.float64)
