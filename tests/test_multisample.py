@@ -1,5 +1,5 @@
-"""A group's probability sample is the rows with the smallest position hashes, in table
-order, however the rows arrive in batches."""
+"""A group's probability sample is the rows first in the sample order (position hash, then
+position), in table order, however the rows arrive in batches."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from dsreport.analyse.reduce import multisample
-from dsreport.analyse.reduce.multisample import Sample, position_hash
+from dsreport.analyse.reduce.multisample import Sample, sample_order
 
 
 @pytest.mark.parametrize("cuts", [1, 7, 50, 400])
@@ -22,7 +22,7 @@ def test_sample_keeps_the_smallest_hashes_in_table_order(
     sample = Sample()
     for part in np.array_split(np.arange(len(positions)), cuts):
         sample.add(positions[part], truth[part], {"m": proba[part]})
-    wanted = np.sort(np.argsort(position_hash(positions))[:40])
+    wanted = np.sort(np.argsort(sample_order(positions))[:40])
     kept_truth, kept = sample.rows()
     assert sample.seen == len(positions) and not sample.exact
     assert kept_truth.tolist() == truth[wanted].tolist()

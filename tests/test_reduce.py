@@ -296,13 +296,15 @@ def test_a_statistics_table_without_its_columns_says_which(statistics_bundle: Pa
     assert problem.hint is not None and problem.hint.startswith("the columns are: part, split")
 
 
-def test_a_statistics_table_needs_a_binary_or_regression_task(statistics_bundle: Path) -> None:
+def test_a_statistics_table_is_read_as_its_task_s(statistics_bundle: Path) -> None:
+    """A binary table named by a multiclass bundle: the multiclass table's columns are asked."""
     edit_yaml(statistics_bundle, "task: binary", "task: multiclass")
     with pytest.raises(BundleError) as err:
         load_bundle(statistics_bundle)
     assert (
-        "error: dsreport.yaml: interrogation.predictions.format: a statistics table needs a "
-        "binary or regression task, not multiclass" in [p.format() for p in err.value.problems]
+        "error: data/statistics.parquet:1: the statistics table has no columns predicted, "
+        "other_predicted, position, right, acted, other_right, other_acted, loss_sum, proba_0, "
+        "proba_1" in [p.format() for p in err.value.problems]
     )
 
 

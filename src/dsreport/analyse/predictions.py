@@ -10,7 +10,8 @@ from __future__ import annotations
 from dsreport.analyse.evaluation import Evaluation
 from dsreport.analyse.reduce import ROWS_KEPT, PredictionStats, from_statistics, reduce_rows
 from dsreport.analyse.reduce.evaluate import evaluate_binary
-from dsreport.analyse.reduce.multiclass import multiclass_stats
+from dsreport.analyse.reduce.multiclass import MultiStats, multiclass_stats
+from dsreport.analyse.reduce.multiclass_table import from_statistics as multiclass_from_statistics
 from dsreport.analyse.reduce.multieval import evaluate_multiclass
 from dsreport.analyse.reduce.regression import RegressionSummary, reduce_regression
 from dsreport.analyse.reduce.regression_eval import evaluate_regression
@@ -27,7 +28,7 @@ def evaluate(spec: BundleSpec, table: Table | StreamedTable, checks: CheckThresh
     if spec.project.task == "binary":
         return evaluate_binary(spec, prediction_stats(spec, table), checks)
     if spec.project.task == "multiclass":
-        return evaluate_multiclass(spec, multiclass_stats(spec, table), checks)
+        return evaluate_multiclass(spec, multiclass_summary(spec, table), checks)
     return evaluate_regression(spec, regression_summary(spec, table), checks)
 
 
@@ -51,6 +52,17 @@ def prediction_stats(spec: BundleSpec, table: Table | StreamedTable) -> Predicti
         wanted.remove(section.id_column)  # every row is a test row: too many to keep
     columns = list(dict.fromkeys(c for c in wanted if c))
     return reduce_rows(spec, table.batches(columns))
+
+
+def multiclass_summary(spec: BundleSpec, table: Table | StreamedTable) -> MultiStats:
+    """The multiclass statistics of a predictions table: given (`format: statistics`), or
+    reduced from its rows, batch by batch when the table streams them."""
+    section = spec.interrogation.predictions
+    assert section is not None
+    if section.format == "statistics":
+        assert isinstance(table, Table)  # a statistics table is never streamed
+        return multiclass_from_statistics(spec, table.frame)
+    return multiclass_stats(spec, table)
 
 
 def regression_summary(spec: BundleSpec, table: Table | StreamedTable) -> RegressionSummary:

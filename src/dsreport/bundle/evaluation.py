@@ -156,9 +156,10 @@ class Predictions(Model):
     slice_definitions: list[SliceDefinition] = Field(default_factory=list)
     """How each slice column follows from a request field, so monitoring can slice too."""
     format: Literal["rows", "statistics"] = Field(default="rows", examples=["statistics"])
-    """`rows`: one row per prediction. `statistics` (binary): the table of sufficient
-    statistics an SQL engine computed from the rows (docs/analysis.md, "The statistics
-    table"); the columns above then name the rows' columns the statistics were grouped by."""
+    """`rows`: one row per prediction. `statistics`: the table of sufficient statistics an
+    SQL engine computed from the rows, in the task's own format (docs/analysis.md, "The
+    statistics table"); the columns above then name the rows' columns the statistics were
+    grouped by."""
 
 
 class ReviewedExamples(Model):

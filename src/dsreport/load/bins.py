@@ -12,6 +12,10 @@ NUDGE = 1e-9
 """Added to score x GRID before the floor: 0.29 x 10,000 is 2899.9999999999995 in floating
 point, and a score written as 0.29 must land in the bin of 0.29 (a threshold of 0.29 then
 still counts it as at or above)."""
+ROWS_KEPT = 100_000
+"""Rows kept exactly, past which a group is summed and sampled: the chosen rung's test rows
+(for a later review to pair on) and a multiclass group's probability rows. A statistics
+table's checks need it as much as the reducers do."""
 PAIR_GRID = 40
 """Bins of 1/PAIR_GRID for the joint histogram of two rungs (plus the threshold as an edge)."""
 

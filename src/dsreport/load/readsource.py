@@ -48,8 +48,11 @@ class Named:
 
 
 def missing_values(section: dict[str, Any]) -> list[str]:
+    """Cell values read as missing; in a statistics table an empty cell is NULL (a CSV
+    file writes NULL as an empty cell)."""
     missing = section.get("missing_values")
-    return [str(m) for m in missing] if isinstance(missing, list) else []
+    found = [str(m) for m in missing] if isinstance(missing, list) else []
+    return [*found, ""] if section.get("format") == "statistics" else found
 
 
 def categorical(section: dict[str, Any], text_inputs: list[str]) -> list[str]:

@@ -18,7 +18,19 @@ import numpy as np
 
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
-from dsreport.load.statistics import SQL_HINT, Array, Text, _rows, numbers
+from dsreport.load.statcells import (
+    SQL_HINT,
+    Array,
+    Layout,
+    Text,
+    count_problems,
+    flag_problems,
+    read_cells,
+    row_problems,
+    rung_problems,
+    slice_problems,
+    split_problems,
+)
 from dsreport.load.tables import Table
 
 PARTS = ("group", "values", "decision", "point")
@@ -46,44 +58,19 @@ NEEDED = {
 FLAGS = ("at_gate", "acted", "other_acted")
 GROUPS = 2000
 """Bootstrap groups of a cell (`analyse.regression.GROUPS`, which reads this)."""
+LAYOUT = Layout(COLUMNS, TEXT_COLUMNS, NUMBER_COLUMNS, NEEDED)
 NONNEGATIVE = ("abs_sum", "sq_sum", "ape_sum", "sape_sum", "y2_sum")
 
 
 def regression_problems(spec: BundleSpec, table: Table) -> list[Problem]:
     """Every problem with a regression statistics table, each with its row and column."""
-    frame, file = table.frame, table.file
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        return [
-            Problem(
-                f"the statistics table has no column{'s' if len(missing) > 1 else ''} "
-                + ", ".join(missing),
-                file=file,
-                line=1,
-                hint=f"the columns are: {', '.join(COLUMNS)}; {SQL_HINT}",
-            )
-        ]
-    if len(frame) == 0:
-        return [Problem("the statistics table has no rows", file=file, line=1, hint=SQL_HINT)]
-    text = {c: Text.of(frame[c]) for c in TEXT_COLUMNS}
-    values = {c: numbers(frame[c]) for c in NUMBER_COLUMNS}
+    found = read_cells(table, LAYOUT)
+    if isinstance(found, list):
+        return found
+    text, values, problems = found
     part = text["part"]
-    problems = _rows(
-        table,
-        ~part.isin(PARTS),
-        "part {value} is not one of: " + ", ".join(PARTS),
-        "part",
-        "each row is a group, values, decision or point row",
-    )
-    for name, needed in NEEDED.items():
-        rows = part.eq(name)
-        for column in needed:
-            empty = text[column].missing() if column in text else np.isnan(values[column])
-            problems += _rows(
-                table, rows & empty, f"a {name} row needs a value here", column, SQL_HINT
-            )
     problems += _numbers(table, values)
-    problems += _rows(
+    problems += row_problems(
         table,
         part.eq("group") & (values["group"] >= GROUPS),
         "group {value} is past the last group (" + f"{GROUPS - 1:,})",
@@ -95,23 +82,14 @@ def regression_problems(spec: BundleSpec, table: Table) -> list[Problem]:
 
 
 def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = count_problems(table, values, ("n", "group", "ape_n"))
     with np.errstate(invalid="ignore"):
-        for column in ("n", "group", "ape_n"):
-            v = values[column]
-            problems += _rows(
-                table,
-                ~np.isnan(v) & ~((v >= 0) & (v == np.floor(v))),
-                column + " {value} is not a count (a whole number, 0 or more)",
-                column,
-                SQL_HINT,
-            )
         for column in ("value", "other_value", "shift", *SUM_COLUMNS):
             v = values[column]
             bad = ~np.isnan(v) & ~np.isfinite(v)
             if column in NONNEGATIVE:
                 bad |= np.isfinite(v) & (v < 0)
-            problems += _rows(
+            problems += row_problems(
                 table,
                 bad,
                 column
@@ -120,74 +98,32 @@ def _numbers(table: Table, values: dict[str, Array]) -> list[Problem]:
                 column,
                 SQL_HINT,
             )
-        for column in FLAGS:
-            v = values[column]
-            problems += _rows(
-                table,
-                ~np.isnan(v) & ~np.isin(v, (0.0, 1.0)),
-                column + " {value} is not 0 or 1",
-                column,
-                SQL_HINT,
-            )
+    problems += flag_problems(table, values, FLAGS)
     return problems
 
 
 def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Problem]:
-    section = spec.interrogation.predictions
-    assert section is not None
     part, split, rung = text["part"], text["split"], text["rung"]
-    rungs = [r.id for r in spec.ladder.rungs if r.score_column]
-    problems = []
-    for column in ("rung", "other_rung"):
-        problems += _rows(
-            table,
-            text[column].present() & ~text[column].isin(rungs),
-            "rung {value} is not a rung of the ladder with a score_column ("
-            + (", ".join(rungs) or "none")
-            + ")",
-            column,
-            "name each rung by its id in ladder.rungs, and give it a score_column",
-        )
-    problems += _rows(
+    problems = rung_problems(spec, table, text)
+    problems += row_problems(
         table,
         text["other_rung"].present() & ~text["other_rung"].eq(spec.ladder.baseline),
         "a decision row's other rung is the baseline (" + spec.ladder.baseline + "), not {value}",
         "other_rung",
     )
-    declared = section.split_column or spec.system_design.data.splits
-    splits = [s.name for s in spec.system_design.data.splits] if declared else []
-    splits = splits or ["test"]
-    problems += _rows(
-        table,
-        split.present() & ~split.isin(splits),
-        "split {value} is not one of the splits (" + ", ".join(splits) + ")",
-        "split",
-    )
+    problems += split_problems(spec, table, split)
+    problems += slice_problems(spec, table, text)
     sliced = text["slice_column"].present()
-    problems += _rows(
-        table,
-        sliced & ~text["slice_column"].isin(section.slice_columns),
-        "slice column {value} is not one of interrogation.predictions.slice_columns ("
-        + (", ".join(section.slice_columns) or "none")
-        + ")",
-        "slice_column",
-    )
-    problems += _rows(
-        table,
-        sliced & text["slice_value"].missing(),
-        "a slice row needs its slice_value",
-        "slice_value",
-    )
     grouped = part.eq("group")
     test_only = ~grouped | sliced
-    problems += _rows(
+    problems += row_problems(
         table,
         test_only & part.isin(PARTS) & ~part.eq("values") & split.present() & ~split.eq("test"),
         "slice, decision and point rows are of the test split, not {value}",
         "split",
     )
     chosen_only = (sliced & grouped) | part.eq("point")
-    problems += _rows(
+    problems += row_problems(
         table,
         chosen_only & rung.present() & ~rung.eq(spec.ladder.chosen),
         "slice and point rows are of the chosen rung (" + spec.ladder.chosen + "), not {value}",
@@ -195,7 +131,7 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
     )
     quantities = ["label", "prediction", "residual"]
     quantities += [f"prediction:{s.name}" for s in spec.system_design.settings]
-    problems += _rows(
+    problems += row_problems(
         table,
         part.eq("values") & text["quantity"].present() & ~text["quantity"].isin(quantities),
         "quantity {value} is not one of: " + ", ".join(quantities),

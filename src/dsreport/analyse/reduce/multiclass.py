@@ -23,9 +23,10 @@ from numpy.typing import NDArray
 from dsreport.analyse import multiproba as rowproba
 from dsreport.analyse.reduce.multiproba import ProbaSums
 from dsreport.analyse.reduce.multisample import Sample
-from dsreport.analyse.reduce.reducer import ROWS_KEPT, order
+from dsreport.analyse.reduce.reducer import order
 from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
+from dsreport.load.bins import ROWS_KEPT
 from dsreport.load.columns import factor
 
 Array = NDArray[np.float64]

@@ -1,9 +1,11 @@
 """Per-row probabilities of one group of rows, kept exactly while few, sampled when many.
 
 A group (a split, or a slice value of the chosen rung's test rows) keeps every row while
-it has at most `BOUND`; past that, the `BOUND` rows with the smallest hash of their
-position in the table (a uniform sample without replacement that does not depend on how
-the rows are cut into batches). Either way the rows come back in table order.
+it has at most `BOUND`; past that, the `BOUND` rows first by the hash of their position in
+the table, then by position (a uniform sample without replacement that does not depend on
+how the rows are cut into batches; the hash is `values.position_hash`, 31-bit arithmetic
+an SQL engine repeats, so a statistics table keeps the same rows). Either way the rows
+come back in table order.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from dsreport.analyse.reduce.reducer import ROWS_KEPT
+from dsreport.analyse.reduce.values import position_hash
+from dsreport.load.bins import ROWS_KEPT
 
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
@@ -21,13 +24,11 @@ BOUND = ROWS_KEPT
 """Rows a group keeps exactly; its probability metrics are then the row-based ones."""
 
 
-def position_hash(positions: Codes) -> NDArray[np.uint64]:
-    """SplitMix64 of each row's position: a bijection, so no two rows tie."""
-    with np.errstate(over="ignore"):
-        z = positions.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return np.asarray(z ^ (z >> np.uint64(31)), dtype=np.uint64)
+def sample_order(positions: Codes) -> Codes:
+    """Each row's place in the sample order, as one integer: the position hash (seed 0: the
+    sample does not depend on the analysis seed), then the position for the rows 2**31
+    apart whose hashes tie."""
+    return np.asarray((position_hash(positions, 0) << 32) | (positions >> 31), dtype=np.int64)
 
 
 @dataclass
@@ -35,21 +36,21 @@ class Sample:
     """The kept rows of one group: positions, truth (class index) and each rung's
     normalised probabilities (rows x classes).
 
-    Once a group has more rows than it keeps, the largest hash it keeps is a bar: a later
-    row with a larger hash can never be among the smallest, so it is dropped on arrival
+    Once a group has more rows than it keeps, the last it keeps in the sample order is a
+    bar: a later row past it can never be among the first, so it is dropped on arrival
     and the group holds little more than `BOUND` rows however many pass."""
 
     seen: int = 0
     parts: list[tuple[Codes, Codes, dict[str, Array]]] = field(default_factory=list)
     held: int = 0
-    bar: np.uint64 | None = None
+    bar: np.int64 | None = None
 
     def add(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
         if not len(positions):
             return
         self.seen += len(positions)
         if self.bar is not None:
-            under = position_hash(positions) < self.bar
+            under = sample_order(positions) < self.bar
             if not under.any():
                 return
             if not under.all():
@@ -63,9 +64,9 @@ class Sample:
     def _compact(self) -> None:
         positions, truth, proba = self._joined()
         if len(positions) > BOUND:
-            hashes = position_hash(positions)
-            keep = np.sort(np.argpartition(hashes, BOUND)[:BOUND])
-            self.bar = hashes[keep].max()
+            order = sample_order(positions)
+            keep = np.sort(np.argpartition(order, BOUND)[:BOUND])
+            self.bar = order[keep].max()
             positions, truth = positions[keep], truth[keep]
             proba = {r: p[keep] for r, p in proba.items()}
         self.parts = [(positions, truth, proba)] if len(positions) else []
@@ -83,10 +84,14 @@ class Sample:
             {r: np.concatenate([p[2][r] for p in self.parts]) for r in rungs},
         )
 
+    def kept(self) -> tuple[Codes, Codes, dict[str, Array]]:
+        """(positions, truth, probabilities by rung) of the kept rows, in table order."""
+        self._compact()
+        return self._joined()
+
     def rows(self) -> tuple[Codes, dict[str, Array]]:
         """(truth, probabilities by rung) of the kept rows, in table order."""
-        self._compact()
-        _, truth, proba = self._joined()
+        _, truth, proba = self.kept()
         return truth, proba
 
     @property

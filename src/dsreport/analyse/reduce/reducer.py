@@ -21,14 +21,11 @@ from dsreport.analyse import binstats
 from dsreport.analyse.reduce.model import PredictionStats, TestRows, pairs_needed
 from dsreport.analyse.reduce.pairs import pair_bin
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.bins import GRID, grid_index, pair_values
+from dsreport.load.bins import GRID, ROWS_KEPT, grid_index, pair_values
 from dsreport.load.columns import MISSING, factor
 
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
-ROWS_KEPT = 100_000
-"""The chosen rung's test rows are kept (for a later review to pair on) up to this many
-(`since.rows`)."""
 
 
 class Dictionary:

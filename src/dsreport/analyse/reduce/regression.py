@@ -27,10 +27,11 @@ from numpy.typing import NDArray
 
 from dsreport.analyse import regression
 from dsreport.analyse.outcomes import gate_of
-from dsreport.analyse.reduce.reducer import ROWS_KEPT, Dictionary, _floats
+from dsreport.analyse.reduce.reducer import Dictionary, _floats
 from dsreport.analyse.reduce.regression_cells import GroupCell, add_slices
 from dsreport.analyse.reduce.values import Summary, ValueCounts, position_hash
 from dsreport.bundle.spec import BundleSpec
+from dsreport.load.bins import ROWS_KEPT
 from dsreport.load.columns import factor
 
 Array = NDArray[np.float64]

@@ -16,45 +16,26 @@ from __future__ import annotations
 import math
 
 from dsreport.analyse.outcomes import gate_of
-from dsreport.analyse.reduce.sql import _number, _Sql, _text
-from dsreport.analyse.reduce.values import GAMMA, MASK, MIX
+from dsreport.analyse.reduce.sql import POSITION, _number, _Sql, _text
+from dsreport.analyse.reduce.values import GAMMA
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.regression_statistics import COLUMNS, FLAGS, GROUPS, TEXT_COLUMNS
 
 POINTS = 400
 INTS = ("group", "n", "ape_n", *FLAGS)
-POSITION = {
-    "duckdb": "ROW_NUMBER() OVER () - 1",
-    "bigquery": "ROW_NUMBER() OVER () - 1",
-    "spark": "ROW_NUMBER() OVER (ORDER BY monotonically_increasing_id()) - 1",
-}
+KINDS = {c: "int" if c in INTS else "text" if c in TEXT_COLUMNS else "float" for c in COLUMNS}
 
 
 class _RegressionSql(_Sql):
     def __init__(self, spec: BundleSpec, dialect: str, table: str, position: str | None) -> None:
         super().__init__(spec, dialect, table)
-        self.dialect = dialect
         self.position = position or POSITION[dialect]
         names = [r for r, _ in self.rungs]
         self.chosen = names.index(spec.ladder.chosen) if spec.ladder.chosen in names else None
         self.baseline = names.index(spec.ladder.baseline) if spec.ladder.baseline in names else None
 
     def select(self, values: dict[str, str]) -> str:
-        """Every column of the table in its order, NULL (typed) where `values` has none."""
-        integer = "INT64" if self.double == "FLOAT64" else "BIGINT"
-        parts = []
-        for column in COLUMNS:
-            kind = self.string if column in TEXT_COLUMNS else self.double
-            kind = integer if column in INTS else kind
-            value = values.get(column, f"CAST(NULL AS {kind})")
-            parts.append(f"{value} AS {self.name(column)}")
-        return "SELECT " + ",\n       ".join(parts)
-
-    def xor(self, a: str, b: str) -> str:
-        return f"xor({a}, {b})" if self.dialect == "duckdb" else f"({a} ^ {b})"
-
-    def shift(self, a: str, bits: int) -> str:
-        return f"shiftright({a}, {bits})" if self.dialect == "spark" else f"({a} >> {bits})"
+        return self.typed(values, KINDS)
 
     def base(self) -> str:
         """The rows: position, split, target, slices (s0 ...) and predictions (r0 ...), then
@@ -67,20 +48,8 @@ class _RegressionSql(_Sql):
         columns += [
             f"CAST({self.name(c)} AS {self.double}) AS r{i}" for i, (_, c) in enumerate(self.rungs)
         ]
-        seed = (self.spec.interrogation.seed * MIX[2]) & MASK
-        rounds = [
-            f"{self.xor(f'(pos & {MASK})', str(seed))} AS a0",
-            f"(({self.xor('a0', self.shift('a0', 15))}) * {MIX[0]}) & {MASK} AS a1",
-            f"(({self.xor('a1', self.shift('a1', 12))}) * {MIX[1]}) & {MASK} AS a2",
-            f"{self.xor('a2', self.shift('a2', 15))} AS h",
-        ]
         out = "base AS (\n  SELECT " + ",\n         ".join(columns) + f"\n  FROM {self.table}\n)"
-        source = "base"
-        for i, expression in enumerate(rounds):
-            name = f"mix{i}" if i < len(rounds) - 1 else "hashed"
-            out += f",\n{name} AS (SELECT *, {expression} FROM {source})"
-            source = name
-        return out
+        return out + ",\n" + self.hashed("base", self.spec.interrogation.seed)
 
     def group(self) -> str:
         rows = [

@@ -18,7 +18,7 @@ from dsreport.analyse.reduce.regression import (
 from dsreport.analyse.reduce.values import ValueCounts, merged
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.regression_statistics import COLUMNS, FLAGS, GROUPS, SUM_COLUMNS, TEXT_COLUMNS
-from dsreport.load.statistics import numbers
+from dsreport.load.statcells import numbers
 
 INTS = ("group", "n", *FLAGS)
 

@@ -10,8 +10,11 @@ at machine epsilon. (`LN(1 - p)` stands in for numpy's `log1p(-p)`: within 1e-16
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dsreport.analyse.binstats import EPS
 from dsreport.analyse.reduce.model import pairs_needed
+from dsreport.analyse.reduce.values import MASK, MIX
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import GRID, NUDGE, PAIR_GRID
 from dsreport.load.columns import MISSING
@@ -21,6 +24,12 @@ DIALECTS = {"duckdb": ('"', "VARCHAR", "DOUBLE"), "spark": ("`", "STRING", "DOUB
 DIALECTS["bigquery"] = ("`", "STRING", "FLOAT64")
 FLOATS = ("score", "other_score", "log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum")
 TYPES = dict.fromkeys(COLUMNS, "text") | dict.fromkeys(FLOATS, "float") | {"n": "int"}
+POSITION = {
+    "duckdb": "ROW_NUMBER() OVER () - 1",
+    "bigquery": "ROW_NUMBER() OVER () - 1",
+    "spark": "ROW_NUMBER() OVER (ORDER BY monotonically_increasing_id()) - 1",
+}
+"""Each row's 0-based position, by default: the engine's own row order."""
 
 
 def _number(x: float) -> str:
@@ -34,6 +43,7 @@ def _text(value: str) -> str:
 
 class _Sql:
     def __init__(self, spec: BundleSpec, dialect: str, table: str) -> None:
+        self.dialect = dialect
         self.quote, self.string, self.double = DIALECTS[dialect]
         self.spec, self.table = spec, table
         section = spec.interrogation.predictions
@@ -60,6 +70,42 @@ class _Sql:
             value = values.get(column, f"CAST(NULL AS {kinds[TYPES[column]]})")
             parts.append(f"{value} AS {column}")
         return "SELECT " + ",\n       ".join(parts)
+
+    def typed(self, values: dict[str, str], kinds: Mapping[str, str]) -> str:
+        """Every column of `kinds` (column -> text, float or int) in its order, NULL (typed)
+        where `values` has none."""
+        sql = {"text": self.string, "float": self.double, "int": "BIGINT"}
+        if self.double == "FLOAT64":
+            sql["int"] = "INT64"
+        parts = []
+        for column, kind in kinds.items():
+            value = values.get(column, f"CAST(NULL AS {sql[kind]})")
+            parts.append(f"{value} AS {self.name(column)}")
+        return "SELECT " + ",\n       ".join(parts)
+
+    def xor(self, a: str, b: str) -> str:
+        return f"xor({a}, {b})" if self.dialect == "duckdb" else f"({a} ^ {b})"
+
+    def shift(self, a: str, bits: int) -> str:
+        return f"shiftright({a}, {bits})" if self.dialect == "spark" else f"({a} >> {bits})"
+
+    def hashed(self, source: str, seed: int) -> str:
+        """CTEs `mix0` to `mix2`, then `hashed`: the rows of `source` (with their position
+        `pos`) and each one's position hash `h` (`values.position_hash`), in 64-bit integers
+        throughout (Spark's ROW_NUMBER is a 32-bit one, and a product passes 2**31)."""
+        big = "INT64" if self.double == "FLOAT64" else "BIGINT"
+        rounds = [
+            f"{self.xor(f'(CAST(pos AS {big}) & {MASK})', str((seed * MIX[2]) & MASK))} AS a0",
+            f"(({self.xor('a0', self.shift('a0', 15))}) * CAST({MIX[0]} AS {big})) & {MASK} AS a1",
+            f"(({self.xor('a1', self.shift('a1', 12))}) * CAST({MIX[1]} AS {big})) & {MASK} AS a2",
+            f"{self.xor('a2', self.shift('a2', 15))} AS h",
+        ]
+        out = []
+        for i, expression in enumerate(rounds):
+            name = f"mix{i}" if i < len(rounds) - 1 else "hashed"
+            out.append(f"{name} AS (SELECT *, {expression} FROM {source})")
+            source = name
+        return ",\n".join(out)
 
     def base(self) -> str:
         """The rows as text keys and float scores (r0, r1, ... per rung; s0, ... per slice)."""
@@ -182,11 +228,27 @@ class _Sql:
 
 
 def statistics_sql(
-    spec: BundleSpec, dialect: str = "duckdb", binning: str = "grid", table: str = "predictions"
+    spec: BundleSpec,
+    dialect: str = "duckdb",
+    binning: str = "grid",
+    table: str = "predictions",
+    position: str | None = None,
 ) -> dict[str, str]:
-    """The count, score and pair queries (a part with nothing to write is left out).
-    `binning`: "exact" when the table holds at most 50,000 distinct scores over every
-    rung (`binstats.EXACT_LIMIT`), else "grid"."""
+    """The queries of the bundle's statistics table, by part (a part with nothing to write is
+    left out). Binary: `binning` "exact" when the table holds at most 50,000 distinct scores
+    over every rung (`binstats.EXACT_LIMIT`), else "grid". Multiclass (`multiclass_sql`) and
+    regression (`regression_sql`, "exact" or else its logarithmic bins) count each row's
+    `position`: an expression for it, by default the engine's own row order."""
+    if spec.project.task == "multiclass":
+        from dsreport.analyse.reduce.multiclass_sql import multiclass_sql
+
+        return multiclass_sql(spec, dialect, table, position)
+    if spec.project.task == "regression":
+        from dsreport.analyse.reduce.regression_sql import regression_sql
+
+        return regression_sql(
+            spec, dialect, "exact" if binning == "exact" else "log", table, position
+        )
     sql = _Sql(spec, dialect, table)
     out = {"count": sql.count(), "score": sql.score(binning), "pair": sql.pair()}
     return {part: query for part, query in out.items() if query}

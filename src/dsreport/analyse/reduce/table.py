@@ -18,7 +18,8 @@ from dsreport.analyse.reduce.model import PredictionStats, pairs_needed
 from dsreport.analyse.reduce.reducer import order
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import GRID, pair_values
-from dsreport.load.statistics import COLUMNS, Mask, Text, cells, numbers
+from dsreport.load.statcells import Mask, Text, numbers
+from dsreport.load.statistics import COLUMNS, cells
 
 Array = NDArray[np.float64]
 Index = NDArray[np.intp]
