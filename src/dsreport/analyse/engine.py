@@ -12,6 +12,8 @@ import os
 from dataclasses import asdict
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from dsreport import __version__
 from dsreport.analyse import format as F
 from dsreport.analyse.baselines import baseline_facts
@@ -251,6 +253,15 @@ def _charts(spec: BundleSpec, ev: Evaluation | None) -> ChartsFact:
 
 
 def analyse(bundle: Bundle) -> Facts:
+    """The bundle's facts, with BLAS in one thread: a matrix product's last digit can
+    depend on how many threads share it, and the facts must not depend on the machine's
+    cores; the analysis's products are small, so threads only wait for busy cores (a
+    cold build's other process)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyse(bundle)
+
+
+def _analyse(bundle: Bundle) -> Facts:
     spec = bundle.spec
     checks = CheckThresholds().updated(spec.interrogation.checks)
     ev = evaluate(spec, bundle.predictions, checks) if bundle.predictions is not None else None
