@@ -377,3 +377,15 @@ def finding_ids(facts: Facts) -> set[str]:
 
 def facts_json(facts: Facts) -> str:
     return facts.model_dump_json(indent=2)
+
+
+def bootstrap_one_by_one(samples: Any, metrics: Any) -> dict[str, tuple[float, float]]:
+    """Percentile intervals from one `metrics` call per resample, each metric over the
+    resamples that give it: the reference every batched bootstrap must equal."""
+    from dsreport.analyse.intervals import replicate_intervals
+
+    values: dict[str, list[float]] = {}
+    for sample in samples:
+        for name, value in metrics(sample).items():
+            values.setdefault(name, []).append(value)
+    return replicate_intervals({k: np.asarray(v, dtype=np.float64) for k, v in values.items()})

@@ -6,6 +6,7 @@ Convention: a row is predicted positive iff its score >= the threshold. scikit-l
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -388,3 +389,26 @@ def test_library_api_load_stays_callable(bc: BinaryData, tmp_path: Path) -> None
     first = dsreport.load_bundle(root)
     second = dsreport.load_bundle(root)  # the documented API, called twice
     assert analyse(first).model_dump_json() == analyse(second).model_dump_json()
+
+
+def test_the_environment_names_the_versions_importlib_metadata_gives() -> None:
+    from importlib.metadata import version
+
+    from dsreport.analyse.engine import _environment
+
+    found = _environment()
+    assert found.pop("python") and found and all(version(k) == v for k, v in found.items())
+
+
+def test_point_metrics_of_many_histograms_are_each_one_s_own_to_the_bit(bc: BinaryData) -> None:
+    scores = bc.scores["lr"]
+    bins, values = binstats._grid(scores)
+    codes = np.arange(len(scores)) % 7
+    groups = binstats.grouped_stats(bc.y.astype(bool), scores, bins, values, codes, 7)
+    other = groups[3]  # every other bin: a histogram on other bins, a batch of its own
+    groups[3] = binstats.BinaryStats(*(getattr(other, f.name)[::2] for f in fields(other)))
+    found = binstats.point_metrics(groups, 0.5)
+    for stats, point in zip(groups, found, strict=True):
+        one = binstats.all_metrics(stats, 0.5)
+        assert point.keys() == one.keys()
+        assert all(np.array_equal(point[m], one[m], equal_nan=True) for m in one)

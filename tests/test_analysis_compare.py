@@ -360,3 +360,74 @@ def test_unpaired_comparison_from_cross_validation(tmp_path: Path) -> None:
     assert comparison.method == (
         "unpaired, from both rungs' uncertainty (lr: its interval; rule: 5-fold cross-validation)"
     )
+
+
+def _dense_binary_spread(pair: Any, threshold: float, seed: int, resamples: int) -> Any:
+    """The paired bootstrap over every cell of the joint histogram, empty ones included."""
+    from dsreport.analyse import binstats
+
+    rng = np.random.default_rng(seed)
+    k = len(pair.values)
+    counts = pair.counts.reshape(-1)
+
+    def mean(total: Any) -> Any:
+        return np.divide(total.reshape(-1), counts, out=np.zeros(len(counts)), where=counts > 0)
+
+    def metrics(w: Any) -> Any:
+        out = []
+        for axis, loss, sq in ((3, pair.loss_a, pair.sq_a), (2, pair.loss_b, pair.sq_b)):
+            hist, loss, sq = (
+                (w * x).reshape(-1, 2, k, k).sum(axis) for x in (1, mean(loss), mean(sq))
+            )
+            stats = binstats.BinaryStats(
+                pair.values, hist[:, 1], hist[:, 0], loss[:, 1], loss[:, 0], sq[:, 1], sq[:, 0]
+            )
+            out.append(binstats.batch_metrics(stats, threshold))
+        return {m: out[0][m] - out[1][m] for m in out[0]}
+
+    draws = [binstats.poisson(rng, counts, 100) for _ in range(0, resamples, 100)]
+    return metrics(counts[None, :]), [metrics(d) for d in draws]
+
+
+@pytest.mark.parametrize("rows", [40, 3000, 60000])
+def test_the_paired_bootstrap_draws_only_cells_with_rows_and_gives_the_whole_histograms_replicates(
+    rows: int,
+) -> None:
+    from dsreport.analyse import binstats
+    from dsreport.analyse.compare.paired import _binary_spread
+    from dsreport.analyse.reduce import pair_from_rows
+
+    rng = np.random.default_rng(rows)
+    y = rng.random(rows) < 0.3
+    a = np.clip(rng.normal(0.3 + 0.3 * y, 0.2), 0, 1)
+    b = np.clip(a + rng.normal(0, 0.1, rows), 0, 1)
+    pair = pair_from_rows(y, a, b, 0.4)
+    names = ["precision", *binstats.BEYOND_THRESHOLD]
+    point, reps = _binary_spread(pair, 0.4, np.random.default_rng(5), 300, names)
+    dense_point, dense = _dense_binary_spread(pair, 0.4, 5, 300)
+    assert point.keys() == reps.keys() == dense_point.keys()
+    for m in point:
+        assert np.array_equal(point[m], dense_point[m][0], equal_nan=True), m
+        assert np.array_equal(reps[m], np.concatenate([d[m] for d in dense]), equal_nan=True), m
+    brier_only = _binary_spread(pair, 0.4, np.random.default_rng(5), 300, ["brier"])[1]
+    assert set(brier_only) == set(reps) - {"roc_auc", "average_precision", "log_loss", "ece"}
+    assert np.array_equal(brier_only["brier"], reps["brier"])
+
+
+def test_the_multiclass_paired_bootstrap_does_not_depend_on_how_many_cubes_are_drawn_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    paired_module = importlib.import_module("dsreport.analyse.compare.paired")
+    rng = np.random.default_rng(2)
+    truth = rng.integers(0, 10, 500)
+    a = np.where(rng.random(500) < 0.8, truth, rng.integers(0, 10, 500))
+    b = np.where(rng.random(500) < 0.7, truth, rng.integers(0, 10, 500))
+    cube = paired_module.cube_of(truth, a, b, 10)
+    spread = paired_module._multiclass_spread
+    whole = spread(cube, 10, np.random.default_rng(1), 250)
+    monkeypatch.setattr(paired_module, "CUBE_CELLS", 3000)  # three cubes at a time
+    found = spread(cube, 10, np.random.default_rng(1), 250)
+    assert found[0] == whole[0] and found[1].keys() == whole[1].keys()
+    assert all(np.array_equal(found[1][m], whole[1][m], equal_nan=True) for m in found[1])

@@ -12,6 +12,7 @@ from sklearn import metrics as skm
 
 from analysis_helpers import (
     MulticlassData,
+    bootstrap_one_by_one,
     metric,
     multiclass_data,
     multiclass_frame,
@@ -494,3 +495,19 @@ def test_poor_calibration_check_reads_the_top_label_ece(
         "probabilities (limit 0.050). The predictions have no training split, so a prior "
         "shift cannot be checked."
     )
+
+
+def test_a_batch_of_matrices_gives_each_matrix_its_own_metrics_to_the_bit() -> None:
+    rng = np.random.default_rng(3)
+    matrices = rng.poisson(rng.integers(0, 30, (10, 10)), size=(300, 10, 10)).astype(np.float64)
+    matrices[:40, 2, :] = 0  # a class absent from the truth
+    matrices[20:60, :, 3] = matrices[20:60, 3, :] = 0  # a class neither true nor predicted
+    matrices[70] = 0  # no rows at all
+    batch = multiclass.batch_metrics(matrices)
+    for i, matrix in enumerate(matrices):
+        one = multiclass.all_metrics(multiclass.MulticlassStats(CLASSES, matrix))
+        assert one.keys() == batch.keys()
+        assert all(np.array_equal(one[m], batch[m][i], equal_nan=True) for m in one), i
+    stats = [multiclass.MulticlassStats(CLASSES, m) for m in matrices]
+    found = bootstrap_one_by_one(stats, multiclass.all_metrics)
+    assert multiclass.bootstrap_intervals(matrices) == found

@@ -10,6 +10,7 @@ from sklearn import metrics as skm
 
 from analysis_helpers import (
     RegressionData,
+    bootstrap_one_by_one,
     metric,
     regression_data,
     regression_frame,
@@ -167,3 +168,21 @@ def test_engine_headline_lower_is_better(diabetes: RegressionData, diabetes_fact
     assert headline.level_reached == "acceptable"  # optimal 40 < MAE <= acceptable 50
     assert headline.baseline is not None and headline.baseline.value == pytest.approx(mean)
     assert headline.delta is not None and headline.delta.value == pytest.approx(ridge - mean)
+
+
+def test_a_batch_of_resampled_sums_gives_each_resample_its_own_metrics_to_the_bit() -> None:
+    rng = np.random.default_rng(4)
+    y = rng.normal(50, 20, 30)
+    y[[3, 17]] = 0  # a zero target: MAPE only where neither is drawn
+    stats = regression.RegressionStats(regression.row_sums(y, y + rng.normal(0, 5, 30)))
+    draws = stats.resampled(np.random.default_rng(1), 400)
+    draws[7] = 0  # a resample without rows: no metric at all
+    values, defined = regression.batch_metrics(draws)
+    one_by_one = [regression.all_metrics(regression.RegressionStats(d[None, :])) for d in draws]
+    for i, found in enumerate(one_by_one):
+        assert set(found) == {name for name in values if defined[name][i]}
+        assert all(np.array_equal(found[m], values[m][i]) for m in found), i
+    assert 0 < defined["mape"].sum() < 400 and not any(d[7] for d in defined.values())
+    singles = [regression.RegressionStats(d[None, :]) for d in draws]
+    found = bootstrap_one_by_one(singles, regression.all_metrics)
+    assert regression.bootstrap_intervals(draws) == found

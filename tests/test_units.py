@@ -35,12 +35,23 @@ from helpers import BUNDLES, REPO
 def test_fmt(metric: str, value: float, ds: str, pm: str) -> None:
     assert F.fmt(metric, value) == ds
     assert F.fmt(metric, value, audience="pm") == pm
+    assert F.fmt_both(metric, value) == (ds, pm)
 
 
 def test_fmt_interval() -> None:
     assert F.fmt_interval("recall", 0.75, 0.85) == "75.0%–85.0%"
     assert F.fmt_interval("recall", 0.75, 0.85, audience="pm") == "75%–85%"
     assert F.fmt_interval("roc_auc", 0.8, 0.9) == "0.800–0.900"
+    for metric, low, high in [
+        ("recall", 0.75, 0.85),
+        ("recall", 0.0004, 0.0116),
+        ("roc_auc", 0.8, 0.9),
+        ("mae", 44.71, 53.8),
+        ("log_loss", 0.0443, 0.159),
+        ("rmse", 1.76e308, float("inf")),
+    ]:
+        both = (F.fmt_interval(metric, low, high), F.fmt_interval(metric, low, high, audience="pm"))
+        assert F.fmt_interval_both(metric, low, high) == both
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ warehouse.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,8 @@ NORMAL_FROM = 30.0
 BATCH_CELLS = 1 << 16
 """Resamples x bins of one batch of bootstrap metrics: small chunks of resamples go
 together (fewer calls), large ones alone (temporaries stay small)."""
+POINT_CELLS = 1 << 18
+"""Groups x bins of one batch of point metrics (26 grid histograms of 10,001 bins)."""
 
 
 def poisson(rng: np.random.Generator, lam: Array, size: int) -> Array:
@@ -145,12 +147,30 @@ def replicates(
 
 
 def _stacked(draws: list[BinaryStats]) -> BinaryStats:
+    """One batch of the rows of histograms on the same bins (1-D: a row each)."""
     if len(draws) == 1:
         return draws[0]
     fields = ("pos", "neg", "loss_pos", "loss_neg", "sq_pos", "sq_neg")
     return BinaryStats(
-        draws[0].values, *(np.concatenate([getattr(d, f) for d in draws]) for f in fields)
+        draws[0].values, *(np.vstack([getattr(d, f) for d in draws]) for f in fields)
     )
+
+
+def point_metrics(groups: list[BinaryStats], threshold: float) -> list[dict[str, float]]:
+    """`all_metrics` of each histogram; those on the same bins (a split's rung and its
+    slices) a batch at a time (each row's metrics are its own, to the bit)."""
+    out: list[dict[str, float]] = []
+    at = 0
+    while at < len(groups):
+        first = groups[at].values
+        together = max(1, POINT_CELLS // max(1, len(first)))
+        end = at + 1
+        while end < min(len(groups), at + together) and np.array_equal(groups[end].values, first):
+            end += 1
+        batch = batch_metrics(_stacked(groups[at:end]), threshold)
+        out += [{k: float(v[i]) for k, v in batch.items()} for i in range(end - at)]
+        at = end
+    return out
 
 
 def score_bins(scores: Array) -> tuple[NDArray[np.int64], Array]:
@@ -236,8 +256,16 @@ def _div(a: Array, b: Array) -> Array:
         return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
 
 
-def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
-    """Every binary metric for each row of a (resamples x bins) batch."""
+BEYOND_THRESHOLD = ("roc_auc", "average_precision", "log_loss", "brier", "ece")
+"""The metrics `batch_metrics` computes only when asked (or when no names are given)."""
+
+
+def batch_metrics(
+    stats: BinaryStats, threshold: float, names: Collection[str] | None = None
+) -> dict[str, Array]:
+    """Every binary metric for each row of a (resamples x bins) batch; with `names`, the
+    threshold metrics and only those of the others it names (each computed as it would
+    be with all of them)."""
     pos, neg = _batch(stats.pos), _batch(stats.neg)
     tp, fp, fn, tn = _confusion(stats, threshold)
     p, q = pos.sum(axis=1), neg.sum(axis=1)
@@ -251,17 +279,23 @@ def batch_metrics(stats: BinaryStats, threshold: float) -> dict[str, Array]:
         "specificity": specificity,
         "balanced_accuracy": (recall + specificity) / 2,
     }
-    tp_cum = np.cumsum(pos[:, ::-1], axis=1)
-    above = tp_cum[:, ::-1] - pos  # positives strictly above a bin
-    out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
-    fp_cum = np.cumsum(neg[:, ::-1], axis=1)
-    precision_at = _div(tp_cum, tp_cum + fp_cum)
-    # a bin with positives has a precision (no empty denominator); the others add 0
-    steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * precision_at, 0.0)
-    out["average_precision"] = _div(steps.sum(axis=1), p)
-    out["log_loss"] = _div(_batch(stats.loss_pos).sum(axis=1) + _batch(stats.loss_neg).sum(1), n)
-    out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
-    out["ece"] = ece_batch(stats)
+    wanted = set(BEYOND_THRESHOLD if names is None else names)
+    if wanted & {"roc_auc", "average_precision"}:
+        tp_cum = np.cumsum(pos[:, ::-1], axis=1)
+        above = tp_cum[:, ::-1] - pos  # positives strictly above a bin
+        out["roc_auc"] = _div((neg * (above + 0.5 * pos)).sum(axis=1), p * q)
+        fp_cum = np.cumsum(neg[:, ::-1], axis=1)
+        precision_at = _div(tp_cum, tp_cum + fp_cum)
+        # a bin with positives has a precision (no empty denominator); the others add 0
+        steps = np.where(pos[:, ::-1] > 0, pos[:, ::-1] * precision_at, 0.0)
+        out["average_precision"] = _div(steps.sum(axis=1), p)
+    if "log_loss" in wanted:
+        loss_pos, loss_neg = _batch(stats.loss_pos), _batch(stats.loss_neg)
+        out["log_loss"] = _div(loss_pos.sum(axis=1) + loss_neg.sum(1), n)
+    if "brier" in wanted:
+        out["brier"] = _div(_batch(stats.sq_pos).sum(axis=1) + _batch(stats.sq_neg).sum(axis=1), n)
+    if "ece" in wanted:
+        out["ece"] = ece_batch(stats)
     return out
 
 
@@ -349,8 +383,10 @@ def ece_batch(stats: BinaryStats, bins: int = CALIBRATION_BINS) -> Array:
     return _div(np.abs(positive - scored).sum(axis=1), total.sum(axis=1))
 
 
-def all_metrics(stats: BinaryStats, threshold: float) -> dict[str, float]:
-    return {k: float(v[0]) for k, v in batch_metrics(stats, threshold).items()}
+def all_metrics(
+    stats: BinaryStats, threshold: float, names: Collection[str] | None = None
+) -> dict[str, float]:
+    return {k: float(v[0]) for k, v in batch_metrics(stats, threshold, names).items()}
 
 
 def calibration(

@@ -12,6 +12,8 @@ import os
 from dataclasses import asdict
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from dsreport import __version__
 from dsreport.analyse import format as F
 from dsreport.analyse.baselines import baseline_facts
@@ -191,7 +193,6 @@ def _per_class_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def _environment() -> dict[str, str]:
     import platform
-    from importlib.metadata import PackageNotFoundError, version
 
     found = {"python": platform.python_version()}
     for name in (
@@ -203,11 +204,27 @@ def _environment() -> dict[str, str]:
         "python-pptx",
         "jinja2",
     ):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            continue
+        if (text := _version(name)) is not None:
+            found[name] = text
     return found
+
+
+def _version(name: str) -> str | None:
+    """An installed distribution's version, read from the `Version:` line of its metadata:
+    `importlib.metadata.version` parses every header and the long description first,
+    which costs more than the rest of a small bundle's environment."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        found = distribution(name)
+    except PackageNotFoundError:
+        return None
+    for line in (found.read_text("METADATA") or "").splitlines():
+        if line.startswith("Version:"):
+            return line.removeprefix("Version:").strip()
+        if not line:  # the headers end at the first empty line
+            break
+    return found.version
 
 
 def _charts(spec: BundleSpec, ev: Evaluation | None) -> ChartsFact:
@@ -236,6 +253,15 @@ def _charts(spec: BundleSpec, ev: Evaluation | None) -> ChartsFact:
 
 
 def analyse(bundle: Bundle) -> Facts:
+    """The bundle's facts, with BLAS in one thread: a matrix product's last digit can
+    depend on how many threads share it, and the facts must not depend on the machine's
+    cores; the analysis's products are small, so threads only wait for busy cores (a
+    cold build's other process)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyse(bundle)
+
+
+def _analyse(bundle: Bundle) -> Facts:
     spec = bundle.spec
     checks = CheckThresholds().updated(spec.interrogation.checks)
     ev = evaluate(spec, bundle.predictions, checks) if bundle.predictions is not None else None

@@ -246,9 +246,29 @@ def _reround_together(texts: Sequence[str], kind: Kind) -> list[str]:
     return out
 
 
+def fmt_both(metric: str, value: float) -> tuple[str, str]:
+    """`fmt` for the report and for the deck, the report's text written once."""
+    text = fmt(metric, value)
+    return text, reround(text, kind_of(metric))
+
+
 def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") -> str:
     """`88.5%–98.2%`, `0.04%–1.2%` (each rate as `fmt` writes it), `0.044–0.159` (other
     metrics at one precision, that of the larger bound); the deck's rounds the report's."""
+    texts = _interval_texts(metric, low, high)
+    if audience != "ds":
+        texts = _reround_together(texts, kind_of(metric))
+    return f"{texts[0]}–{texts[1]}"
+
+
+def fmt_interval_both(metric: str, low: float, high: float) -> tuple[str, str]:
+    """`fmt_interval` for the report and for the deck, the report's bounds written once."""
+    texts = _interval_texts(metric, low, high)
+    deck = _reround_together(texts, kind_of(metric))
+    return f"{texts[0]}–{texts[1]}", f"{deck[0]}–{deck[1]}"
+
+
+def _interval_texts(metric: str, low: float, high: float) -> list[str]:
     if is_rate(metric):
         texts = [fmt(metric, low), fmt(metric, high)]
     else:
@@ -261,9 +281,7 @@ def fmt_interval(metric: str, low: float, high: float, *, audience: str = "ds") 
             texts = [fixed(low, places), fixed(high, places)]
         else:
             texts = [sig(low, 3), sig(high, 3)]
-    if audience != "ds":
-        texts = _reround_together(texts, kind_of(metric))
-    return f"{texts[0]}–{texts[1]}"
+    return texts
 
 
 def fmt_delta(metric: str, delta: float, *, audience: str = "ds", like: float | None = None) -> str:

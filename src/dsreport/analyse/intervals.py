@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
 from statistics import NormalDist
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -55,22 +54,15 @@ def percentile_intervals(
     return out
 
 
-S = TypeVar("S")
-
-
-def bootstrap(
-    resamples: Sequence[S], metrics: Callable[[S], dict[str, float]], level: float = 0.95
+def replicate_intervals(
+    values: dict[str, np.ndarray[Any, Any]], level: float = 0.95
 ) -> dict[str, tuple[float, float]]:
-    """Percentile intervals for every metric `metrics` returns, from precomputed resamples."""
-    values: dict[str, list[float]] = {}
-    for sample in resamples:
-        for name, value in metrics(sample).items():
-            values.setdefault(name, []).append(value)
+    """Percentile intervals from each metric's replicates, one `np.percentile` each over
+    the finite ones; none where fewer than 20 (or half) are finite."""
     out = {}
     tail = (1 - level) / 2 * 100
     for name, series in values.items():
-        arr = np.asarray(series, dtype=np.float64)
-        arr = arr[np.isfinite(arr)]
+        arr = series[np.isfinite(series)]
         if len(arr) < max(20, len(series) // 2):
             continue
         low, high = np.percentile(arr, [tail, 100 - tail])

@@ -13,18 +13,13 @@ from dsreport.vocabulary import LOWER_IS_BETTER, labels
 def num(metric: str, value: float | None) -> Num | None:
     if value is None:
         return None
-    return Num(value=value, text=F.fmt(metric, value), text_pm=F.fmt(metric, value, audience="pm"))
+    text, text_pm = F.fmt_both(metric, value)
+    return Num(value=value, text=text, text_pm=text_pm)
 
 
 def interval_fact(metric: str, low: float, high: float, level: float, method: str) -> IntervalFact:
-    return IntervalFact(
-        low=low,
-        high=high,
-        level=level,
-        text=F.fmt_interval(metric, low, high),
-        text_pm=F.fmt_interval(metric, low, high, audience="pm"),
-        method=method,
-    )
+    text, text_pm = F.fmt_interval_both(metric, low, high)
+    return IntervalFact(low=low, high=high, level=level, text=text, text_pm=text_pm, method=method)
 
 
 def direction(name: str) -> str:

@@ -25,20 +25,22 @@ BAND_LEVEL = 0.99
 """Level of the rate bands: a window drawn like the test split leaves its band 1% of the time."""
 QUANTILES = (("p05", 0.05), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p95", 0.95))
 PSI_BINS = 10
+LEVELS = np.array([q for _, q in QUANTILES] + [i / PSI_BINS for i in range(1, PSI_BINS)])
+"""The quantiles, then the inner decile edges."""
 
 
 def deciles(arr: Any) -> tuple[dict[str, Num], list[float], list[float]]:
     """Quantiles, inner decile edges and each bin's share of finite values (non-empty)."""
-    found = [float(np.quantile(arr, q)) for _, q in QUANTILES]
-    inner = np.quantile(arr, [i / PSI_BINS for i in range(1, PSI_BINS)])
-    return _deciles(found, inner, arr, np.ones(arr.size))
+    found = np.quantile(arr, LEVELS)  # one partial sort for all of them: the same numbers
+    return _deciles(
+        found[: len(QUANTILES)].tolist(), found[len(QUANTILES) :], arr, np.ones(arr.size)
+    )
 
 
 def histogram_deciles(values: Any, counts: Any) -> tuple[dict[str, Num], list[float], list[float]]:
     """`deciles` of the rows a histogram holds (each bin's value, its count): the same
     numbers when each bin is one distinct value, else within a bin's width."""
-    q = np.array([q for _, q in QUANTILES] + [i / PSI_BINS for i in range(1, PSI_BINS)])
-    found = binstats.quantiles(values, counts, q)[0]
+    found = binstats.quantiles(values, counts, LEVELS)[0]
     return _deciles(found[: len(QUANTILES)].tolist(), found[len(QUANTILES) :], values, counts)
 
 

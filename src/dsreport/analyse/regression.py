@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from dsreport.analyse.intervals import replicate_intervals
 from dsreport.analyse.reduce.values import position_hash
 from dsreport.load.regression_statistics import GROUPS as GROUPS
 
@@ -29,13 +30,10 @@ class RegressionStats:
     def n(self) -> int:
         return int(self.sums[:, 0].sum())
 
-    def total(self) -> dict[str, float]:
-        return dict(zip(SUMS, self.sums.sum(axis=0).tolist(), strict=True))
-
-    def resampled(self, rng: np.random.Generator, size: int) -> list[RegressionStats]:
+    def resampled(self, rng: np.random.Generator, size: int) -> Array:
+        """The sums of `size` Poisson-bootstrap resamples of the groups (size x len(SUMS))."""
         weights = rng.poisson(1.0, size=(size, len(self.sums))).astype(np.float64)
-        totals = weights @ self.sums
-        return [RegressionStats(totals[i : i + 1]) for i in range(size)]
+        return np.asarray(weights @ self.sums, dtype=np.float64)
 
 
 def row_sums(y: Array, yhat: Array, shift: float | None = None) -> Array:
@@ -83,18 +81,35 @@ def build_stats(y: Array, yhat: Array, seed: int) -> RegressionStats:
 
 
 def all_metrics(stats: RegressionStats) -> dict[str, float]:
-    t = stats.total()
-    n = t["n"]
-    if n == 0:
-        return {}
-    ss_tot = t["y2"] - t["y"] ** 2 / n
-    constant = ss_tot <= 1e-12 * t["y2"] or ss_tot <= 0  # relative: no variation to explain
-    out = {
-        "mae": t["abs"] / n,
-        "rmse": float(np.sqrt(t["sq"] / n)),
-        "smape": t["sape"] / n,
-        "r2": float("nan") if constant else 1 - t["sq"] / ss_tot,
-    }
-    if t["ape_n"] == n:  # MAPE only when no target is zero
-        out["mape"] = t["ape"] / n
-    return out
+    values, defined = batch_metrics(stats.sums.sum(axis=0)[None, :])
+    return {name: float(v[0]) for name, v in values.items() if defined[name][0]}
+
+
+def batch_metrics(totals: Array) -> tuple[dict[str, Array], dict[str, NDArray[np.bool_]]]:
+    """Every metric of each row of `totals` (rows x len(SUMS)), NaN where it is not
+    defined, and where it is: no metric without rows, MAPE only when no target is zero."""
+    n, err, sq, ape, ape_n, sape, y, y2 = totals.T
+    # y ** 2 as Python writes it (C pow), which is not always numpy's y * y
+    y_squared = np.array([v**2 for v in y.tolist()], dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ss_tot = y2 - y_squared / n
+        constant = (ss_tot <= 1e-12 * y2) | (ss_tot <= 0)  # relative: no variation to explain
+        values = {
+            "mae": err / n,
+            "rmse": np.sqrt(sq / n),
+            "smape": sape / n,
+            "r2": np.where(constant, np.nan, 1 - sq / ss_tot),
+            "mape": ape / n,
+        }
+    some = n != 0
+    defined = dict.fromkeys(values, some) | {"mape": some & (ape_n == n)}
+    for name, v in values.items():
+        v[~defined[name]] = np.nan
+    return values, defined
+
+
+def bootstrap_intervals(totals: Array) -> dict[str, tuple[float, float]]:
+    """Percentile intervals over resamples' totals: those of `all_metrics` of each (a
+    metric over the resamples where it is defined), at a fraction of the cost."""
+    values, defined = batch_metrics(totals)
+    return replicate_intervals({name: v[defined[name]] for name, v in values.items()})

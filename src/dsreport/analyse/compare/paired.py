@@ -31,6 +31,9 @@ from dsreport.analyse.reduce.multiclass import MultiStats
 from dsreport.analyse.reduce.regression import RegressionSummary
 
 CHUNK = 100
+CUBE_CELLS = 1 << 20
+"""Most cells of the multiclass cubes drawn at once (100 resamples of 10 classes; one of
+100 classes)."""
 Spread = tuple[dict[str, float], dict[str, Any]]
 """Coarse point differences and bootstrap replicates of the differences, by metric."""
 Discordant = dict[str, tuple[int, int, int]]
@@ -38,34 +41,64 @@ Discordant = dict[str, tuple[int, int, int]]
 
 
 def _binary_spread(
-    pair: PairStats, threshold: float, rng: np.random.Generator, resamples: int
+    pair: PairStats, threshold: float, rng: np.random.Generator, resamples: int, names: list[str]
 ) -> Spread:
-    """Bootstrap of the pair's joint histogram: each cell's count ~ Poisson, sums scale."""
+    """Bootstrap of the pair's joint histogram: each cell's count ~ Poisson, sums scale;
+    the metrics in `names` (and the threshold ones).
+
+    Only the cells with rows are drawn (`poisson` draws no others) and summed: rung a's
+    sums over b add each (truth, a) row of cells as one numpy sum of the whole row, rung
+    b's over a add the cells in order of a (the order numpy's sum over that axis of the
+    whole joint histogram takes), so the replicates are those of the whole histogram."""
     k = len(pair.values)
-    size = 2 * k * k
-    counts = pair.counts.reshape(size)
+    counts = pair.counts.reshape(-1)
+    cells = np.flatnonzero(counts)
+    lam = counts[cells]
+    truth, a, b = np.unravel_index(cells, pair.counts.shape)
+    rows, row_of = np.unique(truth * k + a, return_inverse=True)  # rung a's (truth, bin)
+    spot = row_of * k + b
 
-    def mean(total: Any) -> Any:
-        return np.divide(total.reshape(size), counts, out=np.zeros(size), where=counts > 0)
+    def by_a(x: Any) -> Any:
+        block = np.zeros((len(x), len(rows) * k))
+        block[:, spot] = x
+        out = np.zeros((len(x), 2 * k))
+        out[:, rows] = block.reshape(len(x), len(rows), k).sum(axis=2)
+        return out.reshape(-1, 2, k)
 
-    parts = {"a": (mean(pair.loss_a), mean(pair.sq_a)), "b": (mean(pair.loss_b), mean(pair.sq_b))}
+    def by_b(x: Any) -> Any:
+        at = (np.arange(len(x))[:, None] * (2 * k) + truth * k + b).ravel()
+        return np.bincount(at, weights=x.ravel(), minlength=len(x) * 2 * k).reshape(-1, 2, k)
+
+    def per_row(total: Any) -> Any:  # each cell's mean over its rows
+        return total.reshape(-1)[cells] / lam
+
+    sides = [
+        (by_a, per_row(pair.loss_a), per_row(pair.sq_a)),
+        (by_b, per_row(pair.loss_b), per_row(pair.sq_b)),
+    ]
 
     def differences(w: Any) -> dict[str, Any]:
         out = []
-        for name, axis in (("a", 3), ("b", 2)):
-            mean_loss, mean_sq = parts[name]
-            hist = w.reshape(-1, 2, k, k).sum(axis=axis)
-            loss = (w * mean_loss).reshape(-1, 2, k, k).sum(axis=axis)
-            sq = (w * mean_sq).reshape(-1, 2, k, k).sum(axis=axis)
+        for add, loss, sq in sides:
+            hist = add(w)
+            # the loss sums are read only for the metrics named
+            loss_sums = add(w * loss) if "log_loss" in names else hist
+            sq_sums = add(w * sq) if "brier" in names else hist
             stats = binstats.BinaryStats(
-                pair.values, hist[:, 1], hist[:, 0], loss[:, 1], loss[:, 0], sq[:, 1], sq[:, 0]
+                pair.values,
+                hist[:, 1],
+                hist[:, 0],
+                loss_sums[:, 1],
+                loss_sums[:, 0],
+                sq_sums[:, 1],
+                sq_sums[:, 0],
             )
-            out.append(binstats.batch_metrics(stats, threshold))
+            out.append(binstats.batch_metrics(stats, threshold, names))
         return {m: out[0][m] - out[1][m] for m in out[0]}
 
-    point = {m: float(v[0]) for m, v in differences(counts[None, :]).items()}
+    point = {m: float(v[0]) for m, v in differences(lam[None, :]).items()}
     batches = [
-        differences(binstats.poisson(rng, counts, min(CHUNK, resamples - start)))
+        differences(binstats.poisson(rng, lam, min(CHUNK, resamples - start)))
         for start in range(0, resamples, CHUNK)
     ]
     return point, {m: np.concatenate([d[m] for d in batches]) for m in point}
@@ -100,33 +133,30 @@ def cube_of(truth: Any, a: Any, b: Any, k: int) -> Any:
 
 
 def _multiclass_spread(cube: Any, k: int, rng: np.random.Generator, resamples: int) -> Spread:
-    names = [str(i) for i in range(k)]
+    """Each cell of the cube ~ Poisson, drawn in chunks of resamples (the draws one at a
+    time would give); both rungs' matrices from each draw, their metrics as one batch."""
 
-    def differences(w: Any) -> dict[str, float]:
-        c = w.reshape(k, k, k)
-        ma = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=2)))
-        mb = multiclass.all_metrics(multiclass.MulticlassStats(names, c.sum(axis=1)))
-        return {m: ma[m] - mb.get(m, math.nan) for m in ma}
+    def differences(w: Any) -> dict[str, Any]:
+        c = w.reshape(-1, k, k, k)
+        ma, mb = multiclass.batch_metrics(c.sum(axis=3)), multiclass.batch_metrics(c.sum(axis=2))
+        return {m: ma[m] - mb[m] for m in ma}
 
-    point = differences(cube)
-    reps = [differences(rng.poisson(cube).astype(np.float64)) for _ in range(resamples)]
-    return point, {m: np.array([r.get(m, math.nan) for r in reps]) for m in point}
+    point = {m: float(v[0]) for m, v in differences(cube[None, :]).items()}
+    chunk = max(1, min(CHUNK, CUBE_CELLS // len(cube)))
+    batches = [
+        differences(rng.poisson(cube, (min(chunk, resamples - start), len(cube))).astype(float))
+        for start in range(0, resamples, chunk)
+    ]
+    return point, {m: np.concatenate([d[m] for d in batches]) for m in point}
 
 
 def _regression_spread(sa: Any, sb: Any, rng: np.random.Generator, resamples: int) -> Spread:
     """Both rungs' sums on the same groups, each resample one Poisson weight per group."""
     weights = rng.poisson(1.0, size=(resamples, len(sa))).astype(np.float64)
-    ta, tb = weights @ sa, weights @ sb
-
-    def metrics(sums: Any) -> dict[str, float]:
-        return regression.all_metrics(regression.RegressionStats(sums))
-
-    reps = [(metrics(ta[i : i + 1]), metrics(tb[i : i + 1])) for i in range(resamples)]
-    pa, pb = metrics(sa), metrics(sb)
+    (ta, _), (tb, _) = (regression.batch_metrics(weights @ s) for s in (sa, sb))
+    pa, pb = (regression.all_metrics(regression.RegressionStats(s)) for s in (sa, sb))
     point = {m: pa[m] - pb.get(m, math.nan) for m in pa}
-    return point, {
-        m: np.array([x.get(m, math.nan) - y.get(m, math.nan) for x, y in reps]) for m in point
-    }
+    return point, {m: ta[m] - tb[m] for m in point}
 
 
 def _regression_pair(source: Any, chosen: str, other: str, seed: int) -> tuple[Any, Any] | None:
@@ -174,10 +204,13 @@ def paired(
         pair = _binary_pair(source, chosen, other, threshold)
         if pair is None:
             return {}
-        va = binstats.all_metrics(pair.full_a, threshold)
-        vb = binstats.all_metrics(pair.full_b, threshold)
-        coarse, reps = _binary_spread(pair, threshold, rng, resamples)
+        va = binstats.all_metrics(pair.full_a, threshold, metrics)
+        vb = binstats.all_metrics(pair.full_b, threshold, metrics)
         exact, n_rows = _binary_discordant(pair, threshold), pair.n
+        spread = [m for m in metrics if m not in exact]
+        coarse, reps = (
+            _binary_spread(pair, threshold, rng, resamples, spread) if spread else ({}, {})
+        )
     elif task == "regression":
         sums = _regression_pair(source, chosen, other, seed)
         if sums is None:

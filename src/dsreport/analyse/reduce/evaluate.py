@@ -58,10 +58,9 @@ def _binary(
     ]
     for column in slices:
         groups += [(column, name, stats) for name, stats in source.slice_histograms(column)]
-    for key, name, stats in groups:
-        if stats.n == 0:
-            continue
-        point = binstats.all_metrics(stats, threshold)
+    groups = [(key, name, stats) for key, name, stats in groups if stats.n > 0]
+    points = binstats.point_metrics([stats for *_, stats in groups], threshold)
+    for (key, name, stats), point in zip(groups, points, strict=True):
         size, limit = budget(key, resamples)
         metrics = partial(binstats.batch_metrics, threshold=threshold)
         draws = binstats.replicates(stats, rng, size, limit, metrics, threshold, CHUNK)

@@ -8,7 +8,6 @@ import numpy as np
 
 from dsreport.analyse import multiclass, multiproba
 from dsreport.analyse.evaluation import Evaluation, add, budget
-from dsreport.analyse.intervals import bootstrap
 from dsreport.analyse.reduce.multiclass import Group, MultiStats
 from dsreport.analyse.reduce.multiproba import point_and_intervals
 from dsreport.analyse.thresholds import CheckThresholds
@@ -66,7 +65,7 @@ def _metrics(
     point = multiclass.all_metrics(stats)
     size, limit = budget(key, resamples)
     samples = stats.resampled(rng, size)
-    intervals = bootstrap(samples, multiclass.all_metrics)
+    intervals = multiclass.bootstrap_intervals(samples)
     curve = None
     if rung in source.proba:
         truth, proba = part.sample.rows()

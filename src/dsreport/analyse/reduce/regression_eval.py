@@ -8,7 +8,6 @@ import numpy as np
 
 from dsreport.analyse import regression
 from dsreport.analyse.evaluation import Evaluation, add, budget
-from dsreport.analyse.intervals import bootstrap
 from dsreport.analyse.reduce.regression import RegressionCell, RegressionSummary
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
@@ -47,7 +46,7 @@ def evaluate_regression(
                 stats = cell.stats
                 point = regression.all_metrics(stats)
                 draws = stats.resampled(rng, budget(key, resamples)[0])
-                intervals = bootstrap(draws, regression.all_metrics)
+                intervals = regression.bootstrap_intervals(draws)
                 add(ev, point, stats.n, rung, split, intervals, {}, None, key, name)
         labels = summary.values.get(("label", split))
         if labels is not None and labels.n:
