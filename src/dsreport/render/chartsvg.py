@@ -4,17 +4,17 @@ and written the way the PDF engine reads fastest.
 `bbox_inches="tight"` draws the whole figure once only to measure it, then again to write
 it: a quarter of the charts' time. Here the box is measured right after the one real
 draw, with the same renderer in the same state, and the SVG's viewport is set to it: the
-same size and the same picture (coordinates differ in their sixth decimal). A figure with a raster image (the confusion matrix) is still
-drawn twice: its pixels are resampled on the grid of the cropped figure, which the crop
-would shift.
+same size and the same picture (coordinates differ in their sixth decimal). A figure
+with a raster image (the confusion matrix) is still drawn twice: its pixels are
+resampled on the grid of the cropped figure, which the crop would shift.
 
 matplotlib styles every element through a `style` attribute and one stylesheet rule for
 all elements (`*{stroke-linejoin: round; stroke-linecap: butt}`); the PDF engine parses
 each `style` with a CSS parser and matches the rule against each element, about a fifth
-of its time drawing the report's charts. The same values as presentation attributes are read as they are;
-for an SVG renderer the two say the same (a `style` declaration wins over an attribute, as
-the rule does, and here no attribute names the same property). A value with quotes (the
-font family) stays in `style`, parsed as before.
+of its time drawing the report's charts. The same values as presentation attributes are
+read as they are; for an SVG renderer the two say the same (a `style` declaration wins
+over an attribute, as the rule does, and here no attribute names the same property). A
+value with quotes (the font family) stays in `style`, parsed as before.
 """
 
 from __future__ import annotations
