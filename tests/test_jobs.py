@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,19 @@ def test_picking_the_renderers_imports_none_of_them() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_pdf_worker_already_started_is_used_though_it_keeps_a_core_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker importing WeasyPrint is the one other runnable process the rule sees when
+    the renderers start: asked again, it would say one process and leave the worker idle."""
+    from dsreport.pipeline import _jobs
+
+    loadavg(tmp_path, monkeypatch, "0.50 0.40 0.30 2/112 27981\n")
+    spare: Any = object()
+    assert default_jobs() == 1
+    assert _jobs(None, spare) == 2
+    assert _jobs(None, None) == 1
+    assert _jobs(1, spare) == 1

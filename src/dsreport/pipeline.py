@@ -93,7 +93,7 @@ def build(
             template_dirs=tuple(template_dirs),
         )
         timings.update(
-            render_all(ctx, names, jobs=jobs or default_jobs(), progress=progress, spare=spare)
+            render_all(ctx, names, jobs=_jobs(jobs, spare), progress=progress, spare=spare)
         )
         with _stage("write", timings, progress):
             artifacts = stage.commit()
@@ -119,6 +119,16 @@ def _facts(bundle: Bundle, force: bool) -> tuple[Facts, bool]:
     facts = analyse(bundle)
     cache.store(key, facts)
     return facts, False
+
+
+def _jobs(jobs: int | None, spare: Worker | None) -> int:
+    """Processes to render with. A worker started for the PDF was started because there
+    were two to use, and it is itself the work `default_jobs` would now count as keeping
+    a core busy (it is importing what the PDF needs): asked again, the rule would render
+    the PDF in this process and leave the worker idle."""
+    if jobs:
+        return jobs
+    return 2 if spare is not None else default_jobs()
 
 
 @contextmanager
