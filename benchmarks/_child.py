@@ -159,9 +159,9 @@ def charts(report: dict[str, Any], facts_path: str, out: str) -> None:
     t1 = time.perf_counter()
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    from dsreport.render import chartstyle
+    from dsreport.render import chartsvg
 
-    save_svg = chartstyle.svg
+    save_svg = chartsvg.svg
     pngs: list[bytes] = []
 
     def both(fig: Any) -> str:  # one call per chart made, in all_charts' order
