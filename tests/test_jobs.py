@@ -92,3 +92,23 @@ def test_a_pdf_worker_already_started_is_used_though_it_keeps_a_core_busy(
     assert _jobs(None, spare) == 2
     assert _jobs(None, None) == 1
     assert _jobs(1, spare) == 1
+
+
+@pytest.mark.usefixtures("two_cores")
+@pytest.mark.parametrize(
+    ("running", "jobs"), [((1, 2, 1, 1, 1), 2), ((2, 2, 1, 2, 3), 1), ((1, 1, 2, 2, 1), 2)]
+)
+def test_a_process_runnable_in_one_read_only_does_not_make_the_machine_busy(
+    running: tuple[int, ...], jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = iter(running)
+
+    class Reads:
+        def __init__(self, path: str) -> None:
+            pass
+
+        def read_text(self, encoding: str) -> str:
+            return f"0.10 0.10 0.10 {next(reads)}/112 27981\n"
+
+    monkeypatch.setattr(worker, "Path", Reads)
+    assert default_jobs() == jobs
