@@ -112,3 +112,10 @@ def test_a_process_runnable_in_one_read_only_does_not_make_the_machine_busy(
 
     monkeypatch.setattr(worker, "Path", Reads)
     assert default_jobs() == jobs
+
+
+def test_a_task_that_is_not_text_does_not_stop_the_loader() -> None:
+    from dsreport.load.loader import _rows_may_stream
+
+    assert not _rows_may_stream({"project": {"task": []}})
+    assert _rows_may_stream({"project": {"task": "binary"}})

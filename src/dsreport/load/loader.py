@@ -273,9 +273,10 @@ def _rows_may_stream(data: dict[str, Any]) -> bool:
     never streamed)."""
     project, interrogation = data.get("project"), data.get("interrogation")
     section = interrogation.get("predictions") if isinstance(interrogation, dict) else None
+    task = project.get("task") if isinstance(project, dict) else None
     return (
-        isinstance(project, dict)
-        and project.get("task") in STREAMED_TASKS
+        isinstance(task, str)
+        and task in STREAMED_TASKS
         and not (isinstance(section, dict) and section.get("format") == "statistics")
     )
 

@@ -14,6 +14,8 @@ import re
 import zipfile
 from typing import Any
 
+from dsreport.render.ziptime import clamp_zip_time
+
 FIRST = "[Content_Types].xml"
 _W3CDTF = re.compile(
     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
@@ -55,7 +57,7 @@ def normalise_zip(data: bytes, when: dt.datetime) -> bytes:
                 body = normalise_zip(body, when)
             elif name.endswith("core.xml"):
                 body = _W3CDTF.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
-            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            info = zipfile.ZipInfo(name, date_time=clamp_zip_time(when.timetuple()[:6]))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0o644 << 16

@@ -18,11 +18,10 @@ from typing import Any
 
 from dsreport import strictjson
 from dsreport.errors import BuildError
+from dsreport.render.ziptime import clamp_zip_time
 
 MANIFEST = "MANIFEST.sha256"
 FILE_MODE = 0o644
-ZIP_FLOOR = (1980, 1, 1, 0, 0, 0)
-"""The earliest time a zip entry can carry."""
 
 
 def json_bytes(text: str, template: str) -> bytes:
@@ -56,7 +55,7 @@ def manifest(files: dict[str, bytes]) -> bytes:
 def zip_time(build_date: str) -> tuple[int, int, int, int, int, int]:
     day = dt.date.fromisoformat(build_date)
     stamp = (day.year, day.month, day.day, 0, 0, 0)
-    return max(stamp, ZIP_FLOOR)
+    return clamp_zip_time(stamp)
 
 
 def write_package(out_dir: Path, name: str, files: dict[str, bytes], build_date: str) -> list[Path]:
