@@ -1,6 +1,7 @@
 """What every task's statistics table shares: text columns as codes, number columns as
 floats, the first checks of any table (its columns, parts and needed cells), and the
-checks of rungs, splits, slices, counts and flags, each problem with its row and column.
+checks of rungs, splits, slices, counts, flags and binnings, each problem with its row and
+column, and of the test split's rows the table must hold.
 
 Each task's table (`statistics`, `regression_statistics`, `multiclass_statistics`) is a
 `Layout` over these."""
