@@ -11,7 +11,7 @@ import pytest
 
 from dsreport.buildtool.worker import Worker
 
-STEPS = '''
+STEPS = """
 import os, time
 from pathlib import Path
 
@@ -30,7 +30,7 @@ def steps():
 
 def work():
     return LOG.read_text().splitlines()
-'''
+"""
 
 
 @pytest.fixture
