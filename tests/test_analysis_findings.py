@@ -490,6 +490,29 @@ def test_slice_left_behind(make: Make, bc: BinaryData) -> None:
     )
     assert found.evidence["slice"] == "site = B" and found.slice == "site = B"
     assert found.condition is not None and found.condition.slice == "site = B"
+    # a whole interval short of the target is not for a pilot to confirm: the group goes
+    # to the fallback before launch, as the finding advises, until a fresh evaluation
+    # shows the target met
+    total = facts.data.test_n
+    assert total is not None
+    share = F.fmt_both("share", n / total)
+    assert found.condition.text == (
+        f"Before launch, route site = B to the fallback: Accuracy there is {b.value.text} "
+        f"(95% interval {b.interval.text}, n = {n}, {share[0]} of test cases), wholly below "
+        "the target 90.0%; serve it with the model (at a threshold of its own, or retrained) "
+        "only once a fresh evaluation's 95% lower bound on Accuracy there meets 90.0%."
+    )
+    assert found.condition.text_pm == (
+        f"Before launch, send site = B ({share[1]} of cases) to the fallback: there the share "
+        "of all decisions that are right is clearly below 90%."
+    )
+    assert (found.condition.size, found.condition.size_unit) == (n, "cases")
+    rec = facts.recommendation
+    assert rec is not None and found.condition.text in rec.conditions
+    assert not [t for t in rec.conditions if "site = B" in t and "Pilot" in t]
+    # the slice is served by the fallback, the rest by the model: with the overall target
+    # met, that is a condition on the launch, not a reason to stop it
+    assert rec.decision == "ship_with_conditions", rec.reasons
 
 
 def test_slice_significantly_below_overall_without_missing_target(

@@ -55,6 +55,13 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     return max(MIN_PILOT, math.ceil(need))
 
 
+def pm_name(m: MetricFact) -> str:
+    """The metric in a PM's words, its gloss in brackets: "typical size of a miss (big
+    misses weigh more)"."""
+    head, _, tail = m.label_pm.partition(", ")
+    return f"{head} ({tail})" if tail else head
+
+
 def stop_rule(m: MetricFact) -> str:
     assert m.target is not None
     if m.direction == "higher_is_better":
@@ -80,8 +87,7 @@ def pilot(m: MetricFact, finding: str, why: str, worst: float | None = None) -> 
         f"{stop_rule(m)}."
     )
     higher = m.direction == "higher_is_better"
-    head, _, tail = m.label_pm.partition(", ")  # "typical size of a miss (big misses ...)"
-    name = f"{head} ({tail})" if tail else head
+    name = pm_name(m)
     text_pm = (
         f"Pilot{runs}{where(m)}; fall back if the {name} is clearly "
         f"{'below' if higher else 'above'} {m.target.text_pm}."
@@ -122,4 +128,37 @@ def simple(
         size_unit=size_unit,
         threshold=num(metric, threshold),
         stop_rule=stop,
+    )
+
+
+def hold_back(m: MetricFact, n: int, total: int | None) -> ConditionFact:
+    """A group whose whole interval misses the target goes to the fallback before launch: a
+    pilot cannot confirm what the test set already refutes. The model serves it again only
+    once a fresh evaluation (at a threshold of its own, or retrained) shows the target met."""
+    assert m.target is not None and m.interval is not None
+    group = f"{m.slice_key} = {m.slice_value}"
+    higher = m.direction == "higher_is_better"
+    side = "below" if higher else "above"
+    share = num("share", n / total) if total else None
+    stop = (
+        "with the model (at a threshold of its own, or retrained) only once a fresh "
+        f"evaluation's 95% {'lower' if higher else 'upper'} bound on {m.label} there meets "
+        f"{m.target.text}"
+    )
+    name = pm_name(m)
+    return ConditionFact(
+        text=f"Before launch, route {group} to the fallback: {m.label} there is "
+        f"{m.value.text} (95% interval {m.interval.text}, n = {n:,}"
+        f"{f', {share.text} of test cases' if share else ''}), wholly {side} the target "
+        f"{m.target.text}; serve it {stop}.",
+        text_pm=f"Before launch, send {group}{f' ({share.text_pm} of cases)' if share else ''} "
+        f"to the fallback: there the {name} is clearly {side} {m.target.text_pm}.",
+        finding="slice-left-behind",
+        metric=m.name,
+        rung=m.rung,
+        slice=group,
+        size=n,
+        size_unit="cases",
+        threshold=m.target,
+        stop_rule=f"serve {group} {stop}",
     )

@@ -9,21 +9,31 @@ from dsreport.analyse.facts import FindingFact
 
 
 def slices_behind(c: Context) -> list[FindingFact]:
+    """A group whose whole interval misses a target goes to the fallback; that condition
+    also answers the group's other shortfalls, so it is not asked to decide twice."""
+    behind = [
+        s
+        for s in c.slices
+        if s.judged and (s.below_target_clearly or (s.below_overall and s.decision_metric))
+    ]
+    held = {
+        (s.key, s.value): conditions.hold_back(s.metric, s.n, c.data.test_n)
+        for s in reversed(behind)  # the first miss of a group is the one kept
+        if s.below_target_clearly and s.metric.target is not None
+    }
     out = []
-    for s in c.slices:
-        if not s.judged or not (s.below_target_clearly or (s.below_overall and s.decision_metric)):
-            continue
+    for s in behind:
         m = s.metric
         worse = "below" if m.direction == "higher_is_better" else "above"
         interval = f" (95% interval {m.interval.text})" if m.interval else ""
         if s.below_target_clearly and m.target is not None:
             why = f"its whole interval misses the target {m.target.text}"
-            condition = conditions.pilot(m, "slice-left-behind", "it falls short on this group")
+            condition = conditions.hold_back(m, s.n, c.data.test_n)
         else:
             overall = c.chosen_overall.get(m.name)
             against = f" {overall.value.text}" if overall else ""
             why = f"its whole interval lies {worse} the overall value{against}"
-            condition = conditions.simple(
+            condition = held.get((s.key, s.value)) or conditions.simple(
                 f"Before launch, decide for {s.key} = {s.value} (n = {s.n:,}): {m.label} is "
                 f"{m.value.text}{interval} against{against} overall; give this group its own "
                 "threshold, more training data or the fallback.",
