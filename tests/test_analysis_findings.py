@@ -32,9 +32,11 @@ from analysis_helpers import (
     spec,
     write_bundle,
 )
+from dsreport.analyse import conditions
 from dsreport.analyse import format as F
-from dsreport.analyse.facts import Facts
+from dsreport.analyse.facts import Facts, MetricFact
 from dsreport.analyse.intervals import wilson
+from dsreport.analyse.metricfacts import interval_fact, num
 
 Edit = Callable[[dict[str, Any]], None]
 Make = Callable[..., Facts]
@@ -846,11 +848,69 @@ def test_recommend_ship_with_conditions_for_a_warning(make: Make) -> None:
         "cases",
     )
     assert term.threshold is not None and term.threshold.text == "95.0%"
-    assert term.text.startswith(
-        f"Pilot on at least {term.size:,} cases to confirm Accuracy ≥ 95.0%"
+    assert facts.headline is not None
+    worst = facts.headline.success_levels["worst_case"]  # the fall the pilot must catch
+    assert term.text == (
+        f"Pilot on at least {term.size:,} cases, enough to tell a fall of Accuracy to "
+        f"{worst.text} from the target 95.0% (its interval reaches below it); stop and "
+        "fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%."
     )
     assert term.stop_rule == (
         "stop and fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%"
+    )
+
+
+def _pilot_metric(name: str, label: str, label_pm: str, values: tuple[float, ...]) -> MetricFact:
+    value, low, high, target, n = values
+    lower = name == "mae"
+    return MetricFact(
+        name=name,
+        label=label,
+        label_pm=label_pm,
+        value=num(name, value),  # type: ignore[arg-type]
+        interval=interval_fact(name, low, high, 0.95, "bootstrap"),
+        direction="lower_is_better" if lower else "higher_is_better",
+        target=num(name, target),
+        split="test",
+        rung="chosen",
+        n=int(n),
+        source="computed",
+    )
+
+
+def test_a_pilot_says_what_its_size_buys_not_that_it_confirms_the_target() -> None:
+    """A pilot sized to tell the fall that matters from the target cannot confirm the
+    target (that takes far more cases): the condition says the fall it can tell."""
+    mae = _pilot_metric(
+        "mae", "Mean absolute error", "typical size of a miss", (44.7, 39.0, 50.7, 45.0, 111)
+    )
+    term = conditions.pilot(mae, "target-not-secured", "its interval reaches above it", 55.0)
+    assert term.size == 38  # 111 · (5.85 / 10)², the worst case 10 above the target
+    assert term.text == (
+        "Pilot on at least 38 cases, enough to tell a rise of Mean absolute error to 55.0 "
+        "from the target 45.0 (its interval reaches above it); stop and fall back if the "
+        "pilot's 95% lower bound on Mean absolute error rises above 45.0."
+    )
+    assert term.text_pm == (
+        "Pilot on at least 38 cases, enough to tell a rise to 55 from 45; fall back if the "
+        "typical size of a miss is clearly above 45."
+    )
+    # a fall of half the interval, 98.5% against 99.0%: printed apart for the PM as well
+    top = _pilot_metric(
+        "top_k_accuracy",
+        "Top-k accuracy",
+        "share in the shortlist",
+        (0.998, 0.99, 0.9997, 0.99, 540),
+    )
+    term = conditions.pilot(top, "target-not-secured", "its interval reaches below it")
+    assert term.size == conditions.pilot_size(top) and term.size is not None
+    assert term.text.startswith(
+        f"Pilot on at least {term.size:,} cases, enough to tell a fall of Top-k accuracy to "
+        "98.5% from the target 99.0% (its interval reaches below it); "
+    )
+    assert term.text_pm == (
+        f"Pilot on at least {term.size:,} cases, enough to tell a fall to 98.5% from 99.0%; "
+        "fall back if the share in the shortlist is clearly below 99.0%."
     )
 
 

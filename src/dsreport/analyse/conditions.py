@@ -6,7 +6,9 @@ of the metric's current interval, and never less than the interval's half-width 
 the target. For a proportion that is z²·p(1 − p) / d² cases at the fall level p, a
 distance d from the target; for other metrics intervals narrow with the square root of
 the cases, so a metric measured on n cases tells two values d apart on about n·(h / d)²
-cases. Never fewer than 30. The stop rule is read from the pilot's own interval.
+cases. Never fewer than 30. Such a pilot tells that fall from the target; it cannot
+confirm the target, and its condition says what it buys. The stop rule is read from the
+pilot's own interval.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ def where(m: MetricFact) -> str:
     return f" on {m.slice_key} = {m.slice_value}" if m.slice_key else ""
 
 
-def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
-    """Cases needed to detect a fall to `worst` (else the interval's far end)."""
+def _sized(m: MetricFact, worst: float | None) -> tuple[float, float, float] | None:
+    """(the level a pilot must catch a fall to, its distance from the target, the interval's
+    half-width), or None."""
     if m.interval is None or m.target is None or m.target.value is None or not m.n:
         return None
     higher = m.direction == "higher_is_better"
@@ -46,13 +49,31 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     if half <= 0:
         return None
     distance = max(abs(m.target.value - far), half)
+    level = m.target.value - distance if higher else m.target.value + distance
+    return level, distance, half
+
+
+def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
+    """Cases needed to detect a fall to `worst` (else the interval's far end)."""
+    sized = _sized(m, worst)
+    if sized is None:
+        return None
+    level, distance, half = sized
     if F.is_rate(m.name):  # a proportion: its spread at the fall level, not at today's value
-        level = m.target.value - distance if higher else m.target.value + distance
         level = min(max(level, 0.005), 0.995)
         need = Z**2 * level * (1 - level) / (distance * distance)  # inf, not OverflowError
     else:
-        need = m.n * (half / distance) ** 2
+        need = (m.n or 0) * (half / distance) ** 2
     return max(MIN_PILOT, math.ceil(need))
+
+
+def fall(m: MetricFact, worst: float | None = None) -> float | None:
+    """The level a pilot of `pilot_size` cases tells from the target: its 95% interval is
+    then about as wide as the fall (a share stays in [0, 1])."""
+    sized = _sized(m, worst)
+    if sized is None:
+        return None
+    return min(max(sized[0], 0.0), 1.0) if F.is_rate(m.name) else sized[0]
 
 
 def pm_name(m: MetricFact) -> str:
@@ -76,24 +97,34 @@ def stop_rule(m: MetricFact) -> str:
 
 
 def pilot(m: MetricFact, finding: str, why: str, worst: float | None = None) -> ConditionFact:
-    """Ship as a pilot that confirms `m` reaches its target, with a stop rule."""
+    """Ship as a pilot sized to tell a fall to the level that matters from the target (not
+    to confirm the target: that takes far more cases), with a stop rule."""
     assert m.target is not None
-    size = pilot_size(m, worst)
+    size, level = pilot_size(m, worst), fall(m, worst)
     size_unit = unit(m.name)
-    side = "≥" if m.direction == "higher_is_better" else "≤"
-    runs = f" on at least {F.fmt_count(size)} {size_unit}" if size else ""
-    text = (
-        f"Pilot{runs}{where(m)} to confirm {m.label} {side} {m.target.text} ({why}); "
-        f"{stop_rule(m)}."
-    )
     higher = m.direction == "higher_is_better"
-    name = pm_name(m)
+    goal, goal_pm = m.target.text, m.target.text_pm
+    if size and level is not None and m.target.value is not None:
+        # the fall and the target side by side, at one precision that tells them apart
+        ds, pm = F.fmt_group(
+            "rate" if F.is_rate(m.name) else "number",
+            {"fall": level, "target": m.target.value},
+            distinct=[("fall", "target")],
+        )
+        goal, goal_pm, move = ds["target"], pm["target"], "fall" if higher else "rise"
+        runs = f" on at least {F.fmt_count(size)} {size_unit}{where(m)}"
+        text = f"Pilot{runs}, enough to tell a {move} of {m.label} to {ds['fall']} from the "
+        text += f"target {goal} ({why})"
+        runs += f", enough to tell a {move} to {pm['fall']} from {goal_pm}"
+    else:
+        runs = where(m)
+        text = f"Pilot{runs} with {m.label} held to the target {goal} ({why})"
     text_pm = (
-        f"Pilot{runs}{where(m)}; fall back if the {name} is clearly "
-        f"{'below' if higher else 'above'} {m.target.text_pm}."
+        f"Pilot{runs}; fall back if the {pm_name(m)} is clearly "
+        f"{'below' if higher else 'above'} {goal_pm}."
     )
     return ConditionFact(
-        text=text,
+        text=f"{text}; {stop_rule(m)}.",
         text_pm=text_pm,
         finding=finding,
         metric=m.name,
