@@ -914,6 +914,29 @@ def test_a_pilot_says_what_its_size_buys_not_that_it_confirms_the_target() -> No
     )
 
 
+def test_a_pilot_on_a_bundles_own_metric_says_what_it_counts() -> None:
+    """Disease progression: priority recall rests on 33 fast progressors of 111 patients;
+    its pilot's 30 are of those, so about 101 patients in all, never "30 cases"."""
+    recall = _pilot_metric(
+        "priority_recall", "Priority recall", "priority recall", (0.576, 0.395, 0.75, 0.6, 33)
+    )
+    term = conditions.pilot(recall, "target-missed", "the test set cannot tell", total=111)
+    assert (term.size, term.size_unit) == (30, "cases counted in Priority recall")
+    assert term.text.startswith(
+        "Pilot on at least 30 cases counted in Priority recall (33 of the 111 test cases: "
+        "about 101 cases in all), enough to tell a fall of Priority recall to 39.5% from the "
+        "target 60.0% (the test set cannot tell); "
+    )
+    assert term.text_pm == (
+        "Pilot on about 101 cases (at least 30 cases counted in the priority recall), enough "
+        "to tell a fall to 40% from 60%; fall back if the priority recall is clearly below 60%."
+    )
+    # measured on every test row, or a built-in metric: its own unit
+    assert conditions.unit(recall, 33) == "cases"
+    known = _pilot_metric("recall", "Recall", "share caught", (0.9, 0.8, 0.95, 0.85, 40))
+    assert conditions.unit(known, 111) == "positive cases"
+
+
 def test_recommend_ship_with_conditions_without_a_target(make: Make) -> None:
     def edit(s: dict[str, Any]) -> None:
         s["interrogation"]["metrics"] = [{"name": "roc_auc", "value": 0.9915, "headline": True}]

@@ -30,8 +30,20 @@ UNITS = {
 }
 
 
-def unit(metric: str) -> str:
-    return UNITS.get(metric, "cases")
+def _counts_some(m: MetricFact, total: int | None) -> bool:
+    """A bundle's own metric measured on fewer rows than the test set: it counts some
+    cases (fast progressors, say) the bundle does not name."""
+    return m.name not in F.KNOWN_METRICS and bool(total and m.n and m.n < total)
+
+
+def unit(m: MetricFact, total: int | None = None, *, pm: bool = False) -> str:
+    """What a count of `m`'s cases is of: a built-in metric's own unit, else in neutral
+    words (`total`: the test rows)."""
+    if m.name in UNITS:
+        return UNITS[m.name]
+    if _counts_some(m, total):
+        return f"cases counted in the {pm_name(m)}" if pm else f"cases counted in {m.label}"
+    return "cases"
 
 
 def where(m: MetricFact) -> str:
@@ -96,12 +108,15 @@ def stop_rule(m: MetricFact) -> str:
     )
 
 
-def pilot(m: MetricFact, finding: str, why: str, worst: float | None = None) -> ConditionFact:
+def pilot(
+    m: MetricFact, finding: str, why: str, worst: float | None = None, total: int | None = None
+) -> ConditionFact:
     """Ship as a pilot sized to tell a fall to the level that matters from the target (not
-    to confirm the target: that takes far more cases), with a stop rule."""
+    to confirm the target: that takes far more cases), with a stop rule. `total`: the test
+    rows, to say what a bundle's own metric counts."""
     assert m.target is not None
     size, level = pilot_size(m, worst), fall(m, worst)
-    size_unit = unit(m.name)
+    size_unit = unit(m, total)
     higher = m.direction == "higher_is_better"
     goal, goal_pm = m.target.text, m.target.text_pm
     if size and level is not None and m.target.value is not None:
@@ -112,10 +127,16 @@ def pilot(m: MetricFact, finding: str, why: str, worst: float | None = None) -> 
             distinct=[("fall", "target")],
         )
         goal, goal_pm, move = ds["target"], pm["target"], "fall" if higher else "rise"
-        runs = f" on at least {F.fmt_count(size)} {size_unit}{where(m)}"
-        text = f"Pilot{runs}, enough to tell a {move} of {m.label} to {ds['fall']} from the "
-        text += f"target {goal} ({why})"
-        runs += f", enough to tell a {move} to {pm['fall']} from {goal_pm}"
+        count, of = F.fmt_count(size), ""
+        runs = f" on at least {count} {size_unit}"
+        if _counts_some(m, total):  # and how many cases in all that takes, at the test's mix
+            assert m.n and total
+            every = F.fmt_count(math.ceil(size * total / m.n))
+            of = f" ({m.n:,} of the {total:,} test cases: about {every} cases in all)"
+            runs = f" on about {every} cases (at least {count} {unit(m, total, pm=True)})"
+        text = f"Pilot on at least {count} {size_unit}{of}{where(m)}, enough to tell a {move} "
+        text += f"of {m.label} to {ds['fall']} from the target {goal} ({why})"
+        runs += f"{where(m)}, enough to tell a {move} to {pm['fall']} from {goal_pm}"
     else:
         runs = where(m)
         text = f"Pilot{runs} with {m.label} held to the target {goal} ({why})"

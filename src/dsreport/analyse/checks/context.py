@@ -63,6 +63,12 @@ class Context:
         return self.spec.ladder.chosen
 
     @property
+    def test_cases(self) -> int | None:
+        """Rows of the test split: the predictions', else the most a metric was measured on."""
+        most = max((m.n or 0 for m in self.chosen_overall.values()), default=0)
+        return self.data.test_n or most or None
+
+    @property
     def decision_name(self) -> str | None:
         return self.decision.name if self.decision else None
 

@@ -17,7 +17,7 @@ def slices_behind(c: Context) -> list[FindingFact]:
         if s.judged and (s.below_target_clearly or (s.below_overall and s.decision_metric))
     ]
     held = {
-        (s.key, s.value): conditions.hold_back(s.metric, s.n, c.data.test_n)
+        (s.key, s.value): conditions.hold_back(s.metric, s.n, c.test_cases)
         for s in reversed(behind)  # the first miss of a group is the one kept
         if s.below_target_clearly and s.metric.target is not None
     }
@@ -28,7 +28,7 @@ def slices_behind(c: Context) -> list[FindingFact]:
         interval = f" (95% interval {m.interval.text})" if m.interval else ""
         if s.below_target_clearly and m.target is not None:
             why = f"its whole interval misses the target {m.target.text}"
-            condition = conditions.hold_back(m, s.n, c.data.test_n)
+            condition = conditions.hold_back(m, s.n, c.test_cases)
         else:
             overall = c.chosen_overall.get(m.name)
             against = f" {overall.value.text}" if overall else ""
