@@ -17,7 +17,8 @@ import math
 from statistics import NormalDist
 
 from dsreport.analyse import format as F
-from dsreport.analyse.facts import ConditionFact, MetricFact
+from dsreport.analyse import holdback
+from dsreport.analyse.facts import ConditionFact, HoldBackFact, MetricFact
 from dsreport.analyse.metricfacts import num
 
 MIN_PILOT = 30
@@ -183,10 +184,14 @@ def simple(
     )
 
 
-def hold_back(m: MetricFact, n: int, total: int | None) -> ConditionFact:
+def hold_back(
+    m: MetricFact, n: int, total: int | None, cost: HoldBackFact | None = None
+) -> ConditionFact:
     """A group whose whole interval misses the target goes to the fallback before launch: a
     pilot cannot confirm what the test set already refutes. The model serves it again only
-    once a fresh evaluation (at a threshold of its own, or retrained) shows the target met."""
+    once a fresh evaluation (at a threshold of its own, or retrained) shows the target met.
+    `cost`: what that does to the overall targets, said when a figure moves the wrong way
+    (to the PM, when a target is then missed)."""
     assert m.target is not None and m.interval is not None
     group = f"{m.slice_key} = {m.slice_value}"
     higher = m.direction == "higher_is_better"
@@ -198,13 +203,16 @@ def hold_back(m: MetricFact, n: int, total: int | None) -> ConditionFact:
         f"{m.target.text}"
     )
     name = pm_name(m)
+    costs = holdback.sentence(cost) if cost else None
+    costs_pm = holdback.sentence(cost, pm=True) if cost else None
     return ConditionFact(
         text=f"Before launch, route {group} to the fallback: {m.label} there is "
         f"{m.value.text} (95% interval {m.interval.text}, n = {n:,}"
         f"{f', {share.text} of test cases' if share else ''}), wholly {side} the target "
-        f"{m.target.text}; serve it {stop}.",
+        f"{m.target.text}; serve it {stop}.{f' {costs}' if costs else ''}",
         text_pm=f"Before launch, send {group}{f' ({share.text_pm} of cases)' if share else ''} "
-        f"to the fallback: there the {name} is clearly {side} {m.target.text_pm}.",
+        f"to the fallback: there the {name} is clearly {side} {m.target.text_pm}."
+        f"{f' {costs_pm}' if costs_pm else ''}",
         finding="slice-left-behind",
         metric=m.name,
         rung=m.rung,
@@ -213,4 +221,5 @@ def hold_back(m: MetricFact, n: int, total: int | None) -> ConditionFact:
         size_unit="cases",
         threshold=m.target,
         stop_rule=f"serve {group} {stop}",
+        cost=cost,
     )

@@ -14,6 +14,7 @@ from dsreport.analyse.facts import (
     FindingFact,
     HeadlineFact,
     MetricFact,
+    OutcomeFact,
     ReviewFact,
     RungFact,
     SliceFact,
@@ -54,6 +55,8 @@ class Context:
     overall: dict[tuple[str, str], MetricFact] = field(default_factory=dict)
     """(rung, metric) -> test-split overall value, for every rung."""
     budgets: list[BudgetFact] = field(default_factory=list)
+    outcome: OutcomeFact | None = None
+    """The business outcome for the chosen rung."""
 
     def rung_name(self, rung_id: str) -> str:
         return next((r.name for r in self.ladder if r.id == rung_id), rung_id)

@@ -5,7 +5,20 @@ from __future__ import annotations
 from dsreport.analyse import conditions
 from dsreport.analyse import format as F
 from dsreport.analyse.checks.context import Context, finding
-from dsreport.analyse.facts import FindingFact
+from dsreport.analyse.facts import ConditionFact, FindingFact, MetricFact
+from dsreport.analyse.holdback import hold_back_cost
+
+
+def _hold_back(c: Context, m: MetricFact, n: int) -> ConditionFact:
+    """The group of `m` to the fallback, with what that costs the overall targets."""
+    group = {
+        g.name: g
+        for g in c.metrics
+        if (g.rung, g.split, g.slice_key, g.slice_value)
+        == (c.chosen, "test", m.slice_key, m.slice_value)
+    }
+    cost = hold_back_cost(c.chosen_overall, group, n, c.test_cases, c.outcome)
+    return conditions.hold_back(m, n, c.test_cases, cost)
 
 
 def slices_behind(c: Context) -> list[FindingFact]:
@@ -17,7 +30,7 @@ def slices_behind(c: Context) -> list[FindingFact]:
         if s.judged and (s.below_target_clearly or (s.below_overall and s.decision_metric))
     ]
     held = {
-        (s.key, s.value): conditions.hold_back(s.metric, s.n, c.test_cases)
+        (s.key, s.value): _hold_back(c, s.metric, s.n)
         for s in reversed(behind)  # the first miss of a group is the one kept
         if s.below_target_clearly and s.metric.target is not None
     }
@@ -28,7 +41,7 @@ def slices_behind(c: Context) -> list[FindingFact]:
         interval = f" (95% interval {m.interval.text})" if m.interval else ""
         if s.below_target_clearly and m.target is not None:
             why = f"its whole interval misses the target {m.target.text}"
-            condition = conditions.hold_back(m, s.n, c.test_cases)
+            condition = _hold_back(c, m, s.n)
         else:
             overall = c.chosen_overall.get(m.name)
             against = f" {overall.value.text}" if overall else ""
