@@ -66,8 +66,42 @@ def _acted(outcome: OutcomeFact | None) -> int | None:
     return None
 
 
-def _met(value: float, target: float, direction: str) -> bool:
-    return value >= target if direction == "higher_is_better" else value <= target
+Direction = Literal["higher_is_better", "lower_is_better"]
+
+
+def _figure(
+    names: tuple[str, str, str],
+    over: Literal["all", "served", "period"],
+    direction: Direction,
+    counts: tuple[int, int, int, int],
+    values: tuple[float, float, float],
+) -> HoldBackCostFact:
+    """One figure before and after, beside its target at one precision. `names`: (name,
+    label, label in a PM's words); `counts`: (count, n) before and after; `values`:
+    (before, after, target)."""
+    k, n, k_after, n_after = counts
+    shown = dict(zip(("before", "after", "target"), values, strict=True))
+    text, pm = F.fmt_group(
+        "count" if over == "period" else "rate",
+        shown,
+        distinct=[("before", "after"), ("after", "target")],
+    )
+    higher = direction == "higher_is_better"
+    met = {key: v >= values[2] if higher else v <= values[2] for key, v in shown.items()}
+    return HoldBackCostFact(
+        name=names[0],
+        label=names[1],
+        label_pm=names[2],
+        over=over,
+        direction=direction,
+        count=k,
+        count_after=k_after,
+        n=n,
+        n_after=n_after,
+        **{key: Num(value=v, text=text[key], text_pm=pm[key]) for key, v in shown.items()},
+        met_before=met["before"],
+        met_after=met["after"],
+    )
 
 
 def _rate(
@@ -75,28 +109,8 @@ def _rate(
 ) -> HoldBackCostFact:
     assert m.target is not None and m.target.value is not None
     k, n, k_after, n_after = counts
-    before, after, goal = k / n, k_after / n_after, m.target.value
-    text, pm = F.fmt_group(
-        "rate",
-        {"before": before, "after": after, "target": goal},
-        distinct=[("before", "after"), ("after", "target")],
-    )
-    return HoldBackCostFact(
-        name=m.name,
-        label=m.label,
-        label_pm=m.label_pm,
-        over=over,
-        direction=m.direction,
-        count=k,
-        count_after=k_after,
-        n=n,
-        n_after=n_after,
-        before=Num(value=before, text=text["before"], text_pm=pm["before"]),
-        after=Num(value=after, text=text["after"], text_pm=pm["after"]),
-        target=Num(value=goal, text=text["target"], text_pm=pm["target"]),
-        met_before=_met(before, goal, m.direction),
-        met_after=_met(after, goal, m.direction),
-    )
+    values = (k / n, k_after / n_after, m.target.value)
+    return _figure((m.name, m.label, m.label_pm), over, m.direction, counts, values)
 
 
 def _periods(outcome: OutcomeFact, moved: int) -> list[HoldBackCostFact]:
@@ -105,33 +119,12 @@ def _periods(outcome: OutcomeFact, moved: int) -> list[HoldBackCostFact]:
     for c in outcome.counts:
         if c.kind not in PERIOD_KINDS or c.target is None or c.target.value is None:
             continue
-        after_count = c.count - moved if c.kind == "acted" else c.count + moved
-        scale = outcome.volume.value / c.n if outcome.volume.value else 0.0
-        before, after, goal = c.count * scale, after_count * scale, c.target.value
-        direction = "higher_is_better" if c.better == "more" else "lower_is_better"
-        text, pm = F.fmt_group(
-            "count",
-            {"before": before, "after": after, "target": goal},
-            distinct=[("before", "after"), ("after", "target")],
-        )
-        out.append(
-            HoldBackCostFact(
-                name=c.kind,
-                label=c.means,
-                label_pm=c.means,
-                over="period",
-                direction=direction,
-                count=c.count,
-                count_after=after_count,
-                n=c.n,
-                n_after=c.n,
-                before=Num(value=before, text=text["before"], text_pm=pm["before"]),
-                after=Num(value=after, text=text["after"], text_pm=pm["after"]),
-                target=Num(value=goal, text=text["target"], text_pm=pm["target"]),
-                met_before=_met(before, goal, direction),
-                met_after=_met(after, goal, direction),
-            )
-        )
+        after = c.count - moved if c.kind == "acted" else c.count + moved
+        scale = (outcome.volume.value or 0.0) / c.n
+        direction: Direction = "higher_is_better" if c.better == "more" else "lower_is_better"
+        values = (c.count * scale, after * scale, c.target.value)
+        counts = (c.count, c.n, after, c.n)
+        out.append(_figure((c.kind, c.means, c.means), "period", direction, counts, values))
     return out
 
 
