@@ -32,9 +32,11 @@ from analysis_helpers import (
     spec,
     write_bundle,
 )
+from dsreport.analyse import conditions
 from dsreport.analyse import format as F
-from dsreport.analyse.facts import Facts
+from dsreport.analyse.facts import Facts, MetricFact
 from dsreport.analyse.intervals import wilson
+from dsreport.analyse.metricfacts import interval_fact, num
 
 Edit = Callable[[dict[str, Any]], None]
 Make = Callable[..., Facts]
@@ -490,6 +492,29 @@ def test_slice_left_behind(make: Make, bc: BinaryData) -> None:
     )
     assert found.evidence["slice"] == "site = B" and found.slice == "site = B"
     assert found.condition is not None and found.condition.slice == "site = B"
+    # a whole interval short of the target is not for a pilot to confirm: the group goes
+    # to the fallback before launch, as the finding advises, until a fresh evaluation
+    # shows the target met
+    total = facts.data.test_n
+    assert total is not None
+    share = F.fmt_both("share", n / total)
+    assert found.condition.text == (
+        f"Before launch, route site = B to the fallback: Accuracy there is {b.value.text} "
+        f"(95% interval {b.interval.text}, n = {n}, {share[0]} of test cases), wholly below "
+        "the target 90.0%; serve it with the model (at a threshold of its own, or retrained) "
+        "only once a fresh evaluation's 95% lower bound on Accuracy there meets 90.0%."
+    )
+    assert found.condition.text_pm == (
+        f"Before launch, send site = B ({share[1]} of cases) to the fallback: there the share "
+        "of all decisions that are right is clearly below 90%."
+    )
+    assert (found.condition.size, found.condition.size_unit) == (n, "cases")
+    rec = facts.recommendation
+    assert rec is not None and found.condition.text in rec.conditions
+    assert not [t for t in rec.conditions if "site = B" in t and "Pilot" in t]
+    # the slice is served by the fallback, the rest by the model: with the overall target
+    # met, that is a condition on the launch, not a reason to stop it
+    assert rec.decision == "ship_with_conditions", rec.reasons
 
 
 def test_slice_significantly_below_overall_without_missing_target(
@@ -823,12 +848,93 @@ def test_recommend_ship_with_conditions_for_a_warning(make: Make) -> None:
         "cases",
     )
     assert term.threshold is not None and term.threshold.text == "95.0%"
-    assert term.text.startswith(
-        f"Pilot on at least {term.size:,} cases to confirm Accuracy ≥ 95.0%"
+    assert facts.headline is not None
+    worst = facts.headline.success_levels["worst_case"]  # the fall the pilot must catch
+    assert term.text == (
+        f"Pilot on at least {term.size:,} cases, enough to tell a fall of Accuracy to "
+        f"{worst.text} from the target 95.0% (its interval reaches below it); stop and "
+        "fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%."
     )
     assert term.stop_rule == (
         "stop and fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%"
     )
+
+
+def _pilot_metric(name: str, label: str, label_pm: str, values: tuple[float, ...]) -> MetricFact:
+    value, low, high, target, n = values
+    lower = name == "mae"
+    return MetricFact(
+        name=name,
+        label=label,
+        label_pm=label_pm,
+        value=num(name, value),  # type: ignore[arg-type]
+        interval=interval_fact(name, low, high, 0.95, "bootstrap"),
+        direction="lower_is_better" if lower else "higher_is_better",
+        target=num(name, target),
+        split="test",
+        rung="chosen",
+        n=int(n),
+        source="computed",
+    )
+
+
+def test_a_pilot_says_what_its_size_buys_not_that_it_confirms_the_target() -> None:
+    """A pilot sized to tell the fall that matters from the target cannot confirm the
+    target (that takes far more cases): the condition says the fall it can tell."""
+    mae = _pilot_metric(
+        "mae", "Mean absolute error", "typical size of a miss", (44.7, 39.0, 50.7, 45.0, 111)
+    )
+    term = conditions.pilot(mae, "target-not-secured", "its interval reaches above it", 55.0)
+    assert term.size == 38  # 111 · (5.85 / 10)², the worst case 10 above the target
+    assert term.text == (
+        "Pilot on at least 38 cases, enough to tell a rise of Mean absolute error to 55.0 "
+        "from the target 45.0 (its interval reaches above it); stop and fall back if the "
+        "pilot's 95% lower bound on Mean absolute error rises above 45.0."
+    )
+    assert term.text_pm == (
+        "Pilot on at least 38 cases, enough to tell a rise to 55 from 45; fall back if the "
+        "typical size of a miss is clearly above 45."
+    )
+    # a fall of half the interval, 98.5% against 99.0%: printed apart for the PM as well
+    top = _pilot_metric(
+        "top_k_accuracy",
+        "Top-k accuracy",
+        "share in the shortlist",
+        (0.998, 0.99, 0.9997, 0.99, 540),
+    )
+    term = conditions.pilot(top, "target-not-secured", "its interval reaches below it")
+    assert term.size == conditions.pilot_size(top) and term.size is not None
+    assert term.text.startswith(
+        f"Pilot on at least {term.size:,} cases, enough to tell a fall of Top-k accuracy to "
+        "98.5% from the target 99.0% (its interval reaches below it); "
+    )
+    assert term.text_pm == (
+        f"Pilot on at least {term.size:,} cases, enough to tell a fall to 98.5% from 99.0%; "
+        "fall back if the share in the shortlist is clearly below 99.0%."
+    )
+
+
+def test_a_pilot_on_a_bundles_own_metric_says_what_it_counts() -> None:
+    """Disease progression: priority recall rests on 33 fast progressors of 111 patients;
+    its pilot's 30 are of those, so about 101 patients in all, never "30 cases"."""
+    recall = _pilot_metric(
+        "priority_recall", "Priority recall", "priority recall", (0.576, 0.395, 0.75, 0.6, 33)
+    )
+    term = conditions.pilot(recall, "target-missed", "the test set cannot tell", total=111)
+    assert (term.size, term.size_unit) == (30, "cases counted in Priority recall")
+    assert term.text.startswith(
+        "Pilot on at least 30 cases counted in Priority recall (33 of the 111 test cases: "
+        "about 101 cases in all), enough to tell a fall of Priority recall to 39.5% from the "
+        "target 60.0% (the test set cannot tell); "
+    )
+    assert term.text_pm == (
+        "Pilot on about 101 cases (at least 30 cases counted in the priority recall), enough "
+        "to tell a fall to 40% from 60%; fall back if the priority recall is clearly below 60%."
+    )
+    # measured on every test row, or a built-in metric: its own unit
+    assert conditions.unit(recall, 33) == "cases"
+    known = _pilot_metric("recall", "Recall", "share caught", (0.9, 0.8, 0.95, 0.85, 40))
+    assert conditions.unit(known, 111) == "positive cases"
 
 
 def test_recommend_ship_with_conditions_without_a_target(make: Make) -> None:

@@ -98,6 +98,21 @@ def test_digit_routing_facts_from_a_statistics_table_are_the_rows_facts(tmp_path
     }  # every group within the bound: no sums
 
 
+def test_the_gate_reads_the_top_probability_as_given(tmp_path: Path) -> None:
+    """Digit routing: eight random-forest test rows sit at exactly 0.8, one in a row whose
+    rounded probabilities sum to 1.000001; divided by that sum it would fall below the gate
+    0.8. In memory, in the statistics table and in the SQL the gate counts 279 rows, as the
+    bundle's own auto-entry rate 51.67% does, not 278."""
+    stats, frame = check_all_paths(ROOT, tmp_path, CSV, 37, ["/test_rows"])
+    assert stats.outcome["forest"].reshape(2, 2, 4)[1].sum() == 279  # acted, right, baseline
+    assert stats.confidence["forest"].at_or_above(0.8)[0] == 279
+    rows = frame[(frame["part"] == "outcome") & (frame["rung"] == "forest")]
+    assert rows[rows["acted"] == 1]["n"].sum() == 279
+    outcome = facts(load_bundle(ROOT, MEMORY))["outcome"]
+    entered = next(c for c in outcome["counts"] if c["kind"] == "acted")
+    assert entered["by_rung"]["forest"]["text"] == "517,000"  # 279 / 540 of a million fields
+
+
 @pytest.mark.slow
 def test_a_million_generated_rows_give_the_same_facts_from_a_statistics_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -141,7 +156,7 @@ def test_the_queries_are_written_in_each_engine_s_sql() -> None:
     assert "WHERE place <= 100000 AND g_column IS NULL" in duck["sample"]
     assert "CAST(NULL AS INT64) AS `position`" in bigquery["matrix"]
     assert 'p1_3 AS "proba_3"' in duck["sample"] and "p1_3 AS `proba_3`" in spark["sample"]
-    assert "CASE WHEN t1 >= 8.0000000000000004e-01 THEN 1 ELSE 0 END" in duck["outcome"]
+    assert "CASE WHEN u1 >= 8.0000000000000004e-01 THEN 1 ELSE 0 END" in duck["outcome"]
 
 
 # --- a bad statistics table ------------------------------------------------------------------

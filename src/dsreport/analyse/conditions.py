@@ -6,7 +6,9 @@ of the metric's current interval, and never less than the interval's half-width 
 the target. For a proportion that is z²·p(1 − p) / d² cases at the fall level p, a
 distance d from the target; for other metrics intervals narrow with the square root of
 the cases, so a metric measured on n cases tells two values d apart on about n·(h / d)²
-cases. Never fewer than 30. The stop rule is read from the pilot's own interval.
+cases. Never fewer than 30. Such a pilot tells that fall from the target; it cannot
+confirm the target, and its condition says what it buys. The stop rule is read from the
+pilot's own interval.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import math
 from statistics import NormalDist
 
 from dsreport.analyse import format as F
-from dsreport.analyse.facts import ConditionFact, MetricFact
+from dsreport.analyse import holdback
+from dsreport.analyse.facts import ConditionFact, HoldBackFact, MetricFact
 from dsreport.analyse.metricfacts import num
 
 MIN_PILOT = 30
@@ -28,16 +31,29 @@ UNITS = {
 }
 
 
-def unit(metric: str) -> str:
-    return UNITS.get(metric, "cases")
+def _counts_some(m: MetricFact, total: int | None) -> bool:
+    """A bundle's own metric measured on fewer rows than the test set: it counts some
+    cases (fast progressors, say) the bundle does not name."""
+    return m.name not in F.KNOWN_METRICS and bool(total and m.n and m.n < total)
+
+
+def unit(m: MetricFact, total: int | None = None, *, pm: bool = False) -> str:
+    """What a count of `m`'s cases is of: a built-in metric's own unit, else in neutral
+    words (`total`: the test rows)."""
+    if m.name in UNITS:
+        return UNITS[m.name]
+    if _counts_some(m, total):
+        return f"cases counted in the {pm_name(m)}" if pm else f"cases counted in {m.label}"
+    return "cases"
 
 
 def where(m: MetricFact) -> str:
     return f" on {m.slice_key} = {m.slice_value}" if m.slice_key else ""
 
 
-def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
-    """Cases needed to detect a fall to `worst` (else the interval's far end)."""
+def _sized(m: MetricFact, worst: float | None) -> tuple[float, float, float] | None:
+    """(the level a pilot must catch a fall to, its distance from the target, the interval's
+    half-width), or None."""
     if m.interval is None or m.target is None or m.target.value is None or not m.n:
         return None
     higher = m.direction == "higher_is_better"
@@ -46,13 +62,38 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     if half <= 0:
         return None
     distance = max(abs(m.target.value - far), half)
+    level = m.target.value - distance if higher else m.target.value + distance
+    return level, distance, half
+
+
+def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
+    """Cases needed to detect a fall to `worst` (else the interval's far end)."""
+    sized = _sized(m, worst)
+    if sized is None:
+        return None
+    level, distance, half = sized
     if F.is_rate(m.name):  # a proportion: its spread at the fall level, not at today's value
-        level = m.target.value - distance if higher else m.target.value + distance
         level = min(max(level, 0.005), 0.995)
         need = Z**2 * level * (1 - level) / (distance * distance)  # inf, not OverflowError
     else:
-        need = m.n * (half / distance) ** 2
+        need = (m.n or 0) * (half / distance) ** 2
     return max(MIN_PILOT, math.ceil(need))
+
+
+def fall(m: MetricFact, worst: float | None = None) -> float | None:
+    """The level a pilot of `pilot_size` cases tells from the target: its 95% interval is
+    then about as wide as the fall (a share stays in [0, 1])."""
+    sized = _sized(m, worst)
+    if sized is None:
+        return None
+    return min(max(sized[0], 0.0), 1.0) if F.is_rate(m.name) else sized[0]
+
+
+def pm_name(m: MetricFact) -> str:
+    """The metric in a PM's words, its gloss in brackets: "typical size of a miss (big
+    misses weigh more)"."""
+    head, _, tail = m.label_pm.partition(", ")
+    return f"{head} ({tail})" if tail else head
 
 
 def stop_rule(m: MetricFact) -> str:
@@ -68,26 +109,44 @@ def stop_rule(m: MetricFact) -> str:
     )
 
 
-def pilot(m: MetricFact, finding: str, why: str, worst: float | None = None) -> ConditionFact:
-    """Ship as a pilot that confirms `m` reaches its target, with a stop rule."""
+def pilot(
+    m: MetricFact, finding: str, why: str, worst: float | None = None, total: int | None = None
+) -> ConditionFact:
+    """Ship as a pilot sized to tell a fall to the level that matters from the target (not
+    to confirm the target: that takes far more cases), with a stop rule. `total`: the test
+    rows, to say what a bundle's own metric counts."""
     assert m.target is not None
-    size = pilot_size(m, worst)
-    size_unit = unit(m.name)
-    side = "≥" if m.direction == "higher_is_better" else "≤"
-    runs = f" on at least {F.fmt_count(size)} {size_unit}" if size else ""
-    text = (
-        f"Pilot{runs}{where(m)} to confirm {m.label} {side} {m.target.text} ({why}); "
-        f"{stop_rule(m)}."
-    )
+    size, level = pilot_size(m, worst), fall(m, worst)
+    size_unit = unit(m, total)
     higher = m.direction == "higher_is_better"
-    head, _, tail = m.label_pm.partition(", ")  # "typical size of a miss (big misses ...)"
-    name = f"{head} ({tail})" if tail else head
+    goal, goal_pm = m.target.text, m.target.text_pm
+    if size and level is not None and m.target.value is not None:
+        # the fall and the target side by side, at one precision that tells them apart
+        ds, pm = F.fmt_group(
+            "rate" if F.is_rate(m.name) else "number",
+            {"fall": level, "target": m.target.value},
+            distinct=[("fall", "target")],
+        )
+        goal, goal_pm, move = ds["target"], pm["target"], "fall" if higher else "rise"
+        count, of = F.fmt_count(size), ""
+        runs = f" on at least {count} {size_unit}"
+        if _counts_some(m, total):  # and how many cases in all that takes, at the test's mix
+            assert m.n and total
+            every = F.fmt_count(math.ceil(size * total / m.n))
+            of = f" ({m.n:,} of the {total:,} test cases: about {every} cases in all)"
+            runs = f" on about {every} cases (at least {count} {unit(m, total, pm=True)})"
+        text = f"Pilot on at least {count} {size_unit}{of}{where(m)}, enough to tell a {move} "
+        text += f"of {m.label} to {ds['fall']} from the target {goal} ({why})"
+        runs += f"{where(m)}, enough to tell a {move} to {pm['fall']} from {goal_pm}"
+    else:
+        runs = where(m)
+        text = f"Pilot{runs} with {m.label} held to the target {goal} ({why})"
     text_pm = (
-        f"Pilot{runs}{where(m)}; fall back if the {name} is clearly "
-        f"{'below' if higher else 'above'} {m.target.text_pm}."
+        f"Pilot{runs}; fall back if the {pm_name(m)} is clearly "
+        f"{'below' if higher else 'above'} {goal_pm}."
     )
     return ConditionFact(
-        text=text,
+        text=f"{text}; {stop_rule(m)}.",
         text_pm=text_pm,
         finding=finding,
         metric=m.name,
@@ -122,4 +181,45 @@ def simple(
         size_unit=size_unit,
         threshold=num(metric, threshold),
         stop_rule=stop,
+    )
+
+
+def hold_back(
+    m: MetricFact, n: int, total: int | None, cost: HoldBackFact | None = None
+) -> ConditionFact:
+    """A group whose whole interval misses the target goes to the fallback before launch: a
+    pilot cannot confirm what the test set already refutes. The model serves it again only
+    once a fresh evaluation (at a threshold of its own, or retrained) shows the target met.
+    `cost`: what that does to the overall targets, said when a figure moves the wrong way
+    (to the PM, when a target is then missed)."""
+    assert m.target is not None and m.interval is not None
+    group = f"{m.slice_key} = {m.slice_value}"
+    higher = m.direction == "higher_is_better"
+    side = "below" if higher else "above"
+    share = num("share", n / total) if total else None
+    stop = (
+        "with the model (at a threshold of its own, or retrained) only once a fresh "
+        f"evaluation's 95% {'lower' if higher else 'upper'} bound on {m.label} there meets "
+        f"{m.target.text}"
+    )
+    name = pm_name(m)
+    costs = holdback.sentence(cost) if cost else None
+    costs_pm = holdback.sentence(cost, pm=True) if cost else None
+    return ConditionFact(
+        text=f"Before launch, route {group} to the fallback: {m.label} there is "
+        f"{m.value.text} (95% interval {m.interval.text}, n = {n:,}"
+        f"{f', {share.text} of test cases' if share else ''}), wholly {side} the target "
+        f"{m.target.text}; serve it {stop}.{f' {costs}' if costs else ''}",
+        text_pm=f"Before launch, send {group}{f' ({share.text_pm} of cases)' if share else ''} "
+        f"to the fallback: there the {name} is clearly {side} {m.target.text_pm}."
+        f"{f' {costs_pm}' if costs_pm else ''}",
+        finding="slice-left-behind",
+        metric=m.name,
+        rung=m.rung,
+        slice=group,
+        size=n,
+        size_unit="cases",
+        threshold=m.target,
+        stop_rule=f"serve {group} {stop}",
+        cost=cost,
     )

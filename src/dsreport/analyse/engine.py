@@ -298,6 +298,8 @@ def _analyse(bundle: Bundle) -> Facts:
     baselines = baseline_facts(spec, ev, chosen_overall, names)
     slices = slice_facts(metrics, chosen_overall, names, spec.ladder.chosen, dm, checks)
     budgets = budget_facts(spec)
+    resamples = int(checks.bootstrap_resamples)
+    outcome = outcome_fact(spec, ev, resamples, spec.ladder.chosen)
     context = Context(
         spec=spec,
         checks=checks,
@@ -317,10 +319,12 @@ def _analyse(bundle: Bundle) -> Facts:
         data=data,
         overall=overall,
         budgets=budgets,
+        outcome=outcome,
     )
     findings = run_checks(context)
     recommendation = ranked(recommend(context, findings), metrics)
-    resamples = int(checks.bootstrap_resamples)
+    if recommendation.rung and recommendation.rung != spec.ladder.chosen:
+        outcome = outcome_fact(spec, ev, resamples, recommendation.rung)
     return Facts(
         dsreport_version=__version__,
         slug=bundle.slug,
@@ -348,7 +352,7 @@ def _analyse(bundle: Bundle) -> Facts:
                 "golden": golden_fact(spec, bundle.golden),
             }
         ),
-        outcome=outcome_fact(spec, ev, resamples, recommendation.rung or spec.ladder.chosen),
+        outcome=outcome,
         checks=asdict(checks),
         budgets=budgets,
         environment=_environment(),

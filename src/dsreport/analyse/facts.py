@@ -195,6 +195,53 @@ class ComparisonFact(_Fact):
     """The metric has a target."""
 
 
+class HoldBackCostFact(_Fact):
+    """One overall figure with a target, before and after a group goes to the fallback,
+    from counts (see `analyse.holdback`)."""
+
+    name: str
+    """The metric's name, or the outcome count's kind."""
+    label: str
+    label_pm: str
+    over: Literal["all", "served", "period"]
+    """all: a share of every test row (the share acted on); served: a rate over the rows
+    the model still decides; period: an outcome count per period."""
+    direction: Literal["higher_is_better", "lower_is_better"]
+    count: int
+    """Rows counted before (the value's numerator), and after."""
+    count_after: int
+    n: int
+    """The denominator before, and after (test rows, or the rows still served)."""
+    n_after: int
+    before: Num
+    after: Num
+    target: Num
+    met_before: bool
+    met_after: bool
+
+
+class HoldBackFact(_Fact):
+    """What holding a group back costs: the rows it moves to the fallback, and every overall
+    figure with a target that changes exactly."""
+
+    group_n: int
+    """The group's test rows."""
+    moved: int | None = None
+    """Test rows the product acted on that go to the fallback (None: not known)."""
+    total: int
+    """Test rows."""
+    unit: str
+    """What one case is (the outcome's unit, else `cases`)."""
+    period: str | None = None
+    """The outcome's period, which its counts are per."""
+    costs: list[HoldBackCostFact] = Field(default_factory=list)
+
+    @property
+    def breaks(self) -> list[HoldBackCostFact]:
+        """The targets met today that holding the group back would miss."""
+        return [c for c in self.costs if c.met_before and not c.met_after]
+
+
 class ConditionFact(_Fact):
     """One condition of a recommendation, with what it applies to and when to stop."""
 
@@ -216,6 +263,8 @@ class ConditionFact(_Fact):
     """The value the stop rule compares with."""
     stop_rule: str | None = None
     """When to stop (a pilot) or fall back, stated from the interval."""
+    cost: HoldBackFact | None = None
+    """For a group held back: what that does to the overall targets."""
 
 
 class FindingFact(_Fact):

@@ -17,6 +17,7 @@ from dsreport.analyse.checks import Context, verdict
 from dsreport.analyse.checks.ladder import because
 from dsreport.analyse.conditions import simple
 from dsreport.analyse.facts import ConditionFact, FindingFact, RecommendationFact
+from dsreport.analyse.holdback import conflict
 
 LABELS = {
     "ship": "Ship",
@@ -90,10 +91,16 @@ def recommend(c: Context, findings: list[FindingFact]) -> RecommendationFact:
                 else "No budget was set to judge; no"
             )
             reasons.append(f"{within} check raised a warning.")
-        reasons += [f.message for f in warnings]
         terms = [f.condition for f in warnings if f.condition is not None]
         if instead_of is not None:  # conditions on the rung no longer shipped do not apply
             terms = [t for t in terms if t.finding == "gain-inside-noise" or t.rung != c.chosen]
+        # a group held back that costs a target the model meets: said before the warnings
+        reasons += [
+            said
+            for t in _unique(terms)
+            if t.cost and t.slice and (said := conflict(t.slice, t.cost))
+        ]
+        reasons += [f.message for f in warnings]
         if no_target:
             terms.append(
                 simple(

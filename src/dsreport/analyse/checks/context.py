@@ -14,6 +14,7 @@ from dsreport.analyse.facts import (
     FindingFact,
     HeadlineFact,
     MetricFact,
+    OutcomeFact,
     ReviewFact,
     RungFact,
     SliceFact,
@@ -54,6 +55,8 @@ class Context:
     overall: dict[tuple[str, str], MetricFact] = field(default_factory=dict)
     """(rung, metric) -> test-split overall value, for every rung."""
     budgets: list[BudgetFact] = field(default_factory=list)
+    outcome: OutcomeFact | None = None
+    """The business outcome for the chosen rung."""
 
     def rung_name(self, rung_id: str) -> str:
         return next((r.name for r in self.ladder if r.id == rung_id), rung_id)
@@ -61,6 +64,12 @@ class Context:
     @property
     def chosen(self) -> str:
         return self.spec.ladder.chosen
+
+    @property
+    def test_cases(self) -> int | None:
+        """Rows of the test split: the predictions', else the most a metric was measured on."""
+        most = max((m.n or 0 for m in self.chosen_overall.values()), default=0)
+        return self.data.test_n or most or None
 
     @property
     def decision_name(self) -> str | None:

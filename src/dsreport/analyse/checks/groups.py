@@ -5,25 +5,48 @@ from __future__ import annotations
 from dsreport.analyse import conditions
 from dsreport.analyse import format as F
 from dsreport.analyse.checks.context import Context, finding
-from dsreport.analyse.facts import FindingFact
+from dsreport.analyse.facts import ConditionFact, FindingFact, MetricFact
+from dsreport.analyse.holdback import hold_back_cost
+
+
+def _hold_back(c: Context, m: MetricFact, n: int) -> ConditionFact:
+    """The group of `m` to the fallback, with what that costs the overall targets."""
+    group = {
+        g.name: g
+        for g in c.metrics
+        if (g.rung, g.split, g.slice_key, g.slice_value)
+        == (c.chosen, "test", m.slice_key, m.slice_value)
+    }
+    cost = hold_back_cost(c.chosen_overall, group, n, c.test_cases, c.outcome)
+    return conditions.hold_back(m, n, c.test_cases, cost)
 
 
 def slices_behind(c: Context) -> list[FindingFact]:
+    """A group whose whole interval misses a target goes to the fallback; that condition
+    also answers the group's other shortfalls, so it is not asked to decide twice."""
+    behind = [
+        s
+        for s in c.slices
+        if s.judged and (s.below_target_clearly or (s.below_overall and s.decision_metric))
+    ]
+    held = {
+        (s.key, s.value): _hold_back(c, s.metric, s.n)
+        for s in reversed(behind)  # the first miss of a group is the one kept
+        if s.below_target_clearly and s.metric.target is not None
+    }
     out = []
-    for s in c.slices:
-        if not s.judged or not (s.below_target_clearly or (s.below_overall and s.decision_metric)):
-            continue
+    for s in behind:
         m = s.metric
         worse = "below" if m.direction == "higher_is_better" else "above"
         interval = f" (95% interval {m.interval.text})" if m.interval else ""
         if s.below_target_clearly and m.target is not None:
             why = f"its whole interval misses the target {m.target.text}"
-            condition = conditions.pilot(m, "slice-left-behind", "it falls short on this group")
+            condition = _hold_back(c, m, s.n)
         else:
             overall = c.chosen_overall.get(m.name)
             against = f" {overall.value.text}" if overall else ""
             why = f"its whole interval lies {worse} the overall value{against}"
-            condition = conditions.simple(
+            condition = held.get((s.key, s.value)) or conditions.simple(
                 f"Before launch, decide for {s.key} = {s.value} (n = {s.n:,}): {m.label} is "
                 f"{m.value.text}{interval} against{against} overall; give this group its own "
                 "threshold, more training data or the fallback.",

@@ -71,7 +71,7 @@ def _missed(c: Context, m: MetricFact, key: bool) -> FindingFact:
         else "Confirm it in a pilot before full launch, or evaluate on more data.",
         metric=m.name,
         rung=m.rung,
-        condition=conditions.pilot(m, "target-missed", why, _worst(c, m))
+        condition=conditions.pilot(m, "target-missed", why, _worst(c, m), c.test_cases)
         if severity == "warning"
         else None,
         value=m.value.text,
@@ -95,7 +95,7 @@ def _not_secured(c: Context, m: MetricFact) -> FindingFact:
         metric=m.name,
         rung=m.rung,
         condition=conditions.pilot(
-            m, "target-not-secured", f"its interval reaches {side} it", _worst(c, m)
+            m, "target-not-secured", f"its interval reaches {side} it", _worst(c, m), c.test_cases
         ),
         interval=m.interval.text,
         target=m.target.text,
@@ -152,19 +152,19 @@ def test_set_size(c: Context) -> list[FindingFact]:
     need = int(rows) + 1 if rows else None
     if need:
         message += (
-            f" About {F.fmt_count(need)} {conditions.unit(m.name)} would narrow it enough "
+            f" About {F.fmt_count(need)} {conditions.unit(m, c.test_cases)} would narrow it enough "
             f"(now {F.fmt_count(m.n or 0)})."
         )
     condition = conditions.simple(
         f"Before quoting {m.label} as a precise figure, evaluate it on about "
-        f"{F.fmt_count(need)} {conditions.unit(m.name)} (now {F.fmt_count(m.n or 0)})."
+        f"{F.fmt_count(need)} {conditions.unit(m, c.test_cases)} (now {F.fmt_count(m.n or 0)})."
         if need
         else f"Before quoting {m.label} as a precise figure, evaluate it on a larger test set.",
         "test-set-too-small",
         m.name,
         rung=m.rung,
         size=need,
-        size_unit=conditions.unit(m.name),
+        size_unit=conditions.unit(m, c.test_cases),
     )
     return [
         finding(

@@ -6,8 +6,10 @@ every split and the slice sizes; on the test rows, the joint (truth, prediction 
 prediction B) cube of the chosen rung with every other (paired comparisons), each rung's
 top probability by correct or not (coverage, gates, settings, the confidence
 distribution) and each rung's (acted, right) cells jointly with the baseline's (the
-outcome). Probabilities: per group the rows themselves while few (`multisample`), and
-sums and grid histograms over every row for a group past the bound (`multiproba`).
+outcome). The gate reads the top probability as the table gives it: a row at 0.8 whose
+rounded probabilities sum to 1.000001 stays at the gate 0.8, as its reader sees it.
+Probabilities: per group the rows themselves while few (`multisample`), and sums and grid
+histograms over every row for a group past the bound (`multiproba`).
 """
 
 from __future__ import annotations
@@ -139,6 +141,7 @@ class MultiReducer:
             columns = [f"{prefix}{c}" for c in self.classes]
             scores[r] = np.column_stack([_floats(batch[c]) for c in columns])
             proba[r] = rowproba.normalised(scores[r])
+        tops = {r: scores[r].max(axis=1) for r in self.proba}  # the gate reads these
         hits = {r: _hits(truth, scores[r], self.top_k) for r in self.proba if k > self.top_k}
         if s.split_column:
             codes, names = factor(batch[s.split_column])
@@ -166,7 +169,8 @@ class MultiReducer:
             if name == "test" or not s.split_column:
                 tested = {r: pick(a) for r, a in predicted.items()}
                 h = {r: pick(a) for r, a in hits.items()}
-                self._test(batch, sel, every, t, tested, rows, h, pick(positions))
+                top = {r: pick(a) for r, a in tops.items()}
+                self._test(batch, sel, every, t, tested, (rows, top), h, pick(positions))
 
     def _test(
         self,
@@ -175,26 +179,28 @@ class MultiReducer:
         every: bool,
         truth: Codes,
         predicted: dict[str, Codes],
-        proba: dict[str, Array],
+        probabilities: tuple[dict[str, Array], dict[str, Array]],
         hits: dict[str, Any],
         positions: Codes,
     ) -> None:
-        """The test rows of one batch (`sel` of it; all when `every`)."""
+        """The test rows of one batch (`sel` of it; all when `every`); `probabilities`: each
+        rung's probabilities (renormalised) and its top probability as the table gives it."""
         k, chosen = len(self.classes), self.chosen
+        proba, tops = probabilities
         right = {r: (p == truth) & (truth >= 0) for r, p in predicted.items()}
-        for r, p in proba.items():
-            self.confidence[r].add(p.max(axis=1), right[r])
+        for r, top in tops.items():
+            self.confidence[r].add(top, right[r])
         if chosen in predicted:
             for other, out in predicted.items():
                 if other != chosen:
                     cube = self.cubes.setdefault(other, np.zeros(k**3))
                     cube += np.bincount((truth * k + predicted[chosen]) * k + out, minlength=k**3)
         with np.errstate(invalid="ignore"):  # a missing confidence never passes the gate
-            acted = {r: np.asarray(p.max(axis=1) >= self.gate) for r, p in proba.items()}
+            acted = {r: np.asarray(top >= self.gate) for r, top in tops.items()}
         base: Any = 0
-        if self.baseline in proba:
+        if self.baseline in tops:
             base = acted[self.baseline] * 2 + right[self.baseline]
-        for r in proba:
+        for r in tops:
             cells = (acted[r] * 2 + right[r]) * 4 + base
             joint = self.outcome.setdefault(r, np.zeros(16))
             joint += np.bincount(np.asarray(cells, dtype=np.int64), minlength=16)

@@ -77,7 +77,8 @@ class _MulticlassSql(_Sql):
     def base(self) -> str:
         """CTEs up to `rows`: position, split, label and its class index `y`, slices (s0 ...),
         each rung's prediction (d0 ...) and, with probabilities, the raw ones (p0_0 ...),
-        the divided ones (q0_0 ...), the top one (t0) and its class (m0)."""
+        the divided ones (q0_0 ...), the top one (t0) and its class (m0), and the top raw
+        one (u0), which the gate and the confidence rows read."""
         section, k = self.section, len(self.classes)
         split = self.text(section.split_column) if section.split_column else _text("test")
         label = self.text(section.label_column)
@@ -106,6 +107,8 @@ class _MulticlassSql(_Sql):
             ]
             qs = ", ".join(self.q(i, j) for j in range(k))
             tops.append(f"GREATEST({qs}) AS t{i}")
+            given = ", ".join(self.p(i, j) for j in range(k))
+            tops.append(f"GREATEST({given}) AS u{i}")  # as given: what the gate reads
         argmax = [
             "CASE "
             + " ".join(f"WHEN {self.q(i, j)} = t{i} THEN {j}" for j in range(k))
@@ -210,7 +213,7 @@ class _MulticlassSql(_Sql):
         )
 
     def acted(self, i: int) -> str:
-        return f"CASE WHEN t{i} >= {_number(gate_of(self.spec))} THEN 1 ELSE 0 END"
+        return f"CASE WHEN u{i} >= {_number(gate_of(self.spec))} THEN 1 ELSE 0 END"
 
     def right(self, i: int) -> str:
         return f"CASE WHEN d{i} = label THEN 1 ELSE 0 END"
@@ -245,7 +248,7 @@ class _MulticlassSql(_Sql):
         if not self.with_proba:
             return ""
         rows = [
-            f"  SELECT {_text(self.rungs[i][0])} AS rung, t{i} AS conf, {self.right(i)} AS right_ "
+            f"  SELECT {_text(self.rungs[i][0])} AS rung, u{i} AS conf, {self.right(i)} AS right_ "
             "FROM rows WHERE split = 'test'"
             for i in self.with_proba
         ]
