@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 from dsreport import __version__
 from dsreport.errors import Problem
 from dsreport.load.paths import Limits, LoadOptions
-from dsreport.result import BuildResult
+from dsreport.result import BuildResult, outcome
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
@@ -148,11 +148,12 @@ def _named_files(raw: bytes, limits: Limits) -> list[list[Any]]:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    """Write `path` whole (staged, then renamed); a cache that cannot be written is no error."""
+    """Write `path` whole (staged, then renamed); a cache that cannot be written is no error.
+    Keys keep their order: a recorded build report reads back as it was printed."""
     staged = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        staged.write_text(json.dumps(data, indent=1), encoding="utf-8")
         staged.replace(path)
     except OSError:
         staged.unlink(missing_ok=True)
@@ -346,6 +347,7 @@ class BuildCache:
             timings={"cache": time.perf_counter() - start},
             notes=entry.get("notes", []),
             cached=True,
+            outcome=entry.get("outcome"),
         )
 
     def store(self, bundle: Path, key: str, result: BuildResult) -> None:
@@ -358,6 +360,7 @@ class BuildCache:
                 "files": _snapshot(self.out, result.artifacts),
                 "warnings": [w.as_dict() for w in result.warnings],
                 "notes": result.notes,
+                "outcome": outcome(result.facts),
             }
         )
         _write_json(self.file, entries)
