@@ -30,7 +30,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -327,9 +327,17 @@ class BuildCache:
             return {}
         return data if isinstance(data, dict) else {}
 
+    @cached_property
+    def _recorded(self) -> dict[str, Any]:
+        return self._entries()
+
+    def holds(self, bundle: Path) -> bool:
+        """Whether an entry is recorded for `bundle` (the entries are read once, for both)."""
+        return unsealed(self._recorded.get(str(bundle.resolve()))) is not None
+
     def lookup(self, bundle: Path, key: str) -> BuildResult | None:
         start = time.perf_counter()
-        entry = unsealed(self._entries().get(str(bundle.resolve())))
+        entry = unsealed(self._recorded.get(str(bundle.resolve())))
         if entry is None or entry.get("key") != key:
             return None
         files: dict[str, str] = entry.get("files", {})
