@@ -22,7 +22,8 @@ from dsreport.analyse.predictions import prediction_stats
 from dsreport.analyse.reduce import PredictionStats, reduce_rows
 from dsreport.analyse.reduce.sql import statistics_sql
 from dsreport.errors import BundleError
-from dsreport.load.loader import Bundle, collect_problems, load_bundle
+from dsreport.load.loaded import Bundle
+from dsreport.load.loader import collect_problems, load_bundle
 from dsreport.load.tables import Table
 from helpers import EXAMPLES, edit_yaml
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from dsreport.buildtool.latekey import LateKey
     from dsreport.buildtool.worker import Worker
     from dsreport.importers.predictions import Started
-    from dsreport.load.loader import Bundle
+    from dsreport.load.loaded import Bundle
 
 TASK_EXAMPLES = _examples.TASK_EXAMPLES
 

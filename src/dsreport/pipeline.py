@@ -15,7 +15,8 @@ from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.buildtool.staging import Staging
 from dsreport.buildtool.worker import Worker, default_jobs
 from dsreport.errors import UsageError
-from dsreport.load.loader import Bundle, load_bundle
+from dsreport.load.loaded import Bundle
+from dsreport.load.loader import load_bundle
 from dsreport.load.paths import LoadOptions
 from dsreport.load.previous import read_previous
 from dsreport.render.base import RenderContext, get_renderer, names

@@ -47,7 +47,7 @@ from dsreport.analyse.since.rows import row_digest
 from dsreport.analyse.slices import slice_facts, summaries
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.loader import Bundle
+from dsreport.load.loaded import Bundle
 from dsreport.load.statistics import is_statistics
 from dsreport.load.tables import Table
 

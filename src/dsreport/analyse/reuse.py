@@ -30,7 +30,8 @@ from dsreport.buildtool.cache import (
 from dsreport.bundle.fields import ProseMarker
 from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.loader import SPEC_FILE, Bundle
+from dsreport.load.loaded import Bundle
+from dsreport.load.loader import SPEC_FILE
 from dsreport.load.streamed import StreamedTable
 
 _NUMERIC = ("numpy", "pandas", "pyarrow")

@@ -61,7 +61,8 @@ def slug_of(bundle: Path) -> str:
     """The slug a build of `bundle` will use, read cheaply from dsreport.yaml through the
     loader's own checks (no symbolic link, device or FIFO, the size capped); the folder's
     name when the file cannot be read (the build then reports why)."""
-    from dsreport.load.loader import SPEC_FILE, slugify
+    from dsreport.load.loaded import slugify
+    from dsreport.load.loader import SPEC_FILE
     from dsreport.load.paths import Limits, read_checked
     from dsreport.load.yamlsrc import parse_yaml
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dsreport.load.columns import factor
-from dsreport.load.loader import slugify
+from dsreport.load.loaded import slugify
 
 TRUTH = ("label", "target", "y", "y_true", "truth", "ground_truth", "true_label", "actual")
 IDS = ("id", "row_id", "case_id", "example_id", "uid", "key")

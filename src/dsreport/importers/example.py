@@ -61,7 +61,7 @@ def init_from_example(directory: str | Path, task: str = "binary") -> Path:
 def renamed(text: str, title: str) -> str:
     """The example's YAML with the project's name, slug and title comment set to `title`,
     comments and layout kept."""
-    from dsreport.load.loader import slugify
+    from dsreport.load.loaded import slugify
 
     project = re.search(r"(?m)^project:\n((?:[ #].*\n|\n)*)", text)
     if project is None:

@@ -33,7 +33,7 @@ from dsreport.importers.columns import (
     most_probable,
 )
 from dsreport.importers.mlflowrun import RunData
-from dsreport.load.loader import slugify
+from dsreport.load.loaded import slugify
 from dsreport.vocabulary import GLOSSARY, LOWER_IS_BETTER, METRIC_ALIASES
 
 MLFLOW_NAMES: Final = {

@@ -16,7 +16,7 @@ import yaml
 
 from dsreport.bundle.questions import todo
 from dsreport.importers.example import ready_target, title_of
-from dsreport.load.loader import slugify
+from dsreport.load.loaded import slugify
 from dsreport.load.yamlsrc import Loc
 
 HEADER = """\

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +13,13 @@ from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.serving import MODEL_SUFFIXES
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import BundleError, Problem, sort_problems
-from dsreport.load.artifacts import ResolvedEnvironment, check_model
+from dsreport.load.artifacts import check_model
 from dsreport.load.checks import Collector, check_spec
 from dsreport.load.codecheck import check_code_files
 from dsreport.load.deckcheck import check_deck_template
 from dsreport.load.exampletext import example_text_problems
-from dsreport.load.golden import GoldenRow, read_golden
+from dsreport.load.golden import read_golden
+from dsreport.load.loaded import Bundle, slugify
 from dsreport.load.messages import dotted, validation_problems
 from dsreport.load.namechecks import check_names_and_comparisons
 from dsreport.load.openitems import OpenItem, fold, take_open_items
@@ -41,41 +39,6 @@ from dsreport.load.tables import Table, read_table
 from dsreport.load.yamlsrc import YamlDoc, parse_yaml
 
 SPEC_FILE = "dsreport.yaml"
-
-
-@dataclass
-class Bundle:
-    """A loaded, validated bundle: the spec with prose inlined, its tables and files."""
-
-    root: Path
-    spec: BundleSpec
-    doc: YamlDoc
-    predictions: Table | StreamedTable | None = None
-    """In memory, or streamed (a large Parquet table of a task in STREAMED_TASKS:
-    `load.streamed`)."""
-    reviewed: Table | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
-    prose_sources: dict[str, str] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
-    digest: str = ""
-    golden: list[GoldenRow] = field(default_factory=list)
-    """The golden set's rows, read and checked against the contract."""
-    environment: ResolvedEnvironment = field(default_factory=ResolvedEnvironment)
-    """The model's Python version and pinned packages."""
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    """Files read where they lie rather than held in `files` (a streamed table's, a large
-    Parquet file's), by path: what keys them in the digest and the caches
-    (`source.fingerprint`)."""
-
-    @property
-    def slug(self) -> str:
-        return self.spec.project.slug or slugify(self.spec.project.name)
-
-
-def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:64].strip("-")
-    return slug or "report"
 
 
 def _locate_spec(path: Path) -> tuple[Path, Problem | None]:

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from dsreport.analyse.facts import Facts
 from dsreport.errors import UsageError
-from dsreport.load.loader import Bundle
+from dsreport.load.loaded import Bundle
+from dsreport.render.tableview import TableView, view_of
 
 
 @dataclass
@@ -32,6 +33,16 @@ class RenderContext:
     """User folders searched for templates before the shipped ones."""
     notes: list[str] = field(default_factory=list)
     """Things the renderer wants the user to know (a fallback taken, say)."""
+    views: dict[str, TableView | None] = field(default_factory=dict)
+    """`table()`'s answers, taken ahead for a worker given the bundle without its rows."""
+
+    def table(self, which: Literal["predictions", "reviewed"]) -> TableView | None:
+        """The predictions or the reviewed examples as the PDF shows them: their files, row
+        count and (reviewed examples) the first `appendix_rows` rows as text."""
+        if which not in self.views:
+            head = self.bundle.spec.audiences.ds.appendix_rows if which == "reviewed" else 0
+            self.views[which] = view_of(getattr(self.bundle, which), head)
+        return self.views[which]
 
     def path(self, suffix: str) -> Path:
         """`<out>/<slug><suffix>`: every artifact's name starts with the bundle's slug."""

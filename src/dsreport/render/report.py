@@ -14,7 +14,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from dsreport.load.streamed import StreamedTable
 from dsreport.render import charts as charts_module
 from dsreport.render import reportview as view
 from dsreport.render.base import RenderContext, Renderer, register
@@ -65,11 +64,8 @@ def _chart_view(chart: charts_module.Chart) -> dict[str, str]:
 class HtmlReport:
     """Everything the template needs, selected from the facts and the bundle."""
 
-    def __init__(self, ctx: RenderContext, appendix_rows: int | None = None) -> None:
+    def __init__(self, ctx: RenderContext) -> None:
         self.ctx = ctx
-        self.appendix_rows = (
-            ctx.bundle.spec.audiences.ds.appendix_rows if appendix_rows is None else appendix_rows
-        )
 
     def context(self) -> dict[str, Any]:
         facts, bundle = self.ctx.facts, self.ctx.bundle
@@ -77,11 +73,7 @@ class HtmlReport:
         made = charts_module.all_charts(facts)
         charts: dict[str, Any] = dict.fromkeys(CHART_KEYS)
         charts.update({key: _chart_view(chart) for key, chart in made.items()})
-        reviewed = bundle.reviewed.frame if bundle.reviewed is not None else None
-        rows: list[dict[str, str]] = []
-        if reviewed is not None:
-            head = reviewed.head(self.appendix_rows).astype("string").fillna("")
-            rows = head.to_dict(orient="records")  # type: ignore[assignment]
+        reviewed = self.ctx.table("reviewed")
         names = sorted(
             {m.name for m in facts.metrics} | ({"error_rate"} if facts.review else set())
         )
@@ -120,8 +112,8 @@ class HtmlReport:
             "slice_groups": view.slice_groups(facts, aimed),
             "metric_labels": view.metric_labels(facts),
             "fields_inline": max(len(design.inputs), len(design.outputs)) <= view.INLINE_FIELDS,
-            "appendix_rows": rows,
-            "review_total": len(reviewed) if reviewed is not None else 0,
+            "appendix_rows": list(reviewed.head) if reviewed is not None else [],
+            "review_total": reviewed.rows if reviewed is not None else 0,
             "definitions": definitions,
             "diagrams": diagrams,
             "keywords": keywords,
@@ -204,18 +196,18 @@ def attached_tables(ctx: RenderContext) -> tuple[list[tuple[str, str, str]], lis
     kept, left = [], []
     limit = f"tables over {ATTACH_LIMIT // 1024 // 1024} MB stay beside it"
     for section, table, what in (
-        (interrogation.predictions, bundle.predictions, "Predictions table"),
-        (interrogation.reviewed_examples, bundle.reviewed, "Reviewed examples, all rows"),
+        (interrogation.predictions, ctx.table("predictions"), "Predictions table"),
+        (interrogation.reviewed_examples, ctx.table("reviewed"), "Reviewed examples, all rows"),
     ):
         if section is None:
             continue
-        if isinstance(table, StreamedTable):
+        if table is not None and table.streamed:
             left.append(
                 f"{section.path} ({table.rows:,} rows, read in batches) is not attached to the "
                 "PDF: a streamed table stays beside it"
             )
             continue
-        paths = table.sources if table is not None else [section.path]
+        paths = list(table.sources) if table is not None else [section.path]
         size = sum(
             len(bundle.files[p]) if p in bundle.files else (bundle.root / p).stat().st_size
             for p in paths

@@ -13,14 +13,17 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dsreport.buildtool import stop
 from dsreport.buildtool.progress import SILENT, Progress
 from dsreport.buildtool.worker import Worker
 from dsreport.errors import BuildError, DsreportError
-from dsreport.load.streamed import StreamedTable
-from dsreport.load.tables import Part, Table
 from dsreport.render.base import _BUILTIN, RenderContext, get_renderer
+
+if TYPE_CHECKING:
+    from dsreport.load.streamed import StreamedTable
+    from dsreport.load.tables import Table
 
 MAIN = "ds"
 """The PDF: the renderer that takes longest, which the others are run beside."""
@@ -75,8 +78,10 @@ def _worker_renderers(
 
 
 def _sources_only(table: Table | StreamedTable | None) -> Table | StreamedTable | None:
-    """The predictions without their rows: which files they come from is all the PDF's
-    attachments need (a streamed table holds no rows)."""
+    """The predictions without their rows (a streamed table holds none): the deck and the
+    handoff read only which files they come from."""
+    from dsreport.load.tables import Part, Table
+
     if isinstance(table, Table):
         parts = [Part(p.file, p.rows) for p in table.parts]
         return dataclasses.replace(table, frame=table.frame.iloc[:0], row_lines=None, parts=parts)
@@ -86,7 +91,15 @@ def _sources_only(table: Table | StreamedTable | None) -> Table | StreamedTable 
 def _for_worker(ctx: RenderContext, names: Sequence[str]) -> RenderContext:
     """What the worker's renderers read, without what they do not: never the predictions
     table (10 million rows would cross the pipe for nothing), nor the tables' raw bytes
-    unless the PDF, which attaches them, is among them."""
+    unless the PDF, which attaches them, is among them.
+
+    The PDF alone reads its tables through `ctx.table()`, so it gets those answers ready
+    and the bundle without any table or golden row: unpickling it then imports neither
+    the loader nor pandas, which keeps the worker's imports shorter than the analysis."""
+    if list(names) == [MAIN]:
+        views = {which: ctx.table(which) for which in ("predictions", "reviewed")}
+        bundle = dataclasses.replace(ctx.bundle, predictions=None, reviewed=None, golden=[])
+        return dataclasses.replace(ctx, bundle=bundle, notes=[], views=views)
     bundle = dataclasses.replace(ctx.bundle, predictions=_sources_only(ctx.bundle.predictions))
     if MAIN not in names:
         interrogation = ctx.bundle.spec.interrogation

@@ -16,7 +16,7 @@ from dsreport.analyse import format as F
 from dsreport.analyse.facts import Facts
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.deckcheck import slide_kinds
-from dsreport.load.loader import Bundle
+from dsreport.load.loaded import Bundle
 from dsreport.render.base import RenderContext
 from dsreport.render.deck.blocks import footer
 from dsreport.render.deck.draw import TITLE_SIZES, drop_empty_placeholders, set_title

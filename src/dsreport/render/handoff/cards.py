@@ -13,7 +13,7 @@ import yaml
 
 from dsreport.analyse.facts import Facts, MetricFact
 from dsreport.bundle.spec import BundleSpec
-from dsreport.load.loader import slugify
+from dsreport.load.loaded import slugify
 
 THRESHOLD_FREE = frozenset({"roc_auc", "average_precision", "log_loss", "brier", "ece"})
 """Binary metrics that do not depend on the decision threshold (the facts carry it anyway)."""

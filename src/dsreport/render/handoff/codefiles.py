@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dsreport.errors import BuildError
 from dsreport.load.codecheck import GENERATED, package_paths
-from dsreport.load.loader import Bundle
+from dsreport.load.loaded import Bundle
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dsreport import strictjson
 from dsreport.bundle.sections import ContractField
 from dsreport.load.artifacts import model_format, model_parts
 from dsreport.load.codecheck import common_depth, path_parts
-from dsreport.load.loader import Bundle
+from dsreport.load.loaded import Bundle
 
 IMPORTS = {
     "skops": ["skops"],

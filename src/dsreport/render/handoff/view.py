@@ -13,7 +13,7 @@ from dsreport import contract, strictjson
 from dsreport.analyse.facts import Facts, MetricFact, RungFact
 from dsreport.bundle.sections import ContractField
 from dsreport.contract import plain
-from dsreport.load.loader import Bundle
+from dsreport.load.loaded import Bundle
 from dsreport.render.handoff import cards
 from dsreport.render.handoff import contract as examples_of
 from dsreport.render.handoff.codefiles import CodeFiles
