@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from helpers import QUIET_ENV
+from report_helpers import process_env
 
 HEAVY = ("dsreport.analyse.facts", "pydantic", "rich", "yaml", "pandas", "importlib.metadata")
 """What a cache hit printing its build report has no use for."""
@@ -28,13 +27,12 @@ print(json.dumps({{"code": code, "imported": heavy}}), file=sys.stderr)
 
 def _build(*args: str | Path) -> tuple[dict[str, object], dict[str, object]]:
     """`dsreport build ARGS --json` in a new process: the report and what it imported."""
-    env = {**os.environ, **QUIET_ENV}
+    program = [sys.executable, "-c", PROGRAM.format(heavy=HEAVY)]
     proc = subprocess.run(
-        [sys.executable, "-c", PROGRAM.format(heavy=HEAVY), "build", *map(str, args), "--json"],
+        [*program, "build", *map(str, args), "--json"],
         capture_output=True,
         text=True,
-        encoding="utf-8",
-        env=env,
+        env=process_env(),
         timeout=120,
         check=False,
     )
