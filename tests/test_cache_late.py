@@ -40,22 +40,12 @@ def events(monkeypatch: pytest.MonkeyPatch) -> Events:
     return seen
 
 
-class _Idle:
-    """A PDF worker that is never given work: these builds render no PDF."""
-
-    def stop(self) -> None:
-        pass
-
-
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The bundles here were copied a moment ago: count their files as settled; and a PDF
-    worker for the build to wait for (the key is read late only then)."""
-    from dsreport import api
+    """The bundles here were copied a moment ago: count their files as settled."""
     from dsreport.buildtool import latekey
 
     monkeypatch.setattr(latekey, "SETTLED_NS", 0)
-    monkeypatch.setattr(api, "_pdf_worker", lambda only, jobs: _Idle())
 
 
 @pytest.mark.usefixtures("settled")
@@ -118,12 +108,9 @@ def test_a_bundle_changed_during_the_build_is_not_cached(
 
 
 def test_a_bundle_written_a_moment_ago_reads_its_key_first(
-    bundle: Callable[[str], Path], tmp_path: Path, events: Events, monkeypatch: pytest.MonkeyPatch
+    bundle: Callable[[str], Path], tmp_path: Path, events: Events
 ) -> None:
     """Its files may change again within the same tick of the clock, unseen by stat."""
-    from dsreport import api
-
-    monkeypatch.setattr(api, "_pdf_worker", lambda only, jobs: _Idle())
     root, out = bundle("good-binary"), tmp_path / "out"
     assert not build(root, out, only=["facts"]).cached
     assert events == ["key", "load"]
@@ -181,16 +168,3 @@ def test_a_file_changed_a_moment_ago_or_too_many_files_cannot_be_told(
     assert latekey.state([root], []) is not None
     monkeypatch.setattr(latekey, "MAX_ENTRIES", 1)
     assert latekey.state([root], []) is None
-
-
-def test_without_a_worker_the_key_is_read_first(
-    bundle: Callable[[str], Path], tmp_path: Path, events: Events, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No time to spare (one process, or no PDF): read first, the key shares the load's
-    parse of dsreport.yaml."""
-    from dsreport.buildtool import latekey
-
-    monkeypatch.setattr(latekey, "SETTLED_NS", 0)
-    root = bundle("good-binary")
-    assert not build(root, tmp_path / "out", only=["facts"], force=True).cached
-    assert events == ["key", "load"]

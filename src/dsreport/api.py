@@ -86,9 +86,8 @@ def build(
     # the worker's imports overlap with this process's own imports, loading and analysis
     spare = None if lookup else _pdf_worker(only, jobs)
     try:
-        # nothing to look up, and a worker to wait for: the key is read while it renders
-        idle = spare is not None
-        late = _late_key(keyed, root, Path(out_dir), template_dirs, since) if idle else None
+        # nothing to look up: the key is read while the build renders
+        late = None if lookup else _late_key(keyed, root, Path(out_dir), template_dirs, since)
         if late is None:
             key = keyed()
             if lookup and (hit := cache.lookup(root, key)) is not None:
@@ -131,10 +130,8 @@ def _late_key(
     template_dirs: Sequence[Path],
     since: str | Path | None,
 ) -> LateKey | None:
-    """A key read while the PDF renders in its worker, when it can be told that what the
-    key covers did not change since before the load (`dsreport.buildtool.latekey`); else
-    None. Without a worker this process has no time to spare, and the key read first
-    shares its parse of dsreport.yaml with the load (read late, it parses it again)."""
+    """A key read while the build renders, when it can be told that what the key covers
+    did not change since before the load (`dsreport.buildtool.latekey`); else None."""
     from dsreport.buildtool.cache import cache_dir, installation_roots
     from dsreport.buildtool.latekey import LateKey
 

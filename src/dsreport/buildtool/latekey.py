@@ -1,11 +1,10 @@
 """The build key of a build with nothing to look up, computed while it renders.
 
 `--force`, or a first build into an output folder, needs the key only to store the cache
-entry at the end, and while the PDF renders in its worker this process mostly waits. So
-the key (the files dsreport.yaml names, the bundle hashed, and on a cold cache folder
-dsreport's installation hashed and the libraries' versions read) is computed then, in a
-thread started once the facts are ready, not before the load. Without a worker there is
-no time to spare and the key is read first, where it shares the load's parse of the YAML.
+entry at the end; computing it first (the YAML read again for the files it names, the
+bundle hashed, and on a cold cache folder dsreport's installation hashed and the libraries'
+versions read: 0.1-0.4 s) held up the load and the analysis. Instead it is computed in a
+thread started once the facts are ready, while this process waits for the PDF's worker.
 
 Read late, the key must still describe the bytes the build read. So the state of what it
 covers (every file and folder of the bundle and of the template folders, and dsreport's
