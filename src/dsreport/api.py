@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,6 @@ from dsreport.result import BuildResult
 
 if TYPE_CHECKING:
     from dsreport.analyse.facts import Facts
-    from dsreport.buildtool.latekey import LateKey
     from dsreport.buildtool.worker import Worker
     from dsreport.importers.predictions import Started
     from dsreport.load.loaded import Bundle
@@ -73,25 +72,17 @@ def build(
     check_output_folder(Path(out_dir), root)  # before anything reads or writes there
     recover(Path(out_dir))  # a build cut short in its commit is undone first
     cache = BuildCache(Path(out_dir))
-
-    def keyed() -> str:
-        key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
-        if since is None:
-            return key
-        digest = since_digest(Path(since), options)  # the outputs depend on it too
-        return hashlib.sha256(f"{key}:{digest}".encode()).hexdigest()
-
     lookup = not force and cache.holds(root)
     # a build that will render (nothing to look up) starts its PDF worker first, so that
     # the worker's imports overlap with this process's own imports, loading and analysis
     spare = None if lookup else _pdf_worker(only, jobs)
     try:
-        # nothing to look up: the key is read while the build renders
-        late = None if lookup else _late_key(keyed, root, Path(out_dir), template_dirs, since)
-        if late is None:
-            key = keyed()
-            if lookup and (hit := cache.lookup(root, key)) is not None:
-                return hit
+        key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
+        if since is not None:  # the outputs depend on the last review too
+            digest = since_digest(Path(since), options)
+            key = hashlib.sha256(f"{key}:{digest}".encode()).hexdigest()
+        if lookup and (hit := cache.lookup(root, key)) is not None:
+            return hit
         spare = spare or _pdf_worker(only, jobs)
         from dsreport.buildtool import stop
         from dsreport.pipeline import build as _build
@@ -109,37 +100,12 @@ def build(
                 progress=progress or SILENT,
                 since=since,
                 spare=spare,
-                beside=late.start if late is not None else None,
             )
     finally:
         if spare is not None:
             spare.stop()
-    if late is not None:
-        late_key = late.result()
-        if late_key is None:  # the bundle may have changed while the build read it
-            return result
-        key = late_key
     cache.store(root, key, result)
     return result
-
-
-def _late_key(
-    keyed: Callable[[], str],
-    root: Path,
-    out_dir: Path,
-    template_dirs: Sequence[Path],
-    since: str | Path | None,
-) -> LateKey | None:
-    """A key read while the build renders, when it can be told that what the key covers
-    did not change since before the load (`dsreport.buildtool.latekey`); else None."""
-    from dsreport.buildtool.cache import cache_dir, installation_roots
-    from dsreport.buildtool.latekey import LateKey
-
-    inside = [p for p in (out_dir, cache_dir()) if p.resolve().is_relative_to(root.resolve())]
-    if since is not None or inside:
-        return None
-    late = LateKey(keyed, [root, *template_dirs], installation_roots())
-    return late if late.usable else None
 
 
 def _pdf_worker(only: Sequence[str] | None, jobs: int | None) -> Worker | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,14 +66,11 @@ def build(
     progress: Progress = SILENT,
     since: str | Path | None = None,
     spare: Worker | None = None,
-    beside: Callable[[], object] | None = None,
 ) -> BuildResult:
     """Build every artifact; `force` recomputes the analysis even when only prose changed,
     `jobs` caps the processes used (default: DSREPORT_JOBS, else the cores available),
     `since` is the last review to compare with (its PDF, facts.json or output folder),
-    `spare` a worker started with `dsreport.render.run:warm_up` (the caller stops it),
-    `beside` work for this process's idle time, started once the facts are ready (the
-    PDF then renders mostly in a worker)."""
+    `spare` a worker started with `dsreport.render.run:warm_up` (the caller stops it)."""
     timings: dict[str, float] = {}
     if only:
         select_renderers(only, ())  # an unknown name is a usage error before any work
@@ -86,9 +83,6 @@ def build(
         if previous is not None:
             facts = with_since(facts, previous)
     names = select_renderers(only, bundle.spec.audiences.outputs)
-    processes = _jobs(jobs, spare)  # before `beside` starts: it would count as busy
-    if beside is not None:
-        beside()
     out = Path(out_dir)
     stage = Staging(out)
     with stage as staging:
@@ -99,7 +93,9 @@ def build(
             formats=tuple(formats),
             template_dirs=tuple(template_dirs),
         )
-        timings.update(render_all(ctx, names, jobs=processes, progress=progress, spare=spare))
+        timings.update(
+            render_all(ctx, names, jobs=_jobs(jobs, spare), progress=progress, spare=spare)
+        )
         with _stage("write", timings, progress):
             artifacts = stage.commit()
     return BuildResult(

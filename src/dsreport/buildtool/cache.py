@@ -7,8 +7,7 @@ dsreport (its code, templates and assets) and the versions of the libraries it r
 computes with, the renderers and formats asked for, the load limits and
 SOURCE_DATE_EPOCH. A hit also requires every recorded output to be present with the bytes
 it was written with, so an output edited or deleted by hand is rebuilt. `--force` skips
-the lookup; a build with nothing to look up reads its key while it renders, and keeps it
-only if nothing the key covers changed since before the load (`latekey`).
+the lookup.
 
 Every entry carries a digest of its content, checked when it is read: an entry edited by
 hand or cut short is ignored and rebuilt. The digest is not a signature: whoever can write
@@ -220,7 +219,9 @@ def installation_digest() -> str:
     Kept in the cache folder under every file's name, size, times and inode: a lookup
     then reads no file of the installation (writing a file changes its change time, which
     cannot be set back)."""
-    roots = installation_roots()
+    from dsreport.resources import assets_dir, templates_dir
+
+    roots = (_PACKAGE, templates_dir(), assets_dir())
     listing = []
     for root in roots:
         for path, info in _stats(root):
@@ -232,13 +233,6 @@ def installation_digest() -> str:
         "\n".join(listing),
         lambda: "".join(_tree_digest(p) for p in roots),
     )
-
-
-def installation_roots() -> tuple[Path, ...]:
-    """The folders of the installed dsreport: its code, templates and assets."""
-    from dsreport.resources import assets_dir, templates_dir
-
-    return (_PACKAGE, templates_dir(), assets_dir())
 
 
 def _short(text: str) -> str:
