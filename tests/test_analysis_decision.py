@@ -157,10 +157,20 @@ def test_slices_in_the_noise_are_information_not_warnings() -> None:
     assert summary.judged == 16 and summary.below_target_clearly == 0
     assert 0 < summary.below_target <= 16
     assert 3 < summary.expected_by_chance < 9  # the MAE sits 1 point inside its target
-    assert f"about {summary.expected_by_chance:.1f}" in found.message or "about " in found.message
+    # the evidence prints the count the message gives, not a rounding of its own
+    assert f"about {found.evidence['by_chance']} would be by chance" in found.message
 
 
 # ---------------------------------------------------------------------------- the examples
+
+
+def test_a_finding_s_evidence_prints_the_count_its_message_gives() -> None:
+    """Before: 'about 0.91 would be by chance alone' above 'by chance 0.9'."""
+    facts = analyse_folder(EXAMPLES / "tumour-triage")
+    found = [f for f in facts.findings if f.id == "slices-too-few-to-judge"]
+    assert [f.evidence["by_chance"] for f in found] == ["0.91", "0.45", "0.39"]
+    for f in found:
+        assert f"about {f.evidence['by_chance']} would be by chance alone" in f.message
 
 
 def test_tumour_triage_shows_the_paired_test_on_specificity() -> None:

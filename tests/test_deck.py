@@ -260,11 +260,14 @@ def test_slide_titles_are_sentences_from_the_facts(examples: dict[str, Any]) -> 
         "Benign cases sent to the senior reader: 53 a month with Logistic regression, 145 today",
         "We tried 4 approaches, simplest first, and chose Logistic regression",
         "What it looks like: cases a reviewer checked",
-        "When in doubt: put the case in the senior-first queue.",
+        "When in doubt: put the case in the senior-first queue",
         "Speed and running cost are within budget",
         "What we ask of you, and what happens next",
     ]
     assert [s.slide_layout.name for s in prs.slides][:2] == ["Title Slide", "Title Only"]
+    for deck, _, _ in examples.values():  # a title is a headline: no full stop at its end
+        titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
+        assert [t for t in titles if t.endswith(".")] == []
 
 
 def _charts(slide: Any) -> list[Any]:

@@ -297,6 +297,21 @@ def test_a_statistics_table_without_its_columns_says_which(statistics_bundle: Pa
     assert problem.hint is not None and problem.hint.startswith("the columns are: part, split")
 
 
+def test_a_statistics_table_without_test_counts_says_so(statistics_bundle: Path) -> None:
+    """Count and score rows of the train split only: the table has nothing the reports show."""
+    _write(
+        statistics_bundle,
+        lambda f: f[f.slice_column.isna() & (f.part != "pair")].assign(split="train"),
+    )
+    assert _errors(statistics_bundle) == [
+        "error: data/statistics.parquet: the statistics table has no count row of the split 'test'"
+    ]
+    problem = next(p for p in collect_problems(statistics_bundle) if p.severity == "error")
+    assert problem.hint == (
+        "see docs/analysis.md, 'The statistics table', for the query that writes it"
+    )
+
+
 def test_a_statistics_table_is_read_as_its_task_s(statistics_bundle: Path) -> None:
     """A binary table named by a multiclass bundle: the multiclass table's columns are asked."""
     edit_yaml(statistics_bundle, "task: binary", "task: multiclass")

@@ -199,6 +199,15 @@ def test_a_multiclass_statistics_table_gets_every_problem_located(
     ]
 
 
+def test_a_multiclass_statistics_table_without_test_counts_says_so(
+    statistics_bundle: Path,
+) -> None:
+    _write(statistics_bundle, lambda f: f[f.part != "count"])
+    assert _errors(statistics_bundle) == [
+        "error: data/statistics.parquet: the statistics table has no count row of the split 'test'"
+    ]
+
+
 def test_a_multiclass_statistics_table_without_its_columns_says_which(
     statistics_bundle: Path,
 ) -> None:

@@ -224,6 +224,15 @@ def test_a_regression_statistics_table_gets_every_problem_located(
     ]
 
 
+def test_a_regression_statistics_table_without_test_groups_says_so(
+    statistics_bundle: Path,
+) -> None:
+    _write(statistics_bundle, lambda f: f[f.part != "group"])
+    assert _errors(statistics_bundle) == [
+        "error: data/statistics.parquet: the statistics table has no group row of the split 'test'"
+    ]
+
+
 def test_the_queries_are_written_in_each_engine_s_sql() -> None:
     spec = load_bundle(EXAMPLE).spec
     duck = regression_sql(spec, "duckdb", "exact")

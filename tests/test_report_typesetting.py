@@ -115,6 +115,26 @@ def test_no_paragraph_is_said_twice(builds: Builds, name: str) -> None:
     assert {t: n for t, n in seen.items() if n > 1} == {}
 
 
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_no_page_ends_on_a_table_s_group_heading(builds: Builds, name: str) -> None:
+    """Before: digit-routing's page 9 ended on 'Macro F1 decision metric', its comparisons
+    on the next page."""
+    build = example(builds, name)
+    groups = {
+        " ".join(row.text.split())
+        for row in html_tree(build).find_all("tr")
+        if row.attrs.get("class") == "group"
+    }
+    assert groups, "the comparisons table has its metric groups"
+    footer = {f"Page {n}" for n in range(1, 100)} | {facts_of(build)["recommendation"]["label"]}
+    ends = []
+    for page in pdf_text(build.file("-report.pdf"), layout=True).split("\f"):
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        lines = [line for line in lines if line.split(" of ")[0] not in footer]
+        ends += lines[-1:]
+    assert [end for end in ends if end in groups] == []
+
+
 def test_a_caption_says_only_what_its_chart_shows(builds: Builds) -> None:
     """Boilerplate found on review: a 'seeded sample' where nothing was sampled, dot sizes
     that do not vary."""

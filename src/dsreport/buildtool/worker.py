@@ -14,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Generator
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,9 @@ class Worker:
     It first runs `warm` ("dsreport.pkg:function", no arguments; a failure there is left
     for the work itself to report), typically importing what the work will need, while this
     process goes on; then `call` gives it one function to run and `result` waits for it.
+    A `warm` that is a generator runs to its first `yield` whatever happens, and then one
+    step after another only while no work has been sent: what it does ahead (compiling
+    templates, say) never delays the work.
     """
 
     def __init__(self, warm: str | None = None) -> None:
@@ -158,12 +163,29 @@ def _function(target: str) -> Any:
     return getattr(import_module(module), name)
 
 
+def _sent() -> bool:
+    """Whether our parent has written more (the work, or the end of its input)."""
+    try:
+        return bool(select.select([sys.stdin.buffer], [], [], 0)[0])
+    except (OSError, ValueError):  # no select on a pipe here: warm no further
+        return True
+
+
+def _warm(target: str) -> None:
+    steps = _function(target)()
+    if isinstance(steps, Generator):
+        for _ in steps:
+            if _sent():
+                steps.close()
+                break
+
+
 def main() -> None:
     try:  # both from our parent only; nothing more is sent when no work is left for us
         warm = pickle.load(sys.stdin.buffer)
         if warm is not None:
             with contextlib.suppress(Exception):  # the work itself reports what failed
-                _function(warm)()
+                _warm(warm)
         target, args, kwargs = pickle.load(sys.stdin.buffer)
     except EOFError:
         return

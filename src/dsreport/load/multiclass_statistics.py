@@ -34,8 +34,10 @@ from dsreport.load.statcells import (
     Array,
     Layout,
     Text,
+    binning_problems,
     count_problems,
     flag_problems,
+    missing_test_rows,
     read_cells,
     row_problems,
     rung_problems,
@@ -79,7 +81,6 @@ NEEDED = {
 }
 """The cells each part must fill (a sample row its probabilities too); the others stay
 empty (NULL)."""
-BINNINGS = ("exact", "grid")
 WHERE = ("split", "slice_column", "slice_value")
 """The columns that name a group."""
 Index = NDArray[np.intp]
@@ -280,18 +281,5 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
             column,
             "add it to interrogation.classes, or fix the query's text of the class",
         )
-    problems += row_problems(
-        table,
-        part.eq("confidence") & text["binning"].present() & ~text["binning"].isin(BINNINGS),
-        "binning {value} is not exact or grid",
-        "binning",
-    )
-    if not (part.eq("count") & split.eq("test")).any():
-        problems.append(
-            Problem(
-                "the statistics table has no count row of the split 'test'",
-                file=table.file,
-                hint=SQL_HINT,
-            )
-        )
-    return problems
+    problems += binning_problems(table, part.eq("confidence"), text["binning"])
+    return problems + missing_test_rows(table, part.eq("count"), split, "count")

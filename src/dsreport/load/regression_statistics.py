@@ -25,6 +25,7 @@ from dsreport.load.statcells import (
     Text,
     count_problems,
     flag_problems,
+    missing_test_rows,
     read_cells,
     row_problems,
     rung_problems,
@@ -137,12 +138,4 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
         "quantity {value} is not one of: " + ", ".join(quantities),
         "quantity",
     )
-    if not (grouped & split.eq("test")).any():
-        problems.append(
-            Problem(
-                "the statistics table has no group row of the split 'test'",
-                file=table.file,
-                hint=SQL_HINT,
-            )
-        )
-    return problems
+    return problems + missing_test_rows(table, grouped, split, "group")

@@ -1,6 +1,7 @@
 """What every task's statistics table shares: text columns as codes, number columns as
 floats, the first checks of any table (its columns, parts and needed cells), and the
-checks of rungs, splits, slices, counts and flags, each problem with its row and column.
+checks of rungs, splits, slices, counts, flags and binnings, each problem with its row and
+column, and of the test split's rows the table must hold.
 
 Each task's table (`statistics`, `regression_statistics`, `multiclass_statistics`) is a
 `Layout` over these."""
@@ -24,6 +25,8 @@ from dsreport.load.tables import Table
 Mask = NDArray[np.bool_]
 Array = NDArray[np.float64]
 SQL_HINT = "see docs/analysis.md, 'The statistics table', for the query that writes it"
+BINNINGS = ("exact", "grid")
+"""How a score or confidence row bins its probability: exactly, or on the 1/10,000 grid."""
 
 
 @dataclass(frozen=True)
@@ -229,3 +232,27 @@ def slice_problems(spec: BundleSpec, table: Table, text: dict[str, Text]) -> lis
         "a slice row needs its slice_value",
         "slice_value",
     )
+
+
+def binning_problems(table: Table, rows: Mask, binning: Text) -> list[Problem]:
+    """Rows of `rows` whose binning is neither exact nor grid (empty: none)."""
+    return row_problems(
+        table,
+        rows & binning.present() & ~binning.isin(BINNINGS),
+        "binning {value} is not exact or grid",
+        "binning",
+    )
+
+
+def missing_test_rows(table: Table, rows: Mask, split: Text, part: str) -> list[Problem]:
+    """The table's problem when none of `rows` (its `part` rows) is of the split 'test': the
+    reports show the test split, so a table without it has nothing to show."""
+    if (rows & split.eq("test")).any():
+        return []
+    return [
+        Problem(
+            f"the statistics table has no {part} row of the split 'test'",
+            file=table.file,
+            hint=SQL_HINT,
+        )
+    ]

@@ -23,6 +23,8 @@ from dsreport.load.statcells import (
     Array,
     Layout,
     Text,
+    binning_problems,
+    missing_test_rows,
     read_cells,
     row_problems,
     rung_problems,
@@ -44,7 +46,6 @@ NUMBER_COLUMNS = (
 COLUMNS = (*TEXT_COLUMNS, "binning", *NUMBER_COLUMNS)
 DICTIONARY = (*TEXT_COLUMNS, "binning")
 """The text columns, read dictionary-encoded (a few distinct values in a million rows)."""
-BINNINGS = ("exact", "grid")
 NEEDED = {
     "count": ("split", "label", "n"),
     "score": ("split", "rung", "label", "score", "binning", "n", "log_loss_sum", "sq_sum"),
@@ -175,14 +176,8 @@ def _names(spec: BundleSpec, table: Table, text: dict[str, Text]) -> list[Proble
         problems.append(
             Problem("the statistics table has no count rows", file=table.file, hint=SQL_HINT)
         )
-    elif not (counted & split.eq("test")).any():
-        problems.append(
-            Problem(
-                "the statistics table has no count row of the split 'test'",
-                file=table.file,
-                hint=SQL_HINT,
-            )
-        )
+    else:
+        problems += missing_test_rows(table, counted, split, "count")
     return problems
 
 
@@ -191,12 +186,7 @@ def _bins(
 ) -> list[Problem]:
     binning, part = text["binning"], text["part"]
     scored = part.eq("score")
-    problems = row_problems(
-        table,
-        scored & binning.present() & ~binning.isin(BINNINGS),
-        "binning {value} is not exact or grid",
-        "binning",
-    )
+    problems = binning_problems(table, scored, binning)
     grid_rows = scored & binning.eq("grid")
     if grid_rows.any() and (scored & binning.eq("exact")).any():
         first = int(np.flatnonzero(grid_rows)[0])

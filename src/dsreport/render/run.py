@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,15 +52,19 @@ CARRY_LIMIT = 64 * 1024**2
 tables): beyond it the copy through the pipe costs about what the worker saves."""
 
 
-def warm_up() -> None:
+def warm_up() -> Iterator[None]:
     """In a worker started before the analysis: import what the PDF needs (the report's
     modules, matplotlib, WeasyPrint: about a second) while this process loads and analyses,
-    and nothing it does not (the other renderers, python-pptx)."""
-    from dsreport.render import chartstyle
+    and nothing it does not (the other renderers, python-pptx); then, while the facts are
+    not there yet, compile the report's templates."""
+    from dsreport.render import chartstyle, report
 
     get_renderer(MAIN)
     chartstyle.setup()
     import weasyprint  # noqa: F401
+
+    yield
+    yield from report.compile_templates()
 
 
 def _worker_renderers(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dsreport.analyse import conditions
+from dsreport.analyse import format as F
 from dsreport.analyse.checks.context import Context, finding
 from dsreport.analyse.facts import FindingFact
 
@@ -70,7 +71,7 @@ def slices_in_noise(c: Context) -> list[FindingFact]:
                 metric=summary.metric,
                 below=str(summary.below_target),
                 judged=str(summary.judged),
-                by_chance=f"{summary.expected_by_chance:.1f}",
+                by_chance=F.sig(summary.expected_by_chance, 2),  # as the message says it
             )
         )
     return out

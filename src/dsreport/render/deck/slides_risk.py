@@ -21,7 +21,8 @@ def risks(b: Builder, start: int, room: bool) -> int | None:
     deck, spec, facts = b.deck, b.spec, b.facts
     ov = spec.operator_view
     modes = ov.failure_modes[start:]
-    slide = b.new("risks", f"When in doubt: {lower_first(ov.safest_default)}", continued=start > 0)
+    title = f"When in doubt: {lower_first(ov.safest_default).rstrip('.')}"  # a title, no stop
+    slide = b.new("risks", title, continued=start > 0)
     area = deck.content("risks")
     left, right = area.cols(0, 7), area.cols(7, 5)
     shown = len(modes)
