@@ -276,3 +276,25 @@ def test_library_versions_are_read_again_when_a_package_is_installed(
     (site / "numpy-9.0.dist-info").mkdir()
     library_versions(("numpy",))
     assert reads == [("numpy",), ("numpy",)]
+
+
+def test_a_build_with_nothing_to_look_up_starts_its_pdf_worker_first(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No entry for the bundle in this output folder (or --force): the worker's imports
+    need not wait for the key. With an entry, the key is read first: a hit needs no worker."""
+    from dsreport import api
+    from dsreport.buildtool import cache
+
+    seen: list[str] = []
+    key, worker = cache.build_key, api._pdf_worker
+    monkeypatch.setattr(cache, "build_key", lambda *a: seen.append("key") or key(*a))
+    monkeypatch.setattr(api, "_pdf_worker", lambda *a: seen.append("worker") or worker(*a))
+    out = tmp_path / "out"
+    build(copy, out, only=["facts"])
+    assert seen[0] == "worker"
+    seen.clear()
+    assert build(copy, out, only=["facts"]).cached and seen == ["key"]
+    seen.clear()
+    build(copy, out, only=["facts"], force=True)
+    assert seen[0] == "worker"

@@ -72,15 +72,16 @@ def build(
     check_output_folder(Path(out_dir), root)  # before anything reads or writes there
     recover(Path(out_dir))  # a build cut short in its commit is undone first
     cache = BuildCache(Path(out_dir))
-    # a build that will render starts its PDF worker first, so that the worker's imports
-    # overlap with this process's own imports, loading and analysis
-    spare = _pdf_worker(only, jobs) if force else None
+    lookup = not force and cache.holds(root)
+    # a build that will render (nothing to look up) starts its PDF worker first, so that
+    # the worker's imports overlap with this process's own imports, loading and analysis
+    spare = None if lookup else _pdf_worker(only, jobs)
     try:
         key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
         if since is not None:  # the outputs depend on the last review too
             digest = since_digest(Path(since), options)
             key = hashlib.sha256(f"{key}:{digest}".encode()).hexdigest()
-        if not force and (hit := cache.lookup(root, key)) is not None:
+        if lookup and (hit := cache.lookup(root, key)) is not None:
             return hit
         spare = spare or _pdf_worker(only, jobs)
         from dsreport.buildtool import stop

@@ -5,26 +5,39 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from functools import cached_property, wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from dsreport.buildtool import stop
 from dsreport.errors import BundleError, DsreportError, Problem, UsageError, one_line
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Out:
-    """Terminal output: rich colour on a terminal, plain lines otherwise. Never markup."""
+    """Terminal output: rich colour on a terminal, plain lines otherwise. Never markup.
+    rich is imported on the first line printed: a command that prints JSON, or nothing,
+    does without it."""
 
     def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+
+    @cached_property
+    def err(self) -> Console:
         from rich.console import Console
 
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-        self.out = Console(highlight=False, soft_wrap=True, emoji=False)
-        self.quiet = quiet
+        return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+    @cached_property
+    def out(self) -> Console:
+        from rich.console import Console
+
+        return Console(highlight=False, soft_wrap=True, emoji=False)
 
     def problem(self, problem: Problem) -> None:
         style = "bold red" if problem.severity == "error" else "yellow"

@@ -30,14 +30,14 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from dsreport import __version__
 from dsreport.errors import Problem
 from dsreport.load.paths import Limits, LoadOptions
-from dsreport.result import BuildResult
+from dsreport.result import BuildResult, outcome
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
@@ -148,11 +148,12 @@ def _named_files(raw: bytes, limits: Limits) -> list[list[Any]]:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    """Write `path` whole (staged, then renamed); a cache that cannot be written is no error."""
+    """Write `path` whole (staged, then renamed); a cache that cannot be written is no error.
+    Keys keep their order: a recorded build report reads back as it was printed."""
     staged = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        staged.write_text(json.dumps(data, indent=1), encoding="utf-8")
         staged.replace(path)
     except OSError:
         staged.unlink(missing_ok=True)
@@ -326,9 +327,17 @@ class BuildCache:
             return {}
         return data if isinstance(data, dict) else {}
 
+    @cached_property
+    def _recorded(self) -> dict[str, Any]:
+        return self._entries()
+
+    def holds(self, bundle: Path) -> bool:
+        """Whether an entry is recorded for `bundle` (the entries are read once, for both)."""
+        return unsealed(self._recorded.get(str(bundle.resolve()))) is not None
+
     def lookup(self, bundle: Path, key: str) -> BuildResult | None:
         start = time.perf_counter()
-        entry = unsealed(self._entries().get(str(bundle.resolve())))
+        entry = unsealed(self._recorded.get(str(bundle.resolve())))
         if entry is None or entry.get("key") != key:
             return None
         files: dict[str, str] = entry.get("files", {})
@@ -346,6 +355,7 @@ class BuildCache:
             timings={"cache": time.perf_counter() - start},
             notes=entry.get("notes", []),
             cached=True,
+            outcome=entry.get("outcome"),
         )
 
     def store(self, bundle: Path, key: str, result: BuildResult) -> None:
@@ -358,6 +368,7 @@ class BuildCache:
                 "files": _snapshot(self.out, result.artifacts),
                 "warnings": [w.as_dict() for w in result.warnings],
                 "notes": result.notes,
+                "outcome": outcome(result.facts),
             }
         )
         _write_json(self.file, entries)
