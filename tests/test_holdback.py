@@ -178,3 +178,20 @@ def test_without_the_outcome_a_bundles_own_rate_is_not_read_as_the_share_acted_o
     assert holdback.hold_back_cost(overall, group, 50, 500, None) is None
     # a count that is not the outcome's acted rows is not the share acted on either
     assert holdback.hold_back_cost(overall, group, 50, 500, outcome(449, 500)) is None
+
+
+def test_the_deck_puts_a_condition_that_costs_a_target_first_among_its_risks(
+    digits: Facts,
+) -> None:
+    """The front slide's headline is the model serving every field (894,000 a month): the
+    PM must see, before approving, that a condition takes the auto entry rate below its
+    target. It is the top risk (no finding is critical) and heads the risks slide."""
+    from dsreport.render.deck.words import holdback_risks, top_risks
+
+    sentence = (
+        "Sending ink band = medium to the fallback, as a condition asks, costs a target: the "
+        "auto entry rate falls from 89% to 60%, below its target 80%."
+    )
+    assert holdback_risks(digits) == [sentence]
+    assert top_risks(digits)[0] == sentence
+    assert not any(f.severity == "critical" for f in digits.findings)

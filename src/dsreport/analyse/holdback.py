@@ -197,7 +197,7 @@ def clause(c: HoldBackCostFact, cost: HoldBackFact, *, pm: bool = False) -> str:
     return f"{name} {move} from {b} to {a}{tail}, {fate}"
 
 
-def _broken(cost: HoldBackFact) -> list[HoldBackCostFact]:
+def broken(cost: HoldBackFact) -> list[HoldBackCostFact]:
     """The targets met today that holding back then misses: the rates when one is."""
     broken = cost.breaks
     return [c for c in broken if c.over != "period"] or broken
@@ -206,7 +206,7 @@ def _broken(cost: HoldBackFact) -> list[HoldBackCostFact]:
 def sentence(cost: HoldBackFact, *, pm: bool = False) -> str | None:
     """The cost in one sentence: every figure that moves the wrong way (for the PM, only
     the targets it then misses). None: no cost to say."""
-    shown = _broken(cost) if pm else [c for c in cost.costs if worse(c)]
+    shown = broken(cost) if pm else [c for c in cost.costs if worse(c)]
     if not shown:
         return None
     the = "" if pm else "the "
@@ -223,13 +223,13 @@ def sentence(cost: HoldBackFact, *, pm: bool = False) -> str | None:
 def conflict(group: str, cost: HoldBackFact) -> str | None:
     """The recommendation's reason when holding `group` back misses targets the model
     meets: the conditions conflict, and the owner chooses."""
-    broken = _broken(cost)
-    if not broken:
+    lost = broken(cost)
+    if not lost:
         return None
-    said = "; ".join(clause(c, cost) for c in broken)
-    which = "this" if len(broken) == 1 else "these"
+    said = "; ".join(clause(c, cost) for c in lost)
+    which = "this" if len(lost) == 1 else "these"
     return (
         f"The conditions conflict: routing {group} to the fallback misses "
-        f"{'a target' if len(broken) == 1 else 'targets'} the model otherwise meets ({said}). "
+        f"{'a target' if len(lost) == 1 else 'targets'} the model otherwise meets ({said}). "
         f"Ship only if the owner accepts {which}; else improve the model on {group} first."
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from dsreport.analyse import format as F
+from dsreport.analyse import holdback
 from dsreport.analyse.facts import (
     Facts,
     FindingFact,
@@ -208,13 +209,32 @@ def outcome_risks(outcome: OutcomeFact | None) -> list[str]:
     ]
 
 
+def holdback_risks(facts: Facts) -> list[str]:
+    """Each condition that sends a group to the fallback at the price of a target the model
+    meets, in a sentence: the front slide's headline is the model serving every case, so
+    the PM must see what the condition takes away before approving it."""
+    rec = facts.recommendation
+    found = []
+    for term in rec.terms if rec is not None else []:
+        if term.cost is None or term.slice is None or not (lost := holdback.broken(term.cost)):
+            continue
+        said = "; ".join(holdback.clause(c, term.cost, pm=True) for c in lost)
+        found.append(
+            f"Sending {plain(term.slice)} to the fallback, as a condition asks, costs "
+            f"{'a target' if len(lost) == 1 else 'targets'}: {said}."
+        )
+    return found
+
+
 def ranked_risks(facts: Facts) -> list[tuple[str, str]]:
     """(severity, sentence) of the risks the facts name, most severe first: critical
-    findings, then outcome targets missed or not secured, then the other findings."""
+    findings, then a condition that costs a target, then outcome targets missed or not
+    secured, then the other findings."""
     concerns: list[FindingFact] = [f for f in facts.findings if f.severity != "info"]
     ranked: list[tuple[str, str]] = [
         (f.severity, f.message_pm) for f in concerns if f.severity == "critical"
     ]
+    ranked += [("warning", text) for text in holdback_risks(facts)]
     ranked += [("warning", text) for text in outcome_risks(facts.outcome)]
     ranked += [(f.severity, f.message_pm) for f in concerns if f.severity != "critical"]
     return list({text: (severity, text) for severity, text in reversed(ranked)}.values())[::-1]
