@@ -29,11 +29,13 @@ def slices_behind(c: Context) -> list[FindingFact]:
         for s in c.slices
         if s.judged and (s.below_target_clearly or (s.below_overall and s.decision_metric))
     ]
-    held = {
-        (s.key, s.value): _hold_back(c, s.metric, s.n)
-        for s in reversed(behind)  # the first miss of a group is the one kept
+    own = {
+        id(s): _hold_back(c, s.metric, s.n)
+        for s in behind
         if s.below_target_clearly and s.metric.target is not None
     }
+    # a group's other shortfalls point to its first miss's condition
+    held = {(s.key, s.value): own[id(s)] for s in reversed(behind) if id(s) in own}
     out = []
     for s in behind:
         m = s.metric
@@ -41,7 +43,7 @@ def slices_behind(c: Context) -> list[FindingFact]:
         interval = f" (95% interval {m.interval.text})" if m.interval else ""
         if s.below_target_clearly and m.target is not None:
             why = f"its whole interval misses the target {m.target.text}"
-            condition = _hold_back(c, m, s.n)
+            condition = own[id(s)]
         else:
             overall = c.chosen_overall.get(m.name)
             against = f" {overall.value.text}" if overall else ""
