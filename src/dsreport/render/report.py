@@ -256,6 +256,9 @@ def pdf_bytes(ctx: RenderContext, html: str) -> bytes:
     import datetime as dt
     import os
 
+    from dsreport.render.weasyload import import_weasyprint
+
+    import_weasyprint()
     from weasyprint import Attachment
 
     from dsreport.errors import BuildError

@@ -58,10 +58,11 @@ def warm_up() -> Iterator[None]:
     and nothing it does not (the other renderers, python-pptx); then, while the facts are
     not there yet, compile the report's templates."""
     from dsreport.render import chartstyle, report
+    from dsreport.render.weasyload import import_weasyprint
 
     get_renderer(MAIN)
     chartstyle.setup()
-    import weasyprint  # noqa: F401
+    import_weasyprint()
 
     yield
     yield from report.compile_templates()
