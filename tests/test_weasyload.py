@@ -9,7 +9,8 @@ import sys
 LIBRARIES = (
     "import re\n"
     "maps = open('/proc/self/maps').read()\n"
-    "names = set(re.findall(r'/(lib(?:gobject|pango|pangoft2|harfbuzz|fontconfig)[^/\\s]*)', maps))\n"
+    "families = 'gobject|pango|pangoft2|harfbuzz|fontconfig'\n"
+    "names = set(re.findall(rf'/(lib(?:{families})[^/\\s]*)', maps))\n"
     "print(sorted(names))\n"
 )
 

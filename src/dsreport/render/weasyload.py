@@ -29,14 +29,14 @@ def import_weasyprint() -> None:
     try:
         # on a failure WeasyPrint prints its installation hint before raising
         with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint  # noqa: F401
+            import weasyprint
         return
     except OSError:  # a library only the search finds: forget the half-done import
         for name in [m for m in sys.modules if m.partition(".")[0] == "weasyprint"]:
             del sys.modules[name]
     finally:
         ctypes.util.find_library = search
-    import weasyprint  # noqa: F401, F811
+    import weasyprint  # noqa: F401
 
 
 def _not_searched(name: str) -> str | None:
