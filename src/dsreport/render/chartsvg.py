@@ -23,6 +23,7 @@ import contextlib
 import io
 import re
 import warnings
+import xml.etree.ElementTree as ET
 from typing import Any
 
 
@@ -33,8 +34,8 @@ def svg(fig: Any) -> str:
     try:
         if not any(ax.images for ax in fig.axes):
             with contextlib.suppress(ValueError):  # not the SVG expected: the usual way
-                return presentational(_drawn_once(fig))
-        return presentational(_saved(fig, bbox_inches="tight"))
+                return lean(presentational(_drawn_once(fig)))
+        return lean(presentational(_saved(fig, bbox_inches="tight")))
     finally:
         plt.close(fig)
 
@@ -142,3 +143,50 @@ def presentational(text: str) -> str:
         return f"<{name}{attributes}{added}{end}>"
 
     return _START_TAG.sub(element, text)
+
+
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+_NO_TURN = re.compile(r"rotate\(-?0 [-0-9.e]+ [-0-9.e]+\)")
+_REFERENCE = re.compile(r"#([\w.-]+)")
+
+
+def lean(text: str) -> str:
+    """`presentational`'s SVG without what draws nothing: groups that only carry an id no
+    reference names, stroke properties equal to the ones inherited, empty `<defs>`, turns
+    by zero degrees; the SVG unchanged if it is not one to read."""
+    if not text.startswith("<svg") or "<style" in text:
+        return text
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError:
+        return text
+    if root.tag != f"{{{_SVG}}}svg":
+        return text
+    ET.register_namespace("", _SVG)  # written as matplotlib writes them
+    ET.register_namespace("xlink", _XLINK)
+    root.attrib.update(_RULED)
+    root[:] = _leaner(root, dict(_RULED), set(_REFERENCE.findall(text)))
+    return ET.tostring(root, encoding="unicode")
+
+
+def _leaner(parent: ET.Element, inherited: dict[str, str], named: set[str]) -> list[ET.Element]:
+    kept: list[ET.Element] = []
+    for child in parent:
+        inside = dict(inherited)
+        for key in _RULED:
+            value = child.get(key)
+            if value == inherited[key]:
+                del child.attrib[key]
+            elif value is not None:
+                inside[key] = value
+        turn = child.get("transform")
+        if turn is not None and _NO_TURN.fullmatch(turn):
+            del child.attrib["transform"]
+        child[:] = _leaner(child, inside, named)
+        tag = child.tag.rpartition("}")[2]
+        if tag == "g" and set(child.attrib) <= {"id"} and child.get("id") not in named:
+            kept.extend(child)  # what it groups, in its place
+        elif not (tag == "defs" and len(child) == 0 and not child.attrib):
+            kept.append(child)
+    return kept
