@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from dsreport.render.gcpause import YOUNG_THRESHOLD, fewer_collections
+from dsreport.buildtool.gcpause import YOUNG_THRESHOLD, fewer_collections
 
 
 def test_thresholds_and_frozen_objects_come_back_after_nested_use() -> None:

@@ -64,6 +64,7 @@ def build(
     (`analysis_reused`). `jobs` caps the processes used; `progress` hears of each stage.
     """
     from dsreport.buildtool.cache import BuildCache, build_key
+    from dsreport.buildtool.gcpause import fewer_collections
     from dsreport.buildtool.staging import check_output_folder, recover
 
     root = Path(bundle)
@@ -77,15 +78,16 @@ def build(
     # the worker's imports overlap with this process's own imports, loading and analysis
     spare = None if lookup else _pdf_worker(only, jobs)
     try:
-        key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
-        if since is not None:  # the outputs depend on the last review too
-            digest = since_digest(Path(since), options)
-            key = hashlib.sha256(f"{key}:{digest}".encode()).hexdigest()
-        if lookup and (hit := cache.lookup(root, key)) is not None:
-            return hit
-        spare = spare or _pdf_worker(only, jobs)
-        from dsreport.buildtool import stop
-        from dsreport.pipeline import build as _build
+        with fewer_collections():  # the start-up's imports: objects that all live on
+            key = build_key(root, Path(out_dir), only, formats, template_dirs, options)
+            if since is not None:  # the outputs depend on the last review too
+                digest = since_digest(Path(since), options)
+                key = hashlib.sha256(f"{key}:{digest}".encode()).hexdigest()
+            if lookup and (hit := cache.lookup(root, key)) is not None:
+                return hit
+            spare = spare or _pdf_worker(only, jobs)
+            from dsreport.buildtool import stop
+            from dsreport.pipeline import build as _build
 
         with stop.recorded():
             result = _build(

@@ -15,11 +15,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from dsreport.buildtool.gcpause import fewer_collections
 from dsreport.render import charts as charts_module
 from dsreport.render import reportview as view
 from dsreport.render.base import RenderContext, Renderer, register
 from dsreport.render.facts_json import facts_json
-from dsreport.render.gcpause import fewer_collections
 from dsreport.render.leanua import html_class
 from dsreport.render.markdown import soft_break_html
 from dsreport.render.numbering import Numbering

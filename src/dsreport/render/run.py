@@ -57,12 +57,15 @@ def warm_up() -> Iterator[None]:
     modules, matplotlib, WeasyPrint: about a second) while this process loads and analyses,
     and nothing it does not (the other renderers, python-pptx); then, while the facts are
     not there yet, compile the report's templates."""
-    from dsreport.render import chartstyle, report
-    from dsreport.render.weasyload import import_weasyprint
+    from dsreport.buildtool.gcpause import fewer_collections
 
-    get_renderer(MAIN)
-    chartstyle.setup()
-    import_weasyprint()
+    with fewer_collections():  # what is imported lives as long as the worker
+        from dsreport.render import chartstyle, report
+        from dsreport.render.weasyload import import_weasyprint
+
+        get_renderer(MAIN)
+        chartstyle.setup()
+        import_weasyprint()
 
     yield
     yield from report.compile_templates()

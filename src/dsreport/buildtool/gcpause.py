@@ -1,14 +1,16 @@
-"""Fewer garbage collections while the PDF is made.
+"""Fewer garbage collections while a step makes many objects that all live on.
 
 WeasyPrint builds hundreds of thousands of small objects (computed styles, boxes, text
-runs) that all live until the PDF is written. Each time enough of them have been made,
-Python's cycle collector walks every object the process holds, the bundle, the facts
-and the libraries included, and finds almost nothing to free: about a fifth of the
-PDF's time on the examples. Inside `fewer_collections()` what existed before is left
+runs) that all live until the PDF is written; a build's start-up imports (pydantic's
+models, pandas, numpy) make as many that live as long as the process. Each time enough
+of them have been made, Python's cycle collector walks every object the process holds
+and finds almost nothing to free: about a fifth of the PDF's time on the examples, and
+a twentieth of the start-up's. Inside `fewer_collections()` what existed before is left
 out of collections (`gc.freeze`) and the youngest generation is collected every
 hundred thousand allocations instead of every seven hundred. Nothing is kept longer
-than the PDF step: the previous settings come back on the way out, and a cycle left
-behind is freed by the next collection as before.
+than the step: the previous settings come back on the way out, and a cycle left behind
+is freed by the next collection as before. Steps that read data (the load, the
+analysis) keep the usual settings: a cycle holding a large table is freed at once.
 """
 
 from __future__ import annotations
