@@ -7,6 +7,7 @@ Each test writes a variation of it to tmp_path.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -852,7 +853,8 @@ def test_recommend_ship_with_conditions_for_a_warning(make: Make) -> None:
     worst = facts.headline.success_levels["worst_case"]  # the fall the pilot must catch
     assert term.text == (
         f"Pilot on at least {term.size:,} cases, enough to tell a fall of Accuracy to "
-        f"{worst.text} from the target 95.0% (its interval reaches below it); stop and "
+        f"{worst.text} from the target 95.0% with about 80% power (its interval reaches below it); "
+        "stop and "
         "fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%."
     )
     assert term.stop_rule == (
@@ -880,20 +882,22 @@ def _pilot_metric(name: str, label: str, label_pm: str, values: tuple[float, ...
 
 def test_a_pilot_says_what_its_size_buys_not_that_it_confirms_the_target() -> None:
     """A pilot sized to tell the fall that matters from the target cannot confirm the
-    target (that takes far more cases): the condition says the fall it can tell."""
+    target (that takes far more cases): the condition says the fall it can tell, and how
+    often (its stop rule fires four times in five when the metric has fallen that far)."""
     mae = _pilot_metric(
         "mae", "Mean absolute error", "typical size of a miss", (44.7, 39.0, 50.7, 45.0, 111)
     )
     term = conditions.pilot(mae, "target-not-secured", "its interval reaches above it", 55.0)
-    assert term.size == 38  # 111 · (5.85 / 10)², the worst case 10 above the target
+    # 111 · (5.85 / 10)² · ((1.96 + 0.84) / 1.96)², the worst case 10 above the target
+    assert term.size == 78
     assert term.text == (
-        "Pilot on at least 38 cases, enough to tell a rise of Mean absolute error to 55.0 "
-        "from the target 45.0 (its interval reaches above it); stop and fall back if the "
-        "pilot's 95% lower bound on Mean absolute error rises above 45.0."
+        "Pilot on at least 78 cases, enough to tell a rise of Mean absolute error to 55.0 "
+        "from the target 45.0 with about 80% power (its interval reaches above it); stop and fall "
+        "back if the pilot's 95% lower bound on Mean absolute error rises above 45.0."
     )
     assert term.text_pm == (
-        "Pilot on at least 38 cases, enough to tell a rise to 55 from 45; fall back if the "
-        "typical size of a miss is clearly above 45."
+        "Pilot on at least 78 cases, enough to tell a rise to 55 from 45 about four times in five; "
+        "fall back if the typical size of a miss is clearly above 45."
     )
     # a fall of half the interval, 98.5% against 99.0%: printed apart for the PM as well
     top = _pilot_metric(
@@ -906,30 +910,33 @@ def test_a_pilot_says_what_its_size_buys_not_that_it_confirms_the_target() -> No
     assert term.size == conditions.pilot_size(top) and term.size is not None
     assert term.text.startswith(
         f"Pilot on at least {term.size:,} cases, enough to tell a fall of Top-k accuracy to "
-        "98.5% from the target 99.0% (its interval reaches below it); "
+        "98.5% from the target 99.0% with about 80% power (its interval reaches below it); "
     )
     assert term.text_pm == (
-        f"Pilot on at least {term.size:,} cases, enough to tell a fall to 98.5% from 99.0%; "
-        "fall back if the share in the shortlist is clearly below 99.0%."
+        f"Pilot on at least {term.size:,} cases, enough to tell a fall to 98.5% from 99.0% "
+        "about four times in five; fall back if the share in the shortlist is clearly below "
+        "99.0%."
     )
 
 
 def test_a_pilot_on_a_bundles_own_metric_says_what_it_counts() -> None:
     """Disease progression: priority recall rests on 33 fast progressors of 111 patients;
-    its pilot's 30 are of those, so about 101 patients in all, never "30 cases"."""
+    its pilot's 45 are of those, so about 152 patients in all, never "45 cases"."""
     recall = _pilot_metric(
         "priority_recall", "Priority recall", "priority recall", (0.576, 0.395, 0.75, 0.6, 33)
     )
     term = conditions.pilot(recall, "target-missed", "the test set cannot tell", total=111)
-    assert (term.size, term.size_unit) == (30, "cases counted in Priority recall")
+    # (1.96 + 0.84)² · 0.395 · 0.605 / 0.205² = 44.6 of them
+    assert (term.size, term.size_unit) == (45, "cases counted in Priority recall")
     assert term.text.startswith(
-        "Pilot on at least 30 cases counted in Priority recall (33 of the 111 test cases: "
-        "about 101 cases in all), enough to tell a fall of Priority recall to 39.5% from the "
-        "target 60.0% (the test set cannot tell); "
+        "Pilot on at least 45 cases counted in Priority recall (33 of the 111 test cases: "
+        "about 152 cases in all), enough to tell a fall of Priority recall to 39.5% from the "
+        "target 60.0% with about 80% power (the test set cannot tell); "
     )
     assert term.text_pm == (
-        "Pilot on about 101 cases (at least 30 cases counted in the priority recall), enough "
-        "to tell a fall to 40% from 60%; fall back if the priority recall is clearly below 60%."
+        "Pilot on about 152 cases (at least 45 cases counted in the priority recall), enough "
+        "to tell a fall to 40% from 60% about four times in five; fall back if the priority "
+        "recall is clearly below 60%."
     )
     # measured on every test row, or a built-in metric: its own unit
     assert conditions.unit(recall, 33) == "cases"
@@ -1024,3 +1031,30 @@ def test_review_not_random_replaces_the_size_check(make: Make) -> None:
 
 def test_no_review_not_random_for_a_random_sample(make: Make) -> None:
     assert "review-not-random" not in finding_ids(make())
+
+
+def _stop_rule_fires(n: int, level: float, target: float) -> float:
+    """The exact chance that a pilot of n cases at the true rate `level` ends with its 95%
+    Wilson upper bound below `target` (binomial, no simulation)."""
+    logs = [math.lgamma(k + 1) for k in range(n + 1)]
+    chance = 0.0
+    for k in range(n + 1):
+        if wilson(k, n)[1] < target:
+            log_pmf = logs[n] - logs[k] - logs[n - k]
+            chance += math.exp(log_pmf + k * math.log(level) + (n - k) * math.log(1 - level))
+    return chance
+
+
+def test_a_pilots_stop_rule_fires_four_times_in_five_at_the_fall_it_is_sized_for() -> None:
+    """A rate's pilot is the score test's sample size: at the fall level its stop rule fires
+    in about four pilots of five (a count's steps move it a few points). Sized only so that
+    its interval is as wide as the fall, it would catch a fall from 60% to 39.5% in three
+    pilots of five."""
+    recall = _pilot_metric("recall", "Recall", "share caught", (0.95, 0.90, 0.99, 0.95, 200))
+    assert conditions.pilot_size(recall) == 185  # (1.96·√(.95·.05) + 0.84·√(.9·.1))² / .05²
+    assert 0.75 <= _stop_rule_fires(185, 0.90, 0.95) <= 0.85
+    share = _pilot_metric("priority_recall", "Priority", "priority", (0.576, 0.395, 0.75, 0.6, 33))
+    assert conditions.pilot_size(share) == 45
+    assert 0.75 <= _stop_rule_fires(45, 0.395, 0.6) <= 0.85
+    wide_as_the_fall = math.ceil(conditions.Z**2 * 0.395 * 0.605 / 0.205**2)
+    assert wide_as_the_fall == 22 and _stop_rule_fires(30, 0.395, 0.6) < 0.65

@@ -3,12 +3,17 @@
 A pilot's size is the number of cases that would detect a fall from the target to the
 level that matters: the operator's worst case for the success metric, else the far end
 of the metric's current interval, and never less than the interval's half-width h below
-the target. For a proportion that is z²·p(1 − p) / d² cases at the fall level p, a
-distance d from the target; for other metrics intervals narrow with the square root of
-the cases, so a metric measured on n cases tells two values d apart on about n·(h / d)²
-cases. Never fewer than 30. Such a pilot tells that fall from the target; it cannot
-confirm the target, and its condition says what it buys. The stop rule is read from the
-pilot's own interval.
+the target. Detecting it means the stop rule (the pilot's 95% upper bound below the
+target) fires about four times in five when the metric has fallen that far: 80% power
+(about: a count's steps move the exact power a few points either way). For a
+proportion the bound is Wilson's, the score test's, so that is the test's sample size,
+(z·√(t(1 − t)) + z₈₀·√(p(1 − p)))² / d² cases for a target t, a fall level p and their
+distance d (z = 1.96, z₈₀ = 0.84); for other metrics intervals narrow with the square root
+of the cases, so a metric measured on n cases needs about n·(h / d)²·((z + z₈₀) / z)².
+Never fewer than 30. A pilot sized only so that its interval is as wide as the fall
+catches the fall far less often (half the time, for a symmetric interval). Such a pilot
+tells that fall from the target; it cannot confirm the target, and its condition says
+what it buys. The stop rule is read from the pilot's own interval.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from dsreport.analyse.metricfacts import num
 
 MIN_PILOT = 30
 Z = NormalDist().inv_cdf(0.975)
+POWER = 0.8
+"""How often a pilot's stop rule fires when the metric has fallen to the level that matters."""
+Z_POWER = NormalDist().inv_cdf(POWER)
 UNITS = {
     "recall": "positive cases",
     "specificity": "negative cases",
@@ -72,17 +80,22 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     if sized is None:
         return None
     level, distance, half = sized
-    if F.is_rate(m.name):  # a proportion: its spread at the fall level, not at today's value
+    if F.is_rate(m.name):
+        # the score test a Wilson bound inverts: its spread at the target under the stop
+        # rule, at the fall level under the fall (inf, not OverflowError, if d is 0)
+        assert m.target is not None and m.target.value is not None
+        target = min(max(m.target.value, 0.005), 0.995)
         level = min(max(level, 0.005), 0.995)
-        need = Z**2 * level * (1 - level) / (distance * distance)  # inf, not OverflowError
-    else:
-        need = (m.n or 0) * (half / distance) ** 2
+        spread = Z * math.sqrt(target * (1 - target)) + Z_POWER * math.sqrt(level * (1 - level))
+        need = spread**2 / (distance * distance)
+    else:  # the test's interval, half wide h on n cases, narrowed to d / (z + z80) of z
+        need = (m.n or 0) * (half / distance) ** 2 * ((Z + Z_POWER) / Z) ** 2
     return max(MIN_PILOT, math.ceil(need))
 
 
 def fall(m: MetricFact, worst: float | None = None) -> float | None:
-    """The level a pilot of `pilot_size` cases tells from the target: its 95% interval is
-    then about as wide as the fall (a share stays in [0, 1])."""
+    """The level a pilot of `pilot_size` cases tells from the target with about 80% power
+    (a share stays in [0, 1])."""
     sized = _sized(m, worst)
     if sized is None:
         return None
@@ -112,9 +125,9 @@ def stop_rule(m: MetricFact) -> str:
 def pilot(
     m: MetricFact, finding: str, why: str, worst: float | None = None, total: int | None = None
 ) -> ConditionFact:
-    """Ship as a pilot sized to tell a fall to the level that matters from the target (not
-    to confirm the target: that takes far more cases), with a stop rule. `total`: the test
-    rows, to say what a bundle's own metric counts."""
+    """Ship as a pilot sized to tell a fall to the level that matters from the target about
+    four times in five (not to confirm the target: that takes far more cases), with a stop
+    rule. `total`: the test rows, to say what a bundle's own metric counts."""
     assert m.target is not None
     size, level = pilot_size(m, worst), fall(m, worst)
     size_unit = unit(m, total)
@@ -136,8 +149,11 @@ def pilot(
             of = f" ({m.n:,} of the {total:,} test cases: about {every} cases in all)"
             runs = f" on about {every} cases (at least {count} {unit(m, total, pm=True)})"
         text = f"Pilot on at least {count} {size_unit}{of}{where(m)}, enough to tell a {move} "
-        text += f"of {m.label} to {ds['fall']} from the target {goal} ({why})"
-        runs += f"{where(m)}, enough to tell a {move} to {pm['fall']} from {goal_pm}"
+        text += f"of {m.label} to {ds['fall']} from the target {goal} with about 80% power ({why})"
+        runs += (
+            f"{where(m)}, enough to tell a {move} to {pm['fall']} from {goal_pm} "
+            "about four times in five"
+        )
     else:
         runs = where(m)
         text = f"Pilot{runs} with {m.label} held to the target {goal} ({why})"
