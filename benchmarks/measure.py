@@ -145,10 +145,18 @@ SOURCES = [HERE.parent / d for d in ("src", "templates", "assets")]
 
 
 def source_stamp() -> list[float]:
-    """Newest change under src/, templates/ and assets/: a build's cache key covers them,
-    so an edit during the run makes a warm rebuild a cold one."""
+    """Newest change to a file under src/, templates/ and assets/: a build's cache key
+    covers them, so an edit during the run makes a warm rebuild a cold one. Files only: a
+    folder's time moves when bytecode is first written beside its modules."""
     return [
-        max((p.stat().st_mtime for p in d.rglob("*") if "__pycache__" not in p.parts), default=0)
+        max(
+            (
+                p.stat().st_mtime
+                for p in d.rglob("*")
+                if "__pycache__" not in p.parts and p.is_file()
+            ),
+            default=0,
+        )
         for d in SOURCES
     ]
 
