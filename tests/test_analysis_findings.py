@@ -862,15 +862,20 @@ def test_recommend_ship_with_conditions_for_a_warning(make: Make) -> None:
     )
 
 
-def _pilot_metric(name: str, label: str, label_pm: str, values: tuple[float, ...]) -> MetricFact:
+def _pilot_metric(
+    name: str, label: str, label_pm: str, values: tuple[float, ...], method: str = ""
+) -> MetricFact:
+    """A metric with a target; its interval Wilson's for a share of cases (as the analysis
+    gives a recall), else a bootstrap's, unless `method` says."""
     value, low, high, target, n = values
-    lower = name == "mae"
+    lower = name in ("mae", "mape")
+    method = method or ("wilson" if name in ("recall", "top_k_accuracy") else "bootstrap")
     return MetricFact(
         name=name,
         label=label,
         label_pm=label_pm,
         value=num(name, value),  # type: ignore[arg-type]
-        interval=interval_fact(name, low, high, 0.95, "bootstrap"),
+        interval=interval_fact(name, low, high, 0.95, method),  # type: ignore[arg-type]
         direction="lower_is_better" if lower else "higher_is_better",
         target=num(name, target),
         split="test",
@@ -923,7 +928,11 @@ def test_a_pilot_on_a_bundles_own_metric_says_what_it_counts() -> None:
     """Disease progression: priority recall rests on 33 fast progressors of 111 patients;
     its pilot's 45 are of those, so about 152 patients in all, never "45 cases"."""
     recall = _pilot_metric(
-        "priority_recall", "Priority recall", "priority recall", (0.576, 0.395, 0.75, 0.6, 33)
+        "priority_recall",
+        "Priority recall",
+        "priority recall",
+        (0.576, 0.395, 0.75, 0.6, 33),
+        "reported",
     )
     term = conditions.pilot(recall, "target-missed", "the test set cannot tell", total=111)
     # (1.96 + 0.84)² · 0.395 · 0.605 / 0.205² = 44.6 of them
@@ -1053,8 +1062,37 @@ def test_a_pilots_stop_rule_fires_four_times_in_five_at_the_fall_it_is_sized_for
     recall = _pilot_metric("recall", "Recall", "share caught", (0.95, 0.90, 0.99, 0.95, 200))
     assert conditions.pilot_size(recall) == 185  # (1.96·√(.95·.05) + 0.84·√(.9·.1))² / .05²
     assert 0.75 <= _stop_rule_fires(185, 0.90, 0.95) <= 0.85
-    share = _pilot_metric("priority_recall", "Priority", "priority", (0.576, 0.395, 0.75, 0.6, 33))
+    share = _pilot_metric(
+        "priority_recall", "Priority", "priority", (0.576, 0.395, 0.75, 0.6, 33), "reported"
+    )
     assert conditions.pilot_size(share) == 45
     assert 0.75 <= _stop_rule_fires(45, 0.395, 0.6) <= 0.85
     wide_as_the_fall = math.ceil(conditions.Z**2 * 0.395 * 0.605 / 0.205**2)
     assert wide_as_the_fall == 22 and _stop_rule_fires(30, 0.395, 0.6) < 0.65
+
+
+def test_a_share_read_from_a_bootstrap_is_sized_at_the_fall_level() -> None:
+    """Macro F1's stop rule reads a percentile bootstrap, whose bound sits about z spreads
+    from the pilot's own value: both spreads are at the fall level, so it needs about twice
+    the score test's cases (a simulated 10-class pilot of 71 cases at macro F1 0.90 caught
+    the fall from 0.97 in 59% of 800 pilots, of 144 cases in 88%: docs/analysis.md)."""
+    f1 = _pilot_metric("macro_f1", "Macro F1", "quality", (0.976, 0.963, 0.988, 0.97, 540))
+    # it spreads less than a share of cases today (540 · (0.0125 / 1.96)² < .976 · .024),
+    # so as one: (1.96 + 0.84)² · .9 · .1 / .07² = 144.2, the worst case 0.90
+    assert conditions.pilot_size(f1, 0.90) == 145
+    as_wilson = _pilot_metric(
+        "macro_f1", "Macro F1", "quality", (0.976, 0.963, 0.988, 0.97, 540), "wilson"
+    )
+    assert conditions.pilot_size(as_wilson, 0.90) == 71
+    # spread wider than a share of cases (a small test set): that much more
+    wide = _pilot_metric("f1", "F1", "quality", (0.9, 0.8, 1.0, 0.95, 50))
+    excess = 50 * (0.1 / conditions.Z) ** 2 / (0.9 * 0.1)
+    assert excess > 1
+    # the fall to the interval's far end, 0.80, is 0.15 below the target
+    expected = excess * (conditions.Z + conditions.Z_POWER) ** 2 * 0.8 * 0.2 / 0.15**2
+    assert conditions.pilot_size(wide) == math.ceil(expected) == 81
+    # a percentage error is no share of cases: sized from its interval, as MAE is
+    mape = _pilot_metric("mape", "MAPE", "typical error", (0.39, 0.33, 0.45, 0.40, 111))
+    assert conditions.pilot_size(mape) == math.ceil(
+        111 * (0.06 / 0.06) ** 2 * ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
+    )

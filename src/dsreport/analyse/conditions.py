@@ -8,12 +8,15 @@ target) fires about four times in five when the metric has fallen that far: 80% 
 (about: a count's steps move the exact power a few points either way). For a
 proportion the bound is Wilson's, the score test's, so that is the test's sample size,
 (z·√(t(1 − t)) + z₈₀·√(p(1 − p)))² / d² cases for a target t, a fall level p and their
-distance d (z = 1.96, z₈₀ = 0.84); for other metrics intervals narrow with the square root
-of the cases, so a metric measured on n cases needs about n·(h / d)²·((z + z₈₀) / z)².
-Never fewer than 30. A pilot sized only so that its interval is as wide as the fall
-catches the fall far less often (half the time, for a symmetric interval). Such a pilot
-tells that fall from the target; it cannot confirm the target, and its condition says
-what it buys. The stop rule is read from the pilot's own interval.
+distance d (z = 1.96, z₈₀ = 0.84). A share built from cases (F1, a macro average) is read
+from a percentile bootstrap, whose bound sits about z spreads from the pilot's own value:
+(z + z₈₀)²·p(1 − p) / d², times how much more than a proportion it spreads today. For
+other metrics intervals narrow with the square root of the cases, so a metric measured on
+n cases needs about n·(h / d)²·((z + z₈₀) / z)². Never fewer than 30. A pilot sized
+only so that its interval is as wide as the fall catches the fall far less often (half
+the time, for a symmetric interval). Such a pilot tells that fall from the target; it
+cannot confirm the target, and its condition says what it buys. The stop rule is read
+from the pilot's own interval.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ Z = NormalDist().inv_cdf(0.975)
 POWER = 0.8
 """How often a pilot's stop rule fires when the metric has fallen to the level that matters."""
 Z_POWER = NormalDist().inv_cdf(POWER)
+UNBOUNDED = frozenset({"mape", "smape"})
+"""Printed in percent but not shares of cases (a percentage error passes 100%): sized from
+their interval, as other numbers are."""
 UNITS = {
     "recall": "positive cases",
     "specificity": "negative cases",
@@ -80,16 +86,27 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     if sized is None:
         return None
     level, distance, half = sized
-    if F.is_rate(m.name):
-        # the score test a Wilson bound inverts: its spread at the target under the stop
-        # rule, at the fall level under the fall (inf, not OverflowError, if d is 0)
-        assert m.target is not None and m.target.value is not None
+    assert m.interval is not None and m.target is not None and m.target.value is not None
+    n, shared = m.n or 0, F.is_rate(m.name) and m.name not in UNBOUNDED
+    if shared and m.interval.method != "bootstrap":
+        # a share of cases, read from a Wilson bound: the score test it inverts, its spread
+        # at the target under the stop rule, at the fall level under the fall (inf, not
+        # OverflowError, if d is 0)
         target = min(max(m.target.value, 0.005), 0.995)
         level = min(max(level, 0.005), 0.995)
         spread = Z * math.sqrt(target * (1 - target)) + Z_POWER * math.sqrt(level * (1 - level))
         need = spread**2 / (distance * distance)
+    elif shared:
+        # a share built from cases (F1, a macro average), read from a percentile bootstrap:
+        # the bound sits about z spreads from the pilot's own value, so both spreads are at
+        # the fall level, times how much more than a share of cases the metric spreads today
+        today = m.value.value if m.value.value is not None else level
+        value = min(max(today, 0.005), 0.995)
+        level = min(max(level, 0.005), 0.995)
+        excess = max(1.0, n * (half / Z) ** 2 / (value * (1 - value)))
+        need = excess * (Z + Z_POWER) ** 2 * level * (1 - level) / (distance * distance)
     else:  # the test's interval, half wide h on n cases, narrowed to d / (z + z80) of z
-        need = (m.n or 0) * (half / distance) ** 2 * ((Z + Z_POWER) / Z) ** 2
+        need = n * (half / distance) ** 2 * ((Z + Z_POWER) / Z) ** 2
     return max(MIN_PILOT, math.ceil(need))
 
 
