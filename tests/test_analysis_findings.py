@@ -1096,3 +1096,13 @@ def test_a_share_read_from_a_bootstrap_is_sized_at_the_fall_level() -> None:
     assert conditions.pilot_size(mape) == math.ceil(
         111 * (0.06 / 0.06) ** 2 * ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
     )
+
+
+def test_a_percentage_errors_fall_may_pass_a_hundred_percent() -> None:
+    """MAPE is printed in percent but is no share: a rise to 130% is not cut to 100%."""
+    mape = _pilot_metric("mape", "MAPE", "typical error", (0.9, 0.7, 1.3, 1.0, 111))
+    assert conditions.fall(mape) == pytest.approx(1.3)
+    term = conditions.pilot(mape, "target-not-secured", "its interval reaches above it")
+    assert "a rise of MAPE to 130.0% from the target 100.0%" in term.text
+    recall = _pilot_metric("recall", "Recall", "share caught", (0.5, 0.01, 0.99, 0.6, 10))
+    assert conditions.fall(recall, -0.2) == 0.0  # a share stays a share

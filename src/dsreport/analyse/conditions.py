@@ -112,10 +112,12 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
 
 def fall(m: MetricFact, worst: float | None = None) -> float | None:
     """The level a pilot of `pilot_size` cases tells from the target with about 80% power
-    (a share stays in [0, 1])."""
+    (a share stays in [0, 1]; a percentage error above 0, and it may pass 100%)."""
     sized = _sized(m, worst)
     if sized is None:
         return None
+    if m.name in UNBOUNDED:
+        return max(sized[0], 0.0)
     return min(max(sized[0], 0.0), 1.0) if F.is_rate(m.name) else sized[0]
 
 
