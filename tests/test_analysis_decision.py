@@ -113,7 +113,8 @@ def test_every_targeted_metric_is_checked() -> None:
         "0.11%–1.5% reaches above it."
     )
     assert bound.condition is not None and bound.condition.stop_rule == (
-        "stop and fall back if the pilot's 95% lower bound on Missed urgent rate rises above 0.50%"
+        "fall back if the pilot's 95% lower bound on Missed urgent rate, read once at its end, "
+        "is above 0.50%"
     )
     assert decision(facts) == "do_not_ship"
 

@@ -854,11 +854,11 @@ def test_recommend_ship_with_conditions_for_a_warning(make: Make) -> None:
     assert term.text == (
         f"Pilot on at least {term.size:,} cases, enough to tell a fall of Accuracy to "
         f"{worst.text} from the target 95.0% with about 80% power (its interval reaches below it); "
-        "stop and "
-        "fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%."
+        "fall back if the pilot's 95% upper bound on Accuracy, read once at its end, is below "
+        "95.0%."
     )
     assert term.stop_rule == (
-        "stop and fall back if the pilot's 95% upper bound on Accuracy drops below 95.0%"
+        "fall back if the pilot's 95% upper bound on Accuracy, read once at its end, is below 95.0%"
     )
 
 
@@ -893,16 +893,18 @@ def test_a_pilot_says_what_its_size_buys_not_that_it_confirms_the_target() -> No
         "mae", "Mean absolute error", "typical size of a miss", (44.7, 39.0, 50.7, 45.0, 111)
     )
     term = conditions.pilot(mae, "target-not-secured", "its interval reaches above it", 55.0)
-    # 111 · (5.85 / 10)² · ((1.96 + 0.84) / 1.96)², the worst case 10 above the target
-    assert term.size == 78
+    # 111 · (5.85 · 55 / 44.7 / 10)² · ((1.96 + 0.84) / 1.96)², the worst case 10 above the
+    # target: an error's spread grows with its size, so at 55 it is wider than today's
+    assert term.size == 118
     assert term.text == (
-        "Pilot on at least 78 cases, enough to tell a rise of Mean absolute error to 55.0 "
-        "from the target 45.0 with about 80% power (its interval reaches above it); stop and fall "
-        "back if the pilot's 95% lower bound on Mean absolute error rises above 45.0."
+        "Pilot on at least 118 cases, enough to tell a rise of Mean absolute error to 55.0 "
+        "from the target 45.0 with about 80% power (its interval reaches above it); fall back "
+        "if the pilot's 95% lower bound on Mean absolute error, read once at its end, is above "
+        "45.0."
     )
     assert term.text_pm == (
-        "Pilot on at least 78 cases, enough to tell a rise to 55 from 45 about four times in five; "
-        "fall back if the typical size of a miss is clearly above 45."
+        "Pilot on at least 118 cases, enough to tell a rise to 55 from 45 about four times in "
+        "five; fall back if the typical size of a miss is clearly above 45."
     )
     # a fall of half the interval, 98.5% against 99.0%: printed apart for the PM as well
     top = _pilot_metric(
@@ -935,7 +937,7 @@ def test_a_pilot_on_a_bundles_own_metric_says_what_it_counts() -> None:
         "reported",
     )
     term = conditions.pilot(recall, "target-missed", "the test set cannot tell", total=111)
-    # (1.96 + 0.84)² · 0.395 · 0.605 / 0.205² = 44.6 of them
+    # (1.96·√(.6·.4) + 0.84·√(.395·.605))² / 0.205² = 44.8 of them
     assert (term.size, term.size_unit) == (45, "cases counted in Priority recall")
     assert term.text.startswith(
         "Pilot on at least 45 cases counted in Priority recall (33 of the 111 test cases: "
@@ -1057,8 +1059,8 @@ def _stop_rule_fires(n: int, level: float, target: float) -> float:
 def test_a_pilots_stop_rule_fires_four_times_in_five_at_the_fall_it_is_sized_for() -> None:
     """A rate's pilot is the score test's sample size: at the fall level its stop rule fires
     in about four pilots of five (a count's steps move it a few points). Sized only so that
-    its interval is as wide as the fall, it would catch a fall from 60% to 39.5% in three
-    pilots of five."""
+    its interval is as wide as the fall, it would catch a fall from 60% to 39.5% in about
+    half the pilots."""
     recall = _pilot_metric("recall", "Recall", "share caught", (0.95, 0.90, 0.99, 0.95, 200))
     assert conditions.pilot_size(recall) == 185  # (1.96·√(.95·.05) + 0.84·√(.9·.1))² / .05²
     assert 0.75 <= _stop_rule_fires(185, 0.90, 0.95) <= 0.85
@@ -1068,7 +1070,7 @@ def test_a_pilots_stop_rule_fires_four_times_in_five_at_the_fall_it_is_sized_for
     assert conditions.pilot_size(share) == 45
     assert 0.75 <= _stop_rule_fires(45, 0.395, 0.6) <= 0.85
     wide_as_the_fall = math.ceil(conditions.Z**2 * 0.395 * 0.605 / 0.205**2)
-    assert wide_as_the_fall == 22 and _stop_rule_fires(30, 0.395, 0.6) < 0.65
+    assert wide_as_the_fall == 22 and _stop_rule_fires(22, 0.395, 0.6) < 0.55
 
 
 def test_a_share_read_from_a_bootstrap_is_sized_at_the_fall_level() -> None:
@@ -1080,10 +1082,12 @@ def test_a_share_read_from_a_bootstrap_is_sized_at_the_fall_level() -> None:
     # it spreads less than a share of cases today (540 · (0.0125 / 1.96)² < .976 · .024),
     # so as one: (1.96 + 0.84)² · .9 · .1 / .07² = 144.2, the worst case 0.90
     assert conditions.pilot_size(f1, 0.90) == 145
-    as_wilson = _pilot_metric(
-        "macro_f1", "Macro F1", "quality", (0.976, 0.963, 0.988, 0.97, 540), "wilson"
+    # a bundle's reported Macro F1 is still built from cases: the same size, not the score
+    # test's 71 (which would catch the fall in about three pilots of five)
+    reported = _pilot_metric(
+        "macro_f1", "Macro F1", "quality", (0.976, 0.963, 0.988, 0.97, 540), "reported"
     )
-    assert conditions.pilot_size(as_wilson, 0.90) == 71
+    assert conditions.pilot_size(reported, 0.90) == 145
     # spread wider than a share of cases (a small test set): that much more
     wide = _pilot_metric("f1", "F1", "quality", (0.9, 0.8, 1.0, 0.95, 50))
     excess = 50 * (0.1 / conditions.Z) ** 2 / (0.9 * 0.1)
@@ -1091,10 +1095,11 @@ def test_a_share_read_from_a_bootstrap_is_sized_at_the_fall_level() -> None:
     # the fall to the interval's far end, 0.80, is 0.15 below the target
     expected = excess * (conditions.Z + conditions.Z_POWER) ** 2 * 0.8 * 0.2 / 0.15**2
     assert conditions.pilot_size(wide) == math.ceil(expected) == 81
-    # a percentage error is no share of cases: sized from its interval, as MAE is
+    # a percentage error is no share of cases: sized from its interval, as MAE is (its
+    # spread at the fall level, 0.46, wider than at today's 0.39)
     mape = _pilot_metric("mape", "MAPE", "typical error", (0.39, 0.33, 0.45, 0.40, 111))
     assert conditions.pilot_size(mape) == math.ceil(
-        111 * (0.06 / 0.06) ** 2 * ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
+        111 * (0.46 / 0.39) ** 2 * ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
     )
 
 
@@ -1106,3 +1111,25 @@ def test_a_percentage_errors_fall_may_pass_a_hundred_percent() -> None:
     assert "a rise of MAPE to 130.0% from the target 100.0%" in term.text
     recall = _pilot_metric("recall", "Recall", "share caught", (0.5, 0.01, 0.99, 0.6, 10))
     assert conditions.fall(recall, -0.2) == 0.0  # a share stays a share
+
+
+def test_an_errors_pilot_is_sized_at_the_spread_it_has_at_the_fall() -> None:
+    """MAE's and RMSE's spread grows with their size, R²'s with what it leaves unexplained:
+    sized at today's spread, a pilot of MAE caught a rise from 45 to 55 in about three
+    pilots of five; at the fall's spread, about four of five."""
+    rmse = _pilot_metric("rmse", "RMSE", "typical miss", (54.9, 48.2, 61.3, 55.0, 111))
+    rmse = rmse.model_copy(update={"direction": "lower_is_better"})
+    half, level = (61.3 - 48.2) / 2, 55.0 + (61.3 - 48.2) / 2  # never less than h: 61.55
+    expected = 111 * (half * level / 54.9 / (level - 55.0)) ** 2
+    expected *= ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
+    assert conditions.pilot_size(rmse) == math.ceil(expected) == 286
+    r2 = _pilot_metric("r2", "R²", "explained", (0.401, 0.211, 0.551, 0.35, 111))
+    half = (0.551 - 0.211) / 2
+    expected = 111 * (half * (1 - 0.18) / (1 - 0.401) / 0.17) ** 2
+    expected *= ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
+    assert conditions.pilot_size(r2) == math.ceil(expected)
+    # a number dsreport knows nothing of keeps today's spread
+    other = _pilot_metric("lift", "Lift", "lift", (2.0, 1.6, 2.4, 1.9, 100))
+    assert conditions.pilot_size(other) == math.ceil(
+        100 * (0.4 / 0.4) ** 2 * ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
+    )

@@ -37,6 +37,13 @@ Z_POWER = NormalDist().inv_cdf(POWER)
 UNBOUNDED = frozenset({"mape", "smape"})
 """Printed in percent but not shares of cases (a percentage error passes 100%): sized from
 their interval, as other numbers are."""
+BUILT = frozenset(
+    {"f1", "balanced_accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_f1"}
+)
+"""Shares built from cases, not a proportion of them: a pilot reads them from a percentile
+bootstrap, whatever interval the bundle reported."""
+SCALES = frozenset({"mae", "rmse", "mape", "smape", "log_loss", "brier", "ece"})
+"""Errors whose spread grows with their size: at the fall level it is wider than today."""
 UNITS = {
     "recall": "positive cases",
     "specificity": "negative cases",
@@ -88,10 +95,10 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     level, distance, half = sized
     assert m.interval is not None and m.target is not None and m.target.value is not None
     n, shared = m.n or 0, F.is_rate(m.name) and m.name not in UNBOUNDED
-    if shared and m.interval.method != "bootstrap":
-        # a share of cases, read from a Wilson bound: the score test it inverts, its spread
-        # at the target under the stop rule, at the fall level under the fall (inf, not
-        # OverflowError, if d is 0)
+    today = m.value.value if m.value.value is not None else level
+    if shared and m.name not in BUILT:
+        # a proportion of cases, read from a Wilson bound: the score test it inverts, its
+        # spread at the target under the stop rule, at the fall level under the fall
         target = min(max(m.target.value, 0.005), 0.995)
         level = min(max(level, 0.005), 0.995)
         spread = Z * math.sqrt(target * (1 - target)) + Z_POWER * math.sqrt(level * (1 - level))
@@ -100,14 +107,24 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
         # a share built from cases (F1, a macro average), read from a percentile bootstrap:
         # the bound sits about z spreads from the pilot's own value, so both spreads are at
         # the fall level, times how much more than a share of cases the metric spreads today
-        today = m.value.value if m.value.value is not None else level
         value = min(max(today, 0.005), 0.995)
         level = min(max(level, 0.005), 0.995)
         excess = max(1.0, n * (half / Z) ** 2 / (value * (1 - value)))
         need = excess * (Z + Z_POWER) ** 2 * level * (1 - level) / (distance * distance)
     else:  # the test's interval, half wide h on n cases, narrowed to d / (z + z80) of z
-        need = n * (half / distance) ** 2 * ((Z + Z_POWER) / Z) ** 2
+        need = n * (_spread_at(m.name, half, today, level) / distance) ** 2
+        need *= ((Z + Z_POWER) / Z) ** 2
     return max(MIN_PILOT, math.ceil(need))
+
+
+def _spread_at(name: str, half: float, today: float, level: float) -> float:
+    """The interval's half-width at the fall level: an error's spread grows with its size,
+    R²'s with what it leaves unexplained (which errs towards more cases); others' as today."""
+    if name in SCALES and today > 0 and level > today:
+        return half * level / today
+    if name == "r2" and today < 1 and level < today:
+        return half * (1 - level) / (1 - today)
+    return half
 
 
 def fall(m: MetricFact, worst: float | None = None) -> float | None:
@@ -132,12 +149,12 @@ def stop_rule(m: MetricFact) -> str:
     assert m.target is not None
     if m.direction == "higher_is_better":
         return (
-            f"stop and fall back if the pilot's 95% upper bound on {m.label}{where(m)} "
-            f"drops below {m.target.text}"
+            f"fall back if the pilot's 95% upper bound on {m.label}{where(m)}, read once at "
+            f"its end, is below {m.target.text}"
         )
     return (
-        f"stop and fall back if the pilot's 95% lower bound on {m.label}{where(m)} "
-        f"rises above {m.target.text}"
+        f"fall back if the pilot's 95% lower bound on {m.label}{where(m)}, read once at its "
+        f"end, is above {m.target.text}"
     )
 
 
