@@ -28,6 +28,7 @@ from dsreport.analyse import format as F
 from dsreport.analyse import holdback
 from dsreport.analyse.facts import ConditionFact, HoldBackFact, MetricFact
 from dsreport.analyse.metricfacts import num
+from dsreport.vocabulary import LOWER_IS_BETTER
 
 MIN_PILOT = 30
 Z = NormalDist().inv_cdf(0.975)
@@ -42,8 +43,6 @@ BUILT = frozenset(
 )
 """Shares built from cases, not a proportion of them: a pilot reads them from a percentile
 bootstrap, whatever interval the bundle reported."""
-SCALES = frozenset({"mae", "rmse", "mape", "smape", "log_loss", "brier", "ece"})
-"""Errors whose spread grows with their size: at the fall level it is wider than today."""
 UNITS = {
     "recall": "positive cases",
     "specificity": "negative cases",
@@ -93,22 +92,20 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     if sized is None:
         return None
     level, distance, half = sized
-    assert m.interval is not None and m.target is not None and m.target.value is not None
+    assert m.target is not None and m.target.value is not None
     n, shared = m.n or 0, F.is_rate(m.name) and m.name not in UNBOUNDED
     today = m.value.value if m.value.value is not None else level
     if shared and m.name not in BUILT:
         # a proportion of cases, read from a Wilson bound: the score test it inverts, its
         # spread at the target under the stop rule, at the fall level under the fall
-        target = min(max(m.target.value, 0.005), 0.995)
-        level = min(max(level, 0.005), 0.995)
+        target, level = _inside(m.target.value), _inside(level)
         spread = Z * math.sqrt(target * (1 - target)) + Z_POWER * math.sqrt(level * (1 - level))
         need = spread**2 / (distance * distance)
     elif shared:
         # a share built from cases (F1, a macro average), read from a percentile bootstrap:
         # the bound sits about z spreads from the pilot's own value, so both spreads are at
         # the fall level, times how much more than a share of cases the metric spreads today
-        value = min(max(today, 0.005), 0.995)
-        level = min(max(level, 0.005), 0.995)
+        value, level = _inside(today), _inside(level)
         excess = max(1.0, n * (half / Z) ** 2 / (value * (1 - value)))
         need = excess * (Z + Z_POWER) ** 2 * level * (1 - level) / (distance * distance)
     else:  # the test's interval, half wide h on n cases, narrowed to d / (z + z80) of z
@@ -117,10 +114,16 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     return max(MIN_PILOT, math.ceil(need))
 
 
+def _inside(share: float) -> float:
+    """A share kept off 0 and 1, where its spread would vanish."""
+    return min(max(share, 0.005), 0.995)
+
+
 def _spread_at(name: str, half: float, today: float, level: float) -> float:
-    """The interval's half-width at the fall level: an error's spread grows with its size,
-    R²'s with what it leaves unexplained (which errs towards more cases); others' as today."""
-    if name in SCALES and today > 0 and level > today:
+    """The interval's half-width at the fall level: a built-in error's spread grows with its
+    size, R²'s with what it leaves unexplained (which errs towards more cases); others' as
+    today."""
+    if name in LOWER_IS_BETTER and today > 0 and level > today:
         return half * level / today
     if name == "r2" and today < 1 and level < today:
         return half * (1 - level) / (1 - today)
