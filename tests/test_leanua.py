@@ -41,3 +41,21 @@ def test_list_markers_and_text_lay_out_as_with_the_default_stylesheet(
     ours = html_class(html)(string=html).write_pdf()
     theirs = weasyprint.HTML(string=html).write_pdf()
     assert ours == theirs
+
+
+def test_a_waiting_pdf_worker_has_the_lean_stylesheet_parsed_before_its_work() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import dsreport.render.run as run\n"
+        "from dsreport.render import leanua\n"
+        "steps = run.warm_up()\n"
+        "next(steps)\n"
+        "before = leanua._lean_class.cache_info().currsize\n"
+        "next(steps)\n"
+        "print(before, leanua._lean_class.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "1"]
