@@ -3,10 +3,13 @@ and, unpickling it, imports neither the loader nor pandas (so it is ready sooner
 
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from dsreport.analyse.engine import analyse
 from dsreport.load.loader import load_bundle
@@ -55,3 +58,20 @@ def test_the_worker_context_gives_the_same_report(tmp_path: Path) -> None:
     assert reviewed.rows == ctx.bundle.reviewed.rows
     assert len(reviewed.head) == min(200, reviewed.rows) > 0
     assert HtmlReport(there).html() == HtmlReport(ctx).html()
+
+
+def test_the_worker_gets_facts_json_as_written_and_does_not_dump_the_facts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dsreport.render.facts_json import facts_json
+
+    ctx = context("tumour-triage", tmp_path)
+    text = facts_json(ctx)
+    there = pickle.loads(pickle.dumps(_for_worker(ctx, ["ds"]), pickle.HIGHEST_PROTOCOL))
+
+    def dumped_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the facts were dumped a second time")
+
+    monkeypatch.setattr(type(there.facts), "model_dump", dumped_again)
+    assert facts_json(there) == text
+    assert json.loads(text)["slug"] == "tumour-triage"

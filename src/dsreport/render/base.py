@@ -35,6 +35,8 @@ class RenderContext:
     """Things the renderer wants the user to know (a fallback taken, say)."""
     views: dict[str, TableView | None] = field(default_factory=dict)
     """`table()`'s answers, taken ahead for a worker given the bundle without its rows."""
+    facts_text: str | None = None
+    """facts.json's text once written: the PDF attaches the same text, not a second dump."""
 
     def table(self, which: Literal["predictions", "reviewed"]) -> TableView | None:
         """The predictions or the reviewed examples as the PDF shows them: their files, row

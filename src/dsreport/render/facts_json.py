@@ -9,8 +9,11 @@ from dsreport.render.base import RenderContext, Renderer, register
 
 
 def facts_json(ctx: RenderContext) -> str:
-    data = ctx.facts.model_dump(mode="json")
-    return strictjson.dumps(data, indent=2) + "\n"
+    """The facts as JSON, dumped once per build (a PDF rendered in a worker gets the text
+    with its context, so it neither dumps them again nor builds the models' serialisers)."""
+    if ctx.facts_text is None:
+        ctx.facts_text = strictjson.dumps(ctx.facts.model_dump(mode="json"), indent=2) + "\n"
+    return ctx.facts_text
 
 
 @register

@@ -109,9 +109,12 @@ def _for_worker(ctx: RenderContext, names: Sequence[str]) -> RenderContext:
     and the bundle without any table or golden row: unpickling it then imports neither
     the loader nor pandas, which keeps the worker's imports shorter than the analysis."""
     if list(names) == [MAIN]:
+        from dsreport.render.facts_json import facts_json
+
         views = {which: ctx.table(which) for which in ("predictions", "reviewed")}
         bundle = dataclasses.replace(ctx.bundle, predictions=None, reviewed=None, golden=[])
-        return dataclasses.replace(ctx, bundle=bundle, notes=[], views=views)
+        text = facts_json(ctx)  # the PDF attaches it: dumped here once, not again there
+        return dataclasses.replace(ctx, bundle=bundle, notes=[], views=views, facts_text=text)
     bundle = dataclasses.replace(ctx.bundle, predictions=_sources_only(ctx.bundle.predictions))
     if MAIN not in names:
         interrogation = ctx.bundle.spec.interrogation
