@@ -4,19 +4,18 @@ A pilot's size is the number of cases that would detect a fall from the target t
 level that matters: the operator's worst case for the success metric, else the far end
 of the metric's current interval, and never less than the interval's half-width h below
 the target. Detecting it means the stop rule (the pilot's 95% upper bound below the
-target) fires about four times in five when the metric has fallen that far: 80% power
-(about: a count's steps move the exact power a few points either way). For a
-proportion the bound is Wilson's, the score test's, so that is the test's sample size,
-(z·√(t(1 − t)) + z₈₀·√(p(1 − p)))² / d² cases for a target t, a fall level p and their
-distance d (z = 1.96, z₈₀ = 0.84). A share built from cases (F1, a macro average) is read
-from a percentile bootstrap, whose bound sits about z spreads from the pilot's own value:
-(z + z₈₀)²·p(1 − p) / d², times how much more than a proportion it spreads today. For
-other metrics intervals narrow with the square root of the cases, so a metric measured on
-n cases needs about n·(h / d)²·((z + z₈₀) / z)². Never fewer than 30. A pilot sized
-only so that its interval is as wide as the fall catches the fall far less often (half
-the time, for a symmetric interval). Such a pilot tells that fall from the target; it
-cannot confirm the target, and its condition says what it buys. The stop rule is read
-from the pilot's own interval.
+target) fires about four times in five when the metric has fallen that far: 80% power.
+For a proportion the bound is Wilson's, and the size is the fewest cases at which the
+rule's exact binomial power reaches 80% (`pilotpower`). A share built from cases (F1, a
+macro average) is read from a percentile bootstrap, whose bound sits about z spreads from
+the pilot's own value: (z + z₈₀)²·p(1 − p) / d² cases for a fall level p and its distance
+d from the target (z = 1.96, z₈₀ = 0.84), times how much more than a proportion it
+spreads today. For other metrics intervals narrow with the square root of the cases, so
+a metric measured on n cases needs about n·(h / d)²·((z + z₈₀) / z)². Never fewer than
+30. A pilot sized only so that its interval is as wide as the fall catches the fall far
+less often (half the time, for a symmetric interval). Such a pilot tells that fall from
+the target; it cannot confirm the target, and its condition says what it buys. The stop
+rule is read from the pilot's own interval.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import math
 from statistics import NormalDist
 
 from dsreport.analyse import format as F
-from dsreport.analyse import holdback
+from dsreport.analyse import holdback, pilotpower
 from dsreport.analyse.facts import ConditionFact, HoldBackFact, MetricFact
 from dsreport.analyse.metricfacts import num
 from dsreport.vocabulary import LOWER_IS_BETTER
@@ -95,13 +94,12 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
     assert m.target is not None and m.target.value is not None
     n, shared = m.n or 0, F.is_rate(m.name) and m.name not in UNBOUNDED
     today = m.value.value if m.value.value is not None else level
-    if shared and m.name not in BUILT:
-        # a proportion of cases, read from a Wilson bound: the score test it inverts, its
-        # spread at the target under the stop rule, at the fall level under the fall
-        target, level = _inside(m.target.value), _inside(level)
-        spread = Z * math.sqrt(target * (1 - target)) + Z_POWER * math.sqrt(level * (1 - level))
-        need = spread**2 / (distance * distance)
-    elif shared:
+    if shared and m.name not in BUILT and 0.0 <= m.target.value <= 1.0:
+        # a proportion of cases, read from a Wilson bound: the exact power of the rule
+        higher = m.direction == "higher_is_better"
+        level = min(max(level, 0.0), 1.0)
+        return pilotpower.cases(m.target.value, level, higher, Z, POWER, MIN_PILOT)
+    if shared and m.name in BUILT:
         # a share built from cases (F1, a macro average), read from a percentile bootstrap:
         # the bound sits about z spreads from the pilot's own value, so both spreads are at
         # the fall level, times how much more than a share of cases the metric spreads today
