@@ -66,3 +66,12 @@ def test_the_size_is_the_fewest_cases_from_which_on_the_power_stays_at_80_percen
 def test_a_fall_the_smallest_pilot_already_catches_is_piloted_on_the_smallest() -> None:
     assert pilotpower.cases(0.9, 0.3, True, Z, POWER, MIN_PILOT) == MIN_PILOT
     assert fires_how_often(MIN_PILOT, 0.3, 0.9, True) > 0.99
+
+
+def test_a_pilot_of_millions_is_sized_as_the_normal_formula_says_for_so_many() -> None:
+    """Far from 0 and 1 and at millions of cases the saw is flat and the score test's
+    formula is right to a few cases in a million: the exact size lands beside it."""
+    normal = ((Z * 0.5 + 0.8416212335729143 * math.sqrt(0.4995 * 0.5005)) / 0.0005) ** 2
+    size = pilotpower.cases(0.5, 0.4995, True, Z, POWER, MIN_PILOT)
+    assert normal < size < normal * 1.0001
+    assert pilotpower.power(size, 0.5, 0.4995, True, Z) >= POWER
