@@ -1078,6 +1078,28 @@ def test_a_pilots_stop_rule_fires_four_times_in_five_at_the_fall_it_is_sized_for
     assert wide_as_the_fall == 22 and _stop_rule_fires(22, 0.395, 0.6) < 0.55
 
 
+def test_a_metric_named_like_a_rate_whose_numbers_leave_0_to_1_is_no_proportion() -> None:
+    """An `accuracy_gain` (a difference of two accuracies, printed in percent) can fall below
+    0: sized as a proportion of cases its fall was cut at 0 and its pilot at the smallest
+    (30 cases, where a gain is ruled out in any pilot); sized from its interval instead, as
+    other numbers are, and its fall kept below 0."""
+    gain = _pilot_metric(
+        "accuracy_gain", "Accuracy gain", "gain", (0.02, -0.01, 0.05, 0.03, 500), "reported"
+    )
+    assert conditions.fall(gain) == pytest.approx(-0.01)
+    # h = 0.03, d = 0.03 - (-0.01) = 0.04: 500 · (0.03 / 0.04)² · ((1.96 + 0.84) / 1.96)²
+    expected = 500 * (0.03 / 0.04) ** 2 * ((conditions.Z + conditions.Z_POWER) / conditions.Z) ** 2
+    assert conditions.pilot_size(gain) == math.ceil(expected) == 575
+    # the same name with its numbers in [0, 1] is a share of cases
+    share = _pilot_metric(
+        "accuracy_gain", "Accuracy gain", "gain", (0.6, 0.55, 0.65, 0.62, 500), "reported"
+    )
+    assert conditions.fall(share) == pytest.approx(0.55)
+    assert conditions.pilot_size(share) == conditions.pilotpower.cases(
+        0.62, 0.55, True, conditions.Z, conditions.POWER, conditions.MIN_PILOT
+    )
+
+
 def test_a_share_read_from_a_bootstrap_is_sized_at_the_fall_level() -> None:
     """Macro F1's stop rule reads a percentile bootstrap, whose bound sits about z spreads
     from the pilot's own value: both spreads are at the fall level, so it needs about twice

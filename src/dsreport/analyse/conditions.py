@@ -92,9 +92,9 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
         return None
     level, distance, half = sized
     assert m.target is not None and m.target.value is not None
-    n, shared = m.n or 0, F.is_rate(m.name) and m.name not in UNBOUNDED
+    n, shared = m.n or 0, _share(m)
     today = m.value.value if m.value.value is not None else level
-    if shared and m.name not in BUILT and 0.0 <= m.target.value <= 1.0:
+    if shared and m.name not in BUILT:
         # a proportion of cases, read from a Wilson bound: the exact power of the rule
         higher = m.direction == "higher_is_better"
         level = min(max(level, 0.0), 1.0)
@@ -110,6 +110,19 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
         need = n * (_spread_at(m.name, half, today, level) / distance) ** 2
         need *= ((Z + Z_POWER) / Z) ** 2
     return max(MIN_PILOT, math.ceil(need))
+
+
+def _share(m: MetricFact) -> bool:
+    """A share of cases, or one built from them: named as a rate, with its value, interval
+    and target all in [0, 1]. A bundle's own metric named like one (an `accuracy_gain`)
+    whose numbers leave [0, 1] is no share: it is sized from its interval, and its fall is
+    not cut at 0."""
+    if not F.is_rate(m.name) or m.name in UNBOUNDED:
+        return False
+    numbers = [m.value.value, m.target.value if m.target is not None else None]
+    if m.interval is not None:
+        numbers += [m.interval.low, m.interval.high]
+    return all(x is None or 0.0 <= x <= 1.0 for x in numbers)
 
 
 def _inside(share: float) -> float:
@@ -136,7 +149,7 @@ def fall(m: MetricFact, worst: float | None = None) -> float | None:
         return None
     if m.name in UNBOUNDED:
         return max(sized[0], 0.0)
-    return min(max(sized[0], 0.0), 1.0) if F.is_rate(m.name) else sized[0]
+    return min(max(sized[0], 0.0), 1.0) if _share(m) else sized[0]
 
 
 def pm_name(m: MetricFact) -> str:
