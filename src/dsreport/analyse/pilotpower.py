@@ -83,9 +83,10 @@ def cases(target: float, level: float, higher: bool, z: float, want: float, star
     The power grows with the cases but saws by a few points as the count's steps cross the
     bound (recall 95% against 90%: 80.6% at 182 cases, 76.4% at 185), and a condition asks
     for *at least* so many: the size is past every dip below `want` over the next quarter
-    of the cases (at most 400 more) beyond the first size that reaches it. The power falls
-    as a case is added where the rule's count stands still (where lower is better: where
-    it moves) and rises otherwise, so only the sizes where a fall ends are computed."""
+    of the cases (at most 400 more) beyond the size where its rising trend reaches `want`.
+    The power falls as a case is added where the rule's count stands still (where lower is
+    better: where it moves) and rises otherwise, so only the sizes where a fall ends are
+    computed."""
     first = _first(target, level, higher, z, want, start)
     end = min(first + min(400, max(20, first // 4)), LIMIT)
     edges = [_edge(n, target, higher, z) for n in range(first, end + 2)]
@@ -105,7 +106,8 @@ def cases(target: float, level: float, higher: bool, z: float, want: float, star
 
 
 def _first(target: float, level: float, higher: bool, z: float, want: float, start: int) -> int:
-    """The first size at which the power reaches `want`, by bisection on the count."""
+    """Where the power's rising trend reaches `want`: a size at which it does, one case
+    fewer falling short, found by bisection on the count (`start` when it already does)."""
     if power(start, target, level, higher, z) >= want:
         return start
     low, high = start, start * 2
