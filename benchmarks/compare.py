@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cells import Row, cell, col, ok, ratios
+from cells import Pick, Row, cell, col, ok, ratios
 
 
 def pdf_ds(r: Row) -> float:
@@ -97,19 +97,11 @@ def section(res: dict[str, Any]) -> list[str]:
     return lines
 
 
-def overall_command(res: dict[str, Any]) -> list[float]:
-    """The user's command against the alternative, over every example and run."""
+def overall(res: dict[str, Any], key: str = "pm_ds", pick: Pick = e2e_ds) -> list[float]:
+    """Ratios to the alternative over every example and run: dsreport's end to end in one
+    process (`pm_ds`), or the user's command timed whole (`pm_ds_command`, its `total`)."""
     return [
         x
         for name, alt in res["alternative"].items()
-        for x in ratios(res.get("pm_ds_command", {}).get(name, []), alt, "total", e2e_alt)
-    ]
-
-
-def overall(res: dict[str, Any]) -> list[float]:
-    """End-to-end ratios over every example and run."""
-    return [
-        x
-        for name, alt in res["alternative"].items()
-        for x in ratios(res["pm_ds"].get(name, []), alt, e2e_ds, e2e_alt)
+        for x in ratios(res.get(key, {}).get(name, []), alt, pick, e2e_alt)
     ]

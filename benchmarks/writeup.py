@@ -93,7 +93,7 @@ def targets(res: dict[str, Any]) -> tuple[list[str], dict[str, float]]:
          f"{slowest})", col(warm[slowest], "total") + " s",
          verdict(found["warm"], WARM_LIMIT, WARM_LIMIT)),
     ]  # fmt: skip
-    if command := compare.overall_command(res):
+    if command := compare.overall(res, "pm_ds_command", "total"):
         rows.insert(
             2,
             (
