@@ -99,7 +99,7 @@ def pilot_size(m: MetricFact, worst: float | None = None) -> int | None:
         higher = m.direction == "higher_is_better"
         level = min(max(level, 0.0), 1.0)
         return pilotpower.cases(m.target.value, level, higher, Z, POWER, MIN_PILOT)
-    if shared and m.name in BUILT:
+    if shared:
         # a share built from cases (F1, a macro average), read from a percentile bootstrap:
         # the bound sits about z spreads from the pilot's own value, so both spreads are at
         # the fall level, times how much more than a share of cases the metric spreads today
