@@ -259,7 +259,7 @@ def test_grid_mode_above_exact_limit_is_close_to_sklearn(bc: BinaryData) -> None
 
 
 def test_grid_mode_on_the_real_scores(bc: BinaryData, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(binstats, "EXACT_LIMIT", 50)
+    monkeypatch.setattr(binstats.histogram, "EXACT_LIMIT", 50)  # where score_bins reads it
     _check_grid(bc.y, bc.scores["gbm"])
     _check_grid(bc.y, bc.scores["lr"])
 
@@ -402,7 +402,7 @@ def test_the_environment_names_the_versions_importlib_metadata_gives() -> None:
 
 def test_point_metrics_of_many_histograms_are_each_one_s_own_to_the_bit(bc: BinaryData) -> None:
     scores = bc.scores["lr"]
-    bins, values = binstats._grid(scores)
+    bins, values = binstats.histogram._grid(scores)
     codes = np.arange(len(scores)) % 7
     groups = binstats.grouped_stats(bc.y.astype(bool), scores, bins, values, codes, 7)
     other = groups[3]  # every other bin: a histogram on other bins, a batch of its own
