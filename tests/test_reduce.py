@@ -160,6 +160,55 @@ def test_tumour_triage_every_path_gives_the_same_facts(tmp_path: Path) -> None:
     assert stats.binning == "exact" and stats.test_rows is not None
 
 
+def test_a_statistics_table_written_part_by_part_into_a_folder_is_one_table(
+    tmp_path: Path,
+) -> None:
+    """As Spark writes one query's result after another into a folder: a file per part,
+    each with its own schema (columns without nulls required, text as `string`, a column of
+    nulls alone untyped), beside `_SUCCESS` and checksum files; the facts are those of the
+    one-file table."""
+    root = EXAMPLES / "tumour-triage"
+    bundle = load_bundle(root)
+    assert bundle.predictions is not None
+    frame = prediction_stats(bundle.spec, bundle.predictions).to_frame()
+    one_file = as_statistics(root, frame, tmp_path / "one", "data/predictions.csv")
+    one = facts(load_bundle(one_file), "data/statistics")  # the folder's name in texts
+    target = tmp_path / "folder"
+    shutil.copytree(root, target)
+    folder = target / "data" / "statistics"
+    folder.mkdir()
+
+    def written(column: Any) -> Any:
+        """Text as `string`, required where it holds no null; a column of nulls alone with
+        Arrow's null type (as pandas writes a column of None)."""
+        if column.null_count == len(column):
+            return pa.nulls(len(column))
+        if pa.types.is_large_string(column.type):
+            return column.cast(pa.string())
+        return column
+
+    for index, (part, rows) in enumerate(frame.groupby("part", sort=False)):
+        table = pa.Table.from_pandas(rows.reset_index(drop=True), preserve_index=False)
+        columns = [written(c) for c in table.columns]
+        schema = pa.schema(
+            pa.field(n, c.type, nullable=c.null_count > 0)
+            for n, c in zip(table.column_names, columns, strict=True)
+        )
+        name = f"part-{index:05d}-{part}.snappy.parquet"
+        pq.write_table(pa.Table.from_arrays(columns, schema=schema), folder / name)
+        (folder / f".{name}.crc").write_bytes(b"crc")
+    (folder / "_SUCCESS").write_bytes(b"")
+    edit_yaml(
+        target,
+        "path: data/predictions.csv\n",
+        "path: data/statistics\n    format: statistics\n",
+    )
+    loaded = load_bundle(target)
+    assert loaded.predictions is not None and len(loaded.predictions.sources) == 3
+    found = facts(loaded)
+    assert only(differences(one, found), IDENTITY) == []
+
+
 def _generated(root: Path, n: int) -> None:
     """tumour-triage with a generated table of `n` rows (seeded): two scored rungs (one with
     2-decimal scores, one continuous, so the table goes onto the 1/10,000 grid), two slice

@@ -117,6 +117,51 @@ def test_files_that_disagree_name_both_files_and_the_column(tmp_path: Path) -> N
     ]
 
 
+@pytest.mark.parametrize("options", [MEMORY, STREAM], ids=["memory", "streamed"])
+def test_files_written_by_different_engines_are_one_table(
+    tmp_path: Path, options: LoadOptions
+) -> None:
+    """pandas writes text as large_string and lets every column hold nulls; Spark, DuckDB and
+    BigQuery write string, a narrower integer, and columns without nulls as required."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root, frame = tumour(tmp_path)
+    frame.to_csv(root / "data" / "predictions.csv", index=False)
+    whole = metrics(root, MEMORY)
+    (root / "data" / "predictions.csv").unlink()
+    frame["rank"] = range(len(frame))  # a column no check reads, as int32 and int64
+    parts(frame, root / "data" / "predictions", 2)
+    second = root / "data" / "predictions" / "part-1.parquet"
+    table = pq.read_table(second)
+    assert pa.types.is_large_string(table.schema.field("id").type)  # as pandas writes it
+
+    def as_an_engine_writes(field: pa.Field) -> pa.Field:
+        kind = pa.int32() if field.name == "rank" else field.type
+        kind = pa.string() if kind == pa.large_string() else kind
+        return pa.field(field.name, kind, nullable=field.name not in ("id", "label", "split"))
+
+    engine = pa.schema([as_an_engine_writes(f) for f in table.schema])
+    pq.write_table(table.cast(engine), second)
+    point_at(root, "data/predictions")
+    assert metrics(root, options) == whole
+    if options is MEMORY:
+        rank = load_bundle(root, MEMORY).predictions.frame["rank"]  # type: ignore[union-attr]
+        assert rank.tolist() == list(range(len(frame)))
+
+
+def test_files_whose_values_differ_in_kind_are_refused(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    parts(frame, root / "data" / "predictions", 2)
+    odd = frame.iloc[:5].astype({"label": int})
+    odd.to_parquet(root / "data" / "predictions" / "part-2.parquet", index=False)
+    point_at(root, "data/predictions")
+    assert messages(collect_problems(root)) == [
+        "error: data/predictions/part-2.parquet: label: column 'label' is large_string in "
+        "data/predictions/part-0.parquet but int64 in data/predictions/part-2.parquet",
+    ]
+
+
 def test_csv_files_that_disagree_name_both_files(tmp_path: Path) -> None:
     root, frame = tumour(tmp_path)
     parts(frame, root / "data", 2, "csv")

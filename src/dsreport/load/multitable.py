@@ -1,7 +1,8 @@
 """Several files of one table (a folder or a glob), read into memory as one table.
 
-Every file must have the same columns with the same types; a difference is an error that
-names both files and the column. Rows keep their way back to their own file and line.
+Every file must have the same columns with the same kinds of value (text, integer, float:
+`source.type_kind`); a difference is an error that names both files and the column. Rows
+keep their way back to their own file and line.
 """
 
 from __future__ import annotations
@@ -114,10 +115,45 @@ def _parquet(
         arrows.append(arrow)
     names = arrows[0].column_names
     parts = [Part(file.name, arrow.num_rows) for file, arrow in zip(files, arrows, strict=True)]
-    whole = pa.concat_tables([a.select(names) for a in arrows])
+    arrows = [a.select(names) for a in arrows]
+    if len(arrows) > 1:
+        common = _common_schema([a.schema for a in arrows])
+        arrows = [a if a.schema.equals(common) else a.cast(common) for a in arrows]
+    whole = pa.concat_tables(arrows)
     del arrows
     frame = arrow_frame(whole.unify_dictionaries() if len(files) > 1 else whole)
     unheld = [f for f in files if isinstance(blobs[f.name], Path)]
     if len(files) == 1:
         return Table(frame=frame, file=ref, text_cells=False, unheld=unheld), []
     return Table(frame=frame, file=ref, text_cells=False, parts=parts, unheld=unheld), []
+
+
+def _common_schema(schemas: list[Any]) -> Any:
+    """One schema the files' tables all cast to: each column nullable, as wide as its widest
+    file (int64, float64, large_string) where the files spell it differently; the first
+    file's metadata (pandas reads its column types back from it)."""
+    import pyarrow as pa
+
+    def widest(kinds: list[Any]) -> Any:
+        kinds = [k for k in kinds if not pa.types.is_null(k)] or kinds[:1]
+        if all(k.equals(kinds[0]) for k in kinds):
+            return kinds[0]
+        if all(pa.types.is_dictionary(k) for k in kinds):
+            return pa.dictionary(pa.int32(), widest([k.value_type for k in kinds]))
+        if all(pa.types.is_integer(k) for k in kinds):
+            return pa.int64()
+        if all(pa.types.is_floating(k) for k in kinds):
+            return pa.float64()
+        if any(pa.types.is_large_string(k) for k in kinds):
+            return pa.large_string()
+        if any(pa.types.is_large_binary(k) for k in kinds):
+            return pa.large_binary()
+        return kinds[0]
+
+    return pa.schema(
+        [
+            pa.field(field.name, widest([s.field(i).type for s in schemas]), nullable=True)
+            for i, field in enumerate(schemas[0])
+        ],
+        metadata=schemas[0].metadata,
+    )

@@ -201,9 +201,38 @@ def table_key(root: Path, ref: str, kinds: tuple[str, ...]) -> str:
         return f"unreadable\0{exc}"
 
 
+def type_kind(kind: Any) -> str:
+    """What a column's Arrow type means to the analysis: text, integer or float whatever its
+    width or encoding. Engines spell one Parquet column differently (pandas writes
+    `large_string` where Spark, DuckDB and BigQuery write `string`; Spark writes `int` where
+    pandas writes int64), and files of one table written by different ones are one table."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        return type_kind(kind.value_type)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "text"
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        return "binary"
+    if pa.types.is_integer(kind):
+        return "integer"
+    if pa.types.is_floating(kind):
+        return "float"
+    return str(kind)
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """Whether two files' columns hold the same kind of value; a column of nulls alone
+    (Arrow's `null` type) fits any."""
+    kinds = {type_kind(a), type_kind(b)}
+    return len(kinds) == 1 or "null" in kinds
+
+
 def schema_problems(schemas: list[tuple[str, Any]]) -> list[Problem]:
-    """Columns or types that differ between the files of one table, each naming both
-    files (the first file's schema is the reference)."""
+    """Columns, or kinds of column (`type_kind`), that differ between the files of one table,
+    each naming both files (the first file's schema is the reference). Whether a column may
+    hold nulls is no difference, nor a column of nulls alone (as pandas writes a column of
+    None) beside one of any kind."""
     if len(schemas) < 2:
         return []
     first, reference = schemas[0]
@@ -219,7 +248,7 @@ def schema_problems(schemas: list[tuple[str, Any]]) -> list[Problem]:
                         f"column '{column}' is in {first} but not in {name}", file=name, hint=hint
                     )
                 )
-            elif not have[column].equals(kind):
+            elif not _same_kind(have[column], kind):
                 problems.append(
                     Problem(
                         f"column '{column}' is {kind} in {first} but {have[column]} in {name}",
