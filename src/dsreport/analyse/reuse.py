@@ -31,7 +31,7 @@ from dsreport.bundle.fields import ProseMarker
 from dsreport.bundle.introspect import iter_marked
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.loaded import Bundle
-from dsreport.load.loader import SPEC_FILE
+from dsreport.load.specdoc import SPEC_FILE
 from dsreport.load.streamed import StreamedTable
 
 _NUMERIC = ("numpy", "pandas", "pyarrow")

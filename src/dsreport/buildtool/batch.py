@@ -62,18 +62,11 @@ def slug_of(bundle: Path) -> str:
     loader's own checks (no symbolic link, device or FIFO, the size capped); the folder's
     name when the file cannot be read (the build then reports why)."""
     from dsreport.load.loaded import slugify
-    from dsreport.load.loader import SPEC_FILE
-    from dsreport.load.paths import Limits, read_checked
-    from dsreport.load.yamlsrc import parse_yaml
+    from dsreport.load.paths import Limits
+    from dsreport.load.specdoc import read_document
 
-    doc = None
-    raw, _ = read_checked(bundle, SPEC_FILE, Limits().yaml_bytes, file=SPEC_FILE, line=None, key="")
-    if raw is not None:
-        try:
-            doc, _ = parse_yaml(raw.decode("utf-8-sig"), SPEC_FILE)
-        except UnicodeDecodeError:
-            doc = None
-    project = doc.data.get("project") if doc is not None and isinstance(doc.data, dict) else None
+    found, _ = read_document(bundle, Limits())
+    project = found.doc.data.get("project") if found is not None else None
     if isinstance(project, dict):
         for key in ("slug", "name"):
             if isinstance(project.get(key), str) and project[key].strip():

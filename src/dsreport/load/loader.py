@@ -30,29 +30,14 @@ from dsreport.load.prosecheck import check_prose
 from dsreport.load.readsource import Named, Reading, categorical, missing_values, read_source
 from dsreport.load.servingchecks import check_serving
 from dsreport.load.source import fingerprint, is_source
+from dsreport.load.specdoc import SPEC_FILE, read_document
 from dsreport.load.statistics import is_statistics, statistics_problems
 from dsreport.load.streamed import StreamedTable
 from dsreport.load.svgcheck import svg_problems
 from dsreport.load.synonyms import adopt_review_synonyms, undeclared_probabilities
 from dsreport.load.tablechecks import check_reviewed
 from dsreport.load.tables import Table, read_table
-from dsreport.load.yamlsrc import YamlDoc, parse_yaml
-
-SPEC_FILE = "dsreport.yaml"
-
-
-def _locate_spec(path: Path) -> tuple[Path, Problem | None]:
-    if path.name == SPEC_FILE and not path.is_dir():
-        path = path.parent
-    if not path.exists():
-        return path, Problem(f"bundle folder {path} does not exist", file=str(path))
-    if not path.is_dir():
-        return path, Problem(
-            f"{path} is not a folder",
-            file=str(path),
-            hint="give the folder that holds dsreport.yaml",
-        )
-    return path, None
+from dsreport.load.yamlsrc import YamlDoc
 
 
 def load_bundle(path: str | Path, options: LoadOptions | None = None) -> Bundle:
@@ -85,45 +70,11 @@ def _read(
     path: Path, options: LoadOptions, open_items: list[OpenItem]
 ) -> tuple[Bundle | None, list[Problem], YamlDoc | None]:
     """The bundle and its problems; `open_items` receives the values still to write."""
-    root, problem = _locate_spec(path)
-    if problem:
-        return None, [problem], None
-    limits = options.limits
-    raw, problem = read_checked(
-        root, SPEC_FILE, limits.yaml_bytes, file=SPEC_FILE, line=None, key="", adjustable=False
-    )
-    if problem:
-        hint = (
-            "run `dsreport init` to start a bundle"
-            if "does not exist" in problem.message
-            else problem.hint
-        )
-        return None, [Problem(problem.message, file=SPEC_FILE, hint=hint)], None
-    assert raw is not None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return (
-            None,
-            [
-                Problem(
-                    "the file is not UTF-8 text",
-                    file=SPEC_FILE,
-                    line=raw[: exc.start].count(b"\n") + 1,
-                    hint="save dsreport.yaml as UTF-8",
-                )
-            ],
-            None,
-        )
-    doc, problems = parse_yaml(text, SPEC_FILE)
-    if doc is None:
+    document, problems = read_document(path, options.limits)
+    if document is None:
         return None, problems, None
-    if not isinstance(doc.data, dict):
-        return (
-            None,
-            [Problem("the top level must be a mapping of keys to values", file=SPEC_FILE, line=1)],
-            None,
-        )
+    root, raw, doc = document.root, document.raw, document.doc
+    limits = options.limits
     files: dict[str, bytes] = {SPEC_FILE: raw}
     text_inputs = _text_inputs(doc.data)
     prose_sources: dict[str, str] = {}
