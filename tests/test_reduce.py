@@ -160,6 +160,22 @@ def test_tumour_triage_every_path_gives_the_same_facts(tmp_path: Path) -> None:
     assert stats.binning == "exact" and stats.test_rows is not None
 
 
+def test_the_statement_dsreport_sql_prints_gives_the_facts_of_the_rows(tmp_path: Path) -> None:
+    """What a user runs: `dsreport sql`'s one statement, DuckDB reading the CSV itself."""
+    duckdb = pytest.importorskip("duckdb")
+    from dsreport.api import statistics_sql as one_statement
+
+    root = EXAMPLES / "tumour-triage"
+    memory = facts(load_bundle(root))
+    con = duckdb.connect()
+    csv = root / "data" / "predictions.csv"
+    con.execute(f"CREATE VIEW predictions AS SELECT * FROM read_csv_auto('{csv}')")
+    frame = con.execute(one_statement(root, binning="exact")).df()
+    table = as_statistics(root, frame, tmp_path / "sql", "data/predictions.csv")
+    found = facts(load_bundle(table), "data/predictions.csv")
+    assert only(differences(memory, found), {*ROW_ONLY, *IDENTITY}) == []
+
+
 def test_a_statistics_table_written_part_by_part_into_a_folder_is_one_table(
     tmp_path: Path,
 ) -> None:

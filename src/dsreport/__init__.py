@@ -1,8 +1,8 @@
 """dsreport: one results bundle in, three audience-tuned artifacts out.
 
 The API is `validate`, `load_bundle`, `check`, `build`, `build_many`, `watch`, `diff`,
-`init_bundle`, `init_from_predictions`, `import_mlflow`, `json_schema` and
-`facts_schema` (`dsreport.load` is the loading subpackage, so the loader is
+`init_bundle`, `init_from_predictions`, `import_mlflow`, `json_schema`,
+`facts_schema` and `statistics_sql` (`dsreport.load` is the loading subpackage, so the loader is
 `load_bundle`).
 """
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         init_from_predictions,
         json_schema,
         load_bundle,
+        statistics_sql,
         validate,
     )
     from dsreport.buildtool.batch import build_many
@@ -41,6 +42,7 @@ _LAZY = {
     "import_mlflow": "dsreport.api",
     "json_schema": "dsreport.api",
     "load_bundle": "dsreport.api",
+    "statistics_sql": "dsreport.api",
     "validate": "dsreport.api",
     "BuildError": "dsreport.errors",
     "BundleError": "dsreport.errors",
@@ -74,6 +76,7 @@ __all__ = [
     "init_from_predictions",
     "json_schema",
     "load_bundle",
+    "statistics_sql",
     "validate",
     "watch",
 ]

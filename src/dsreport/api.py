@@ -170,6 +170,43 @@ def check(path: str | Path, options: LoadOptions | None = None) -> Facts:
     return analyse(load_bundle(path, options))
 
 
+SQL_READS = ("project.task", "ladder", "interrogation", "system_design.settings")
+"""What the statistics table's SQL is written from: an open item there stops it."""
+
+
+def statistics_sql(
+    bundle: str | Path,
+    *,
+    dialect: str = "duckdb",
+    binning: str = "grid",
+    table: str = "predictions",
+    position: str | None = None,
+    options: LoadOptions | None = None,
+) -> str:
+    """One SQL statement that reduces the bundle's predictions table where it lives to the
+    statistics table a bundle names with `format: statistics`, written from dsreport.yaml
+    alone (its columns, rungs and threshold): no other file is read, so the table need not
+    exist here. `binning`: "grid", or "exact" for at most 50,000 distinct scores."""
+    from dsreport.analyse.reduce.sql import DIALECTS, one_statement
+    from dsreport.analyse.reduce.sql import statistics_sql as queries
+    from dsreport.errors import UsageError
+    from dsreport.load.specdoc import read_spec
+
+    if dialect not in DIALECTS:
+        raise UsageError(f"unknown SQL dialect '{dialect}'", hint="use " + ", ".join(DIALECTS))
+    if binning not in ("grid", "exact"):
+        raise UsageError(f"unknown binning '{binning}'", hint="use grid or exact")
+    spec = read_spec(bundle, SQL_READS, options)
+    if spec.interrogation.predictions is None:
+        raise UsageError(
+            "the bundle declares no predictions table (interrogation.predictions)",
+            hint="declare its columns (label_column, split_column, slice_columns) and each "
+            "rung's score_column",
+        )
+    found = queries(spec, dialect, binning, table, position)
+    return one_statement(found, spec.project.task, dialect, binning)
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of dsreport.yaml, for editors and CI validation."""
     from dsreport.bundle.spec import BundleSpec

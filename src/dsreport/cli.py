@@ -115,6 +115,62 @@ def schema(out_file: Path | None, of_facts: bool) -> None:
         out_file.write_text(text, encoding="utf-8")
 
 
+@main.command(short_help="Print the SQL that reduces BUNDLE's predictions where they live.")
+@click.argument("bundle", type=click.Path(path_type=Path))
+@click.option(
+    "--dialect",
+    type=click.Choice(["duckdb", "spark", "bigquery"]),
+    default="duckdb",
+    show_default=True,
+    help="The engine that runs it.",
+)
+@click.option(
+    "--binning",
+    type=click.Choice(["grid", "exact"]),
+    default="grid",
+    show_default=True,
+    help="exact: every distinct score (binary) or value (regression) its own bin, for at "
+    "most 50,000 of them; grid: any table. Multiclass tables choose for themselves.",
+)
+@click.option(
+    "--table",
+    default="predictions",
+    show_default=True,
+    help="The predictions table as the engine names it (BigQuery: `project.dataset.table`).",
+)
+@click.option(
+    "--position",
+    help="Multiclass and regression: an expression for each row's 0-based position "
+    "(default: the engine's row order).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    help="Write the SQL to this file instead of standard output.",
+)
+@handle_errors
+def sql(
+    bundle: Path,
+    dialect: str,
+    binning: str,
+    table: str,
+    position: str | None,
+    out_file: Path | None,
+) -> None:
+    """Print one SQL statement that reduces BUNDLE's predictions table where it lives (a
+    warehouse, Spark) to the statistics table dsreport reads (`format: statistics`), so the
+    rows never move. Only dsreport.yaml is read."""
+    from dsreport.api import statistics_sql
+
+    text = statistics_sql(bundle, dialect=dialect, binning=binning, table=table, position=position)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+
+
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 

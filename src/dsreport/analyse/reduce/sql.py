@@ -22,6 +22,7 @@ from dsreport.load.statistics import COLUMNS
 
 DIALECTS = {"duckdb": ('"', "VARCHAR", "DOUBLE"), "spark": ("`", "STRING", "DOUBLE")}
 DIALECTS["bigquery"] = ("`", "STRING", "FLOAT64")
+NAMES = {"duckdb": "DuckDB", "spark": "Spark", "bigquery": "BigQuery"}
 FLOATS = ("score", "other_score", "log_loss_sum", "sq_sum", "other_log_loss_sum", "other_sq_sum")
 TYPES = dict.fromkeys(COLUMNS, "text") | dict.fromkeys(FLOATS, "float") | {"n": "int"}
 POSITION = {
@@ -252,3 +253,31 @@ def statistics_sql(
     sql = _Sql(spec, dialect, table)
     out = {"count": sql.count(), "score": sql.score(binning), "pair": sql.pair()}
     return {part: query for part, query in out.items() if query}
+
+
+def one_statement(queries: Mapping[str, str], task: str, dialect: str, binning: str) -> str:
+    """The parts' queries as one statement whose rows are the whole table: every part has
+    the table's columns in one order, so their rows append (`UNION ALL`), each query a
+    subquery since a WITH clause may not follow UNION ALL. The comment above it says what
+    to do with the result; it holds no text from the bundle."""
+    head = [f"-- The dsreport statistics table of a {task} bundle, in {NAMES[dialect]} SQL."]
+    if task == "binary" and binning == "grid":
+        head += [
+            "-- Scores in bins of 1/10,000 (ranking metrics within 1e-4 of the rows'); with at",
+            "-- most 50,000 distinct scores over every rung, `--binning exact` gives the rows'.",
+        ]
+    if task == "regression" and binning == "grid":
+        head += [
+            "-- Values in logarithmic bins (a relative width of 2e-4); with at most 50,000",
+            "-- distinct values in every quantity, `--binning exact` gives the rows' figures.",
+        ]
+    head += [
+        "-- Run it where the predictions table is, save the result as Parquet (a file, a folder",
+        "-- or files matching a glob) inside the bundle and name it in dsreport.yaml:",
+        "--   interrogation.predictions.path: data/statistics.parquet",
+        "--   interrogation.predictions.format: statistics",
+    ]
+    body = "\nUNION ALL\n".join(
+        f"SELECT * FROM (\n{query}\n) AS {part}_rows" for part, query in queries.items()
+    )
+    return "\n".join(head) + "\n" + body + ";\n"

@@ -1,0 +1,133 @@
+"""`dsreport sql`: the statistics table's SQL for a bundle whose rows stay in a warehouse,
+written from dsreport.yaml alone; DuckDB runs it, Spark's and BigQuery's parse."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dsreport.api import statistics_sql
+from helpers import EXAMPLES, Run, edit_yaml
+
+duckdb = pytest.importorskip("duckdb")
+sqlglot = pytest.importorskip("sqlglot")
+
+TASKS = {
+    "tumour-triage": "binary",
+    "digit-routing": "multiclass",
+    "disease-progression": "regression",
+}
+HEAD = (
+    "-- The dsreport statistics table of a binary bundle, in Spark SQL.\n"
+    "-- Run it where the predictions table is, save the result as Parquet (a file, a folder\n"
+    "-- or files matching a glob) inside the bundle and name it in dsreport.yaml:\n"
+    "--   interrogation.predictions.path: data/statistics.parquet\n"
+    "--   interrogation.predictions.format: statistics\n"
+    "SELECT * FROM (\nWITH base AS (\n"
+)
+
+
+def rows_view(con: object, bundle: Path) -> None:
+    """The example's predictions as the table `predictions`, read by DuckDB itself."""
+    csv = next((bundle / "data").glob("predictions*.csv"))
+    con.execute(f"CREATE VIEW predictions AS SELECT * FROM read_csv_auto('{csv}')")  # type: ignore[attr-defined]
+
+
+def test_the_command_prints_one_statement(cli: Callable[..., Run]) -> None:
+    run = cli("sql", EXAMPLES / "tumour-triage", "--dialect", "spark", "--binning", "exact")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith(HEAD)
+    assert run.stdout.count("\nUNION ALL\nSELECT * FROM (\n") == 2  # count, score, pair
+    assert run.stdout.endswith(") AS pair_rows;\n")
+    assert run.stdout == statistics_sql(
+        EXAMPLES / "tumour-triage", dialect="spark", binning="exact"
+    )
+
+
+@pytest.mark.parametrize("example", list(TASKS))
+def test_duckdb_runs_the_statement_into_one_table(example: str, tmp_path: Path) -> None:
+    text = statistics_sql(EXAMPLES / example)
+    assert f"of a {TASKS[example]} bundle, in DuckDB SQL" in text
+    con = duckdb.connect()
+    rows_view(con, EXAMPLES / example)
+    statement = text.rstrip(";\n")
+    found = dict(con.execute(f"SELECT part, COUNT(*) FROM ({statement}) GROUP BY part").fetchall())
+    from dsreport.analyse.reduce.sql import statistics_sql as queries
+    from dsreport.load.specdoc import read_spec
+
+    each = queries(read_spec(EXAMPLES / example, ()), "duckdb", "grid")
+    alone = {
+        part: con.execute(f"SELECT COUNT(*) FROM ({q})").fetchone()[0] for part, q in each.items()
+    }
+    assert found == {part: n for part, n in alone.items() if n}  # a part may hold no rows
+
+
+@pytest.mark.parametrize("dialect", ["spark", "bigquery", "duckdb"])
+@pytest.mark.parametrize("example", list(TASKS))
+def test_every_engine_s_statement_parses_in_its_dialect(example: str, dialect: str) -> None:
+    text = statistics_sql(EXAMPLES / example, dialect=dialect, table="db.predictions")
+    tree = sqlglot.parse_one(text, read=dialect)
+    assert isinstance(tree, sqlglot.exp.Union)
+    tables = {t.sql(dialect=dialect) for t in tree.find_all(sqlglot.exp.Table)}
+    assert "db.predictions" in tables
+
+
+def test_only_dsreport_yaml_is_read(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """The statistics table does not exist yet: that is what the SQL is for."""
+    root = tmp_path / "bundle"
+    shutil.copytree(EXAMPLES / "tumour-triage", root)
+    (root / "data" / "predictions.csv").unlink()
+    edit_yaml(
+        root,
+        "path: data/predictions.csv\n",
+        "path: data/statistics.parquet\n    format: statistics\n",
+    )
+    run = cli("sql", root, "-o", tmp_path / "stats.sql")
+    assert (run.exit_code, run.stdout, run.stderr) == (0, "", "")
+    assert (tmp_path / "stats.sql").read_text() == statistics_sql(EXAMPLES / "tumour-triage")
+
+
+def test_an_open_item_the_sql_needs_stops_it_others_do_not(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    root = tmp_path / "bundle"
+    shutil.copytree(EXAMPLES / "tumour-triage", root)
+    edit_yaml(root, '    - name: "Dr. Ilse Brandt"\n', "    - name: TODO\n")
+    assert cli("sql", root).exit_code == 0
+    edit_yaml(root, "score_column: score_logreg\n", "score_column: TODO\n")
+    run = cli("sql", root)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.splitlines()[:2] == [
+        "error: dsreport.yaml:570: ladder.rungs[1].score_column: to write: Which column holds "
+        "this rung's score of the positive class?",
+        "  hint: write your answer in place of TODO",
+    ]
+
+
+def test_a_bundle_without_a_predictions_table_is_told_what_to_declare(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    root = tmp_path / "bundle"
+    shutil.copytree(EXAMPLES / "tumour-triage", root)
+    text = (root / "dsreport.yaml").read_text()
+    start = text.index("  predictions:\n")
+    (root / "dsreport.yaml").write_text(text[:start] + text[text.index("  reviewed_examples:") :])
+    run = cli("sql", root)
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr.splitlines() == [
+        "error: the bundle declares no predictions table (interrogation.predictions)",
+        "  hint: declare its columns (label_column, split_column, slice_columns) and each "
+        "rung's score_column",
+    ]
+
+
+def test_broken_yaml_is_located(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    root = tmp_path / "bundle"
+    shutil.copytree(EXAMPLES / "tumour-triage", root)
+    edit_yaml(root, "    id_column: id\n", "    id_column: [id\n")
+    run = cli("sql", root)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.splitlines()[0].startswith("error: dsreport.yaml:788: not valid YAML: ")
