@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parent
 BUNDLES = TESTS / "bundles"
@@ -15,6 +17,21 @@ PROGRESS = re.compile(r"^dsreport: .+ \d+\.\d\d s( \(.*\))?$")
 
 # Plain, uncoloured, unwrapped output whatever terminal the tests run in.
 QUIET_ENV = {"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
+
+
+def differences(a: Any, b: Any, path: str = "") -> list[str]:
+    """Paths where two facts differ: any text or count, or a float beyond 1e-9 relative."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{path}/{k}" for k in set(a) ^ set(b)]
+        return out + [d for k in set(a) & set(b) for d in differences(a[k], b[k], f"{path}/{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path} ({len(a)} vs {len(b)} items)"]
+        pairs = enumerate(zip(a, b, strict=True))
+        return [d for i, (x, y) in pairs for d in differences(x, y, f"{path}/{i}")]
+    if isinstance(a, float) and isinstance(b, float):
+        return [] if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300) else [path]
+    return [] if a == b and type(a) is type(b) else [path]
 
 
 def edit(path: Path, old: str, new: str) -> None:

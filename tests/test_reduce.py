@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
-import math
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,7 +24,7 @@ from dsreport.errors import BundleError
 from dsreport.load.loaded import Bundle
 from dsreport.load.loader import collect_problems, load_bundle
 from dsreport.load.tables import Table
-from helpers import EXAMPLES, edit_yaml
+from helpers import EXAMPLES, differences, edit_yaml
 
 pq = pytest.importorskip("pyarrow.parquet")
 pa = pytest.importorskip("pyarrow")
@@ -49,21 +48,6 @@ def facts(bundle: Bundle, rows_file: str | None = None) -> dict[str, Any]:
     if rows_file is None:
         return dict(out)
     return dict(json.loads(json.dumps(out).replace(STATISTICS, rows_file)))
-
-
-def differences(a: Any, b: Any, path: str = "") -> list[str]:
-    """Paths where two facts differ: any text or count, or a float beyond 1e-9 relative."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = [f"{path}/{k}" for k in set(a) ^ set(b)]
-        return out + [d for k in set(a) & set(b) for d in differences(a[k], b[k], f"{path}/{k}")]
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return [f"{path} ({len(a)} vs {len(b)} items)"]
-        pairs = enumerate(zip(a, b, strict=True))
-        return [d for i, (x, y) in pairs for d in differences(x, y, f"{path}/{i}")]
-    if isinstance(a, float) and isinstance(b, float):
-        return [] if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300) else [path]
-    return [] if a == b and type(a) is type(b) else [path]
 
 
 def parquet(frame: pd.DataFrame, path: Path, scores: Sequence[str], group: int) -> Path:

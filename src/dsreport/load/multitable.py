@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dsreport.errors import Problem
-from dsreport.load.source import SourceFile, schema_problems
+from dsreport.load.source import SourceFile, schema_problems, type_kind
 from dsreport.load.tables import (
     Part,
     Table,
@@ -118,7 +118,16 @@ def _parquet(
     arrows = [a.select(names) for a in arrows]
     if len(arrows) > 1:
         common = _common_schema([a.schema for a in arrows])
-        arrows = [a if a.schema.equals(common) else a.cast(common) for a in arrows]
+        try:
+            arrows = [a if a.schema.equals(common) else a.cast(common) for a in arrows]
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            return None, [
+                Problem(
+                    f"the files of {ref} cannot be read as one table: {exc}",
+                    file=ref,
+                    hint="write every file of the table with the same columns and types",
+                )
+            ]
     whole = pa.concat_tables(arrows)
     del arrows
     frame = arrow_frame(whole.unify_dictionaries() if len(files) > 1 else whole)
@@ -140,9 +149,9 @@ def _common_schema(schemas: list[Any]) -> Any:
             return kinds[0]
         if all(pa.types.is_dictionary(k) for k in kinds):
             return pa.dictionary(pa.int32(), widest([k.value_type for k in kinds]))
-        if all(pa.types.is_integer(k) for k in kinds):
+        if all(type_kind(k) == "integer" for k in kinds):
             return pa.int64()
-        if all(pa.types.is_floating(k) for k in kinds):
+        if all(type_kind(k) == "float" for k in kinds):
             return pa.float64()
         if any(pa.types.is_large_string(k) for k in kinds):
             return pa.large_string()

@@ -214,9 +214,9 @@ def type_kind(kind: Any) -> str:
         return "text"
     if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
         return "binary"
-    if pa.types.is_integer(kind):
-        return "integer"
-    if pa.types.is_floating(kind):
+    if pa.types.is_integer(kind) or (pa.types.is_decimal(kind) and kind.scale == 0):
+        return "integer"  # Snowflake's integers, and DuckDB's sums, are decimals of scale 0
+    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return "float"
     return str(kind)
 
