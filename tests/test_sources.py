@@ -150,6 +150,32 @@ def test_files_written_by_different_engines_are_one_table(
         assert rank.tolist() == list(range(len(frame)))
 
 
+def test_a_value_that_does_not_fit_the_other_files_type_is_located(tmp_path: Path) -> None:
+    """Integers as DECIMAL(38, 0) join int64 files, unless one does not fit in 64 bits."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root, frame = tumour(tmp_path)
+    frame["rank"] = range(len(frame))
+    parts(frame, root / "data" / "predictions", 2)
+    second = root / "data" / "predictions" / "part-1.parquet"
+    table = pq.read_table(second)
+    ranks = [decimal.Decimal(v) for v in table.column("rank").to_pylist()]
+    where = table.column_names.index("rank")
+    pq.write_table(table.set_column(where, "rank", pa.array(ranks, pa.decimal128(38, 0))), second)
+    point_at(root, "data/predictions")
+    assert messages(collect_problems(root)) == []
+    ranks[0] = decimal.Decimal(10**30)
+    pq.write_table(table.set_column(where, "rank", pa.array(ranks, pa.decimal128(38, 0))), second)
+    assert messages(collect_problems(root)) == [
+        "error: data/predictions/part-1.parquet: rank: column 'rank' is decimal128(38, 0) here "
+        "and cannot be read as int64, as the table's other files have it: Integer value out "
+        "of bounds",
+    ]
+
+
 def test_files_whose_values_differ_in_kind_are_refused(tmp_path: Path) -> None:
     root, frame = tumour(tmp_path)
     parts(frame, root / "data" / "predictions", 2)

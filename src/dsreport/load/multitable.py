@@ -118,16 +118,11 @@ def _parquet(
     arrows = [a.select(names) for a in arrows]
     if len(arrows) > 1:
         common = _common_schema([a.schema for a in arrows])
-        try:
-            arrows = [a if a.schema.equals(common) else a.cast(common) for a in arrows]
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            return None, [
-                Problem(
-                    f"the files of {ref} cannot be read as one table: {exc}",
-                    file=ref,
-                    hint="write every file of the table with the same columns and types",
-                )
-            ]
+        cast = [_cast(a, common, f.name) for a, f in zip(arrows, files, strict=True)]
+        problems = [p for _, p in cast if p is not None]
+        if problems:
+            return None, problems
+        arrows = [a for a, _ in cast]
     whole = pa.concat_tables(arrows)
     del arrows
     frame = arrow_frame(whole.unify_dictionaries() if len(files) > 1 else whole)
@@ -166,3 +161,24 @@ def _common_schema(schemas: list[Any]) -> Any:
         ],
         metadata=schemas[0].metadata,
     )
+
+
+def _cast(arrow: Any, common: Any, file: str) -> tuple[Any, Problem | None]:
+    """One file's table in the common schema, or the column whose values do not fit it."""
+    import pyarrow as pa
+
+    if arrow.schema.equals(common):
+        return arrow, None
+    columns = []
+    for column, field in zip(arrow.columns, common, strict=True):
+        try:
+            columns.append(column.cast(field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            return None, Problem(
+                f"column '{field.name}' is {column.type} here and cannot be read as {field.type}, "
+                f"as the table's other files have it: {exc}",
+                file=file,
+                key=field.name,
+                hint="write every file of the table with the same columns and types",
+            )
+    return pa.Table.from_arrays(columns, schema=common), None
