@@ -11,7 +11,15 @@ import click
 
 from dsreport import __version__, strictjson
 from dsreport.buildtool.command import build
-from dsreport.console import Out, fail_on_option, handle_errors, max_size, size_option
+from dsreport.console import (
+    Out,
+    emit,
+    fail_on_option,
+    handle_errors,
+    max_size,
+    out_option,
+    size_option,
+)
 from dsreport.diffcmd import diff
 from dsreport.importcmd import import_, report_start
 
@@ -95,13 +103,7 @@ def validate(bundle: Path, as_json: bool, max_file_size: str | None) -> None:
 
 
 @main.command(short_help="Print the JSON Schema of dsreport.yaml, for editor completion.")
-@click.option(
-    "-o",
-    "--out",
-    "out_file",
-    type=click.Path(path_type=Path),
-    help="Write the schema to this file instead of standard output.",
-)
+@out_option("the schema")
 @click.option("--facts", "of_facts", is_flag=True, help="The schema of facts.json instead.")
 @handle_errors
 def schema(out_file: Path | None, of_facts: bool) -> None:
@@ -109,10 +111,7 @@ def schema(out_file: Path | None, of_facts: bool) -> None:
     from dsreport.api import facts_schema, json_schema_text
 
     text = strictjson.dumps(facts_schema(), indent=2) + "\n" if of_facts else json_schema_text()
-    if out_file is None:
-        click.echo(text, nl=False)
-    else:
-        out_file.write_text(text, encoding="utf-8")
+    emit(text, out_file)
 
 
 @main.command(short_help="Print the SQL that reduces BUNDLE's predictions where they live.")
@@ -143,13 +142,7 @@ def schema(out_file: Path | None, of_facts: bool) -> None:
     help="Multiclass and regression: an expression for each row's 0-based position "
     "(default: the engine's row order).",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_file",
-    type=click.Path(path_type=Path),
-    help="Write the SQL to this file instead of standard output.",
-)
+@out_option("the SQL")
 @handle_errors
 def sql(
     bundle: Path,
@@ -165,10 +158,7 @@ def sql(
     from dsreport.api import statistics_sql
 
     text = statistics_sql(bundle, dialect=dialect, binning=binning, table=table, position=position)
-    if out_file is None:
-        click.echo(text, nl=False)
-    else:
-        out_file.write_text(text, encoding="utf-8")
+    emit(text, out_file)
 
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}

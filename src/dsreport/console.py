@@ -6,6 +6,7 @@ import math
 import sys
 from collections.abc import Callable
 from functools import cached_property, wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -183,3 +184,22 @@ def fail_on_option(help_text: str) -> Callable[[F], F]:
         show_default=True,
         help=help_text,
     )
+
+
+def out_option(what: str) -> Callable[[F], F]:
+    """`-o/--out FILE`: the command's text into a file instead of standard output."""
+    return click.option(
+        "-o",
+        "--out",
+        "out_file",
+        type=click.Path(path_type=Path),
+        help=f"Write {what} to this file instead of standard output.",
+    )
+
+
+def emit(text: str, out_file: Path | None) -> None:
+    """A command's text on standard output, or in `out_file`."""
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
