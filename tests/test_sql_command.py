@@ -7,10 +7,15 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from dsreport.analyse.engine import analyse
+from dsreport.analyse.reduce.sql import statistics_sql as queries
 from dsreport.api import statistics_sql
+from dsreport.load.loader import load_bundle
+from dsreport.load.specdoc import read_spec
 from helpers import EXAMPLES, Run, differences, edit_yaml
 
 duckdb = pytest.importorskip("duckdb")
@@ -31,10 +36,10 @@ HEAD = (
 )
 
 
-def rows_view(con: object, bundle: Path) -> None:
+def rows_view(con: Any, bundle: Path) -> None:
     """The example's predictions as the table `predictions`, read by DuckDB itself."""
     csv = next((bundle / "data").glob("predictions*.csv"))
-    con.execute(f"CREATE VIEW predictions AS SELECT * FROM read_csv_auto('{csv}')")  # type: ignore[attr-defined]
+    con.execute(f"CREATE VIEW predictions AS SELECT * FROM read_csv_auto('{csv}')")
 
 
 def test_the_command_prints_one_statement(cli: Callable[..., Run]) -> None:
@@ -56,9 +61,6 @@ def test_duckdb_runs_the_statement_into_one_table(example: str, tmp_path: Path) 
     rows_view(con, EXAMPLES / example)
     statement = text.rstrip(";\n")
     found = dict(con.execute(f"SELECT part, COUNT(*) FROM ({statement}) GROUP BY part").fetchall())
-    from dsreport.analyse.reduce.sql import statistics_sql as queries
-    from dsreport.load.specdoc import read_spec
-
     each = queries(read_spec(EXAMPLES / example, ()), "duckdb", "grid")
     alone = {
         part: con.execute(f"SELECT COUNT(*) FROM ({q})").fetchone()[0] for part, q in each.items()
@@ -143,11 +145,6 @@ def test_each_query_saved_alone_into_a_folder_gives_the_statement_s_facts(
     Spark's `_SUCCESS` beside them: one table, the facts of the one statement's."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from dsreport.analyse.engine import analyse
-    from dsreport.analyse.reduce.sql import statistics_sql as queries
-    from dsreport.load.loader import load_bundle
-    from dsreport.load.specdoc import read_spec
 
     source = EXAMPLES / example
     con = duckdb.connect()
