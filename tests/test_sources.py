@@ -275,6 +275,47 @@ def test_a_large_binary_parquet_table_is_streamed_in_batches(tmp_path: Path) -> 
     assert load_bundle(root).predictions.__class__ is Table  # under the threshold: in memory
 
 
+def test_a_live_display_is_told_the_rows_read_while_a_streamed_table_is_analysed(
+    tmp_path: Path,
+) -> None:
+    from dsreport.api import build
+
+    root, frame = streamed_bundle(tmp_path, 3)
+    notes: list[tuple[str, str]] = []
+
+    class Display:
+        def begin(self, stage: str) -> None:
+            pass
+
+        def end(self, stage: str, seconds: float, detail: str = "") -> None:
+            pass
+
+        def note(self, stage: str, text: str) -> None:
+            notes.append((stage, text))
+
+    build(root, tmp_path / "out", only=["facts"], options=STREAM, force=True, progress=Display())
+    total = f"{len(frame):,}"
+    assert notes[0] == ("analyse", f"{-(-len(frame) // 3)} of {total} rows read")  # one file
+    assert notes[-1] == ("analyse", f"{total} of {total} rows read")
+
+
+def test_the_live_display_shows_a_note_until_the_stage_ends() -> None:
+    import io
+
+    from rich.console import Console
+
+    from dsreport.buildtool.progress import LiveDisplay
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=80, color_system=None)
+    with LiveDisplay(console) as display:
+        display.begin("analyse")
+        display.note("analyse", "1,000 of 3,000 rows read")
+        [task] = display._bar.tasks
+        assert task.fields["took"] == "1,000 of 3,000 rows read"
+        display.end("analyse", 1.5)
+        assert task.fields["took"] == "1.50 s"
+
+
 def test_in_memory_batches_give_the_same_types(tmp_path: Path) -> None:
     root, frame = tumour(tmp_path)
     frame.to_csv(root / "data" / "predictions.csv", index=False)

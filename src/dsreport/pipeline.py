@@ -11,7 +11,7 @@ from dsreport.analyse.engine import analyse
 from dsreport.analyse.facts import Facts
 from dsreport.analyse.since.compose import with_since
 from dsreport.buildtool import stop
-from dsreport.buildtool.progress import SILENT, Progress
+from dsreport.buildtool.progress import SILENT, Notes, Progress
 from dsreport.buildtool.staging import Staging
 from dsreport.buildtool.worker import Worker, default_jobs
 from dsreport.errors import UsageError
@@ -19,6 +19,7 @@ from dsreport.load.loaded import Bundle
 from dsreport.load.loader import load_bundle
 from dsreport.load.paths import LoadOptions
 from dsreport.load.previous import read_previous
+from dsreport.load.streamed import StreamedTable
 from dsreport.render.base import RenderContext, get_renderer, names
 from dsreport.render.run import render_all
 from dsreport.result import BuildResult
@@ -78,7 +79,7 @@ def build(
     with _stage("load", timings, progress):
         bundle = load_bundle(bundle_path, options)
         previous = None if since is None else read_previous(since, options, bundle.slug)
-    with _stage("analyse", timings, progress):
+    with _stage("analyse", timings, progress), _rows_shown(bundle, progress):
         facts, reused = _facts(bundle, force)
         if previous is not None:
             facts = with_since(facts, previous)
@@ -130,6 +131,31 @@ def _jobs(jobs: int | None, spare: Worker | None) -> int:
     if jobs:
         return jobs
     return 2 if spare is not None else default_jobs()
+
+
+@contextmanager
+def _rows_shown(bundle: Bundle, progress: Progress, every: float = 0.2) -> Iterator[None]:
+    """While a streamed table's rows are read, how many so far on a live display (a pass
+    over 100 M rows takes most of a minute), at most every `every` seconds."""
+    table = bundle.predictions
+    if not isinstance(table, StreamedTable) or not isinstance(progress, Notes):
+        yield
+        return
+    total, done, shown = table.rows, 0, 0.0
+
+    def seen(rows: int) -> None:
+        nonlocal done, shown
+        done += rows
+        now = time.perf_counter()
+        if now - shown >= every or done >= total:
+            shown = now
+            progress.note("analyse", f"{min(done, total):,} of {total:,} rows read")
+
+    table.on_rows = seen
+    try:
+        yield
+    finally:
+        table.on_rows = None
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,6 +26,14 @@ class Progress(Protocol):
     def begin(self, stage: str) -> None: ...
 
     def end(self, stage: str, seconds: float, detail: str = "") -> None: ...
+
+
+@runtime_checkable
+class Notes(Protocol):
+    """A display that also shows how far a running stage has got (a streamed table's rows
+    read so far); a `Progress` without it is told nothing more."""
+
+    def note(self, stage: str, text: str) -> None: ...
 
 
 class _Silent:
@@ -87,6 +95,12 @@ class LiveDisplay:
     def begin(self, stage: str) -> None:
         with self._lock:
             self._tasks[stage] = self._bar.add_task(stage, total=1, took="")
+
+    def note(self, stage: str, text: str) -> None:
+        with self._lock:
+            task = self._tasks.get(stage)
+            if task is not None:
+                self._bar.update(task, took=text)
 
     def end(self, stage: str, seconds: float, detail: str = "") -> None:
         with self._lock:

@@ -10,7 +10,7 @@ the last batch is read, before anything is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,6 +58,8 @@ class StreamedTable:
     value is distinct (a dictionary as large as the column costs 1.5 s a million rows)."""
     warnings: list[Problem] = field(default_factory=list)
     """Where the first pass puts its warnings: the loaded bundle's own list."""
+    on_rows: Callable[[int], None] | None = None
+    """Told how many rows each batch of a pass holds (a build's live display), while set."""
 
     @property
     def rows(self) -> int:
@@ -82,6 +84,8 @@ class StreamedTable:
             for file, offset, frame in self.read(read, rows):
                 if checks is not None:
                     checks.batch(frame, file, offset)
+                if self.on_rows is not None:
+                    self.on_rows(len(frame))
                 yield frame[wanted] if len(read) != len(wanted) else frame
         except GeneratorExit:
             if checks is not None:  # left before the end: the next pass checks afresh
