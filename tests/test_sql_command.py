@@ -183,3 +183,52 @@ def test_each_query_saved_alone_into_a_folder_gives_the_statement_s_facts(
         )
     )
     assert differences(one, found) == ["/bundle_digest"]
+
+
+HOSTILE = "texture_band\\' AS slice_column, 1 AS s FROM predictions; DROP TABLE victims; --"
+"""A column name that, quoted the standard way (a doubled quote), ends the string in Spark
+and BigQuery, where a backslash escapes the quote, and runs the rest as SQL."""
+
+
+def renamed(tmp_path: Path, name: str) -> Path:
+    """tumour-triage with its slice column `texture_band` renamed `name`, table and YAML."""
+    root = tmp_path / "bundle"
+    shutil.copytree(EXAMPLES / "tumour-triage", root)
+    edit_yaml(
+        root,
+        "slice_columns: [nucleus_size_band, texture_band]",
+        f"slice_columns: [nucleus_size_band, {json.dumps(name)}]",
+    )
+    edit_yaml(root, "      - key: texture_band\n", f"      - key: {json.dumps(name)}\n")
+    csv = root / "data" / "predictions.csv"
+    head, rest = csv.read_text(encoding="utf-8").split("\n", 1)
+    quoted = '"' + name.replace('"', '""') + '"'
+    csv.write_text(head.replace("texture_band", quoted) + "\n" + rest, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("dialect", ["spark", "bigquery", "duckdb"])
+def test_bundle_text_stays_inside_its_quotes(tmp_path: Path, dialect: str) -> None:
+    text = statistics_sql(renamed(tmp_path, HOSTILE), dialect=dialect)
+    trees = [tree for tree in sqlglot.parse(text, read=dialect) if tree is not None]
+    assert [type(tree) for tree in trees] == [sqlglot.exp.Union]  # one statement, no DROP
+    [tree] = trees
+    assert HOSTILE in {s.this for s in tree.find_all(sqlglot.exp.Literal) if s.is_string}
+    assert HOSTILE in {c.name for c in tree.find_all(sqlglot.exp.Column)}
+
+
+def test_duckdb_reads_back_a_column_named_with_quotes_and_a_backslash(tmp_path: Path) -> None:
+    root = renamed(tmp_path, 'tex\'ture\\band `x` "q"')
+    rows = analyse(load_bundle(root)).model_dump(mode="json")
+    con = duckdb.connect()
+    rows_view(con, root)
+    frame = con.sql(statistics_sql(root, binning="exact").rstrip(";\n")).df()
+    frame.to_parquet(root / "data" / "statistics.parquet", index=False)
+    edit_yaml(
+        root,
+        "path: data/predictions.csv\n",
+        "path: data/statistics.parquet\n    format: statistics\n",
+    )
+    found = analyse(load_bundle(root)).model_dump(mode="json")
+    lost = {"/test_rows", "/operations/features", "/bundle_digest", "/bundle/interrogation"}
+    assert [d for d in differences(rows, found) if not d.startswith(tuple(lost))] == []

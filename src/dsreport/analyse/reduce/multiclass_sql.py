@@ -17,7 +17,7 @@ from dsreport.analyse.binstats import EPS, EXACT_LIMIT
 from dsreport.analyse.multiproba import EXACT_TOLERANCE
 from dsreport.analyse.outcomes import gate_of
 from dsreport.analyse.reduce.multisample import BOUND
-from dsreport.analyse.reduce.sql import POSITION, _number, _Sql, _text
+from dsreport.analyse.reduce.sql import POSITION, _number, _Sql
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import GRID, NUDGE
 from dsreport.load.multiclass_statistics import COLUMNS, INTS, PROBA, TEXT_COLUMNS
@@ -80,10 +80,10 @@ class _MulticlassSql(_Sql):
         the divided ones (q0_0 ...), the top one (t0) and its class (m0), and the top raw
         one (u0), which the gate and the confidence rows read."""
         section, k = self.section, len(self.classes)
-        split = self.text(section.split_column) if section.split_column else _text("test")
+        split = self.text(section.split_column) if section.split_column else self.lit("test")
         label = self.text(section.label_column)
         columns = [f"{self.position} AS pos", f"{split} AS split", f"{label} AS label"]
-        cases = " ".join(f"WHEN {_text(c)} THEN {j}" for j, c in enumerate(self.classes))
+        cases = " ".join(f"WHEN {self.lit(c)} THEN {j}" for j, c in enumerate(self.classes))
         columns.append(f"CASE {label} {cases} ELSE -1 END AS y")
         columns += [f"{self.text(c)} AS s{i}" for i, c in enumerate(section.slice_columns)]
         columns += [f"{self.text(c)} AS d{i}" for i, (_, c) in enumerate(self.rungs)]
@@ -133,7 +133,7 @@ class _MulticlassSql(_Sql):
         rows = [f"  SELECT split AS g_split, {null} AS g_column, {null} AS g_value, * FROM hashed"]
         if self.chosen is not None:
             rows += [
-                f"  SELECT 'test', {_text(column)}, s{i}, * FROM hashed WHERE split = 'test'"
+                f"  SELECT 'test', {self.lit(column)}, s{i}, * FROM hashed WHERE split = 'test'"
                 for i, column in enumerate(self.section.slice_columns)
             ]
         groups = "groups AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
@@ -156,7 +156,8 @@ class _MulticlassSql(_Sql):
 
     def matrix(self) -> str:
         rows = [
-            f"  SELECT {GROUP}, {_text(rung)} AS rung, label, d{i} AS predicted FROM groups{cond}"
+            f"  SELECT {GROUP}, {self.lit(rung)} AS rung, label, d{i} AS predicted "
+            f"FROM groups{cond}"
             for i, rung, cond in self.rungs_of(list(range(len(self.rungs))))
         ]
         cells = "cells AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
@@ -183,7 +184,7 @@ class _MulticlassSql(_Sql):
         if len(self.classes) <= self.top_k or not self.with_proba:
             return ""
         rows = [
-            f"  SELECT {GROUP}, {_text(rung)} AS rung, {self.hit(i)} AS hit FROM groups{cond}"
+            f"  SELECT {GROUP}, {self.lit(rung)} AS rung, {self.hit(i)} AS hit FROM groups{cond}"
             for i, rung, cond in self.rungs_of(self.with_proba)
         ]
         hits = "hits AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
@@ -199,12 +200,12 @@ class _MulticlassSql(_Sql):
         if c is None or not others:
             return ""
         rows = [
-            f"  SELECT {_text(self.rungs[i][0])} AS other_rung, label, d{c} AS predicted, "
+            f"  SELECT {self.lit(self.rungs[i][0])} AS other_rung, label, d{c} AS predicted, "
             f"d{i} AS other_predicted FROM rows WHERE split = 'test'"
             for i in others
         ]
         cells = "cells AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
-        values = {"part": "'cube'", "split": "'test'", "rung": _text(self.rungs[c][0])}
+        values = {"part": "'cube'", "split": "'test'", "rung": self.lit(self.rungs[c][0])}
         values |= {"other_rung": "other_rung", "label": "label", "predicted": "predicted"}
         values |= {"other_predicted": "other_predicted", "n": "COUNT(*)"}
         return (
@@ -226,14 +227,14 @@ class _MulticlassSql(_Sql):
         base_acted = self.acted(b) if known and b is not None else "0"
         base_right = self.right(b) if known and b is not None else "0"
         rows = [
-            f"  SELECT {_text(self.rungs[i][0])} AS rung, {self.acted(i)} AS acted, "
+            f"  SELECT {self.lit(self.rungs[i][0])} AS rung, {self.acted(i)} AS acted, "
             f"{self.right(i)} AS right_, {base_acted} AS other_acted, {base_right} AS "
             "other_right FROM rows WHERE split = 'test'"
             for i in self.with_proba
         ]
         cells = "cells AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
         values = {"part": "'outcome'", "split": "'test'", "rung": "rung"}
-        values |= {"other_rung": _text(self.spec.ladder.baseline), "acted": "acted"}
+        values |= {"other_rung": self.lit(self.spec.ladder.baseline), "acted": "acted"}
         values |= {"right": "right_", "other_acted": "other_acted", "other_right": "other_right"}
         values["n"] = "COUNT(*)"
         return (
@@ -248,7 +249,8 @@ class _MulticlassSql(_Sql):
         if not self.with_proba:
             return ""
         rows = [
-            f"  SELECT {_text(self.rungs[i][0])} AS rung, u{i} AS conf, {self.right(i)} AS right_ "
+            f"  SELECT {self.lit(self.rungs[i][0])} AS rung, u{i} AS conf, "
+            f"{self.right(i)} AS right_ "
             "FROM rows WHERE split = 'test'"
             for i in self.with_proba
         ]
@@ -282,7 +284,7 @@ class _MulticlassSql(_Sql):
     def sample(self) -> str:
         branches = []
         for i, rung, cond in self.rungs_of(self.with_proba):
-            values = self.where() | {"part": "'sample'", "rung": _text(rung)}
+            values = self.where() | {"part": "'sample'", "rung": self.lit(rung)}
             values |= {"position": "pos", "label": "label"}
             values |= {name: self.p(i, j) for j, name in enumerate(self.proba)}
             more = cond.replace(" WHERE", " AND")
@@ -307,18 +309,19 @@ class _MulticlassSql(_Sql):
                 f"({self.q(i, j)} - CASE WHEN y = {j} THEN 1 ELSE 0 END)"
                 for j in range(k)
             ]
-            values = self.where() | {"part": "'sums'", "rung": _text(rung), "n": "COUNT(*)"}
+            values = self.where() | {"part": "'sums'", "rung": self.lit(rung), "n": "COUNT(*)"}
             values |= {"loss_sum": f"SUM({self.loss(true)})", "sq_sum": f"SUM({pairwise(squares)})"}
             sums.append(f"{self.select(values)}\n{source}\nGROUP BY {GROUP}")
             for j, c in enumerate(self.classes):
                 classes.append(
-                    f"  SELECT {GROUP}, {_text(rung)} AS rung, {_text(c)} AS label, "
+                    f"  SELECT {GROUP}, {self.lit(rung)} AS rung, {self.lit(c)} AS label, "
                     f"CASE WHEN y = {j} THEN 1 ELSE 0 END AS right_, "
                     f"{self.grid(self.q(i, j))} AS bin {source}"
                 )
             hit = f"CASE WHEN m{i} = y THEN 1 ELSE 0 END"
             tops.append(
-                f"  SELECT {GROUP}, {_text(rung)} AS rung, {hit} AS right_, {self.grid(f't{i}')} "
+                f"  SELECT {GROUP}, {self.lit(rung)} AS rung, {hit} AS right_, "
+                f"{self.grid(f't{i}')} "
                 f"AS bin, CASE WHEN m{i} = y THEN {self.loss(f't{i}')} ELSE "
                 f"-LN(1 - LEAST(GREATEST(t{i}, {_number(EPS)}), {_number(1 - EPS)})) END AS loss, "
                 f"(t{i} - {hit}) * (t{i} - {hit}) AS sq {source}"

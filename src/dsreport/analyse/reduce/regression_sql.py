@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from dsreport.analyse.outcomes import gate_of
-from dsreport.analyse.reduce.sql import POSITION, _number, _Sql, _text
+from dsreport.analyse.reduce.sql import POSITION, _number, _Sql
 from dsreport.analyse.reduce.values import GAMMA
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.regression_statistics import COLUMNS, FLAGS, GROUPS, TEXT_COLUMNS
@@ -41,7 +41,7 @@ class _RegressionSql(_Sql):
         """The rows: position, split, target, slices (s0 ...) and predictions (r0 ...), then
         the position hash (h) in three mixing rounds."""
         section = self.section
-        split = self.text(section.split_column) if section.split_column else _text("test")
+        split = self.text(section.split_column) if section.split_column else self.lit("test")
         columns = [f"{self.position} AS pos", f"{split} AS split"]
         columns += [f"CAST({self.name(section.label_column)} AS {self.double}) AS y"]
         columns += [f"{self.text(c)} AS s{i}" for i, c in enumerate(section.slice_columns)]
@@ -53,13 +53,15 @@ class _RegressionSql(_Sql):
 
     def group(self) -> str:
         rows = [
-            f"  SELECT split, {_text(rung)} AS rung, CAST(NULL AS {self.string}) AS slice_column,"
+            f"  SELECT split, {self.lit(rung)} AS rung, "
+            f"CAST(NULL AS {self.string}) AS slice_column,"
             f" CAST(NULL AS {self.string}) AS slice_value, pos, h, y, r{i} AS yhat FROM hashed"
             for i, (rung, _) in enumerate(self.rungs)
         ]
         if self.chosen is not None:
             rows += [
-                f"  SELECT split, {_text(self.spec.ladder.chosen)}, {_text(column)}, s{i}, pos, h,"
+                f"  SELECT split, {self.lit(self.spec.ladder.chosen)}, {self.lit(column)}, "
+                f"s{i}, pos, h,"
                 f" y, r{self.chosen} FROM hashed WHERE split = 'test'"
                 for i, column in enumerate(self.section.slice_columns)
             ]
@@ -113,7 +115,7 @@ class _RegressionSql(_Sql):
             rows += [f"  SELECT split, 'prediction', {r} {test}"]
             rows += [f"  SELECT split, 'residual', {r} - y {test}"]
             rows += [
-                f"  SELECT split, {_text('prediction:' + s.name)}, {r} {test} AND y >= "
+                f"  SELECT split, {self.lit('prediction:' + s.name)}, {r} {test} AND y >= "
                 f"{_number(s.default)}"
                 for s in self.spec.system_design.settings
             ]
@@ -135,12 +137,13 @@ class _RegressionSql(_Sql):
             return "0" if x is None else f"CASE WHEN {x} >= {gate} THEN 1 ELSE 0 END"
 
         rows = [
-            f"  SELECT {_text(rung)} AS rung, {acted('y')} AS at_gate, {acted(f'r{i}')} AS acted,"
+            f"  SELECT {self.lit(rung)} AS rung, {acted('y')} AS at_gate, "
+            f"{acted(f'r{i}')} AS acted,"
             f" {acted(other)} AS other_acted FROM base WHERE split = 'test'"
             for i, (rung, _) in enumerate(self.rungs)
         ]
         values = {"part": "'decision'", "split": "'test'", "rung": "rung"}
-        values |= {"other_rung": _text(self.spec.ladder.baseline), "n": "COUNT(*)"}
+        values |= {"other_rung": self.lit(self.spec.ladder.baseline), "n": "COUNT(*)"}
         values |= {flag: flag for flag in FLAGS}
         decided = "decided AS (\n" + "\n  UNION ALL\n".join(rows) + "\n)"
         return (
@@ -151,7 +154,7 @@ class _RegressionSql(_Sql):
     def point(self) -> str:
         if self.chosen is None:
             return ""
-        values = {"part": "'point'", "split": "'test'", "rung": _text(self.spec.ladder.chosen)}
+        values = {"part": "'point'", "split": "'test'", "rung": self.lit(self.spec.ladder.chosen)}
         values |= {"group": "pos", "value": "y", "other_value": f"r{self.chosen}"}
         return (
             f"WITH {self.base()}\n{self.select(values)}\nFROM (SELECT * FROM hashed WHERE split "

@@ -38,8 +38,11 @@ def _number(x: float) -> str:
     return f"{float(x):.16e}"
 
 
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "'": "\\'", "`": "\\`", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+)
+"""Backslash escapes, for the strings of Spark and BigQuery and BigQuery's quoted names,
+where a backslash starts an escape; DuckDB's standard SQL has none."""
 
 
 class _Sql:
@@ -54,12 +57,24 @@ class _Sql:
         self.threshold = spec.interrogation.operating_threshold
 
     def name(self, column: str) -> str:
+        """A column of the bundle's as a quoted name the dialect reads back as `column`."""
+        if self.dialect == "bigquery":
+            return "`" + column.translate(_ESCAPES) + "`"
         q = self.quote
         return q + column.replace(q, q + q) + q
 
+    def lit(self, value: str) -> str:
+        """Bundle text (a label, a class, a column's name) as a string literal the dialect
+        reads back as `value`, and nothing more: DuckDB doubles a quote and takes a backslash
+        as itself; Spark and BigQuery read backslash escapes, where a doubled quote would
+        end the string and let the rest of the value run as SQL."""
+        if self.dialect == "duckdb":
+            return "'" + value.replace("'", "''") + "'"
+        return "'" + value.translate(_ESCAPES) + "'"
+
     def text(self, column: str) -> str:
         """A column as dsreport reads it: trimmed text, a missing value '(missing)'."""
-        return f"COALESCE(TRIM(CAST({self.name(column)} AS {self.string})), {_text(MISSING)})"
+        return f"COALESCE(TRIM(CAST({self.name(column)} AS {self.string})), {self.lit(MISSING)})"
 
     def select(self, values: dict[str, str]) -> str:
         """Every column of the table in its order, NULL (typed) where `values` has none."""
@@ -111,7 +126,7 @@ class _Sql:
     def base(self) -> str:
         """The rows as text keys and float scores (r0, r1, ... per rung; s0, ... per slice)."""
         section = self.section
-        split = self.text(section.split_column) if section.split_column else _text("test")
+        split = self.text(section.split_column) if section.split_column else self.lit("test")
         columns = [f"{split} AS split", f"{self.text(section.label_column)} AS label"]
         columns += [f"{self.text(c)} AS s{i}" for i, c in enumerate(section.slice_columns)]
         columns += [
@@ -121,7 +136,7 @@ class _Sql:
 
     def losses(self, score: str) -> tuple[str, str]:
         """(log loss, squared error) of one row, as numpy computes them."""
-        positive = _text(self.spec.interrogation.positive_label or "")
+        positive = self.lit(self.spec.interrogation.positive_label or "")
         low, high = _number(EPS), _number(1 - EPS)
         p = f"LEAST(GREATEST({score}, {low}), {high})"
         y = f"CASE WHEN label = {positive} THEN 1.0 ELSE 0.0 END"
@@ -134,7 +149,7 @@ class _Sql:
             + "\nFROM base\nGROUP BY split, label"
         ]
         for i, column in enumerate(self.section.slice_columns):
-            values = {"part": "'count'", "split": "'test'", "slice_column": _text(column)}
+            values = {"part": "'count'", "split": "'test'", "slice_column": self.lit(column)}
             values |= {"slice_value": f"s{i}", "label": "label", "n": "COUNT(*)"}
             branches.append(
                 self.select(values) + f"\nFROM base\nWHERE split = 'test'\nGROUP BY s{i}, label"
@@ -143,7 +158,7 @@ class _Sql:
 
     def score(self, binning: str) -> str:
         rows = [
-            f"  SELECT split, label, {_text(rung)} AS rung, CAST(NULL AS {self.string}) "
+            f"  SELECT split, label, {self.lit(rung)} AS rung, CAST(NULL AS {self.string}) "
             f"AS slice_column, CAST(NULL AS {self.string}) AS slice_value, r{i} AS score "
             "FROM base"
             for i, (rung, _) in enumerate(self.rungs)
@@ -153,7 +168,7 @@ class _Sql:
         )
         if chosen is not None:
             rows += [
-                f"  SELECT split, label, {_text(self.spec.ladder.chosen)}, {_text(column)}, "
+                f"  SELECT split, label, {self.lit(self.spec.ladder.chosen)}, {self.lit(column)}, "
                 f"s{i}, r{chosen} FROM base WHERE split = 'test'"
                 for i, column in enumerate(self.section.slice_columns)
             ]
@@ -171,7 +186,7 @@ class _Sql:
             "slice_column": "slice_column",
             "slice_value": "slice_value",
             "label": "label",
-            "binning": _text(binning),
+            "binning": self.lit(binning),
             "score": "bin",
             "n": "COUNT(*)",
             "log_loss_sum": "SUM(loss)",
@@ -194,7 +209,8 @@ class _Sql:
         if not wanted:
             return ""
         rows = [
-            f"  SELECT label, {_text(a)} AS rung, {_text(b)} AS other_rung, r{index[a]} AS a, "
+            f"  SELECT label, {self.lit(a)} AS rung, {self.lit(b)} AS other_rung, "
+            f"r{index[a]} AS a, "
             f"r{index[b]} AS b FROM base WHERE split = 'test'"
             for a, b in wanted
         ]
