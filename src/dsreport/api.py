@@ -170,7 +170,17 @@ def check(path: str | Path, options: LoadOptions | None = None) -> Facts:
     return analyse(load_bundle(path, options))
 
 
-SQL_READS = ("project.task", "ladder", "interrogation", "system_design.settings")
+SQL_READS = (
+    "project.task",
+    "ladder",
+    "interrogation.predictions",
+    "interrogation.classes",
+    "interrogation.positive_label",
+    "interrogation.operating_threshold",
+    "interrogation.seed",
+    "interrogation.top_k",
+    "system_design.settings",
+)
 """What the statistics table's SQL is written from: an open item there stops it."""
 
 
