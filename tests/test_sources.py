@@ -176,6 +176,55 @@ def test_a_value_that_does_not_fit_the_other_files_type_is_located(tmp_path: Pat
     ]
 
 
+def test_a_first_file_of_nulls_alone_does_not_hide_a_difference_after_it(
+    tmp_path: Path,
+) -> None:
+    """A column of nulls fits any kind, so the files after it are compared with the first
+    that holds values in it: text in one, numbers in the next is still refused."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root, frame = tumour(tmp_path)
+    parts(frame, root / "data" / "predictions", 3)
+    for index, column in enumerate([pa.nulls(0), pa.array(["yes"]), pa.array([0.5])]):
+        path = root / "data" / "predictions" / f"part-{index}.parquet"
+        table = pq.read_table(path)
+        extra = pa.nulls(len(table)) if index == 0 else pa.repeat(column[0], len(table))
+        pq.write_table(table.append_column("extra", extra), path)
+    point_at(root, "data/predictions")
+    assert messages(collect_problems(root)) == [
+        "error: data/predictions/part-2.parquet: extra: column 'extra' is string in "
+        "data/predictions/part-1.parquet but double in data/predictions/part-2.parquet",
+    ]
+
+
+@pytest.mark.parametrize("options", [MEMORY, STREAM], ids=["memory", "streamed"])
+def test_decimal_scores_beside_float_ones_read_as_their_nearest_double(
+    tmp_path: Path, options: LoadOptions
+) -> None:
+    """BigQuery's NUMERIC scores in one file, doubles in the other: each decimal is the
+    double nearest it (as `float(Decimal)`), whichever path reads them."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root, frame = tumour(tmp_path)
+    frame["score_logreg"] = frame["score_logreg"].round(6)
+    frame.to_csv(root / "data" / "predictions.csv", index=False)
+    whole = metrics(root, MEMORY)
+    (root / "data" / "predictions.csv").unlink()
+    parts(frame, root / "data" / "predictions", 2)
+    second = root / "data" / "predictions" / "part-1.parquet"
+    table = pq.read_table(second)
+    where = table.column_names.index("score_logreg")
+    exact = [decimal.Decimal(f"{v:.6f}") for v in table.column("score_logreg").to_pylist()]
+    numeric = pa.array(exact, pa.decimal128(38, 9))
+    pq.write_table(table.set_column(where, "score_logreg", numeric), second)
+    point_at(root, "data/predictions")
+    assert metrics(root, options) == whole
+
+
 def test_files_whose_values_differ_in_kind_are_refused(tmp_path: Path) -> None:
     root, frame = tumour(tmp_path)
     parts(frame, root / "data" / "predictions", 2)

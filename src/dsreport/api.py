@@ -173,15 +173,12 @@ def check(path: str | Path, options: LoadOptions | None = None) -> Facts:
 SQL_READS = (
     "project.task",
     "ladder",
-    "interrogation.predictions",
-    "interrogation.classes",
-    "interrogation.positive_label",
-    "interrogation.operating_threshold",
-    "interrogation.seed",
-    "interrogation.top_k",
+    "interrogation",
+    "ecosystem.outcome",
     "system_design.settings",
 )
-"""What the statistics table's SQL is written from: an open item there stops it."""
+"""What the statistics table's SQL is written from (the whole interrogation, to be safe:
+the threshold is `interrogation.threshold` in the file): an open item there stops it."""
 
 
 def statistics_sql(
@@ -212,6 +209,12 @@ def statistics_sql(
             "the bundle declares no predictions table (interrogation.predictions)",
             hint="declare its columns (label_column, split_column, slice_columns) and each "
             "rung's score_column",
+        )
+    if not any(rung.score_column for rung in spec.ladder.rungs):
+        raise UsageError(
+            "no rung of the ladder names its score_column: the statistics table is made from "
+            "the rungs' scores",
+            hint="give each rung with scores in the predictions table its score_column",
         )
     found = queries(spec, dialect, binning, table, position)
     return one_statement(found, spec.project.task, dialect, binning)

@@ -172,6 +172,8 @@ def _cast(arrow: Any, common: Any, file: str) -> tuple[Any, Problem | None]:
     columns = []
     for column, field in zip(arrow.columns, common, strict=True):
         try:
+            if pa.types.is_decimal(column.type) and pa.types.is_floating(field.type):
+                column = column.cast(pa.string())  # Arrow's own cast is not correctly rounded
             columns.append(column.cast(field.type))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             return None, Problem(

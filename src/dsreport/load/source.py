@@ -221,37 +221,37 @@ def type_kind(kind: Any) -> str:
     return str(kind)
 
 
-def _same_kind(a: Any, b: Any) -> bool:
-    """Whether two files' columns hold the same kind of value; a column of nulls alone
-    (Arrow's `null` type) fits any."""
-    kinds = {type_kind(a), type_kind(b)}
-    return len(kinds) == 1 or "null" in kinds
-
-
 def schema_problems(schemas: list[tuple[str, Any]]) -> list[Problem]:
     """Columns, or kinds of column (`type_kind`), that differ between the files of one table,
-    each naming both files (the first file's schema is the reference). Whether a column may
-    hold nulls is no difference, nor a column of nulls alone (as pandas writes a column of
-    None) beside one of any kind."""
+    each naming both files. The first file's columns are the reference, and for each column
+    the kind of the first file that holds any value in it: a column of nulls alone (as
+    pandas writes a column of None) fits any kind, and whether a column may hold nulls is
+    no difference."""
     if len(schemas) < 2:
         return []
     first, reference = schemas[0]
-    want = {f.name: f.type for f in reference}
+    want = [f.name for f in reference]
+    kinds: dict[str, tuple[str, Any]] = {}  # column -> (file, type) of its first typed file
     problems = []
     hint = "write every file of the table with the same columns and types"
-    for name, schema in schemas[1:]:
+    for name, schema in schemas:
         have = {f.name: f.type for f in schema}
-        for column, kind in want.items():
+        for column in want:
             if column not in have:
                 problems.append(
                     Problem(
                         f"column '{column}' is in {first} but not in {name}", file=name, hint=hint
                     )
                 )
-            elif not _same_kind(have[column], kind):
+            elif type_kind(have[column]) == "null":
+                continue
+            elif column not in kinds:
+                kinds[column] = (name, have[column])
+            elif type_kind(have[column]) != type_kind(kinds[column][1]):
+                where, kind = kinds[column]
                 problems.append(
                     Problem(
-                        f"column '{column}' is {kind} in {first} but {have[column]} in {name}",
+                        f"column '{column}' is {kind} in {where} but {have[column]} in {name}",
                         file=name,
                         key=column,
                         hint=hint,

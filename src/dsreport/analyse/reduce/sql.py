@@ -16,6 +16,7 @@ from dsreport.analyse.binstats import EPS
 from dsreport.analyse.reduce.model import pairs_needed
 from dsreport.analyse.reduce.values import MASK, MIX
 from dsreport.bundle.spec import BundleSpec
+from dsreport.errors import UsageError
 from dsreport.load.bins import GRID, NUDGE, PAIR_GRID
 from dsreport.load.columns import MISSING
 from dsreport.load.statistics import COLUMNS
@@ -38,11 +39,14 @@ def _number(x: float) -> str:
     return f"{float(x):.16e}"
 
 
-_ESCAPES = str.maketrans(
-    {"\\": "\\\\", "'": "\\'", "`": "\\`", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-)
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "`": "\\`", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 """Backslash escapes, for the strings of Spark and BigQuery and BigQuery's quoted names,
 where a backslash starts an escape; DuckDB's standard SQL has none."""
+BIGQUERY = str.maketrans(_ESCAPES)
+SPARK = str.maketrans(_ESCAPES | {"{": "\\{"})
+"""Spark also replaces `${name}` anywhere in a statement's text, strings included, with a
+variable's or the environment's value before it parses it (`${env:SECRET}`); an escaped
+brace is a brace again after that step."""
 
 
 class _Sql:
@@ -59,7 +63,13 @@ class _Sql:
     def name(self, column: str) -> str:
         """A column of the bundle's as a quoted name the dialect reads back as `column`."""
         if self.dialect == "bigquery":
-            return "`" + column.translate(_ESCAPES) + "`"
+            return "`" + column.translate(BIGQUERY) + "`"
+        if self.dialect == "spark" and "${" in column:  # a name has no escape for it
+            raise UsageError(
+                f"the column name {column!r} holds '${{', which Spark would replace with a "
+                "variable's value",
+                hint="rename the column, or write the SQL for another engine",
+            )
         q = self.quote
         return q + column.replace(q, q + q) + q
 
@@ -70,7 +80,7 @@ class _Sql:
         end the string and let the rest of the value run as SQL."""
         if self.dialect == "duckdb":
             return "'" + value.replace("'", "''") + "'"
-        return "'" + value.translate(_ESCAPES) + "'"
+        return "'" + value.translate(SPARK if self.dialect == "spark" else BIGQUERY) + "'"
 
     def text(self, column: str) -> str:
         """A column as dsreport reads it: trimmed text, a missing value '(missing)'."""
