@@ -4,6 +4,7 @@ written from dsreport.yaml alone; DuckDB runs it, Spark's and BigQuery's parse."
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +136,27 @@ def test_an_open_threshold_or_gate_stops_it(
     run = cli("sql", root)
     assert (run.exit_code, run.stdout) == (1, "")
     assert f": {where}: to write: " in run.stderr.splitlines()[0]
+
+
+def test_an_open_outcome_section_stops_it_an_open_metric_target_does_not(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """The gate is read from inside `ecosystem.outcome`: an open item for the whole section
+    holds it; a metric's target is never in the SQL."""
+    root = tmp_path / "bundle"
+    shutil.copytree(EXAMPLES / "disease-progression", root)
+    lines = (root / "dsreport.yaml").read_text(encoding="utf-8").splitlines(True)
+    start = lines.index("  outcome:\n")
+    end = next(i for i in range(start + 1, len(lines)) if re.match(r"^  [a-z_]+:", lines[i]))
+    text = "".join([*lines[:start], "  outcome: TODO\n", *lines[end:]])
+    (root / "dsreport.yaml").write_text(text, encoding="utf-8")
+    run = cli("sql", root)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert f"dsreport.yaml:{start + 1}: ecosystem.outcome: to write: " in run.stderr
+    other = tmp_path / "target"
+    shutil.copytree(EXAMPLES / "tumour-triage", other)
+    edit_yaml(other, "      target: 0.97\n", "      target: TODO\n")
+    assert cli("sql", other).exit_code == 0
 
 
 def test_a_ladder_without_score_columns_is_told_what_to_name(

@@ -230,7 +230,7 @@ def schema_problems(schemas: list[tuple[str, Any]]) -> list[Problem]:
     if len(schemas) < 2:
         return []
     first, reference = schemas[0]
-    want = [f.name for f in reference]
+    want = list(dict.fromkeys(f.name for f in reference))
     kinds: dict[str, tuple[str, Any]] = {}  # column -> (file, type) of its first typed file
     problems = []
     hint = "write every file of the table with the same columns and types"

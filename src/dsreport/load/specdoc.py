@@ -88,13 +88,14 @@ def read_spec(
 ) -> BundleSpec:
     """The bundle's declarations, validated as a build validates them, without reading any
     file they name; raise `BundleError` with every problem. An open item (a TODO) stops it
-    only under a key in `needed` (dotted prefixes, such as "ladder")."""
+    only at a key in `needed` (dotted, such as "ladder"), inside one, or around one (a whole
+    section left to write)."""
     found, problems = read_document(Path(path), (options or LoadOptions()).limits)
     if found is None:
         raise BundleError(problems)
     doc = found.doc
     items = take_open_items(doc)
-    blocking = [i for i in items if dotted(i.loc).startswith(needed)]
+    blocking = [i for i in items if any(_related(dotted(i.loc), key) for key in needed)]
     try:
         spec = BundleSpec.model_validate(doc.data)
     except ValidationError as exc:
@@ -104,3 +105,9 @@ def read_spec(
     if errors:
         raise BundleError(errors)
     return spec
+
+
+def _related(key: str, needed: str) -> bool:
+    """Whether `key` is `needed`, inside it, or holds it."""
+    inner, outer = (key, needed) if len(key) >= len(needed) else (needed, key)
+    return inner == outer or inner.startswith((outer + ".", outer + "["))

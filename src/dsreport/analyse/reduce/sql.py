@@ -68,7 +68,8 @@ class _Sql:
             raise UsageError(
                 f"the column name {column!r} holds '${{', which Spark would replace with a "
                 "variable's value",
-                hint="rename the column, or write the SQL for another engine",
+                hint="rename the column (or the class it is named after), or write the SQL for "
+                "another engine",
             )
         q = self.quote
         return q + column.replace(q, q + q) + q
