@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dsreport.errors import Problem
-from dsreport.load.source import SourceFile, schema_problems, type_kind
+from dsreport.load.source import SAME_SCHEMA, SourceFile, schema_problems, type_kind
 from dsreport.load.tables import (
     Part,
     Table,
@@ -171,16 +171,17 @@ def _cast(arrow: Any, common: Any, file: str) -> tuple[Any, Problem | None]:
         return arrow, None
     columns = []
     for column, field in zip(arrow.columns, common, strict=True):
+        source = column
+        if pa.types.is_decimal(column.type) and pa.types.is_floating(field.type):
+            source = column.cast(pa.string())  # Arrow's own cast is not correctly rounded
         try:
-            if pa.types.is_decimal(column.type) and pa.types.is_floating(field.type):
-                column = column.cast(pa.string())  # Arrow's own cast is not correctly rounded
-            columns.append(column.cast(field.type))
+            columns.append(source.cast(field.type))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             return None, Problem(
                 f"column '{field.name}' is {column.type} here and cannot be read as {field.type}, "
                 f"as the table's other files have it: {exc}",
                 file=file,
                 key=field.name,
-                hint="write every file of the table with the same columns and types",
+                hint=SAME_SCHEMA,
             )
     return pa.Table.from_arrays(columns, schema=common), None

@@ -22,6 +22,8 @@ from dsreport.errors import Problem
 from dsreport.load.paths import _CONTROL, RENAME, human_size, resolve_inside
 
 PATTERN = frozenset("*?[")
+SAME_SCHEMA = "write every file of the table with the same columns and types"
+"""The hint for files of one table that cannot be read as one."""
 FINGERPRINT_BYTES = 64 * 1024**2
 """Parquet files larger than this are keyed by their footer and file status instead of
 every byte (see `fingerprint`)."""
@@ -233,7 +235,7 @@ def schema_problems(schemas: list[tuple[str, Any]]) -> list[Problem]:
     want = list(dict.fromkeys(f.name for f in reference))
     kinds: dict[str, tuple[str, Any]] = {}  # column -> (file, type) of its first typed file
     problems = []
-    hint = "write every file of the table with the same columns and types"
+    hint = SAME_SCHEMA
     for name, schema in schemas:
         have = {f.name: f.type for f in schema}
         for column in want:

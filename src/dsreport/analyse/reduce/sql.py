@@ -221,8 +221,7 @@ class _Sql:
             return ""
         rows = [
             f"  SELECT label, {self.lit(a)} AS rung, {self.lit(b)} AS other_rung, "
-            f"r{index[a]} AS a, "
-            f"r{index[b]} AS b FROM base WHERE split = 'test'"
+            f"r{index[a]} AS a, r{index[b]} AS b FROM base WHERE split = 'test'"
             for a, b in wanted
         ]
         loss_a, sq_a = self.losses("a")
