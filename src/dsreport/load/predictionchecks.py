@@ -181,7 +181,7 @@ class ValueChecks:
             off = clean & (np.abs(total - 1.0) > multiproba.SUM_TOLERANCE)
             add(
                 off,
-                pd.Series(total).map("{:.4g}".format),
+                probachecks.sum_texts(pd.Series(total), off),
                 where,
                 "row sum {value} of " + rung.proba_prefix + "<class> is not 1",
                 f"{rung.proba_prefix}*",
@@ -323,12 +323,13 @@ def _probabilities(spec: BundleSpec, table: Table, out: Collector) -> list[Probl
     ]
     problems = list(cells)
     for prefix, total in probachecks.row_sums(spec, table, out, cells):
+        off = (total - 1.0).abs() > multiproba.SUM_TOLERANCE
         problems += _rows(
             table,
-            (total - 1.0).abs() > multiproba.SUM_TOLERANCE,
+            off,
             "row sum {value} of " + prefix + "<class> is not 1",
             f"{prefix}*",
             probachecks.SUM_HINT,
-            values=total.map("{:.4g}".format),
+            values=probachecks.sum_texts(total, off),
         )
     return problems

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 from dsreport.analyse import multiproba
@@ -15,6 +18,16 @@ SUM_HINT = (
     f"a row's probabilities must sum to 1 (within ±{multiproba.SUM_TOLERANCE:g}, which is "
     "renormalised): export predict_proba, or apply a softmax to raw scores"
 )
+
+
+def sum_texts(total: pd.Series, off: Any) -> pd.Series:
+    """The sums a problem shows (`{:.4g}`), written for the rows that are off only: a
+    clean table of millions of rows formats none."""
+    flagged = np.asarray(off, dtype=bool)
+    texts = pd.Series("", index=total.index, dtype=object)
+    if flagged.any():
+        texts[flagged] = total[flagged].map("{:.4g}".format)
+    return texts
 
 
 def row_sums(
