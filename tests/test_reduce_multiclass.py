@@ -15,9 +15,11 @@ import pandas as pd
 import pytest
 
 from dsreport.analyse.engine import analyse
+from dsreport.analyse.multiproba import normalised
+from dsreport.analyse.reduce import multisample
 from dsreport.analyse.reduce.multiclass import multiclass_stats, reduce_multiclass
 from dsreport.analyse.reduce.multieval import evaluate_multiclass
-from dsreport.analyse.reduce.multisample import BOUND
+from dsreport.analyse.reduce.multisample import BOUND, sample_order
 from dsreport.analyse.thresholds import CheckThresholds
 from dsreport.errors import BundleError
 from dsreport.load.loader import collect_problems, load_bundle
@@ -244,3 +246,48 @@ def test_every_branch_gives_the_same_facts_in_batches(tmp_path: Path, variant: s
     else:
         assert list(stats.splits) == ["test", "train"] and "templates" not in stats.outcome
         assert memory["outcome"] is not None
+
+
+def test_every_group_past_the_bound_keeps_the_rows_first_in_the_sample_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slice values too: each group's sample is its rows first by position hash, in table
+    order, whatever the batches (a small bound puts every group of the example past it)."""
+    monkeypatch.setattr(multisample, "BOUND", 40)
+    bundle = load_bundle(ROOT, MEMORY)
+    assert bundle.predictions is not None
+    frame, spec = bundle.predictions.frame, bundle.spec
+    section = spec.interrogation.predictions
+    assert section is not None and section.split_column and section.slice_columns
+
+    def cut(columns: list[str]) -> Any:
+        edges = [0, 1, 97, 98, 700, len(frame)]
+        return (frame[columns].iloc[a:b] for a, b in itertools.pairwise(edges))
+
+    stats = reduce_multiclass(spec, cut, list(frame.columns))
+    index = {c: i for i, c in enumerate(spec.interrogation.classes)}
+    labels = frame[section.label_column].astype(str).map(index).to_numpy()
+    test = frame[section.split_column].astype(str) == "test"
+    groups = [(stats.splits["test"], test)] + [
+        (group, test & (frame[column].astype(str) == value))
+        for column in section.slice_columns
+        for value, group in stats.slices[column].items()
+    ]
+    past = 0
+    for group, rows in groups:
+        positions = np.flatnonzero(rows.to_numpy()).astype(np.int64)
+        wanted = np.sort(positions[np.argsort(sample_order(positions), kind="stable")[:40]])
+        kept, truth, proba = group.sample.kept()
+        assert kept.tolist() == wanted.tolist()
+        assert truth.tolist() == labels[wanted].tolist()
+        assert group.sample.seen == len(positions)
+        # each kept row's own probabilities (renormalised: a sum at 1 + 1e-6 may go either way)
+        assert np.allclose(proba[spec.ladder.chosen], _chosen(frame, spec)[wanted], atol=1e-5)
+        past += not group.sample.exact
+    assert past == len(groups) >= 4
+
+
+def _chosen(frame: pd.DataFrame, spec: Any) -> Any:
+    rung = next(r for r in spec.ladder.rungs if r.id == spec.ladder.chosen)
+    columns = [f"{rung.proba_prefix}{c}" for c in spec.interrogation.classes]
+    return normalised(frame[columns].astype(float).to_numpy())

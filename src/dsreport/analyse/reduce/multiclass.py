@@ -23,8 +23,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from dsreport.analyse import multiproba as rowproba
-from dsreport.analyse.reduce.multiproba import ProbaSums
-from dsreport.analyse.reduce.multisample import Sample
+from dsreport.analyse.reduce.multiproba import ProbaRows, ProbaSums
+from dsreport.analyse.reduce.multisample import Sample, sample_order
 from dsreport.analyse.reduce.reducer import order
 from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
@@ -206,6 +206,8 @@ class MultiReducer:
             joint += np.bincount(np.asarray(cells, dtype=np.int64), minlength=16)
         if chosen not in predicted:
             return
+        mine = ProbaRows.of(truth, proba[chosen]) if chosen in proba else None
+        ranks = sample_order(positions) if mine is not None else None
         for column in self.slices:
             values = batch[column] if every else batch[column][sel]
             codes, names = factor(values)
@@ -213,16 +215,23 @@ class MultiReducer:
             ends = np.cumsum(counts)
             order = np.argsort(codes, kind="stable")  # each value's rows, in table order
             into = self.slice_counts[column]
+            by_value = mine.classes_by(codes, len(names)) if mine is not None else None
             for code, name in enumerate(names):
                 into[name] = into.get(name, 0) + int(counts[code])
                 at = order[ends[code] - counts[code] : ends[code]]
                 group = self.slices[column].setdefault(name, Group())
                 h = hits[chosen][at] if chosen in hits else None
                 _confuse(group, chosen, truth[at], predicted[chosen][at], k, h)
-                if chosen in proba:
-                    p = proba[chosen][at]
-                    group.sums.setdefault(chosen, ProbaSums.empty(k)).add(truth[at], p)
-                    group.sample.add(positions[at], truth[at], {chosen: p})
+                if mine is not None and ranks is not None:
+                    sums = group.sums.setdefault(chosen, ProbaSums.empty(k))
+                    if by_value is None:
+                        sums.add_rows(mine.take(at))
+                    else:
+                        sums.add_rows(mine.take(at, cells=False), by_value[code])
+                    under = group.sample.admit(positions[at], ranks[at])
+                    if under is not None:
+                        at = at[under]
+                    group.sample.keep(positions[at], truth[at], {chosen: proba[chosen][at]})
         self._keep(batch, sel, every, truth, predicted[chosen])
 
     def _keep(self, batch: pd.DataFrame, sel: Any, every: bool, truth: Codes, out: Codes) -> None:

@@ -26,6 +26,8 @@ from dsreport.load.bins import GRID, grid_index
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
 SIZE = GRID + 1
+BY_VALUE_CELLS = 4_000_000
+"""Counts a slice column's values may share in one array (32 MB; ten values of ten classes)."""
 
 
 def row_values(truth: Codes, proba: Array) -> tuple[Array, Array]:
@@ -36,6 +38,54 @@ def row_values(truth: Codes, proba: Array) -> tuple[Array, Array]:
     miss[rows, truth] -= 1.0
     loss = -np.log(np.clip(p_true, binstats.EPS, 1 - binstats.EPS))
     return loss, (miss * miss).sum(axis=1)
+
+
+@dataclass
+class ProbaRows:
+    """What each row adds to a group's `ProbaSums`, worked out once for a batch, so the
+    same rows counted again in every slice column's groups are only picked (`take`)."""
+
+    loss: Array
+    brier: Array
+    cells: Codes
+    """(rows, classes): each class's cell of `ProbaSums.classes`, flattened."""
+    top: Codes
+    """The top probability's grid bin * 2 + whether the top class is the truth."""
+    top_loss: Array
+    top_sq: Array
+
+    @classmethod
+    def of(cls, truth: Codes, proba: Array) -> ProbaRows:
+        k = proba.shape[1]
+        loss, brier = row_values(truth, proba)
+        own = (truth[:, None] == np.arange(k)[None, :]).astype(np.int64)
+        cells = (np.arange(k)[None, :] * 2 + own) * SIZE + grid_index(proba)
+        top = proba.argmax(axis=1)
+        confidence = proba[np.arange(len(truth)), top]
+        hit = top == truth
+        t_loss, t_sq = binstats.row_losses(hit, confidence)
+        return cls(loss, brier, cells, grid_index(confidence) * 2 + hit, t_loss, t_sq)
+
+    def take(self, at: Codes, cells: bool = True) -> ProbaRows:
+        """The rows `at`; without their class cells when those are counted by `classes_by`."""
+        return ProbaRows(
+            self.loss[at],
+            self.brier[at],
+            self.cells[at] if cells else self.cells[:0],
+            self.top[at],
+            self.top_loss[at],
+            self.top_sq[at],
+        )
+
+    def classes_by(self, codes: Codes, values: int) -> Codes | None:
+        """Every value's `ProbaSums.classes` counts of these rows at once (`codes`: each
+        row's value of a slice column), or None when that array would be large."""
+        width = self.cells.shape[1] * 2 * SIZE
+        if values * width > BY_VALUE_CELLS:
+            return None
+        index = (codes[:, None] * width + self.cells).ravel()
+        counts = np.bincount(index, minlength=values * width)
+        return counts.reshape(values, self.cells.shape[1], 2, SIZE)
 
 
 @dataclass
@@ -55,23 +105,25 @@ class ProbaSums:
         return cls(0.0, 0.0, 0.0, np.zeros((k, 2, SIZE)), np.zeros((6, SIZE)))
 
     def add(self, truth: Codes, proba: Array) -> None:
-        if not len(truth):
+        if len(truth):
+            self.add_rows(ProbaRows.of(truth, proba))
+
+    def add_rows(self, rows: ProbaRows, classes: Codes | None = None) -> None:
+        """`classes`: the rows' class counts when counted already (`classes_by`)."""
+        if not len(rows.loss):
             return
-        k = proba.shape[1]
-        loss, brier = row_values(truth, proba)
-        self.n += len(truth)
-        self.loss += float(loss.sum())
-        self.brier += float(brier.sum())
-        own = (truth[:, None] == np.arange(k)[None, :]).astype(np.int64)
-        cells = (np.arange(k)[None, :] * 2 + own) * SIZE + grid_index(proba)
-        self.classes += np.bincount(cells.ravel(), minlength=k * 2 * SIZE).reshape(k, 2, SIZE)
-        top = proba.argmax(axis=1)
-        confidence = proba[np.arange(len(truth)), top]
-        hit = top == truth
-        t_loss, t_sq = binstats.row_losses(hit, confidence)
-        index = grid_index(confidence) * 2 + hit
-        for q, weights in enumerate((None, t_loss, t_sq)):
-            sums = np.bincount(index, weights=weights, minlength=2 * SIZE).reshape(SIZE, 2)
+        k = self.classes.shape[0]
+        self.n += len(rows.loss)
+        self.loss += float(rows.loss.sum())
+        self.brier += float(rows.brier.sum())
+        if classes is None:
+            self.classes += np.bincount(rows.cells.ravel(), minlength=k * 2 * SIZE).reshape(
+                k, 2, SIZE
+            )
+        else:
+            self.classes += classes
+        for q, weights in enumerate((None, rows.top_loss, rows.top_sq)):
+            sums = np.bincount(rows.top, weights=weights, minlength=2 * SIZE).reshape(SIZE, 2)
             self.top[2 * q] += sums[:, 1]
             self.top[2 * q + 1] += sums[:, 0]
 

@@ -45,17 +45,34 @@ class Sample:
     held: int = 0
     bar: np.int64 | None = None
 
-    def add(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
-        if not len(positions):
-            return
-        self.seen += len(positions)
-        if self.bar is not None:
-            under = sample_order(positions) < self.bar
+    def add(
+        self,
+        positions: Codes,
+        truth: Codes,
+        proba: dict[str, Array],
+        order: Codes | None = None,
+    ) -> None:
+        """`order`: the rows' `sample_order`, when the caller has it already."""
+        under = self.admit(positions, order)
+        if under is not None:
             if not under.any():
                 return
             if not under.all():
                 positions, truth = positions[under], truth[under]
                 proba = {r: p[under] for r, p in proba.items()}
+        self.keep(positions, truth, proba)
+
+    def admit(self, positions: Codes, order: Codes | None = None) -> NDArray[np.bool_] | None:
+        """Counts the rows as seen and tells which of them may be kept (None: all), so a
+        caller can leave the others' probabilities unread; those go to `keep`."""
+        self.seen += len(positions)
+        if self.bar is None or not len(positions):
+            return None
+        return np.asarray((sample_order(positions) if order is None else order) < self.bar)
+
+    def keep(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
+        if not len(positions):
+            return
         self.parts.append((positions, truth, proba))
         self.held += len(positions)
         if self.held > BOUND + BOUND // 4:
