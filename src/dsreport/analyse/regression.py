@@ -39,6 +39,11 @@ class RegressionStats:
 def row_sums(y: Array, yhat: Array, shift: float | None = None) -> Array:
     """Each row's contribution to every sum in SUMS (rows x len(SUMS)); y and y² about
     `shift` (by default the first target)."""
+    return np.column_stack(row_columns(y, yhat, shift))
+
+
+def row_columns(y: Array, yhat: Array, shift: float | None = None) -> list[Array]:
+    """`row_sums` as one array per sum: what a bincount reads without a strided copy."""
     err = yhat - y
     nonzero = y != 0
     ape = np.where(nonzero, np.abs(err) / np.where(nonzero, np.abs(y), 1.0), 0.0)
@@ -49,35 +54,38 @@ def row_sums(y: Array, yhat: Array, shift: float | None = None) -> Array:
     if shift is None:
         shift = float(y[0]) if len(y) else 0.0
     shifted = y - shift
-    return np.column_stack(
-        [
-            np.ones_like(y),
-            np.abs(err),
-            err**2,
-            ape,
-            nonzero.astype(float),
-            sape,
-            shifted,
-            shifted**2,
-        ]
-    )
+    return [
+        np.ones_like(y),
+        np.abs(err),
+        err**2,
+        ape,
+        nonzero.astype(float),
+        sape,
+        shifted,
+        shifted**2,
+    ]
 
 
 def group_sums(rows: Array, positions: NDArray[np.int64], seed: int) -> Array:
     """Rows' sums dealt into `GROUPS` groups by the hash of their positions."""
+    return group_columns([rows[:, j] for j in range(len(SUMS))], positions, seed)
+
+
+def group_columns(columns: list[Array], positions: NDArray[np.int64], seed: int) -> Array:
+    """`group_sums` of the rows given as `row_columns`."""
     group = position_hash(positions, seed) % GROUPS
     sums = np.zeros((GROUPS, len(SUMS)))
-    for j in range(len(SUMS)):
-        sums[:, j] = np.bincount(group, weights=rows[:, j], minlength=GROUPS)
+    for j, column in enumerate(columns):
+        sums[:, j] = np.bincount(group, weights=column, minlength=GROUPS)
     return sums
 
 
 def build_stats(y: Array, yhat: Array, seed: int) -> RegressionStats:
     """Rows in table order (positions 0, 1, ...), in one batch."""
-    rows = row_sums(y, yhat)
     if len(y) <= GROUPS:
-        return RegressionStats(rows)
-    return RegressionStats(group_sums(rows, np.arange(len(y), dtype=np.int64), seed))
+        return RegressionStats(row_sums(y, yhat))
+    columns = row_columns(y, yhat)
+    return RegressionStats(group_columns(columns, np.arange(len(y), dtype=np.int64), seed))
 
 
 def all_metrics(stats: RegressionStats) -> dict[str, float]:

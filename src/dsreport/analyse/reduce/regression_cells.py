@@ -33,16 +33,18 @@ class GroupCell:
             return
         if self.shift is None:
             self.shift = float(y[0])
-        rows = regression.row_sums(y, yhat, self.shift)
         self.n += len(y)
-        if self.groups is None:
-            self.rows.append(rows)
-            self.positions.append(positions)
-            if self.n <= GROUPS:
-                return
-            rows, positions = np.concatenate(self.rows), np.concatenate(self.positions)
-            self.rows, self.positions = [], []
-            self.groups = np.zeros((GROUPS, len(regression.SUMS)))
+        if self.groups is not None:
+            columns = regression.row_columns(y, yhat, self.shift)
+            self.groups += regression.group_columns(columns, positions, seed)
+            return
+        self.rows.append(regression.row_sums(y, yhat, self.shift))
+        self.positions.append(positions)
+        if self.n <= GROUPS:
+            return
+        rows, positions = np.concatenate(self.rows), np.concatenate(self.positions)
+        self.rows, self.positions = [], []
+        self.groups = np.zeros((GROUPS, len(regression.SUMS)))
         self.groups += regression.group_sums(rows, positions, seed)
 
     def fold(self, seed: int) -> Array:
@@ -70,31 +72,36 @@ def add_slices(
     """One batch of a slice column (`codes`: each row's value) into `cell(value)`: values
     whose cell stays small row by row, the others with one bincount per sum."""
     counts = np.bincount(codes)
-    order = np.argsort(codes, kind="stable")
+    present = np.flatnonzero(counts).tolist()
+    order: Ints | None = None  # each value's rows; needed only while a value has no groups
+    if any(cell(value).groups is None for value in present):
+        order = np.argsort(codes, kind="stable")
     starts = np.cumsum(counts) - counts
     shifts = np.zeros(len(counts))
     grouped = np.zeros(len(counts), dtype=bool)
-    for value in np.flatnonzero(counts).tolist():
+    for value in present:
         found = cell(value)
-        rows = order[starts[value] : starts[value] + counts[value]]
-        if found.groups is None and found.n + counts[value] <= GROUPS:
-            found.add(positions[rows], y[rows], yhat[rows], seed)
-            continue
-        if found.shift is None:
-            found.shift = float(y[rows[0]])
+        if found.groups is None:
+            assert order is not None
+            rows = order[starts[value] : starts[value] + counts[value]]
+            if found.n + counts[value] <= GROUPS:
+                found.add(positions[rows], y[rows], yhat[rows], seed)
+                continue
+            if found.shift is None:
+                found.shift = float(y[rows[0]])
+        assert found.shift is not None
         shifts[value], grouped[value] = found.shift, True
     if not grouped.any():
         return
     take = grouped[codes]
     codes, positions, y, yhat = codes[take], positions[take], y[take], yhat[take]
-    sums = regression.row_sums(y, yhat, 0.0)
+    sums = regression.row_columns(y, yhat, 0.0)
     shifted = y - shifts[codes]
-    sums[:, SHIFTED[0]], sums[:, SHIFTED[1]] = shifted, shifted**2
+    sums[SHIFTED[0]], sums[SHIFTED[1]] = shifted, shifted**2
     index = codes * GROUPS + position_hash(positions, seed) % GROUPS
     size = len(counts) * GROUPS
     by_value = np.stack(
-        [np.bincount(index, weights=sums[:, j], minlength=size) for j in range(sums.shape[1])],
-        axis=1,
+        [np.bincount(index, weights=column, minlength=size) for column in sums], axis=1
     ).reshape(len(counts), GROUPS, -1)
     for value in np.flatnonzero(grouped).tolist():
         found = cell(value)
