@@ -5,6 +5,7 @@ Usage:
   python benchmarks/analysis_scale.py --task multiclass    # or regression; binary by default
   python benchmarks/analysis_scale.py --rows 100000000 --files 20 --statistics
   python benchmarks/analysis_scale.py --rows 1000000 --formats csv
+  python benchmarks/analysis_scale.py --task regression --baseline ../old-checkout
 
 Each run is a fresh interpreter (so peak memory is that run's own); load and analyse are
 timed separately. Tables are written in chunks of at most 5 M rows (one Parquet file, or
@@ -13,6 +14,8 @@ table never sits in the benchmark's own memory. `--statistics` also times the pa
 external engine takes: DuckDB runs the documented GROUP BY over the same Parquet rows and
 a second bundle reads the small statistics table it produced (`format: statistics`).
 Results print as a Markdown table of min / median / max; `--json FILE` keeps the raw runs.
+`--baseline CHECKOUT` runs an older dsreport (its `src/` first on the path) right after each
+run of this one on the same table, and prints its row and the ratio within each run.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import measure
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
@@ -198,10 +202,18 @@ RUN = textwrap.dedent(
 )
 
 
-def run_once(bundle: Path) -> dict[str, Any]:
+def run_once(bundle: Path, source: Path | None = None) -> dict[str, Any]:
+    """One fresh interpreter's load and analysis; `source`: a checkout to import instead."""
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(source / "src"), env.get("PYTHONPATH", "")])
     began = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", RUN, str(bundle)], check=False, capture_output=True, text=True
+        [sys.executable, "-c", RUN, str(bundle)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if done.returncode:
         raise SystemExit(f"{bundle.name}: exit {done.returncode}\n{done.stderr[-3000:]}")
@@ -237,8 +249,15 @@ def main() -> int:
     parser.add_argument("--task", choices=TASKS, default="binary")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, help="save the raw runs here")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout of an older dsreport to time beside this one"
+    )
     args = parser.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="dsreport-bench-"))
+    baseline = ""
+    if args.baseline is not None:
+        baseline = f"dsreport at {measure.source_version(args.baseline)}"
+        measure.compile_bytecode([Path(measure.__file__).parent.parent / "src", args.baseline])
     print(
         f"machine: {platform.machine()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; {args.task} task; "
@@ -262,9 +281,25 @@ def main() -> int:
                 print(f"| {rows:,} | DuckDB GROUP BY over the rows | | | {describe(duck)} | | |")
                 cases.append(("statistics table (from DuckDB)", stats_bundle))
             for label, path in cases:
-                results = [run_once(path) for _ in range(args.runs)]
+                results, before = [], []
+                for _ in range(args.runs):
+                    results.append(run_once(path))
+                    if args.baseline is not None:  # right after, so both see the same load
+                        before.append(run_once(path, args.baseline))
                 raw[f"{rows}-{label}"] = results
                 print(row(f"{rows:,}", label, results), flush=True)
+                if before:
+                    raw[f"{rows}-{label}-baseline"] = before
+                    print(row(f"{rows:,}", f"{label}, {baseline}", before), flush=True)
+                    ratios = [
+                        (a["load"] + a["analyse"]) / (b["load"] + b["analyse"])
+                        for a, b in zip(results, before, strict=True)
+                    ]
+                    print(
+                        f"| | now ÷ {baseline}, load + analysis, within a run | | | "
+                        f"{describe(ratios)} | | |",
+                        flush=True,
+                    )
     if args.json:
         args.json.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,24 +42,6 @@ RESULTS = HERE / "results.json"
 REVIEWED = (200, 2_000, 10_000)
 PREDICTIONS = ((100_000, "parquet"), (1_000_000, "parquet"), (10_000_000, "parquet"))
 PREDICTIONS += ((100_000, "csv"), (1_000_000, "csv"))
-
-
-def compile_bytecode(folders: list[Path | None]) -> bool:
-    """Write the .pyc files of dsreport (and of the baseline's `src/`) before timing, as
-    pip does when it installs a package: where PYTHONDONTWRITEBYTECODE is set, a checkout
-    would otherwise compile every module from source in every run, which no installed
-    dsreport does."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    ok = True
-    for folder in folders:
-        if folder is None:
-            continue
-        target = folder / "src" if (folder / "src").is_dir() else folder
-        done = subprocess.run(
-            [sys.executable, "-m", "compileall", "-q", str(target)], env=env, check=False
-        )
-        ok = ok and done.returncode == 0
-    return ok
 
 
 def fresh_env(work: Path) -> dict[str, str]:
@@ -219,7 +200,7 @@ def setup(args: argparse.Namespace, work: Path, res: dict[str, Any]) -> Plan:
             folder = work / "alternative" / name
             folder.mkdir(parents=True, exist_ok=True)
             sources[name] = alternative.prepare(path, folder, fresh_env(work))
-    res["bytecode"] = compile_bytecode([Path(dsreport.__file__).parent, args.baseline])
+    res["bytecode"] = measure.compile_bytecode([Path(dsreport.__file__).parent, args.baseline])
     for name, path in examples.items():
         if not args.quick:  # warm-up: .pyc files, matplotlib's font list, the page cache
             cold(path, work)
