@@ -206,7 +206,9 @@ def run_once(bundle: Path, source: Path | None = None) -> dict[str, Any]:
     """One fresh interpreter's load and analysis; `source`: a checkout to import instead."""
     env = dict(os.environ)
     if source is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(source / "src"), env.get("PYTHONPATH", "")])
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(source / "src"), *filter(None, [env.get("PYTHONPATH")])]
+        )
     began = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", RUN, str(bundle)],

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from dsreport.analyse import multiproba
 from dsreport.bundle.spec import BundleSpec
@@ -20,7 +19,7 @@ SUM_HINT = (
 )
 
 
-def sum_texts(total: pd.Series, off: Any) -> pd.Series:
+def sum_texts(total: pd.Series, off: pd.Series | NDArray[np.bool_]) -> pd.Series:
     """The sums a problem shows (`{:.4g}`), written for the rows that are off only: a
     clean table of millions of rows formats none."""
     flagged = np.asarray(off, dtype=bool)

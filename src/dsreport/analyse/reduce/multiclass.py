@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,12 +30,13 @@ from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import ROWS_KEPT
 from dsreport.load.columns import factor
-from dsreport.load.tables import BATCH_ROWS
 
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
 CHUNK = 100_000
-"""Rows reduced at once (the result does not depend on it)."""
+"""Rows reduced at once. Counts do not depend on it; the probability sums (log loss,
+Brier) are added chunk by chunk from each batch's start, so their last bits follow where
+the batches (a Parquet file's row groups) are cut."""
 
 
 @dataclass
@@ -164,14 +165,15 @@ class MultiReducer:
             for r in self.rungs:
                 _confuse(group, r, t, pick(predicted[r]), k, pick(hits[r]) if r in hits else None)
                 self.has_k[r] = r in hits
-            for r, p in rows.items():
-                group.sums.setdefault(r, ProbaSums.empty(k)).add(t, p)
+            values = {r: ProbaRows.of(t, p) for r, p in rows.items()}
+            for r, v in values.items():
+                group.sums.setdefault(r, ProbaSums.empty(k)).add_rows(v)
             group.sample.add(pick(positions), t, rows)
             if name == "test" or not s.split_column:
                 tested = {r: pick(a) for r, a in predicted.items()}
                 h = {r: pick(a) for r, a in hits.items()}
                 top = {r: pick(a) for r, a in tops.items()}
-                self._test(batch, sel, every, t, tested, (rows, top), h, pick(positions))
+                self._test(batch, sel, every, t, tested, (rows, top, values), h, pick(positions))
 
     def _test(
         self,
@@ -180,14 +182,15 @@ class MultiReducer:
         every: bool,
         truth: Codes,
         predicted: dict[str, Codes],
-        probabilities: tuple[dict[str, Array], dict[str, Array]],
+        probabilities: tuple[dict[str, Array], dict[str, Array], dict[str, ProbaRows]],
         hits: dict[str, Any],
         positions: Codes,
     ) -> None:
         """The test rows of one batch (`sel` of it; all when `every`); `probabilities`: each
-        rung's probabilities (renormalised) and its top probability as the table gives it."""
+        rung's probabilities (renormalised), its top probability as the table gives it, and
+        what each row adds to a group's probability sums."""
         k, chosen = len(self.classes), self.chosen
-        proba, tops = probabilities
+        proba, tops, values = probabilities
         right = {r: (p == truth) & (truth >= 0) for r, p in predicted.items()}
         for r, top in tops.items():
             self.confidence[r].add(top, right[r])
@@ -207,32 +210,29 @@ class MultiReducer:
             joint += np.bincount(np.asarray(cells, dtype=np.int64), minlength=16)
         if chosen not in predicted:
             return
-        mine = ProbaRows.of(truth, proba[chosen]) if chosen in proba else None
-        ranks = sample_order(positions) if mine is not None else None
+        ranks = sample_order(positions) if chosen in proba and self.slices else None
         for column in self.slices:
-            values = batch[column] if every else batch[column][sel]
-            codes, names = factor(values)
+            codes, names = factor(batch[column] if every else batch[column][sel])
             counts = np.bincount(codes, minlength=len(names))
             ends = np.cumsum(counts)
-            order = np.argsort(codes, kind="stable")  # each value's rows, in table order
+            by_code = np.argsort(codes, kind="stable")  # each value's rows, in table order
             into = self.slice_counts[column]
-            by_value = mine.classes_by(codes, len(names)) if mine is not None else None
+            by_value = values[chosen].classes_by(codes, len(names)) if chosen in values else None
             for code, name in enumerate(names):
                 into[name] = into.get(name, 0) + int(counts[code])
-                at = order[ends[code] - counts[code] : ends[code]]
+                at = by_code[ends[code] - counts[code] : ends[code]]
                 group = self.slices[column].setdefault(name, Group())
                 h = hits[chosen][at] if chosen in hits else None
                 _confuse(group, chosen, truth[at], predicted[chosen][at], k, h)
-                if mine is not None and ranks is not None:
-                    sums = group.sums.setdefault(chosen, ProbaSums.empty(k))
-                    if by_value is None:
-                        sums.add_rows(mine.take(at))
-                    else:
-                        sums.add_rows(mine.take(at, cells=False), by_value[code])
+                if ranks is not None:
+                    classes = by_value[code] if by_value is not None else None
+                    group.sums.setdefault(chosen, ProbaSums.empty(k)).add_rows(
+                        values[chosen].take(at, cells=classes is None), classes
+                    )
+                    # the probabilities are read only for rows that may enter the sample
                     under = group.sample.admit(positions[at], ranks[at])
-                    if under is not None:
-                        at = at[under]
-                    group.sample.keep(positions[at], truth[at], {chosen: proba[chosen][at]})
+                    kept = at if under is None else at[under]
+                    group.sample.keep(positions[kept], truth[kept], {chosen: proba[chosen][kept]})
         self._keep(batch, sel, every, truth, predicted[chosen])
 
     def _keep(self, batch: pd.DataFrame, sel: Any, every: bool, truth: Codes, out: Codes) -> None:
@@ -326,15 +326,4 @@ def reduce_multiclass(
 
 def multiclass_stats(spec: BundleSpec, table: Any) -> MultiStats:
     """The statistics of a predictions table, batch by batch when it streams its rows."""
-
-    def batches(columns: list[str]) -> Iterable[pd.DataFrame]:
-        return cast(Iterable[pd.DataFrame], table.batches(columns, batch_rows(len(columns))))
-
-    return reduce_multiclass(spec, batches, list(table.columns))
-
-
-def batch_rows(columns: int) -> int:
-    """Rows a batch of `columns` columns holds: about the cells of a default batch of a
-    dozen columns (ten classes' probabilities for each of four rungs are some forty), in
-    whole CHUNKs, so the chunks are cut where a default batch cuts them."""
-    return max(CHUNK, BATCH_ROWS * 12 // max(columns, 1) // CHUNK * CHUNK)
+    return reduce_multiclass(spec, table.batches, list(table.columns))

@@ -27,7 +27,8 @@ Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
 SIZE = GRID + 1
 BY_VALUE_CELLS = 4_000_000
-"""Counts a slice column's values may share in one array (32 MB; ten values of ten classes)."""
+"""Counts a slice column's values may share in one array (32 MB: some twenty values of ten
+classes); a column with more values has them counted value by value."""
 
 
 def row_values(truth: Codes, proba: Array) -> tuple[Array, Array]:
@@ -47,8 +48,9 @@ class ProbaRows:
 
     loss: Array
     brier: Array
-    cells: Codes
-    """(rows, classes): each class's cell of `ProbaSums.classes`, flattened."""
+    cells: Codes | None
+    """(rows, classes): each class's cell of `ProbaSums.classes`, flattened; None once
+    taken without them (their counts come from `classes_by`)."""
     top: Codes
     """The top probability's grid bin * 2 + whether the top class is the truth."""
     top_loss: Array
@@ -71,7 +73,7 @@ class ProbaRows:
         return ProbaRows(
             self.loss[at],
             self.brier[at],
-            self.cells[at] if cells else self.cells[:0],
+            self.cells[at] if cells and self.cells is not None else None,
             self.top[at],
             self.top_loss[at],
             self.top_sq[at],
@@ -80,12 +82,13 @@ class ProbaRows:
     def classes_by(self, codes: Codes, values: int) -> Codes | None:
         """Every value's `ProbaSums.classes` counts of these rows at once (`codes`: each
         row's value of a slice column), or None when that array would be large."""
-        width = self.cells.shape[1] * 2 * SIZE
+        assert self.cells is not None
+        k = self.cells.shape[1]
+        width = k * 2 * SIZE
         if values * width > BY_VALUE_CELLS:
             return None
         index = (codes[:, None] * width + self.cells).ravel()
-        counts = np.bincount(index, minlength=values * width)
-        return counts.reshape(values, self.cells.shape[1], 2, SIZE)
+        return np.bincount(index, minlength=values * width).reshape(values, k, 2, SIZE)
 
 
 @dataclass
@@ -117,9 +120,9 @@ class ProbaSums:
         self.loss += float(rows.loss.sum())
         self.brier += float(rows.brier.sum())
         if classes is None:
-            self.classes += np.bincount(rows.cells.ravel(), minlength=k * 2 * SIZE).reshape(
-                k, 2, SIZE
-            )
+            assert rows.cells is not None
+            cells = rows.cells.ravel()
+            self.classes += np.bincount(cells, minlength=k * 2 * SIZE).reshape(k, 2, SIZE)
         else:
             self.classes += classes
         for q, weights in enumerate((None, rows.top_loss, rows.top_sq)):

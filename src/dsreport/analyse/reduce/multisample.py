@@ -45,15 +45,8 @@ class Sample:
     held: int = 0
     bar: np.int64 | None = None
 
-    def add(
-        self,
-        positions: Codes,
-        truth: Codes,
-        proba: dict[str, Array],
-        order: Codes | None = None,
-    ) -> None:
-        """`order`: the rows' `sample_order`, when the caller has it already."""
-        under = self.admit(positions, order)
+    def add(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
+        under = self.admit(positions)
         if under is not None:
             if not under.any():
                 return
@@ -63,14 +56,16 @@ class Sample:
         self.keep(positions, truth, proba)
 
     def admit(self, positions: Codes, order: Codes | None = None) -> NDArray[np.bool_] | None:
-        """Counts the rows as seen and tells which of them may be kept (None: all), so a
-        caller can leave the others' probabilities unread; those go to `keep`."""
+        """Counts the rows as seen and says which of them may enter the sample (None: all;
+        `order`: their `sample_order`, when the caller has it), so a caller can leave the
+        others' probabilities unread. Those rows are then given to `keep`."""
         self.seen += len(positions)
         if self.bar is None or not len(positions):
             return None
         return np.asarray((sample_order(positions) if order is None else order) < self.bar)
 
     def keep(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
+        """Rows `admit` let through (already counted as seen)."""
         if not len(positions):
             return
         self.parts.append((positions, truth, proba))

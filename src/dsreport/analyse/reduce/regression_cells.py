@@ -17,7 +17,8 @@ Array = NDArray[np.float64]
 Ints = NDArray[np.int64]
 GROUPS = regression.GROUPS
 SHIFTED = (6, 7)
-"""Columns of `regression.row_sums` that are about the cell's shift: y and y²."""
+"""Sums (columns of `regression.row_sums`, items of `row_columns`) that are about the
+cell's shift: y and y²."""
 
 
 class GroupCell:
