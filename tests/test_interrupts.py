@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from dsreport.buildtool import stop
 from helpers import EXAMPLES
 from report_helpers import process_env
 
@@ -318,3 +319,23 @@ def test_ctrl_c_while_the_worker_renders_the_pdf_stops_both(previous: Path, tmp_
     assert not any(out.glob(".dsreport-staging-*/tumour-triage-report.pdf"))
     os.killpg(proc.pid, signal.SIGINT)
     _assert_stopped_quietly(proc, workers[0], out, before)
+
+
+def test_only_the_first_stop_request_raises() -> None:
+    """Ctrl-C reaches a worker with its process group and its parent's SIGTERM follows: the
+    second signal is recorded, not raised into the cleanup the first one started (where
+    Python printed it as "Exception ignored in sys.unraisablehook" with a traceback)."""
+    with stop.installed():
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except KeyboardInterrupt:
+            pytest.fail("the second stop request was raised again")
+        assert stop.requested()
+        with pytest.raises(KeyboardInterrupt):
+            stop.check()
+    with stop.installed():  # a new command starts with no request
+        assert not stop.requested()
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGTERM)

@@ -26,9 +26,14 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    # Only the first request raises. A later signal (Ctrl-C reaches a worker with its whole
+    # process group, then its parent's SIGTERM follows) would land in the cleanup that
+    # honours the first: a finally block, a finaliser, the unraisable hook (where Python
+    # prints it with a traceback). It is recorded; `check()` stops the build all the same.
+    first = not _requested.is_set()
     _received.append(signum)
     _requested.set()
-    if not _deferring.is_set():
+    if first and not _deferring.is_set():
         raise KeyboardInterrupt
 
 
