@@ -107,10 +107,6 @@ class ProbaSums:
     def empty(cls, k: int) -> ProbaSums:
         return cls(0.0, 0.0, 0.0, np.zeros((k, 2, SIZE)), np.zeros((6, SIZE)))
 
-    def add(self, truth: Codes, proba: Array) -> None:
-        if len(truth):
-            self.add_rows(ProbaRows.of(truth, proba))
-
     def add_rows(self, rows: ProbaRows, classes: Codes | None = None) -> None:
         """`classes`: the rows' class counts when counted already (`classes_by`)."""
         if not len(rows.loss):
