@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from dsreport.errors import BundleError, Problem, sort_problems
+from dsreport.load.aligned import cut
 from dsreport.load.source import SourceFile, schema_problems
 from dsreport.load.tables import (
     BATCH_ROWS,
@@ -74,18 +75,19 @@ class StreamedTable:
         return [f.name for f in self.files]
 
     def batches(self, columns: Sequence[str], rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
-        """The rows of `columns`, `rows` at a time: string columns as Categorical (read as
-        dictionaries), floating-point columns as float64. The first complete pass also runs
-        the value checks and, once past the last batch, raises every error found."""
+        """The rows of `columns`, `rows` at a time, cut where an in-memory table's batches
+        are cut (`aligned`): string columns as Categorical (read as dictionaries),
+        floating-point columns as float64. The first complete pass also runs the value
+        checks and, once past the last batch, raises every error found."""
         checks, self.checks = self.checks, None  # one pass checks; a pass beside it reads
         wanted = list(dict.fromkeys(columns))
         read = list(dict.fromkeys([*wanted, *(checks.columns if checks else [])]))
         try:
-            for file, offset, frame in self.read(read, rows):
+            for frame, segments in cut(self._pieces(read, rows, told=True), rows, _frame):
                 if checks is not None:
-                    checks.batch(frame, file, offset)
-                if self.on_rows is not None:
-                    self.on_rows(len(frame))
+                    for file, offset, start, size in segments:
+                        part = frame.iloc[start : start + size] if size < len(frame) else frame
+                        checks.batch(part.reset_index(drop=True), file, offset)
                 yield frame[wanted] if len(read) != len(wanted) else frame
         except GeneratorExit:
             if checks is not None:  # left before the end: the next pass checks afresh
@@ -110,8 +112,16 @@ class StreamedTable:
     def read(
         self, columns: list[str], rows: int = BATCH_ROWS
     ) -> Iterator[tuple[str, int, pd.DataFrame]]:
-        """(file, first row's number in that file, batch) of every batch, unchecked; text
-        columns as Categorical except the `plain` ones."""
+        """(file, first row's number in that file, batch) of every batch as the files cut
+        them, unchecked; text columns as Categorical except the `plain` ones."""
+        for file, offset, table in self._pieces(columns, rows):
+            yield file, offset, _frame(table)
+
+    def _pieces(
+        self, columns: list[str], rows: int, told: bool = False
+    ) -> Iterator[tuple[str, int, Any]]:
+        """(file, first row's number in that file, Arrow table) of every batch the reader
+        gives, text cleaned, dictionaries kept; `told`: `on_rows` hears of each."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -126,9 +136,11 @@ class StreamedTable:
                 file.path, read_dictionary=strings, pre_buffer=False, buffer_size=1 << 20
             ) as reader:
                 for batch in reader.iter_batches(batch_size=max(1, rows), columns=columns):
-                    frame = _frame(clean_arrow(pa.Table.from_batches([batch])))
-                    yield file.name, offset, frame
-                    offset += len(frame)
+                    size = batch.num_rows
+                    if told and self.on_rows is not None:
+                        self.on_rows(size)
+                    yield file.name, offset, clean_arrow(pa.Table.from_batches([batch]))
+                    offset += size
 
     def test_ids(self, ids: set[str], id_column: str, split_column: str | None) -> set[str]:
         """Which of `ids` are ids of test rows (a golden set's check), one pass over the

@@ -36,7 +36,8 @@ Codes = NDArray[np.int64]
 CHUNK = 100_000
 """Rows reduced at once. Counts do not depend on it; the probability sums (log loss,
 Brier) are added chunk by chunk from each batch's start, so their last bits follow where
-the batches (a Parquet file's row groups) are cut."""
+the batches are cut: at whole multiples of the batch size, in memory and streamed alike
+(`load.aligned`), whatever the files' row groups."""
 
 
 @dataclass

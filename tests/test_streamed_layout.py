@@ -1,0 +1,166 @@
+"""A streamed table gives the facts of the same rows in memory, bit for bit, however its
+files are cut: one file or a folder of several, row groups of any size. The float sums of
+multiclass probabilities and of regression residuals are added batch by batch, so this
+holds only because a streamed table's batches are cut where an in-memory table's are."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import test_reduce_multiclass as multiclass
+import test_reduce_regression as regression
+from dsreport.analyse.reduce import multisample
+from dsreport.load.aligned import Segment, cut
+from dsreport.load.loader import load_bundle
+from dsreport.load.paths import LoadOptions
+from dsreport.load.streamed import StreamedTable
+from helpers import edit_yaml
+from test_reduce import ROW_ONLY, facts
+
+pq = pytest.importorskip("pyarrow.parquet")
+pa = pytest.importorskip("pyarrow")
+
+PARQUET = "data/predictions.parquet"
+NAMED = {"/bundle_digest"}
+"""The bundle's own identity: another file or a folder (hints name it: renamed)."""
+
+
+def unequal(a: Any, b: Any, path: str = "") -> list[str]:
+    """Paths where two facts differ at all: a float in its last bit too."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{path}/{k}" for k in set(a) ^ set(b)]
+        return out + [d for k in set(a) & set(b) for d in unequal(a[k], b[k], f"{path}/{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in unequal(x, y, f"{path}/{i}")
+        ]
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return []
+    return [] if a == b and type(a) is type(b) else [path]
+
+
+def relaid(root: Path, target: Path, cuts: list[int], group: int) -> Path:
+    """A copy of the bundle at `root` whose table is cut into files at `cuts` (a folder;
+    one file when there are none), `group` rows to a row group."""
+    shutil.copytree(root, target)
+    table = pq.read_table(root / PARQUET)
+    (target / PARQUET).unlink()
+    if not cuts:
+        pq.write_table(table, target / PARQUET, row_group_size=group)
+        return target
+    folder = target / "data" / "parts"
+    folder.mkdir()
+    edges = [0, *cuts, table.num_rows]
+    for i, (a, b) in enumerate(itertools.pairwise(edges)):
+        pq.write_table(table.slice(a, b - a), folder / f"part-{i}.parquet", row_group_size=group)
+    edit_yaml(target, f"path: {PARQUET}\n", "path: data/parts\n")
+    return target
+
+
+def same_facts_every_layout(root: Path, tmp_path: Path) -> None:
+    memory = load_bundle(root, LoadOptions(stream_rows=None))
+    assert not isinstance(memory.predictions, StreamedTable)
+    expected = facts(memory)
+    layouts = {"row groups of 7,001": ([], 7_001), "three files": ([33_333, 90_001], 9_999)}
+    for name, (cuts, group) in layouts.items():
+        bundle = load_bundle(relaid(root, tmp_path / name, cuts, group), LoadOptions(stream_rows=0))
+        assert isinstance(bundle.predictions, StreamedTable)
+        got = json.loads(json.dumps(facts(bundle)).replace("data/parts", PARQUET))
+        found = [
+            d
+            for d in unequal(expected, got)
+            if not any(d.startswith(p) for p in [*NAMED, *ROW_ONLY])
+        ]
+        assert found == [], name
+
+
+def test_multiclass_facts_do_not_depend_on_how_the_files_are_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dsreport.analyse.overlap.MAX_ROWS", 10_000)  # a leakage join: not here
+    monkeypatch.setattr(multisample, "BOUND", 5_000)  # probabilities from sums, not the rows
+    root = tmp_path / "generated"
+    shutil.copytree(multiclass.ROOT, root)
+    multiclass._generated(root, 150_000)  # chunks of 100,000 rows: two in memory
+    same_facts_every_layout(root, tmp_path)
+
+
+def test_regression_facts_do_not_depend_on_how_the_files_are_cut(tmp_path: Path) -> None:
+    root = tmp_path / "generated"
+    shutil.copytree(regression.EXAMPLE, root)
+    regression._generated(root, 120_000)  # groups past the exact bound; one batch in memory
+    same_facts_every_layout(root, tmp_path)
+
+
+def pieces(sizes: list[int], decimal_at: int = -1) -> list[tuple[str, int, Any]]:
+    """Arrow batches of the given sizes, numbered on, a text column dictionary-encoded with
+    each batch's own dictionary; the batch at `decimal_at` gives its numbers as decimals."""
+    out, start = [], 0
+    for i, size in enumerate(sizes):
+        numbers = pa.array(range(start, start + size), pa.int64())
+        if i == decimal_at:
+            numbers = numbers.cast(pa.decimal128(38, 0))
+        text = pa.array([f"v{(n * 5) % 7}" for n in range(start, start + size)]).dictionary_encode()
+        out.append((f"part-{i}", 0, pa.table({"n": numbers, "text": text})))
+        start += size
+    return out
+
+
+def convert(table: Any) -> pd.DataFrame:
+    return table.to_pandas()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rows", "batches"),
+    [
+        ([3, 5, 0, 9, 1], 4, [4, 4, 4, 4, 2]),
+        ([4, 4], 4, [4, 4]),
+        ([10], 4, [4, 4, 2]),
+        ([1, 1, 1], 5, [3]),
+        ([], 4, []),
+    ],
+)
+def test_batches_are_cut_at_whole_multiples_of_their_size(
+    sizes: list[int], rows: int, batches: list[int]
+) -> None:
+    found = list(cut(pieces(sizes), rows, convert))
+    assert [len(frame) for frame, _ in found] == batches
+    total = sum(sizes)
+    if found:
+        whole = pd.concat([frame for frame, _ in found], ignore_index=True)
+        assert whole["n"].tolist() == list(range(total))
+        assert whole["text"].astype(str).tolist() == [f"v{(n * 5) % 7}" for n in range(total)]
+    for frame, segments in found:
+        assert isinstance(frame["text"].dtype, pd.CategoricalDtype)
+        assert [s.start for s in segments] == list(
+            itertools.accumulate([s.rows for s in segments[:-1]], initial=0)
+        )
+        assert sum(s.rows for s in segments) == len(frame)
+
+
+def test_a_batch_names_the_file_and_row_of_each_of_its_parts() -> None:
+    found = list(cut(pieces([3, 5, 9]), 4, convert))
+    assert [segments for _, segments in found] == [
+        [Segment("part-0", 0, 0, 3), Segment("part-1", 0, 3, 1)],
+        [Segment("part-1", 1, 0, 4)],
+        [Segment("part-2", 0, 0, 4)],
+        [Segment("part-2", 4, 0, 4)],
+        [Segment("part-2", 8, 0, 1)],
+    ]
+
+
+def test_files_of_different_types_are_joined_as_pandas_frames() -> None:
+    [(frame, _)] = list(cut(pieces([2, 3], decimal_at=1), 5, convert))
+    assert [int(n) for n in frame["n"]] == [0, 1, 2, 3, 4]
+    assert isinstance(frame["text"].dtype, pd.CategoricalDtype)
+    assert frame["text"].astype(str).tolist() == ["v0", "v5", "v3", "v1", "v6"]
