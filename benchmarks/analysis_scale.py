@@ -91,10 +91,19 @@ def _chunk(rng: np.random.Generator, start: int, rows: int, task: str) -> dict[s
     return columns
 
 
-def make_bundle(root: Path, rows: int, fmt: str, files: int = 1, task: str = "binary") -> Path:
-    """The scale bundle with `rows` predictions in one file or a folder of `files` files."""
+def make_bundle(
+    root: Path,
+    rows: int,
+    fmt: str,
+    files: int = 1,
+    task: str = "binary",
+    row_group: int = ROW_GROUP,
+) -> Path:
+    """The scale bundle with `rows` predictions in one file or a folder of `files` files,
+    `row_group` rows to a Parquet row group."""
     rng = np.random.default_rng(7)
     suffix = f"-{files}files" if files > 1 else ""
+    suffix += f"-groups{row_group}" if row_group != ROW_GROUP else ""
     kind = "" if task == "binary" else f"{task}-"
     bundle = root / f"scale-{kind}{rows}-{fmt}{suffix}"
     data = bundle / "data"
@@ -111,7 +120,7 @@ def make_bundle(root: Path, rows: int, fmt: str, files: int = 1, task: str = "bi
     start = 0
     for target in targets:
         count = min(per_file, rows - start)
-        _write(rng, target, start, count, fmt, task)
+        _write(rng, target, start, count, fmt, task, row_group)
         start += count
     name = "scale_bundle.yaml" if task == "binary" else f"scale_bundle_{task}.yaml"
     text = (HERE / name).read_text()
@@ -120,7 +129,13 @@ def make_bundle(root: Path, rows: int, fmt: str, files: int = 1, task: str = "bi
 
 
 def _write(
-    rng: np.random.Generator, target: Path, start: int, rows: int, fmt: str, task: str
+    rng: np.random.Generator,
+    target: Path,
+    start: int,
+    rows: int,
+    fmt: str,
+    task: str,
+    row_group: int = ROW_GROUP,
 ) -> None:
     if fmt == "csv":
         import pandas as pd
@@ -138,7 +153,7 @@ def _write(
             table = pa.table(_chunk(rng, start + at, min(CHUNK, rows - at), task))
             if writer is None:
                 writer = pq.ParquetWriter(target, table.schema)
-            writer.write_table(table, row_group_size=ROW_GROUP)
+            writer.write_table(table, row_group_size=row_group)
     finally:
         if writer is not None:
             writer.close()
@@ -249,6 +264,12 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=1, help="Parquet files per table")
     parser.add_argument("--statistics", action="store_true", help="also the DuckDB path")
     parser.add_argument("--task", choices=TASKS, default="binary")
+    parser.add_argument(
+        "--row-group",
+        type=int,
+        default=ROW_GROUP,
+        help="rows per Parquet row group (pyarrow's own default: 1048576)",
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, help="save the raw runs here")
     parser.add_argument(
@@ -272,7 +293,7 @@ def main() -> int:
     for rows in args.rows:
         for fmt in args.formats:
             files = args.files if fmt == "parquet" else 1
-            bundle = make_bundle(root, rows, fmt, files, args.task)
+            bundle = make_bundle(root, rows, fmt, files, args.task, args.row_group)
             cases = [(f"{fmt}, {files} files" if files > 1 else fmt, bundle)]
             if args.statistics and fmt == "parquet":
                 duck = []

@@ -17,7 +17,12 @@ import pytest
 from dsreport.analyse.engine import analyse
 from dsreport.analyse.multiproba import normalised
 from dsreport.analyse.reduce import multisample
-from dsreport.analyse.reduce.multiclass import multiclass_stats, reduce_multiclass
+from dsreport.analyse.reduce.multiclass import (
+    CHUNK,
+    batch_rows,
+    multiclass_stats,
+    reduce_multiclass,
+)
 from dsreport.analyse.reduce.multieval import evaluate_multiclass
 from dsreport.analyse.reduce.multisample import BOUND, sample_order
 from dsreport.analyse.thresholds import CheckThresholds
@@ -291,3 +296,12 @@ def _chosen(frame: pd.DataFrame, spec: Any) -> Any:
     rung = next(r for r in spec.ladder.rungs if r.id == spec.ladder.chosen)
     columns = [f"{rung.proba_prefix}{c}" for c in spec.interrogation.classes]
     return normalised(frame[columns].astype(float).to_numpy())
+
+
+def test_a_wide_table_is_read_in_smaller_batches_of_whole_chunks() -> None:
+    """Forty probability columns would make a default batch some 400 MB; the cut stays on
+    the reducer's chunks, so the facts do not move."""
+    assert batch_rows(12) == 1_000_000
+    assert batch_rows(45) == 200_000
+    assert batch_rows(5_000) == CHUNK
+    assert all(batch_rows(n) % CHUNK == 0 for n in range(1, 200))

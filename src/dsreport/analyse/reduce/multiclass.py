@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import ROWS_KEPT
 from dsreport.load.columns import factor
+from dsreport.load.tables import BATCH_ROWS
 
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
@@ -327,4 +328,17 @@ def reduce_multiclass(
 
 def multiclass_stats(spec: BundleSpec, table: Any) -> MultiStats:
     """The statistics of a predictions table, batch by batch when it streams its rows."""
-    return reduce_multiclass(spec, table.batches, list(table.columns))
+
+    def batches(columns: list[str]) -> Iterable[pd.DataFrame]:
+        return cast(Iterable[pd.DataFrame], table.batches(columns, batch_rows(len(columns))))
+
+    return reduce_multiclass(spec, batches, list(table.columns))
+
+
+def batch_rows(columns: int) -> int:
+    """Rows a batch of `columns` columns holds: about the cells of a default batch of a
+    dozen columns (ten classes' probabilities for each of four rungs are some forty), in
+    whole CHUNKs: batches start at whole multiples of their size, streamed or in memory
+    (`load.aligned`), so the chunks start where a default batch's do and the facts are
+    the same bits."""
+    return max(CHUNK, BATCH_ROWS * 12 // max(columns, 1) // CHUNK * CHUNK)
