@@ -430,6 +430,24 @@ def test_a_pass_left_before_the_end_leaves_the_checks_to_the_next(tmp_path: Path
     assert len(list(table.batches(["label"]))) == 1  # checked once: later passes only read
 
 
+def test_a_batch_across_two_files_locates_each_problem_in_its_own_file(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    frame.loc[[3, 200], "score_forest"] = [-1.0, 1.5]
+    parts(frame, root / "data" / "predictions", 2)  # 114 rows each: one batch holds both
+    point_at(root, "data/predictions")
+    table = load_bundle(root, STREAM).predictions
+    assert isinstance(table, StreamedTable)
+    sizes = []
+    with pytest.raises(BundleError) as caught:  # once the last batch is read
+        for batch in table.batches(["label"]):
+            sizes.append(len(batch))
+    assert sizes == [len(frame)]
+    assert [(p.file, p.message) for p in caught.value.problems] == [
+        ("data/predictions/part-0.parquet", "score '-1.0' is outside [0, 1] (row 4)"),
+        ("data/predictions/part-1.parquet", "score '1.5' is outside [0, 1] (row 87)"),
+    ]
+
+
 def test_a_streamed_tables_columns_are_checked_at_load(tmp_path: Path) -> None:
     root, _ = streamed_bundle(tmp_path)
     edit_yaml(root, "score_column: score_forest", "score_column: score_forst")
