@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from dsreport.analyse import multiproba as rowproba
 from dsreport.analyse.reduce.multiproba import ProbaRows, ProbaSums
 from dsreport.analyse.reduce.multisample import Sample, sample_order
+from dsreport.analyse.reduce.probastore import ProbaStore
 from dsreport.analyse.reduce.reducer import order
 from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
@@ -105,6 +106,7 @@ class MultiReducer:
         self.position = 0
         self.digest: list[tuple[list[str], list[str], list[str]]] | None = []
         self.test_seen = 0
+        self.store = ProbaStore(len(self.classes))
 
     def columns(self, present: list[str]) -> list[str]:
         """The columns a batch needs; a rung's probabilities only when all are present."""
@@ -213,6 +215,7 @@ class MultiReducer:
         if chosen not in predicted:
             return
         ranks = sample_order(positions) if chosen in proba and self.slices else None
+        holders = np.zeros(len(positions), dtype=np.int32)  # samples each row enters
         for column in self.slices:
             codes, names = factor(batch[column] if every else batch[column][sel])
             counts = np.bincount(codes, minlength=len(names))
@@ -223,7 +226,7 @@ class MultiReducer:
             for code, name in enumerate(names):
                 into[name] = into.get(name, 0) + int(counts[code])
                 at = by_code[ends[code] - counts[code] : ends[code]]
-                group = self.slices[column].setdefault(name, Group())
+                group = self.slices[column].get(name) or self._slice(column, name)
                 h = hits[chosen][at] if chosen in hits else None
                 _confuse(group, chosen, truth[at], predicted[chosen][at], k, h)
                 if ranks is not None:
@@ -234,8 +237,19 @@ class MultiReducer:
                     # the probabilities are read only for rows that may enter the sample
                     under = group.sample.admit(positions[at], ranks[at])
                     kept = at if under is None else at[under]
-                    group.sample.keep(positions[kept], truth[kept], {chosen: proba[chosen][kept]})
+                    group.sample.keep(positions[kept], truth[kept], {})
+                    holders[kept] += 1
+        if ranks is not None:
+            entered = np.flatnonzero(holders)
+            self.store.add(positions[entered], proba[chosen][entered], holders[entered])
         self._keep(batch, sel, every, truth, predicted[chosen])
+
+    def _slice(self, column: str, name: str) -> Group:
+        """A new slice value's group: its sample keeps the chosen rung's probabilities in
+        the reducer's one store (a row is in some eight samples at once)."""
+        group = self.slices[column][name] = Group()
+        group.sample.store, group.sample.rung = self.store, self.chosen
+        return group
 
     def _keep(self, batch: pd.DataFrame, sel: Any, every: bool, truth: Codes, out: Codes) -> None:
         self.test_seen += len(truth)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from dsreport.analyse.reduce.probastore import ProbaStore
 from dsreport.analyse.reduce.values import position_hash
 from dsreport.load.bins import ROWS_KEPT
 
@@ -44,6 +45,10 @@ class Sample:
     parts: list[tuple[Codes, Codes, dict[str, Array]]] = field(default_factory=list)
     held: int = 0
     bar: np.int64 | None = None
+    store: ProbaStore | None = None
+    """Where the probabilities of `rung` are kept instead (a slice value's sample: parts
+    then carry none); told of the rows the sample drops."""
+    rung: str = ""
 
     def add(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
         under = self.admit(positions)
@@ -79,6 +84,10 @@ class Sample:
             order = sample_order(positions)
             keep = np.sort(np.argpartition(order, BOUND)[:BOUND])
             self.bar = order[keep].max()
+            if self.store is not None:
+                dropped = np.ones(len(positions), dtype=bool)
+                dropped[keep] = False
+                self.store.release(positions[dropped])
             positions, truth = positions[keep], truth[keep]
             proba = {r: p[keep] for r, p in proba.items()}
         self.parts = [(positions, truth, proba)] if len(positions) else []
@@ -99,7 +108,10 @@ class Sample:
     def kept(self) -> tuple[Codes, Codes, dict[str, Array]]:
         """(positions, truth, probabilities by rung) of the kept rows, in table order."""
         self._compact()
-        return self._joined()
+        positions, truth, proba = self._joined()
+        if self.store is not None and len(positions):
+            proba = {self.rung: self.store.take(positions)}
+        return positions, truth, proba
 
     def rows(self) -> tuple[Codes, dict[str, Array]]:
         """(truth, probabilities by rung) of the kept rows, in table order."""
