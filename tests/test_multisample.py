@@ -37,7 +37,7 @@ def test_samples_sharing_a_store_keep_what_each_would_keep_alone(
 ) -> None:
     """Three columns' values over the same rows, each value's sample with its probabilities
     in one store: every sample gives the rows and probabilities a sample of its own gives,
-    and the store drops the rows no sample holds any more."""
+    and the store keeps only rows some sample holds (and every one of them)."""
     monkeypatch.setattr(multisample, "BOUND", 40)
     monkeypatch.setattr(probastore, "SLACK", slack)
     rng = np.random.default_rng(5)
@@ -46,30 +46,47 @@ def test_samples_sharing_a_store_keep_what_each_would_keep_alone(
     truth = rng.integers(0, 3, n).astype(np.int64)
     proba = rng.random((n, 3))
     values = [rng.integers(0, m, n) for m in (2, 5, 60)]  # 60 values: some stay under 40 rows
-    store = ProbaStore(3)
-    shared: dict[tuple[int, int], Sample] = {}
-    alone: dict[tuple[int, int], Sample] = {}
+    shared: list[dict[int, Sample]] = [{}, {}, {}]
+    alone: list[dict[int, Sample]] = [{}, {}, {}]
+
+    def bars() -> list[np.ndarray]:
+        return [
+            np.array([probastore.OPEN if s.bar is None else s.bar for s in column.values()])
+            for column in shared
+        ]
+
+    store = ProbaStore(3, 3, bars)
+    compactions = []
+    original = store._compact
+
+    def counted() -> None:
+        original()
+        compactions.append(store.live)
+
+    monkeypatch.setattr(store, "_compact", counted)
     for part in np.array_split(positions, 13):
-        holders = np.zeros(len(part), dtype=np.int32)
+        entered = np.zeros(len(part), dtype=bool)
+        numbers = np.zeros((len(part), 3), dtype=np.int32)
         for column, codes in enumerate(values):
             for value in np.unique(codes[part]).tolist():
                 at = np.flatnonzero(codes[part] == value)
                 rows = part[at]
-                if (column, value) not in shared:
-                    shared[column, value] = Sample(store=store, rung="m")
-                    alone[column, value] = Sample()
-                alone[column, value].add(rows, truth[rows], {"m": proba[rows]})
-                sample = shared[column, value]
+                if value not in shared[column]:
+                    shared[column][value] = Sample(store=store, rung="m")
+                    alone[column][value] = Sample()
+                alone[column][value].add(rows, truth[rows], {"m": proba[rows]})
+                sample = shared[column][value]
                 under = sample.admit(rows)
                 kept = at if under is None else at[under]
                 sample.keep(part[kept], truth[part[kept]], {})
-                holders[kept] += 1
-        entered = np.flatnonzero(holders)
-        store.add(part[entered], proba[part[entered]], holders[entered])
-    for key, sample in shared.items():
-        got, expected = sample.kept(), alone[key].kept()
-        assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
-        assert np.array_equal(got[2]["m"], expected[2]["m"])
-    store._compact()
-    held = np.unique(np.concatenate([s.kept()[0] for s in shared.values()]))
-    assert np.array_equal(store.positions, held)  # every row some sample holds, no other
+                entered[kept] = True
+                numbers[at, column] = list(shared[column]).index(value)
+        rows = np.flatnonzero(entered)
+        store.add(part[rows], proba[part[rows]], numbers[rows])
+    assert bool(compactions) == (slack < n)  # and then rows were dropped:
+    assert all(live < n for live in compactions[-3:])
+    for column, samples in enumerate(shared):
+        for value, sample in samples.items():
+            got, expected = sample.kept(), alone[column][value].kept()
+            assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+            assert np.array_equal(got[2]["m"], expected[2]["m"])

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from dsreport.analyse import multiproba as rowproba
 from dsreport.analyse.reduce.multiproba import ProbaRows, ProbaSums
 from dsreport.analyse.reduce.multisample import Sample, sample_order
-from dsreport.analyse.reduce.probastore import ProbaStore
+from dsreport.analyse.reduce.probastore import OPEN, ProbaStore
 from dsreport.analyse.reduce.reducer import order
 from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
@@ -106,7 +106,9 @@ class MultiReducer:
         self.position = 0
         self.digest: list[tuple[list[str], list[str], list[str]]] | None = []
         self.test_seen = 0
-        self.store = ProbaStore(len(self.classes))
+        self.numbers: dict[str, dict[str, int]] = {c: {} for c in section.slice_columns}
+        """Slice column -> value -> its number in the store's rows."""
+        self.store = ProbaStore(len(self.classes), len(section.slice_columns), self._bars)
 
     def columns(self, present: list[str]) -> list[str]:
         """The columns a batch needs; a rung's probabilities only when all are present."""
@@ -215,8 +217,9 @@ class MultiReducer:
         if chosen not in predicted:
             return
         ranks = sample_order(positions) if chosen in proba and self.slices else None
-        holders = np.zeros(len(positions), dtype=np.int32)  # samples each row enters
-        for column in self.slices:
+        entered = np.zeros(len(positions), dtype=bool)  # rows some sample keeps
+        groups = np.zeros((len(positions), len(self.slices)), dtype=np.int32)
+        for place, column in enumerate(self.slices):
             codes, names = factor(batch[column] if every else batch[column][sel])
             counts = np.bincount(codes, minlength=len(names))
             ends = np.cumsum(counts)
@@ -238,10 +241,13 @@ class MultiReducer:
                     under = group.sample.admit(positions[at], ranks[at])
                     kept = at if under is None else at[under]
                     group.sample.keep(positions[kept], truth[kept], {})
-                    holders[kept] += 1
+                    entered[kept] = True
+            if ranks is not None:
+                numbers = self.numbers[column]
+                groups[:, place] = np.array([numbers[n] for n in names], np.int32)[codes]
         if ranks is not None:
-            entered = np.flatnonzero(holders)
-            self.store.add(positions[entered], proba[chosen][entered], holders[entered])
+            rows = np.flatnonzero(entered)
+            self.store.add(positions[rows], proba[chosen][rows], groups[rows])
         self._keep(batch, sel, every, truth, predicted[chosen])
 
     def _slice(self, column: str, name: str) -> Group:
@@ -249,7 +255,17 @@ class MultiReducer:
         the reducer's one store (a row is in some eight samples at once)."""
         group = self.slices[column][name] = Group()
         group.sample.store, group.sample.rung = self.store, self.chosen
+        self.numbers[column][name] = len(self.numbers[column])
         return group
+
+    def _bars(self) -> list[Codes]:
+        """Each slice column's samples' bars, by their number in `numbers`."""
+        out = []
+        for column, numbers in self.numbers.items():
+            groups = self.slices[column]
+            bars = [groups[name].sample.bar for name in numbers]
+            out.append(np.array([OPEN if b is None else b for b in bars], dtype=np.int64))
+        return out
 
     def _keep(self, batch: pd.DataFrame, sel: Any, every: bool, truth: Codes, out: Codes) -> None:
         self.test_seen += len(truth)

@@ -11,13 +11,16 @@ come back in table order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from dsreport.analyse.reduce.probastore import ProbaStore
 from dsreport.analyse.reduce.values import position_hash
 from dsreport.load.bins import ROWS_KEPT
+
+if TYPE_CHECKING:
+    from dsreport.analyse.reduce.probastore import ProbaStore
 
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
@@ -47,7 +50,7 @@ class Sample:
     bar: np.int64 | None = None
     store: ProbaStore | None = None
     """Where the probabilities of `rung` are kept instead (a slice value's sample: parts
-    then carry none); told of the rows the sample drops."""
+    then carry none)."""
     rung: str = ""
 
     def add(self, positions: Codes, truth: Codes, proba: dict[str, Array]) -> None:
@@ -84,10 +87,6 @@ class Sample:
             order = sample_order(positions)
             keep = np.sort(np.argpartition(order, BOUND)[:BOUND])
             self.bar = order[keep].max()
-            if self.store is not None:
-                dropped = np.ones(len(positions), dtype=bool)
-                dropped[keep] = False
-                self.store.release(positions[dropped])
             positions, truth = positions[keep], truth[keep]
             proba = {r: p[keep] for r, p in proba.items()}
         self.parts = [(positions, truth, proba)] if len(positions) else []
