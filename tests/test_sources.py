@@ -448,6 +448,23 @@ def test_a_batch_across_two_files_locates_each_problem_in_its_own_file(tmp_path:
     ]
 
 
+def test_a_repeated_id_is_located_in_the_batches_the_checks_read(tmp_path: Path) -> None:
+    """A missing id in the first file makes the batch's integer ids floats; the pass that
+    locates a repeat reads the same batches, so it finds it."""
+    root, frame = tumour(tmp_path)
+    ids = pd.array(range(1000, 1000 + len(frame)), dtype="Int64")
+    ids[200], ids[10] = 1150, pd.NA  # row 200 repeats row 150's id, both in the second file
+    frame["id"] = ids
+    parts(frame, root / "data" / "predictions", 2)
+    point_at(root, "data/predictions")
+    edit_yaml(root, "  golden_set:\n    path: data/golden.jsonl\n", "")
+    bundle = load_bundle(root, STREAM)
+    analyse(bundle)
+    assert [(p.file, p.message) for p in bundle.warnings if "more than once" in p.message] == [
+        ("data/predictions/part-1.parquet", "id '1150.0' appears more than once (row 87)")
+    ]
+
+
 def test_a_streamed_tables_columns_are_checked_at_load(tmp_path: Path) -> None:
     root, _ = streamed_bundle(tmp_path)
     edit_yaml(root, "score_column: score_forest", "score_column: score_forst")

@@ -21,7 +21,8 @@ from dsreport.analyse.reduce import multisample
 from dsreport.load.aligned import Segment, cut
 from dsreport.load.loader import load_bundle
 from dsreport.load.paths import LoadOptions
-from dsreport.load.streamed import StreamedTable
+from dsreport.load.source import SourceFile
+from dsreport.load.streamed import StreamedTable, open_streamed
 from helpers import edit_yaml
 from test_reduce import ROW_ONLY, facts
 
@@ -102,14 +103,12 @@ def test_regression_facts_do_not_depend_on_how_the_files_are_cut(tmp_path: Path)
     same_facts_every_layout(root, tmp_path)
 
 
-def pieces(sizes: list[int], decimal_at: int = -1) -> list[tuple[str, int, Any]]:
+def pieces(sizes: list[int]) -> list[tuple[str, int, Any]]:
     """Arrow batches of the given sizes, numbered on, a text column dictionary-encoded with
-    each batch's own dictionary; the batch at `decimal_at` gives its numbers as decimals."""
+    each batch's own dictionary."""
     out, start = [], 0
     for i, size in enumerate(sizes):
         numbers = pa.array(range(start, start + size), pa.int64())
-        if i == decimal_at:
-            numbers = numbers.cast(pa.decimal128(38, 0))
         text = pa.array([f"v{(n * 5) % 7}" for n in range(start, start + size)]).dictionary_encode()
         out.append((f"part-{i}", 0, pa.table({"n": numbers, "text": text})))
         start += size
@@ -159,8 +158,55 @@ def test_a_batch_names_the_file_and_row_of_each_of_its_parts() -> None:
     ]
 
 
-def test_files_of_different_types_are_joined_as_pandas_frames() -> None:
-    [(frame, _)] = list(cut(pieces([2, 3], decimal_at=1), 5, convert))
-    assert [int(n) for n in frame["n"]] == [0, 1, 2, 3, 4]
-    assert isinstance(frame["text"].dtype, pd.CategoricalDtype)
-    assert frame["text"].astype(str).tolist() == ["v0", "v5", "v3", "v1", "v6"]
+def test_files_whose_types_differ_give_the_in_memory_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two files in one batch: the second's slice column all missing and one probability
+    column as float32; each piece is cast to the table's common types before they are
+    joined, as the in-memory table's files are."""
+    monkeypatch.setattr("dsreport.analyse.overlap.MAX_ROWS", 10_000)  # a leakage join: not here
+    root = tmp_path / "generated"
+    shutil.copytree(multiclass.ROOT, root)
+    multiclass._generated(root, 30_000)
+    table = pq.read_table(root / PARQUET)
+    (root / PARQUET).unlink()
+    half = table.num_rows // 2 + 123
+    first, second = table.slice(0, half), table.slice(half)
+    for name, values in (
+        ("ink_band", pa.nulls(second.num_rows, pa.string())),
+        ("proba_templates_0", second["proba_templates_0"].cast(pa.float32())),
+    ):
+        at = second.schema.get_field_index(name)
+        second = second.set_column(at, pa.field(name, values.type), values)
+    folder = root / "data" / "parts"
+    folder.mkdir()
+    pq.write_table(first, folder / "part-0.parquet", row_group_size=7_001)
+    pq.write_table(second, folder / "part-1.parquet", row_group_size=7_001)
+    edit_yaml(root, f"path: {PARQUET}\n", "path: data/parts\n")
+    expected = facts(load_bundle(root, LoadOptions(stream_rows=None)))
+    bundle = load_bundle(root, LoadOptions(stream_rows=0))
+    assert isinstance(bundle.predictions, StreamedTable)
+    found = [
+        d
+        for d in unequal(expected, facts(bundle))
+        if not any(d.startswith(p) for p in [*NAMED, *ROW_ONLY])
+    ]
+    assert found == []
+
+
+def test_a_required_column_beside_text_cleaned_in_one_row_group_only(tmp_path: Path) -> None:
+    """Cleaning a piece's text rebuilds its schema (every column nullable); the pieces of a
+    batch still join."""
+    schema = pa.schema(
+        [pa.field("label", pa.string(), nullable=False), pa.field("band", pa.string())]
+    )
+    rows = pa.table(
+        {"label": ["a"] * 6, "band": [None, None, None, "x\x01y", "z", "z"]}, schema=schema
+    )
+    path = tmp_path / "t.parquet"
+    pq.write_table(rows, path, row_group_size=3)
+    table, problems = open_streamed("t.parquet", [SourceFile("t.parquet", path, 0)], 0)
+    assert problems == [] and table is not None
+    [batch] = list(table.batches(["label", "band"], rows=6))
+    assert batch["band"].astype(object).tolist()[3:] == ["xy", "z", "z"]
+    assert isinstance(batch["band"].dtype, pd.CategoricalDtype)

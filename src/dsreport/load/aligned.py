@@ -6,8 +6,11 @@ added batch by batch, so their last bits would follow how the table was written:
 rows as one file, as a folder of files or with other row groups would give other digits.
 Re-cut here, a streamed table hands the analysis exactly the batches an in-memory table
 does (rows 0 to `rows`, then `rows` to 2 `rows`, ...), so both give the same facts, bit
-for bit, whatever the files' layout. The pieces are cut and joined as Arrow tables, which
-costs no copy: the one copy is the conversion to pandas that every batch pays anyway.
+for bit, whatever the files' layout. The pieces are cut and joined as Arrow tables; a
+batch of two or more pieces is copied once, in its conversion to pandas (a batch that is
+one piece often is not: its floats are read in place), and the reader's last piece stays
+in memory while its rest waits for the next batch. With row groups in whole multiples of
+the batch size, nothing is joined and nothing changes.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 
 class Segment(NamedTuple):
@@ -56,21 +58,10 @@ def cut(
 
 
 def joined(tables: list[Any], convert: Callable[[Any], pd.DataFrame]) -> pd.DataFrame:
-    """Arrow tables one after another, as one pandas frame. Tables of one schema are joined
-    before converting (no copy); files whose types differ (an integer column as a decimal
-    in one of them) are converted one by one and joined as pandas frames."""
+    """Arrow tables of one schema (`StreamedTable` casts every piece to its table's) one
+    after another, as one pandas frame."""
     import pyarrow as pa
 
     if len(tables) == 1:
         return convert(tables[0])
-    if all(t.schema.equals(tables[0].schema) for t in tables[1:]):
-        return convert(pa.concat_tables(tables))
-    frames = [convert(t) for t in tables]
-    columns: dict[str, pd.Series] = {}
-    for name in frames[0].columns:
-        parts = [f[name] for f in frames]
-        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            columns[name] = pd.Series(union_categoricals(parts, ignore_order=True), name=name)
-        else:
-            columns[name] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(columns, columns=frames[0].columns)
+    return convert(pa.concat_tables(tables, promote_options="default"))

@@ -117,8 +117,8 @@ def _parquet(
     parts = [Part(file.name, arrow.num_rows) for file, arrow in zip(files, arrows, strict=True)]
     arrows = [a.select(names) for a in arrows]
     if len(arrows) > 1:
-        common = _common_schema([a.schema for a in arrows])
-        cast = [_cast(a, common, f.name) for a, f in zip(arrows, files, strict=True)]
+        common = common_schema([a.schema for a in arrows])
+        cast = [cast_table(a, common, f.name) for a, f in zip(arrows, files, strict=True)]
         problems = [p for _, p in cast if p is not None]
         if problems:
             return None, problems
@@ -132,7 +132,7 @@ def _parquet(
     return Table(frame=frame, file=ref, text_cells=False, parts=parts, unheld=unheld), []
 
 
-def _common_schema(schemas: list[Any]) -> Any:
+def common_schema(schemas: list[Any]) -> Any:
     """One schema the files' tables all cast to: each column nullable, as wide as its widest
     file (int64, float64, large_string) where the files spell it differently; the first
     file's metadata (pandas reads its column types back from it)."""
@@ -163,7 +163,7 @@ def _common_schema(schemas: list[Any]) -> Any:
     )
 
 
-def _cast(arrow: Any, common: Any, file: str) -> tuple[Any, Problem | None]:
+def cast_table(arrow: Any, common: Any, file: str) -> tuple[Any, Problem | None]:
     """One file's table in the common schema, or the column whose values do not fit it."""
     import pyarrow as pa
 

@@ -13,6 +13,7 @@ from dsreport.analyse import multiproba
 from dsreport.bundle.spec import BundleSpec
 from dsreport.errors import Problem
 from dsreport.load import probachecks
+from dsreport.load.aligned import Segment
 from dsreport.load.checks import Collector, did_you_mean
 from dsreport.load.columns import blank, factor, outside
 from dsreport.load.rowchecks import (
@@ -299,16 +300,22 @@ def _repeated_ids(table: StreamedTable, column: str, tally: IdTally) -> list[Pro
         return []
     found = Findings()
     seen: set[Any] = set()
-    for file, offset, frame in table.read([column]):
+    # the batches the checks hashed: an id's text follows its batch's type (an integer id
+    # column with a missing id in the batch is read as floats)
+    for frame, segments in table.aligned([column], table.rows_read):
         ids = frame[column]
         earlier = np.zeros(len(ids), dtype=bool)
         for row in np.flatnonzero(np.isin(id_hashes(ids), repeats)):
             value = ids.iloc[row]
             earlier[row] = value in seen
             seen.add(value)
+        starts = np.array([s.start for s in segments])
 
-        def where(row: int, file: str = file, offset: int = offset) -> tuple[str, None, int]:
-            return file, None, offset + row
+        def where(
+            row: int, segments: list[Segment] = segments, starts: Any = starts
+        ) -> tuple[str, None, int]:
+            part = segments[int(np.searchsorted(starts, row, side="right")) - 1]
+            return part.file, None, part.offset + row - part.start
 
         found.add(earlier, ids, where, DUPLICATE, column, DUPLICATE_HINT, warning=True)
     return found.problems()

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 import pandas as pd
 
 from dsreport.errors import BundleError, Problem, sort_problems
-from dsreport.load.aligned import cut
+from dsreport.load.aligned import Segment, cut
+from dsreport.load.multitable import cast_table, common_schema
 from dsreport.load.source import SourceFile, schema_problems
 from dsreport.load.tables import (
     BATCH_ROWS,
@@ -55,10 +56,17 @@ class StreamedTable:
     part_rows: list[int]
     checks: BatchChecks | None = None
     plain: list[str] = field(default_factory=list)
+    common: Any = None
+    """The schema every file's rows are cast to (`multitable.common_schema`, as the
+    in-memory table's files are), so every batch has the same types whatever file it
+    comes from; None: the first file's."""
     """Text columns given as Arrow-backed strings, never Categorical: ids, whose every
     value is distinct (a dictionary as large as the column costs 1.5 s a million rows)."""
     warnings: list[Problem] = field(default_factory=list)
     """Where the first pass puts its warnings: the loaded bundle's own list."""
+    rows_read: int = BATCH_ROWS
+    """The batch size of the last pass that ran the checks: a later pass that locates what
+    they found reads the same batches (an id's text can follow its batch's type)."""
     on_rows: Callable[[int], None] | None = None
     """Told how many rows each batch of a pass holds (a build's live display), while set."""
 
@@ -82,12 +90,12 @@ class StreamedTable:
         checks, self.checks = self.checks, None  # one pass checks; a pass beside it reads
         wanted = list(dict.fromkeys(columns))
         read = list(dict.fromkeys([*wanted, *(checks.columns if checks else [])]))
+        if checks is not None:
+            self.rows_read = rows
         try:
-            for frame, segments in cut(self._pieces(read, rows, told=True), rows, _frame):
+            for frame, segments in self.aligned(read, rows, told=True):
                 if checks is not None:
-                    for file, offset, start, size in segments:
-                        part = frame.iloc[start : start + size] if size < len(frame) else frame
-                        checks.batch(part.reset_index(drop=True), file, offset)
+                    _check(checks, frame, segments)
                 yield frame[wanted] if len(read) != len(wanted) else frame
         except GeneratorExit:
             if checks is not None:  # left before the end: the next pass checks afresh
@@ -104,18 +112,19 @@ class StreamedTable:
         checks = self.checks
         if checks is None:
             return []
-        for file, offset, frame in self.read(checks.columns, BATCH_ROWS):
-            checks.batch(frame, file, offset)
+        self.rows_read = BATCH_ROWS
+        for frame, segments in self.aligned(checks.columns, BATCH_ROWS):
+            _check(checks, frame, segments)
         self.checks = None
         return checks.finish(self)
 
-    def read(
-        self, columns: list[str], rows: int = BATCH_ROWS
-    ) -> Iterator[tuple[str, int, pd.DataFrame]]:
-        """(file, first row's number in that file, batch) of every batch as the files cut
-        them, unchecked; text columns as Categorical except the `plain` ones."""
-        for file, offset, table in self._pieces(columns, rows):
-            yield file, offset, _frame(table)
+    def aligned(
+        self, columns: list[str], rows: int = BATCH_ROWS, told: bool = False
+    ) -> Iterator[tuple[pd.DataFrame, list[Segment]]]:
+        """Batches cut at whole multiples of `rows` (`load.aligned`), unchecked, each with
+        the file and row where each of its parts comes from; `told`: `on_rows` hears of
+        each piece read."""
+        return cut(self._pieces(columns, rows, told), rows, _frame)
 
     def _pieces(
         self, columns: list[str], rows: int, told: bool = False
@@ -139,8 +148,27 @@ class StreamedTable:
                     size = batch.num_rows
                     if told and self.on_rows is not None:
                         self.on_rows(size)
-                    yield file.name, offset, clean_arrow(pa.Table.from_batches([batch]))
+                    piece = self._cast(pa.Table.from_batches([batch]), file.name, strings)
+                    yield file.name, offset, clean_arrow(piece)
                     offset += size
+
+    def _cast(self, piece: Any, file: str, strings: list[str]) -> Any:
+        """A piece in the table's common types (the `strings` as dictionaries), each
+        column nullable, the first file's metadata: the same schema for every piece."""
+        import pyarrow as pa
+
+        common = self.common if self.common is not None else self.schema
+        fields = []
+        for found in piece.schema:
+            kind = common.field(found.name).type
+            if found.name in strings and not pa.types.is_dictionary(kind):
+                kind = pa.dictionary(pa.int32(), kind)
+            fields.append(pa.field(found.name, kind, nullable=True))
+        target = pa.schema(fields, metadata=common.metadata)
+        cast, problem = cast_table(piece, target, file)
+        if problem is not None:
+            raise BundleError([problem])
+        return cast
 
     def test_ids(self, ids: set[str], id_column: str, split_column: str | None) -> set[str]:
         """Which of `ids` are ids of test rows (a golden set's check), one pass over the
@@ -190,7 +218,19 @@ def open_streamed(
     names = schemas[0][1].names
     if len(names) > MAX_COLUMNS:
         return None, [too_wide(len(names), ref)]
-    return StreamedTable(file=ref, files=files, schema=schemas[0][1], part_rows=rows), []
+    common = common_schema([s for _, s in schemas])
+    return StreamedTable(
+        file=ref, files=files, schema=schemas[0][1], part_rows=rows, common=common
+    ), []
+
+
+def _check(checks: BatchChecks, frame: pd.DataFrame, segments: list[Segment]) -> None:
+    """The checks of one batch, file by file (a problem names its file and row there)."""
+    for file, offset, start, size in segments:
+        if size == len(frame):
+            checks.batch(frame, file, offset)
+        else:
+            checks.batch(frame.iloc[start : start + size].reset_index(drop=True), file, offset)
 
 
 def _is_text(kind: Any) -> bool:
