@@ -55,7 +55,7 @@ def test_samples_sharing_a_store_keep_what_each_would_keep_alone(
             for column in shared
         ]
 
-    store = ProbaStore(3, 3, bars)
+    store = ProbaStore(3, bars)
     compactions = []
     original = store._compact
 

@@ -56,12 +56,12 @@ class StreamedTable:
     part_rows: list[int]
     checks: BatchChecks | None = None
     plain: list[str] = field(default_factory=list)
+    """Text columns given as Arrow-backed strings, never Categorical: ids, whose every
+    value is distinct (a dictionary as large as the column costs 1.5 s a million rows)."""
     common: Any = None
     """The schema every file's rows are cast to (`multitable.common_schema`, as the
     in-memory table's files are), so every batch has the same types whatever file it
     comes from; None: the first file's."""
-    """Text columns given as Arrow-backed strings, never Categorical: ids, whose every
-    value is distinct (a dictionary as large as the column costs 1.5 s a million rows)."""
     warnings: list[Problem] = field(default_factory=list)
     """Where the first pass puts its warnings: the loaded bundle's own list."""
     rows_read: int = BATCH_ROWS

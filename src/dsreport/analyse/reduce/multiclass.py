@@ -108,7 +108,7 @@ class MultiReducer:
         self.test_seen = 0
         self.numbers: dict[str, dict[str, int]] = {c: {} for c in section.slice_columns}
         """Slice column -> value -> its number in the store's rows."""
-        self.store = ProbaStore(len(self.classes), len(section.slice_columns), self._bars)
+        self.store = ProbaStore(len(self.classes), self._bars)
 
     def columns(self, present: list[str]) -> list[str]:
         """The columns a batch needs; a rung's probabilities only when all are present."""

@@ -62,10 +62,10 @@ class ProbaStore:
     bars by number. A compaction looks at every row but copies only a segment a quarter of
     whose rows are no longer wanted (the others keep theirs until then)."""
 
-    def __init__(self, classes: int, columns: int, bars: Callable[[], list[Codes]]) -> None:
+    def __init__(self, classes: int, bars: Callable[[], list[Codes]]) -> None:
         self.segments: list[Segment] = []
         self.parts: list[tuple[Codes, Array, Groups]] = []
-        self.classes, self.columns, self.bars = classes, columns, bars
+        self.classes, self.bars = classes, bars
         self.added = 0
         self.live = 0
 
