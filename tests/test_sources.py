@@ -10,13 +10,14 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dsreport.analyse.engine import analyse
 from dsreport.errors import BundleError
 from dsreport.load import source
 from dsreport.load.loader import LoadOptions, collect_problems, load_bundle
-from dsreport.load.streamed import StreamedTable
+from dsreport.load.streamed import StreamedTable, _frame
 from dsreport.load.tables import Table
 from helpers import EXAMPLES, edit_yaml
 
@@ -449,8 +450,9 @@ def test_a_batch_across_two_files_locates_each_problem_in_its_own_file(tmp_path:
 
 
 def test_a_repeated_id_is_located_in_the_batches_the_checks_read(tmp_path: Path) -> None:
-    """A missing id in the first file makes the batch's integer ids floats; the pass that
-    locates a repeat reads the same batches, so it finds it."""
+    """A missing id in the first file once made the batch's integer ids floats (and the
+    pass that locates a repeat read other batches, so it never found it); pandas' nullable
+    integers are read back as such, so the id is named as a table in memory names it."""
     root, frame = tumour(tmp_path)
     ids = pd.array(range(1000, 1000 + len(frame)), dtype="Int64")
     ids[200], ids[10] = 1150, pd.NA  # row 200 repeats row 150's id, both in the second file
@@ -458,11 +460,31 @@ def test_a_repeated_id_is_located_in_the_batches_the_checks_read(tmp_path: Path)
     parts(frame, root / "data" / "predictions", 2)
     point_at(root, "data/predictions")
     edit_yaml(root, "  golden_set:\n    path: data/golden.jsonl\n", "")
-    bundle = load_bundle(root, STREAM)
-    analyse(bundle)
-    assert [(p.file, p.message) for p in bundle.warnings if "more than once" in p.message] == [
-        ("data/predictions/part-1.parquet", "id '1150.0' appears more than once (row 87)")
-    ]
+    found = []
+    for options in (STREAM, MEMORY):
+        bundle = load_bundle(root, options)
+        analyse(bundle)
+        found.append([(p.file, p.message) for p in bundle.warnings])
+    located = ("data/predictions/part-1.parquet", "id '1150' appears more than once (row 87)")
+    assert found[0] == found[1] == [located]
+
+
+def test_nullable_integers_read_back_as_pandas_wrote_them(tmp_path: Path) -> None:
+    """Only integer columns whose pandas metadata names a nullable dtype change; one
+    without metadata reads as pandas reads it alone (floats, when a value is missing)."""
+    root, frame = tumour(tmp_path)
+    frame["id"] = pd.array([None, *range(1, len(frame))], dtype="Int64")
+    frame["count"] = pd.array([None, *range(1, len(frame))], dtype="Int64")
+    parts(frame, root / "data" / "predictions", 2)
+    point_at(root, "data/predictions")
+    edit_yaml(root, "  golden_set:\n    path: data/golden.jsonl\n", "")
+    table = load_bundle(root, STREAM).predictions
+    assert isinstance(table, StreamedTable)
+    first = next(iter(table.aligned(["id", "count", "label"])))[0]
+    assert [str(first[c].dtype) for c in ("id", "count")] == ["Int64", "Int64"]
+    assert first["id"].iloc[:3].tolist() == [pd.NA, 1, 2]
+    bare = pa.table({"id": pa.array([None, 1, 2], pa.int64())})
+    assert str(_frame(bare)["id"].dtype) == "float64"
 
 
 def test_a_streamed_tables_columns_are_checked_at_load(tmp_path: Path) -> None:

@@ -241,7 +241,9 @@ def _is_text(kind: Any) -> bool:
 
 def _frame(table: Any) -> pd.DataFrame:
     """An Arrow batch as pandas: dictionaries as Categorical, floats as float64, plain text
-    left in Arrow's buffers (no Python string per cell)."""
+    left in Arrow's buffers (no Python string per cell), and integers that pandas wrote as
+    nullable integers read back as such, as a table in memory reads them (else a batch
+    with a missing id would make its ids floats, and an id 1150 the text '1150.0')."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -251,10 +253,36 @@ def _frame(table: Any) -> pd.DataFrame:
             column = pc.cast(column, pa.float64())
         columns.append(column)
     cast = pa.Table.from_arrays(columns, names=table.column_names)
+    nullable = {name: (kind, cast.column(name)) for name, kind in _nullable_ints(table).items()}
     text = {
         pa.string(): pd.ArrowDtype(pa.string()),
         pa.large_string(): pd.ArrowDtype(pa.large_string()),
     }
-    return cast.to_pandas(  # type: ignore[no-any-return]
+    frame: pd.DataFrame = cast.to_pandas(
         split_blocks=True, self_destruct=True, types_mapper=text.get
     )
+    for name, (kind, column) in nullable.items():
+        frame[name] = kind.__from_arrow__(column)
+    return frame
+
+
+def _nullable_ints(table: Any) -> dict[str, Any]:
+    """The integer columns the pandas metadata gives a nullable integer dtype (`Int64`...),
+    each with that dtype."""
+    import pyarrow as pa
+
+    meta = table.schema.pandas_metadata if table.schema.metadata else None
+    out: dict[str, Any] = {}
+    for column in (meta or {}).get("columns", []):
+        name, kind = column.get("name"), column.get("numpy_type")
+        if not (isinstance(name, str) and isinstance(kind, str)) or name not in table.column_names:
+            continue
+        if not pa.types.is_integer(table.schema.field(name).type):
+            continue
+        try:
+            dtype = pd.api.types.pandas_dtype(kind)
+        except TypeError:
+            continue
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and hasattr(dtype, "__from_arrow__"):
+            out[name] = dtype
+    return out
