@@ -210,3 +210,18 @@ def test_a_required_column_beside_text_cleaned_in_one_row_group_only(tmp_path: P
     [batch] = list(table.batches(["label", "band"], rows=6))
     assert batch["band"].astype(object).tolist()[3:] == ["xy", "z", "z"]
     assert isinstance(batch["band"].dtype, pd.CategoricalDtype)
+
+
+def test_text_is_read_as_categories_though_the_first_file_has_none(tmp_path: Path) -> None:
+    """The columns read as dictionaries follow the table's common types: a first file whose
+    slice column is all missing (Arrow's null type) does not leave the column as text."""
+    files = []
+    for i, band in enumerate((pa.nulls(3), pa.array(["x", None, "y"]))):
+        path = tmp_path / f"part-{i}.parquet"
+        pq.write_table(pa.table({"label": ["a"] * 3, "band": band}), path)
+        files.append(SourceFile(path.name, path, 0))
+    table, problems = open_streamed("parts", files, 0)
+    assert problems == [] and table is not None
+    [batch] = list(table.batches(["label", "band"], rows=6))
+    assert isinstance(batch["band"].dtype, pd.CategoricalDtype)
+    assert batch["band"].cat.codes.tolist() == [-1, -1, -1, 0, -1, 1]

@@ -134,9 +134,8 @@ class StreamedTable:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        strings = [
-            c for c in columns if c not in self.plain and _is_text(self.schema.field(c).type)
-        ]
+        schema = self.common if self.common is not None else self.schema
+        strings = [c for c in columns if c not in self.plain and _is_text(schema.field(c).type)]
         for file in self.files:
             offset = 0
             # read column chunks through a 1 MiB buffer instead of whole row groups at once:
