@@ -30,7 +30,7 @@ from dsreport.analyse.reduce.reducer import order
 from dsreport.analyse.reduce.scorebins import ScoreBins
 from dsreport.bundle.spec import BundleSpec
 from dsreport.load.bins import ROWS_KEPT
-from dsreport.load.columns import factor
+from dsreport.load.columns import factor, rows_by_code
 from dsreport.load.tables import BATCH_ROWS
 
 Array = NDArray[np.float64]
@@ -223,7 +223,7 @@ class MultiReducer:
             codes, names = factor(batch[column] if every else batch[column][sel])
             counts = np.bincount(codes, minlength=len(names))
             ends = np.cumsum(counts)
-            by_code = np.argsort(codes, kind="stable")  # each value's rows, in table order
+            by_code = rows_by_code(codes)  # each value's rows, in table order
             into = self.slice_counts[column]
             by_value = values[chosen].classes_by(codes, len(names)) if chosen in values else None
             for code, name in enumerate(names):

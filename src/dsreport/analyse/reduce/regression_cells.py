@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from dsreport.analyse import regression
 from dsreport.analyse.reduce.values import position_hash
+from dsreport.load.columns import rows_by_code
 
 Array = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -76,7 +77,7 @@ def add_slices(
     present = np.flatnonzero(counts).tolist()
     order: Ints | None = None  # each value's rows; needed only while a value has no groups
     if any(cell(value).groups is None for value in present):
-        order = np.argsort(codes, kind="stable")
+        order = rows_by_code(codes)
     starts = np.cumsum(counts) - counts
     shifts = np.zeros(len(counts))
     grouped = np.zeros(len(counts), dtype=bool)
