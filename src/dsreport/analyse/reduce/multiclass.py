@@ -23,6 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from dsreport.analyse import multiproba as rowproba
+from dsreport.analyse.reduce.classcounts import ClassCounts
 from dsreport.analyse.reduce.multiproba import ProbaRows, ProbaSums
 from dsreport.analyse.reduce.multisample import Sample, sample_order
 from dsreport.analyse.reduce.probastore import OPEN, ProbaStore
@@ -109,6 +110,10 @@ class MultiReducer:
         self.numbers: dict[str, dict[str, int]] = {c: {} for c in section.slice_columns}
         """Slice column -> value -> its number in the store's rows."""
         self.store = ProbaStore(len(self.classes), self._bars)
+        self.by_number: dict[str, list[Group]] = {c: [] for c in section.slice_columns}
+        self.counts = ClassCounts(
+            len(self.classes), lambda column, n: self.by_number[column][n].sums[self.chosen]
+        )
 
     def columns(self, present: list[str]) -> list[str]:
         """The columns a batch needs; a rung's probabilities only when all are present."""
@@ -219,23 +224,24 @@ class MultiReducer:
         ranks = sample_order(positions) if chosen in proba and self.slices else None
         entered = np.zeros(len(positions), dtype=bool)  # rows some sample keeps
         groups = np.zeros((len(positions), len(self.slices)), dtype=np.int32)
+        counted: dict[str, NDArray[np.int32]] = {}  # columns whose class counts wait
         for place, column in enumerate(self.slices):
             codes, names = factor(batch[column] if every else batch[column][sel])
             counts = np.bincount(codes, minlength=len(names))
             ends = np.cumsum(counts)
             by_code = rows_by_code(codes)  # each value's rows, in table order
             into = self.slice_counts[column]
-            by_value = values[chosen].classes_by(codes, len(names)) if chosen in values else None
+            found = [self.slices[column].get(n) or self._slice(column, n) for n in names]
+            later = ranks is not None and self.counts.fits(len(self.numbers[column]))
             for code, name in enumerate(names):
                 into[name] = into.get(name, 0) + int(counts[code])
                 at = by_code[ends[code] - counts[code] : ends[code]]
-                group = self.slices[column].get(name) or self._slice(column, name)
+                group = found[code]
                 h = hits[chosen][at] if chosen in hits else None
                 _confuse(group, chosen, truth[at], predicted[chosen][at], k, h)
                 if ranks is not None:
-                    classes = by_value[code] if by_value is not None else None
                     group.sums.setdefault(chosen, ProbaSums.empty(k)).add_rows(
-                        values[chosen].take(at, cells=classes is None), classes
+                        values[chosen].take(at, cells=not later)
                     )
                     # the probabilities are read only for rows that may enter the sample
                     under = group.sample.admit(positions[at], ranks[at])
@@ -245,7 +251,12 @@ class MultiReducer:
             if ranks is not None:
                 numbers = self.numbers[column]
                 groups[:, place] = np.array([numbers[n] for n in names], np.int32)[codes]
+                if later:
+                    counted[column] = groups[:, place]
         if ranks is not None:
+            cells = values[chosen].cells
+            assert cells is not None
+            self.counts.add(cells, counted)
             rows = np.flatnonzero(entered)
             self.store.add(positions[rows], proba[chosen][rows], groups[rows])
         self._keep(batch, sel, every, truth, predicted[chosen])
@@ -256,6 +267,7 @@ class MultiReducer:
         group = self.slices[column][name] = Group()
         group.sample.store, group.sample.rung = self.store, self.chosen
         self.numbers[column][name] = len(self.numbers[column])
+        self.by_number[column].append(group)
         return group
 
     def _bars(self) -> list[Codes]:
@@ -282,6 +294,7 @@ class MultiReducer:
         self.digest.append((_texts(ids), _texts(labels), [self.classes[i] for i in out.tolist()]))
 
     def result(self) -> MultiStats:
+        self.counts.flush()
         digest: tuple[list[str], list[str], list[str]] | None = None
         if self.digest is not None and self.test_seen:
             digest = ([], [], [])

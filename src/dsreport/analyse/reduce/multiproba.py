@@ -26,9 +26,6 @@ from dsreport.load.bins import GRID, grid_index
 Array = NDArray[np.float64]
 Codes = NDArray[np.int64]
 SIZE = GRID + 1
-BY_VALUE_CELLS = 4_000_000
-"""Counts a slice column's values may share in one array (32 MB: some twenty values of ten
-classes); a column with more values has them counted value by value."""
 
 
 def row_values(truth: Codes, proba: Array) -> tuple[Array, Array]:
@@ -50,7 +47,7 @@ class ProbaRows:
     brier: Array
     cells: Codes | None
     """(rows, classes): each class's cell of `ProbaSums.classes`, flattened; None once
-    taken without them (their counts come from `classes_by`)."""
+    taken without them (their counts come from `classcounts`)."""
     top: Codes
     """The top probability's grid bin * 2 + whether the top class is the truth."""
     top_loss: Array
@@ -69,7 +66,7 @@ class ProbaRows:
         return cls(loss, brier, cells, grid_index(confidence) * 2 + hit, t_loss, t_sq)
 
     def take(self, at: Codes, cells: bool = True) -> ProbaRows:
-        """The rows `at`; without their class cells when those are counted by `classes_by`."""
+        """The rows `at`; without their class cells when `classcounts` counts them."""
         return ProbaRows(
             self.loss[at],
             self.brier[at],
@@ -78,17 +75,6 @@ class ProbaRows:
             self.top_loss[at],
             self.top_sq[at],
         )
-
-    def classes_by(self, codes: Codes, values: int) -> Codes | None:
-        """Every value's `ProbaSums.classes` counts of these rows at once (`codes`: each
-        row's value of a slice column), or None when that array would be large."""
-        assert self.cells is not None
-        k = self.cells.shape[1]
-        width = k * 2 * SIZE
-        if values * width > BY_VALUE_CELLS:
-            return None
-        index = (codes[:, None] * width + self.cells).ravel()
-        return np.bincount(index, minlength=values * width).reshape(values, k, 2, SIZE)
 
 
 @dataclass
@@ -107,20 +93,17 @@ class ProbaSums:
     def empty(cls, k: int) -> ProbaSums:
         return cls(0.0, 0.0, 0.0, np.zeros((k, 2, SIZE)), np.zeros((6, SIZE)))
 
-    def add_rows(self, rows: ProbaRows, classes: Codes | None = None) -> None:
-        """`classes`: the rows' class counts when counted already (`classes_by`)."""
+    def add_rows(self, rows: ProbaRows) -> None:
+        """Rows taken without their class cells leave `classes` to `classcounts`."""
         if not len(rows.loss):
             return
         k = self.classes.shape[0]
         self.n += len(rows.loss)
         self.loss += float(rows.loss.sum())
         self.brier += float(rows.brier.sum())
-        if classes is None:
-            assert rows.cells is not None
+        if rows.cells is not None:
             cells = rows.cells.ravel()
             self.classes += np.bincount(cells, minlength=k * 2 * SIZE).reshape(k, 2, SIZE)
-        else:
-            self.classes += classes
         for q, weights in enumerate((None, rows.top_loss, rows.top_sq)):
             sums = np.bincount(rows.top, weights=weights, minlength=2 * SIZE).reshape(SIZE, 2)
             self.top[2 * q] += sums[:, 1]
