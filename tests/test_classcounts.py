@@ -23,6 +23,8 @@ def test_counts_equal_each_values_own_bincount(flush: int, monkeypatch: pytest.M
         cells = (np.arange(k)[None, :] * 2 + side) * SIZE + rng.integers(0, SIZE, (rows, k))
         numbers = {"a": rng.integers(0, 3, rows).astype(np.int32)}
         numbers["b"] = np.full(rows, 4 if rows == 1 else 1, dtype=np.int32)  # 4: one row
+        if rows != 1_000:  # counted here from the second chunk on
+            numbers["c"] = rng.integers(0, 2, rows).astype(np.int32)
         for column, found in numbers.items():
             for number in np.unique(found).tolist():
                 key = (column, number)
@@ -32,7 +34,7 @@ def test_counts_equal_each_values_own_bincount(flush: int, monkeypatch: pytest.M
                 expected[key] = expected.get(key, 0) + add
         counts.add(cells, numbers)
     counts.flush()
-    assert sorted(sums) == [("a", 0), ("a", 1), ("a", 2), ("b", 1), ("b", 4)]
+    assert sorted(sums) == [("a", 0), ("a", 1), ("a", 2), ("b", 1), ("b", 4), ("c", 0), ("c", 1)]
     for key, got in sums.items():
         assert np.array_equal(got.classes, expected[key]), key
     assert counts.cells == [] and counts.pending == 0

@@ -6,9 +6,10 @@ grid bin: 200,020 cells for ten classes, 1.6 MB. Counting one chunk's rows of a 
 column with one bincount over all its values (up to `BY_VALUE_CELLS` cells, 32 MB) filled
 and added that whole array for each 100,000 rows, whatever few of its cells the rows
 touched. Kept until `FLUSH_CELLS` row cells have come, the same counts pay that once for
-several chunks: a tenth less time for the histograms (ten classes, eight slice columns);
-the rest is the bincount's one increment per row, class and column, which any order
-pays. They are counts, exact in any order, so the facts are the same bits.
+several chunks, and counting them one class at a time keeps the counts in cache: on ten
+classes and eight slice columns, 0.6 of the histograms' time. What is left is one
+increment per row, class and column. They are counts, exact in any order, so the facts
+are the same bits.
 """
 
 from __future__ import annotations
@@ -61,20 +62,31 @@ class ClassCounts:
             self.flush()
 
     def flush(self) -> None:
-        k = self.width // (2 * SIZE)
+        """Count what is kept, class by class: one class's cells of a column's values
+        (2.7 MB for seventeen values) stay in cache where all classes' (27 MB) did not,
+        0.6 of the time of one bincount over every class."""
+        if not self.cells:
+            return
+        k, side = self.width // (2 * SIZE), 2 * SIZE
+        starts = np.cumsum([0] + [len(c) for c in self.cells])
+        every = np.concatenate(self.cells)
+        every -= (np.arange(k) * side)[None, :]  # each class's cells from 0
+        by_class = np.ascontiguousarray(every.T)
+        del every
         for column, parts in self.numbers.items():
-            rows = sum(len(found) for _, found in parts)
-            index = np.empty((rows, k), dtype=np.int64)
-            at = 0
-            for chunk, found in parts:
-                part = index[at : at + len(found)]
-                np.multiply(found[:, None], self.width, out=part, dtype=np.int64)
-                part += self.cells[chunk]
-                at += len(found)
-            values = max(int(found.max()) for _, found in parts) + 1
-            counts = np.bincount(index.ravel(), minlength=values * self.width)
-            counts = counts.reshape(values, k, 2, SIZE)
-            present = np.bincount(np.concatenate([found for _, found in parts]), minlength=values)
-            for number in np.flatnonzero(present).tolist():
-                self.sums(column, number).classes += counts[number]
+            chunks = [chunk for chunk, _ in parts]
+            local = by_class
+            if chunks != list(range(len(self.cells))):  # the column was counted here only since
+                rows = np.concatenate([np.arange(starts[c], starts[c + 1]) for c in chunks])
+                local = by_class[:, rows]
+            base = np.concatenate([found for _, found in parts]).astype(np.int64)
+            values = int(base.max()) + 1
+            present = np.flatnonzero(np.bincount(base, minlength=values)).tolist()
+            base *= side
+            sums = [self.sums(column, number).classes for number in present]
+            for j in range(k):
+                counts = np.bincount(base + local[j], minlength=values * side)
+                counts = counts.reshape(values, 2, SIZE)
+                for number, into in zip(present, sums, strict=True):
+                    into[j] += counts[number]
         self.cells, self.numbers, self.pending = [], {}, 0
