@@ -301,7 +301,8 @@ def _chosen(frame: pd.DataFrame, spec: Any) -> Any:
 def test_a_wide_table_is_read_in_smaller_batches_of_whole_chunks() -> None:
     """Forty probability columns would make a default batch some 400 MB; the cut stays on
     the reducer's chunks, so the facts do not move."""
-    assert batch_rows(12) == 1_000_000
-    assert batch_rows(45) == 200_000
+    assert batch_rows(12) == 500_000
+    assert batch_rows(23) == 200_000  # ten classes' probabilities, 8 slice columns
+    assert batch_rows(45) == 100_000
     assert batch_rows(5_000) == CHUNK
     assert all(batch_rows(n) % CHUNK == 0 for n in range(1, 200))
