@@ -11,9 +11,9 @@ from dsreport.analyse.reduce.classcounts import ClassCounts
 from dsreport.analyse.reduce.multiproba import SIZE, ProbaSums
 
 
-@pytest.mark.parametrize("flush", [1, 7_000, 10**9])
+@pytest.mark.parametrize("flush", [1, 60_000, 10**9])
 def test_counts_equal_each_values_own_bincount(flush: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(classcounts, "FLUSH_CELLS", flush)
+    monkeypatch.setattr(classcounts, "FLUSH_BYTES", flush)
     k, rng = 3, np.random.default_rng(5)
     sums: dict[tuple[str, int], ProbaSums] = {}
     expected: dict[tuple[str, int], np.ndarray] = {}

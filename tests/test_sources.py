@@ -11,14 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from dsreport.analyse.engine import analyse
 from dsreport.errors import BundleError
 from dsreport.load import source
 from dsreport.load.loader import LoadOptions, collect_problems, load_bundle
-from dsreport.load.streamed import StreamedTable, _frame
-from dsreport.load.tables import Table
+from dsreport.load.pandasmeta import nullable_ints
+from dsreport.load.source import SourceFile
+from dsreport.load.streamed import StreamedTable, open_streamed
+from dsreport.load.tables import Table, arrow_frame, read_arrow
 from helpers import EXAMPLES, edit_yaml
 
 STREAM = LoadOptions(stream_rows=0)
@@ -470,21 +473,71 @@ def test_a_repeated_id_is_located_in_the_batches_the_checks_read(tmp_path: Path)
 
 
 def test_nullable_integers_read_back_as_pandas_wrote_them(tmp_path: Path) -> None:
-    """Only integer columns whose pandas metadata names a nullable dtype change; one
-    without metadata reads as pandas reads it alone (floats, when a value is missing)."""
+    """Only integer columns whose pandas metadata names a nullable dtype change, and the
+    first file's metadata holds for every file, as in memory: a later file written without
+    it (by pyarrow, Spark...) reads its ids as Int64 too, even in a batch of its own."""
+    first = pd.DataFrame({"id": pd.array([1150, None, 3], dtype="Int64"), "label": ["a"] * 3})
+    first.to_parquet(tmp_path / "p0.parquet", index=False)
+    later = pa.table({"id": pa.array([1150, None, 6], pa.int64()), "label": ["a"] * 3})
+    pq.write_table(later, tmp_path / "p1.parquet")
+    files = [SourceFile(f"p{i}.parquet", tmp_path / f"p{i}.parquet", 0) for i in range(2)]
+    table, problems = open_streamed("parts", files, 0)
+    assert problems == [] and table is not None
+    for columns in (["id", "label"], ["id"]):
+        batches = [frame["id"] for frame, _ in table.aligned(columns, 3)]
+        assert [str(ids.dtype) for ids in batches] == ["Int64", "Int64"]
+        assert [ids.astype("string").tolist() for ids in batches] == [
+            ["1150", pd.NA, "3"],
+            ["1150", pd.NA, "6"],
+        ]
+    assert nullable_ints(pq.read_schema(tmp_path / "p1.parquet")) == {}
+
+
+def test_a_column_a_later_file_widens_reads_at_the_wider_type(tmp_path: Path) -> None:
+    """Int32 ids in the first file, Int64 ids past 2**31 in the second: the first file's
+    metadata says Int32, which pandas would cast the whole column back to."""
     root, frame = tumour(tmp_path)
-    frame["id"] = pd.array([None, *range(1, len(frame))], dtype="Int64")
-    frame["count"] = pd.array([None, *range(1, len(frame))], dtype="Int64")
-    parts(frame, root / "data" / "predictions", 2)
+    half = len(frame) // 2
+    folder = root / "data" / "predictions"
+    folder.mkdir()
+    a, b = frame.iloc[:half].copy(), frame.iloc[half:].copy()
+    a["id"] = pd.array(range(1, half + 1), dtype="Int32")
+    b["id"] = pd.array(range(3_000_000_000, 3_000_000_000 + len(b)), dtype="Int64")
+    a.to_parquet(folder / "part-0.parquet", index=False)
+    b.to_parquet(folder / "part-1.parquet", index=False)
     point_at(root, "data/predictions")
     edit_yaml(root, "  golden_set:\n    path: data/golden.jsonl\n", "")
-    table = load_bundle(root, STREAM).predictions
-    assert isinstance(table, StreamedTable)
-    first = next(iter(table.aligned(["id", "count", "label"])))[0]
-    assert [str(first[c].dtype) for c in ("id", "count")] == ["Int64", "Int64"]
-    assert first["id"].iloc[:3].tolist() == [pd.NA, 1, 2]
-    bare = pa.table({"id": pa.array([None, 1, 2], pa.int64())})
-    assert str(_frame(bare)["id"].dtype) == "float64"
+    for options in (STREAM, MEMORY):
+        ids = load_bundle(root, options).predictions
+        if isinstance(ids, StreamedTable):
+            column = pd.concat([f["id"] for f in ids.batches(["id"])], ignore_index=True)
+        else:
+            assert isinstance(ids, Table)
+            column = ids.frame["id"]
+        assert str(column.dtype) == "Int64"
+        assert int(column.iloc[-1]) == 3_000_000_000 + len(b) - 1
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        b"not json",
+        b'{"columns": ["id"], "index_columns": []}',
+        b'{"columns": [{"name": "id", "numpy_type": "Int64"}]}',
+    ],
+)
+def test_pandas_metadata_not_pandas_own_is_ignored(tmp_path: Path, meta: bytes) -> None:
+    """Another tool's (or a broken) `pandas` key in the file's metadata: the table reads as
+    if it had none, streamed and in memory alike, instead of failing in pandas."""
+    rows = pa.table({"id": pa.array([1, None, 3], pa.int64()), "label": ["a", "b", "c"]})
+    path = tmp_path / "x.parquet"
+    pq.write_table(rows.replace_schema_metadata({b"pandas": meta}), path)
+    table, _ = open_streamed("x", [SourceFile("x.parquet", path, 0)], 0)
+    assert table is not None
+    streamed = next(iter(table.batches(["id", "label"])))
+    arrow, problems = read_arrow(path, "x", ["label"])
+    assert problems == []
+    assert str(streamed["id"].dtype) == str(arrow_frame(arrow)["id"].dtype) == "float64"
 
 
 def test_a_streamed_tables_columns_are_checked_at_load(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ the last batch is read, before anything is rendered.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ import pandas as pd
 from dsreport.errors import BundleError, Problem, sort_problems
 from dsreport.load.aligned import Segment, cut
 from dsreport.load.multitable import cast_table, common_schema
+from dsreport.load.pandasmeta import nullable_ints
 from dsreport.load.source import SourceFile, schema_problems
 from dsreport.load.tables import (
     BATCH_ROWS,
@@ -124,7 +126,9 @@ class StreamedTable:
         """Batches cut at whole multiples of `rows` (`load.aligned`), unchecked, each with
         the file and row where each of its parts comes from; `told`: `on_rows` hears of
         each piece read."""
-        return cut(self._pieces(columns, rows, told), rows, _frame)
+        common = self.common if self.common is not None else self.schema
+        convert = functools.partial(_frame, nullable=nullable_ints(common))
+        return cut(self._pieces(columns, rows, told), rows, convert)
 
     def _pieces(
         self, columns: list[str], rows: int, told: bool = False
@@ -238,11 +242,12 @@ def _is_text(kind: Any) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
-def _frame(table: Any) -> pd.DataFrame:
+def _frame(table: Any, nullable: dict[str, Any]) -> pd.DataFrame:
     """An Arrow batch as pandas: dictionaries as Categorical, floats as float64, plain text
-    left in Arrow's buffers (no Python string per cell), and integers that pandas wrote as
-    nullable integers read back as such, as a table in memory reads them (else a batch
-    with a missing id would make its ids floats, and an id 1150 the text '1150.0')."""
+    left in Arrow's buffers (no Python string per cell), and the `nullable` integers (those
+    pandas wrote as such: `tables.nullable_ints` of the table's common schema) as nullable
+    integers, as a table in memory reads them (else a batch with a missing id would make
+    its ids floats, and an id 1150 the text '1150.0')."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -252,7 +257,7 @@ def _frame(table: Any) -> pd.DataFrame:
             column = pc.cast(column, pa.float64())
         columns.append(column)
     cast = pa.Table.from_arrays(columns, names=table.column_names)
-    nullable = {name: (kind, cast.column(name)) for name, kind in _nullable_ints(table).items()}
+    kept = {n: (kind, cast.column(n)) for n, kind in nullable.items() if n in cast.column_names}
     text = {
         pa.string(): pd.ArrowDtype(pa.string()),
         pa.large_string(): pd.ArrowDtype(pa.large_string()),
@@ -260,28 +265,6 @@ def _frame(table: Any) -> pd.DataFrame:
     frame: pd.DataFrame = cast.to_pandas(
         split_blocks=True, self_destruct=True, types_mapper=text.get
     )
-    for name, (kind, column) in nullable.items():
+    for name, (kind, column) in kept.items():
         frame[name] = kind.__from_arrow__(column)
     return frame
-
-
-def _nullable_ints(table: Any) -> dict[str, Any]:
-    """The integer columns the pandas metadata gives a nullable integer dtype (`Int64`...),
-    each with that dtype."""
-    import pyarrow as pa
-
-    meta = table.schema.pandas_metadata if table.schema.metadata else None
-    out: dict[str, Any] = {}
-    for column in (meta or {}).get("columns", []):
-        name, kind = column.get("name"), column.get("numpy_type")
-        if not (isinstance(name, str) and isinstance(kind, str)) or name not in table.column_names:
-            continue
-        if not pa.types.is_integer(table.schema.field(name).type):
-            continue
-        try:
-            dtype = pd.api.types.pandas_dtype(kind)
-        except TypeError:
-            continue
-        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and hasattr(dtype, "__from_arrow__"):
-            out[name] = dtype
-    return out

@@ -21,6 +21,7 @@ import pandas as pd
 
 from dsreport.bundle.fields import clean_text, clean_utf8
 from dsreport.errors import Problem
+from dsreport.load.pandasmeta import pandas_ready
 
 csv.field_size_limit(16 * 1024 * 1024)
 MAX_RAGGED = 20
@@ -311,8 +312,11 @@ def unreadable(exc: Exception, file: str) -> Problem:
 
 
 def arrow_frame(arrow: Any) -> pd.DataFrame:
-    """The Arrow table as pandas without a second copy (its buffers are freed as they go)."""
-    return arrow.to_pandas(split_blocks=True, self_destruct=True)  # type: ignore[no-any-return]
+    """The Arrow table as pandas without a second copy (its buffers are freed as they go),
+    its pandas metadata first made readable (`pandas_ready`)."""
+    return pandas_ready(arrow).to_pandas(  # type: ignore[no-any-return]
+        split_blocks=True, self_destruct=True
+    )
 
 
 _RE2_FORBIDDEN = (

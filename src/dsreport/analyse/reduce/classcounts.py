@@ -5,7 +5,7 @@ Each value's histogram has a cell for every class, side (the row's class or anot
 grid bin: 200,020 cells for ten classes, 1.6 MB. Counting one chunk's rows of a slice
 column with one bincount over all its values (up to `BY_VALUE_CELLS` cells, 32 MB) filled
 and added that whole array for each 100,000 rows, whatever few of its cells the rows
-touched. Kept until `FLUSH_CELLS` row cells have come, the same counts pay that once for
+touched. Kept until `FLUSH_BYTES` of them have come, the same counts pay that once for
 several chunks, and counting them one class at a time keeps the counts in cache: on ten
 classes and eight slice columns, 0.6 of the histograms' time. What is left is one
 increment per row, class and column. They are counts, exact in any order, so the facts
@@ -26,9 +26,9 @@ Numbers = NDArray[np.int32]
 BY_VALUE_CELLS = 4_000_000
 """Histogram cells a slice column's values may share in one array (32 MB: some twenty
 values of ten classes); a column with more values has its rows counted value by value."""
-FLUSH_CELLS = 2_000_000
-"""Row cells (rows times classes) kept before they are counted: 16 MB of cells, and each
-column's bincount at most 16 MB of indices and `BY_VALUE_CELLS` of counts at a time."""
+FLUSH_BYTES = 16_000_000
+"""Row cells and value numbers kept before they are counted: for ten classes and eight
+slice columns, two chunks (22 MB); with many slice columns, their numbers count too."""
 
 
 class ClassCounts:
@@ -57,8 +57,8 @@ class ClassCounts:
         self.cells.append(cells)
         for column, found in numbers.items():
             self.numbers.setdefault(column, []).append((chunk, found))
-        self.pending += cells.size
-        if self.pending >= FLUSH_CELLS:
+        self.pending += cells.nbytes + sum(found.nbytes for found in numbers.values())
+        if self.pending >= FLUSH_BYTES:
             self.flush()
 
     def flush(self) -> None:
@@ -76,7 +76,7 @@ class ClassCounts:
         for column, parts in self.numbers.items():
             chunks = [chunk for chunk, _ in parts]
             local = by_class
-            if chunks != list(range(len(self.cells))):  # the column was counted here only since
+            if chunks != list(range(len(self.cells))):  # counted here from a later chunk on
                 rows = np.concatenate([np.arange(starts[c], starts[c + 1]) for c in chunks])
                 local = by_class[:, rows]
             base = np.concatenate([found for _, found in parts]).astype(np.int64)
