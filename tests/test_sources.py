@@ -468,8 +468,32 @@ def test_a_repeated_id_is_located_in_the_batches_the_checks_read(tmp_path: Path)
         bundle = load_bundle(root, options)
         analyse(bundle)
         found.append([(p.file, p.message) for p in bundle.warnings])
-    located = ("data/predictions/part-1.parquet", "id '1150' appears more than once (row 87)")
-    assert found[0] == found[1] == [located]
+    expected = [
+        ("data/predictions/part-0.parquet", "the id is missing (row 11)"),
+        ("data/predictions/part-1.parquet", "id '1150' appears more than once (row 87)"),
+    ]
+    assert found[0] == found[1] == expected
+
+
+def test_missing_ids_are_reported_as_missing_not_as_repeats(tmp_path: Path) -> None:
+    root, frame = tumour(tmp_path)
+    ids = pd.array(range(1000, 1000 + len(frame)), dtype="Int64")
+    ids[10], ids[20], ids[150] = pd.NA, pd.NA, pd.NA  # two in the first file, one in the second
+    frame["id"] = ids
+    parts(frame, root / "data" / "predictions", 2)
+    point_at(root, "data/predictions")
+    edit_yaml(root, "  golden_set:\n    path: data/golden.jsonl\n", "")
+    for options in (STREAM, MEMORY):
+        bundle = load_bundle(root, options)
+        analyse(bundle)
+        assert [(p.file, p.key, p.message) for p in bundle.warnings] == [
+            ("data/predictions/part-0.parquet", "id", "the id is missing (row 11)"),
+            ("data/predictions/part-0.parquet", "id", "the id is missing (row 21)"),
+            ("data/predictions/part-1.parquet", "id", "the id is missing (row 37)"),
+        ], options
+        assert {p.hint for p in bundle.warnings} == {
+            "give every row an id: a row without one is never matched or checked for repeats"
+        }
 
 
 def test_nullable_integers_read_back_as_pandas_wrote_them(tmp_path: Path) -> None:

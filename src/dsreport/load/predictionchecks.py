@@ -34,6 +34,8 @@ from dsreport.load.yamlsrc import Loc, YamlDoc
 SCORE_HINT = "scores must be probabilities of the positive class"
 DUPLICATE = "id {value} appears more than once"
 DUPLICATE_HINT = "ids must be unique"
+MISSING_ID = "the id is missing"
+MISSING_ID_HINT = "give every row an id: a row without one is never matched or checked for repeats"
 
 
 def _need(table: Table | StreamedTable, column: str, loc: Loc, out: Collector) -> bool:
@@ -123,10 +125,13 @@ class ValueChecks:
                 add(mask, frame[column], where, LONG_CELL, column, LONG_HINT)
         if section.id_column in frame.columns:
             ids = frame[section.id_column]
+            missing = missing_ids(ids)
+            add(missing, ids, where, MISSING_ID, section.id_column, MISSING_ID_HINT, True)
             if self.streamed:
                 self.ids.update(ids)
             else:
-                add(duplicated(ids), ids, where, DUPLICATE, section.id_column, DUPLICATE_HINT, True)
+                repeated = duplicated(ids).to_numpy() & ~missing
+                add(repeated, ids, where, DUPLICATE, section.id_column, DUPLICATE_HINT, True)
         if section.label_column in frame.columns:
             label = frame[section.label_column]
             add(blank(label), label, where, "the label is missing", section.label_column)
@@ -305,7 +310,7 @@ def _repeated_ids(table: StreamedTable, column: str, tally: IdTally) -> list[Pro
     for frame, segments in table.aligned([column], table.rows_read):
         ids = frame[column]
         earlier = np.zeros(len(ids), dtype=bool)
-        for row in np.flatnonzero(np.isin(id_hashes(ids), repeats)):
+        for row in np.flatnonzero(np.isin(id_hashes(ids), repeats) & ~missing_ids(ids)):
             value = ids.iloc[row]
             earlier[row] = value in seen
             seen.add(value)
@@ -340,3 +345,16 @@ def _probabilities(spec: BundleSpec, table: Table, out: Collector) -> list[Probl
             values=probachecks.sum_texts(total, off),
         )
     return problems
+
+
+def missing_ids(ids: pd.Series) -> np.ndarray[Any, Any]:
+    """Rows without an id (missing, or empty text): reported as such, never as repeats.
+    Text is compared whole, not stripped: ten million ids are checked in every pass."""
+    missing = ids.isna().to_numpy()
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        empty = np.array([str(c) == "" for c in ids.cat.categories], dtype=bool)
+        codes = ids.cat.codes.to_numpy()
+        return missing | (empty[np.maximum(codes, 0)] & (codes >= 0) if len(empty) else missing)
+    if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
+        return missing | (ids == "").fillna(False).to_numpy(dtype=bool)
+    return missing
