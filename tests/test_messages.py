@@ -486,3 +486,23 @@ def test_an_empty_metric_name_is_refused_where_it_is_written(
             ONE,
         ],
     )
+
+
+@pytest.mark.parametrize("where", ["metrics", "train_metrics", "cv_metrics"])
+def test_an_empty_metric_name_as_a_rungs_key_is_refused(
+    bundle: Callable[[str], Path], cli: Callable[..., Run], where: str
+) -> None:
+    """Found by the schema property tests: `metrics: {'': 0.0}` on a rung reached the
+    analysis, which failed building its metric."""
+    path = bundle("good-binary")
+    value = "{mean: 0.6, std: 0.01, folds: 5}" if where == "cv_metrics" else "0.6"
+    edit_yaml(path, "metrics: {recall: 0.6}", f'{where}: {{"": {value}}}')
+    result = cli("validate", path)
+    assert (result.exit_code, result.err_lines) == (
+        1,
+        [
+            f"error: dsreport.yaml:44: ladder.rungs[0].{where}: a metric's name is empty ('')",
+            "  hint: give each metric a name, such as recall",
+            ONE,
+        ],
+    )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from dsreport.bundle.fields import Model, Number, TablePath, TableSource, Text
 from dsreport.bundle.latency import LatencyValue, either
 from dsreport.bundle.provenance import ModelReference
 from dsreport.bundle.serving import SliceDefinition
 from dsreport.vocabulary import VERDICTS, Verdict
+
+MetricName = Annotated[Text, StringConstraints(pattern=r"\S")]
+"""A metric's name as a key (`metrics`, `train_metrics`, `cv_metrics`): not blank, as
+`Metric.name`."""
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 MAX_CLASSES = 100
@@ -43,11 +47,13 @@ class Rung(Model):
     """heuristic (today's rules), simple or complex."""
     description: Text | None = Field(default=None, examples=["200 trees, depth 3."])
     """What the model is, in one line."""
-    metrics: dict[str, Number] = Field(default_factory=dict, examples=[{"recall": 0.81}])
+    metrics: dict[MetricName, Number] = Field(default_factory=dict, examples=[{"recall": 0.81}])
     """Headline metrics of this rung on the test split, by metric name."""
-    train_metrics: dict[str, Number] = Field(default_factory=dict, examples=[{"recall": 0.86}])
+    train_metrics: dict[MetricName, Number] = Field(
+        default_factory=dict, examples=[{"recall": 0.86}]
+    )
     """The same metrics on the training split, to show the train / test gap."""
-    cv_metrics: dict[str, CrossValidation] = Field(
+    cv_metrics: dict[MetricName, CrossValidation] = Field(
         default_factory=dict, examples=[{"recall": {"mean": 0.79, "std": 0.03, "folds": 5}}]
     )
     """Cross-validation scores by metric name: mean, spread and number of folds. They tell

@@ -67,6 +67,11 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str | None]
         return f"{_show(value)} is not a date", "write it as YYYY-MM-DD"
     if kind in ("bool_parsing", "bool_type"):
         return f"{_show(value)} is not true or false", None
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S" and loc[-1:] == ("[key]",):
+        return (
+            f"a metric's name is empty ({_show(value)})",
+            "give each metric a name, such as recall",
+        )
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
         return "must not be empty", "give it a name, such as recall"
     if kind == "string_pattern_mismatch":
@@ -101,6 +106,8 @@ def validation_problems(exc: ValidationError, doc: YamlDoc, root: type[BaseModel
     for err in errors:
         loc: Loc = tuple(err["loc"])
         message, hint = _message(err, root)
+        if loc[-1:] == ("[key]",):  # a mapping's key itself: name the mapping
+            loc = loc[:-2]
         if err["type"] == "extra_forbidden" and hint and hint.startswith("did you mean"):
             meant = (*loc[:-1], hint.split("'")[1])
             if meant in missing:  # one typo, one problem: not also "required key missing"
