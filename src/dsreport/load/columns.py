@@ -47,16 +47,18 @@ def rows_by_code(codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return np.argsort(codes, kind="stable")
 
 
-def blank(series: pd.Series) -> pd.Series:
-    """Missing cells: NaN/None, or empty text in a text column (vectorised per dtype)."""
+def blank(series: pd.Series, strip: bool = True) -> pd.Series:
+    """Missing cells: NaN/None, or empty text in a text column (vectorised per dtype);
+    without `strip`, text of spaces is not empty (ten million ids are checked whole)."""
     missing = series.isna()
     if isinstance(series.dtype, pd.CategoricalDtype):
-        empty = np.array([not str(c).strip() for c in series.cat.categories], dtype=bool)
+        categories = series.cat.categories
+        empty = np.array([not (str(c).strip() if strip else str(c)) for c in categories], bool)
         codes = series.cat.codes.to_numpy()
         hit = np.where(codes >= 0, empty[np.maximum(codes, 0)] if len(empty) else False, False)
         return missing | pd.Series(hit, index=series.index)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        text = series.astype("string").str.strip()
+        text = series.astype("string").str.strip() if strip else series
         missing |= (text == "").fillna(False).astype(bool)
     return missing
 

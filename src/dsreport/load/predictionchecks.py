@@ -305,8 +305,8 @@ def _repeated_ids(table: StreamedTable, column: str, tally: IdTally) -> list[Pro
         return []
     found = Findings()
     seen: set[Any] = set()
-    # the batches the checks hashed: an id's text follows its batch's type (an integer id
-    # column with a missing id in the batch is read as floats)
+    # the batches the checks hashed: an id's text follows its batch's type (integer ids
+    # that pandas did not write as nullable read as floats in a batch with a missing id)
     for frame, segments in table.aligned([column], table.rows_read):
         ids = frame[column]
         earlier = np.zeros(len(ids), dtype=bool)
@@ -348,13 +348,5 @@ def _probabilities(spec: BundleSpec, table: Table, out: Collector) -> list[Probl
 
 
 def missing_ids(ids: pd.Series) -> np.ndarray[Any, Any]:
-    """Rows without an id (missing, or empty text): reported as such, never as repeats.
-    Text is compared whole, not stripped: ten million ids are checked in every pass."""
-    missing = ids.isna().to_numpy()
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        empty = np.array([str(c) == "" for c in ids.cat.categories], dtype=bool)
-        codes = ids.cat.codes.to_numpy()
-        return missing | (empty[np.maximum(codes, 0)] & (codes >= 0) if len(empty) else missing)
-    if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
-        return missing | (ids == "").fillna(False).to_numpy(dtype=bool)
-    return missing
+    """Rows without an id (missing, or empty text): reported as such, never as repeats."""
+    return blank(ids, strip=False).to_numpy(dtype=bool)
