@@ -120,14 +120,18 @@ class StreamedTable:
         self.checks = None
         return checks.finish(self)
 
+    @property
+    def types(self) -> Any:
+        """The schema every piece is cast to: `common`, or the first file's."""
+        return self.common if self.common is not None else self.schema
+
     def aligned(
         self, columns: list[str], rows: int = BATCH_ROWS, told: bool = False
     ) -> Iterator[tuple[pd.DataFrame, list[Segment]]]:
         """Batches cut at whole multiples of `rows` (`load.aligned`), unchecked, each with
         the file and row where each of its parts comes from; `told`: `on_rows` hears of
         each piece read."""
-        common = self.common if self.common is not None else self.schema
-        convert = functools.partial(_frame, nullable=nullable_ints(common))
+        convert = functools.partial(_frame, nullable=nullable_ints(self.types))
         return cut(self._pieces(columns, rows, told), rows, convert)
 
     def _pieces(
@@ -138,8 +142,8 @@ class StreamedTable:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = self.common if self.common is not None else self.schema
-        strings = [c for c in columns if c not in self.plain and _is_text(schema.field(c).type)]
+        types = self.types
+        strings = [c for c in columns if c not in self.plain and _is_text(types.field(c).type)]
         for file in self.files:
             offset = 0
             # read column chunks through a 1 MiB buffer instead of whole row groups at once:
@@ -160,7 +164,7 @@ class StreamedTable:
         column nullable, the first file's metadata: the same schema for every piece."""
         import pyarrow as pa
 
-        common = self.common if self.common is not None else self.schema
+        common = self.types
         fields = []
         for found in piece.schema:
             kind = common.field(found.name).type
@@ -245,7 +249,7 @@ def _is_text(kind: Any) -> bool:
 def _frame(table: Any, nullable: dict[str, Any]) -> pd.DataFrame:
     """An Arrow batch as pandas: dictionaries as Categorical, floats as float64, plain text
     left in Arrow's buffers (no Python string per cell), and the `nullable` integers (those
-    pandas wrote as such: `tables.nullable_ints` of the table's common schema) as nullable
+    pandas wrote as such: `pandasmeta.nullable_ints` of the table's common schema) as nullable
     integers, as a table in memory reads them (else a batch with a missing id would make
     its ids floats, and an id 1150 the text '1150.0')."""
     import pyarrow as pa
